@@ -1,0 +1,80 @@
+/**
+ * createApp(deps) builds the Koa application and never listens (main.ts does; tests drive the app).
+ * Order matters: request id, then the error middleware (so every failure is problem+json), then
+ * CORS, body parsing, static files, and the feature routers under /api/v1.
+ */
+import Koa from 'koa';
+import Router from '@koa/router';
+import cors from '@koa/cors';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AppDeps, AppState } from './platform/http/context.js';
+import { requestIdMiddleware } from './platform/http/request-id.js';
+import { problemMiddleware } from './platform/http/problem.js';
+import { jsonBodyMiddleware } from './platform/http/body.js';
+import { serveStatic } from './platform/http/static.js';
+import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
+import { buildOpenApi } from './platform/http/openapi.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { meRoutes } from './me/me.routes.js';
+import { accountRoutes } from './accounts/accounts.routes.js';
+import { healthRoutes } from './health/health.routes.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Every feature's routes, in one list: the router mounts it and the OpenAPI document describes it. */
+export function allRoutes(deps: AppDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [
+    ...healthRoutes(deps),
+    ...authRoutes(deps),
+    ...meRoutes(deps),
+    ...accountRoutes(deps),
+  ];
+  routes.push(
+    route({
+      method: 'get', path: '/openapi.json', tag: 'operations', auth: 'public',
+      summary: 'This OpenAPI 3.1 document.',
+      responses: { 200: z.object({ openapi: z.string() }).loose() },
+      handler: async () => buildOpenApi(routes, { version: VERSION, serverUrl: deps.config.publicUrl }),
+    }),
+  );
+  return routes;
+}
+
+export interface AppOptions {
+  /** serve demo-site/ at / (npm start does; tests that need it say so) */
+  serveDemoSite?: boolean;
+}
+
+function corsOrigin(allowed: string[]) {
+  return (ctx: Koa.Context): string => {
+    const origin = ctx.get('Origin');
+    if (allowed.includes('*')) return origin || '*';
+    return allowed.includes(origin) ? origin : '';
+  };
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: process.env.TRUST_PROXY === '1' });
+  const api = new Router<AppState>({ prefix: '/api/v1' });
+  mountRoutes(api, deps, allRoutes(deps));
+
+  app.use(requestIdMiddleware());
+  app.use(problemMiddleware());
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
+  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
+  app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
+  if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
+  app.use(jsonBodyMiddleware());
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: false }));
+  return app;
+}

@@ -1,0 +1,208 @@
+/**
+ * Signing in and out, refreshing sessions, changing passwords. The rules:
+ * - unknown user, wrong password and disabled user get the same answer and take the same time;
+ * - failures are counted per username as typed; too many lock that name for a while (429);
+ * - refresh tokens are single use: a replayed one ends the session (it was stolen or leaked);
+ * - every success and failure writes an audit row.
+ */
+import type { Db, Trx } from '../platform/db.js';
+import { now, toIso } from '../platform/db.js';
+import type { Config } from '../config.js';
+import { badRequest, tooManyRequests, unauthorized } from '../platform/errors.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../platform/auth/passwords.js';
+import { signAccessToken } from '../platform/auth/tokens.js';
+import { randomToken, sha256Hex } from '../platform/crypto.js';
+import { newId } from '../platform/ids.js';
+import { writeAudit } from '../platform/audit.js';
+import type { RequestMeta } from '../platform/http/context.js';
+import { getMe, type Me } from '../me/me.service.js';
+import { getSetting } from '../settings/settings.service.js';
+import { checkPasswordShape } from './password-policy.js';
+
+export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+
+const INVALID_CREDENTIALS = 'The username or password is incorrect.';
+
+export interface SessionGrant {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresAt: string;
+  user: Me;
+}
+
+interface LoginUser {
+  id: number;
+  publicId: string;
+  username: string;
+  status: string;
+  passwordHash: string;
+  passwordChangedAt: unknown;
+}
+
+const throttleKey = (username: string) => username.trim().toLowerCase().slice(0, 191);
+
+async function assertNotLocked(db: Db, key: string): Promise<void> {
+  const row = (await db('login_throttle').where({ key }).first()) as { lockedUntil: unknown } | undefined;
+  const lockedUntil = row?.lockedUntil ? new Date(toIso(row.lockedUntil)!).getTime() : 0;
+  if (lockedUntil > Date.now()) throw tooManyRequests(Math.ceil((lockedUntil - Date.now()) / 1000));
+}
+
+async function recordFailure(trx: Trx, key: string): Promise<void> {
+  const row = (await trx('login_throttle').where({ key }).first()) as
+    | { failures: number; windowStartedAt: unknown }
+    | undefined;
+  const t = Date.now();
+  const windowStart = row ? new Date(toIso(row.windowStartedAt)!).getTime() : 0;
+  const failures = row && t - windowStart < THROTTLE.windowMs ? row.failures + 1 : 1;
+  const values = {
+    failures,
+    windowStartedAt: failures === 1 ? new Date(t) : new Date(windowStart),
+    lockedUntil: failures >= THROTTLE.maxFailures ? new Date(t + THROTTLE.lockMs) : null,
+  };
+  if (row) await trx('login_throttle').where({ key }).update(values);
+  else await trx('login_throttle').insert({ key, ...values });
+}
+
+export async function createSession(
+  trx: Trx,
+  config: Config,
+  user: { id: number; publicId: string },
+  meta: RequestMeta,
+): Promise<SessionGrant> {
+  const refreshToken = randomToken(32);
+  const sessionPublicId = newId('ses');
+  const expiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
+  await trx('sessions').insert({
+    publicId: sessionPublicId,
+    userId: user.id,
+    refreshHash: sha256Hex(refreshToken),
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    createdAt: now(),
+    lastUsedAt: now(),
+    expiresAt,
+  });
+  const accessToken = await signAccessToken({ sub: user.publicId, sid: sessionPublicId }, config.secrets.jwtSecret, config.accessTokenTtlSeconds);
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    expiresIn: config.accessTokenTtlSeconds,
+    refreshToken,
+    refreshExpiresAt: expiresAt.toISOString(),
+    user: await getMe(trx, user.id),
+  };
+}
+
+export async function login(db: Db, config: Config, username: string, password: string, meta: RequestMeta): Promise<SessionGrant> {
+  const key = throttleKey(username);
+  await assertNotLocked(db, key);
+  const user = (await db('users').where({ username: username.trim().toLowerCase() }).first(
+    'id', 'public_id', 'username', 'status', 'password_hash', 'password_changed_at',
+  )) as LoginUser | undefined;
+  let ok = false;
+  if (user) ok = (await verifyPassword(password, user.passwordHash)) && user.status === 'active';
+  else await burnPasswordCheck(password, config.scryptCost);
+
+  if (!ok || !user) {
+    await db.transaction(async (trx) => {
+      await recordFailure(trx, key);
+      await writeAudit(trx, {
+        actor: { type: 'anonymous' }, action: 'auth.login_failed', target: user ? { type: 'user', id: user.publicId } : null,
+        ip: meta.ip, requestId: meta.requestId, after: { username: key },
+      });
+    });
+    throw unauthorized(INVALID_CREDENTIALS, 'invalid_credentials');
+  }
+
+  return db.transaction(async (trx) => {
+    await trx('login_throttle').where({ key }).delete();
+    const policy = await getSetting(trx, 'password_policy');
+    const changedAt = new Date(toIso(user.passwordChangedAt)!).getTime();
+    const expired = policy.maxAgeDays > 0 && Date.now() - changedAt > policy.maxAgeDays * 86_400_000;
+    await trx('users').where({ id: user.id }).update({ lastLoginAt: now(), ...(expired ? { mustChangePassword: true } : {}) });
+    const grant = await createSession(trx, config, user, meta);
+    await writeAudit(trx, {
+      actor: { type: 'user', id: user.publicId }, action: 'auth.login', target: { type: 'user', id: user.publicId },
+      ip: meta.ip, requestId: meta.requestId,
+    });
+    return grant;
+  });
+}
+
+interface SessionRow {
+  id: number;
+  publicId: string;
+  userId: number;
+  expiresAt: unknown;
+  revokedAt: unknown;
+}
+
+export async function refresh(db: Db, config: Config, refreshToken: string, meta: RequestMeta): Promise<SessionGrant> {
+  const hash = sha256Hex(refreshToken);
+  const outcome = await db.transaction(async (trx) => {
+    const session = (await trx('sessions').where({ refreshHash: hash }).forUpdate().first()) as SessionRow | undefined;
+    if (!session) {
+      // A token that was already rotated away is being replayed: end that session for good.
+      const replayed = (await trx('sessions').where({ previousRefreshHash: hash }).whereNull('revoked_at').first()) as SessionRow | undefined;
+      if (replayed) {
+        await trx('sessions').where({ id: replayed.id }).update({ revokedAt: now() });
+        await writeAudit(trx, { actor: { type: 'anonymous' }, action: 'auth.refresh_replayed', target: { type: 'session', id: replayed.publicId }, ip: meta.ip, requestId: meta.requestId });
+      }
+      return null;
+    }
+    const user = (await trx('users').where({ id: session.userId }).first('id', 'public_id', 'status')) as { id: number; publicId: string; status: string };
+    const expired = new Date(toIso(session.expiresAt)!).getTime() < Date.now();
+    if (session.revokedAt || expired || user.status !== 'active') return null;
+    const next = randomToken(32);
+    await trx('sessions').where({ id: session.id }).update({ refreshHash: sha256Hex(next), previousRefreshHash: hash, lastUsedAt: now() });
+    const accessToken = await signAccessToken({ sub: user.publicId, sid: session.publicId }, config.secrets.jwtSecret, config.accessTokenTtlSeconds);
+    return {
+      accessToken, tokenType: 'Bearer' as const, expiresIn: config.accessTokenTtlSeconds, refreshToken: next,
+      refreshExpiresAt: toIso(session.expiresAt)!, user: await getMe(trx, user.id),
+    };
+  });
+  if (!outcome) throw unauthorized('The session has expired or ended. Sign in again.', 'session_expired');
+  return outcome;
+}
+
+export async function logout(db: Db, sessionId: number, sessionPublicId: string, meta: RequestMeta): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('sessions').where({ id: sessionId }).update({ revokedAt: now() });
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.logout', target: { type: 'session', id: sessionPublicId }, ip: meta.ip, requestId: meta.requestId });
+  });
+}
+
+export async function changePassword(
+  db: Db,
+  config: Config,
+  userId: number,
+  currentPassword: string,
+  newPassword: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const user = (await db('users').where({ id: userId }).first('id', 'public_id', 'username', 'password_hash')) as LoginUser;
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    await db.transaction((trx) => writeAudit(trx, { actor: meta.actor, action: 'auth.password_change_failed', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId }));
+    throw badRequest('validation_failed', 'The current password is incorrect.', [{ path: 'currentPassword', code: 'incorrect', message: 'The current password is incorrect.' }]);
+  }
+  const policy = await getSetting(db, 'password_policy');
+  const problems = checkPasswordShape(newPassword, user.username, policy);
+  if (problems.length) throw badRequest('password_policy', 'The new password does not meet the password policy.', problems);
+  const history = (await db('password_history').where({ userId }).orderBy('created_at', 'desc').limit(policy.historyCount).pluck('password_hash')) as string[];
+  for (const old of [user.passwordHash, ...history].slice(0, Math.max(1, policy.historyCount))) {
+    if (await verifyPassword(newPassword, old)) {
+      throw badRequest('password_policy', 'The new password does not meet the password policy.', [
+        { path: 'newPassword', code: 'password_reused', message: `Choose a password you have not used in your last ${policy.historyCount} changes.` },
+      ]);
+    }
+  }
+  const hash = await hashPassword(newPassword, config.scryptCost);
+  await db.transaction(async (trx) => {
+    await trx('password_history').insert({ userId, passwordHash: user.passwordHash, createdAt: now() });
+    await trx('users').where({ id: userId }).update({ passwordHash: hash, passwordChangedAt: now(), mustChangePassword: false, updatedAt: now() });
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
+  });
+}
+

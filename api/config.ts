@@ -1,0 +1,95 @@
+/**
+ * Typed configuration from the environment, with embedded defaults so that `npm start` works on a
+ * fresh clone: SQLite under ./data, port 3000, secrets generated into DATA_DIR on first start.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Secrets {
+  /** HMAC key for access tokens (HS256). */
+  jwtSecret: string;
+  /** AES-256-GCM key for personal data at rest (SSNs), base64. */
+  dataKey: string;
+  /** HMAC key for lookup hashes of encrypted values (SSN search), base64. */
+  lookupKey: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `mysql://…` switches to MySQL/MariaDB; empty means the embedded SQLite file in dataDir. */
+  databaseUrl: string;
+  /** Origins allowed to call the API from a browser (the agency's sites). `*` allows any. */
+  corsOrigins: string[];
+  secrets: Secrets;
+  /** scrypt cost parameter N (a power of two). OWASP: 2^17 with r=8, p=1. */
+  scryptCost: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Public base URL of this API (used in links and printed at start). */
+  publicUrl: string;
+  logRequests: boolean;
+}
+
+function generateSecrets(): Secrets {
+  return {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    dataKey: randomBytes(32).toString('base64'),
+    lookupKey: randomBytes(32).toString('base64'),
+  };
+}
+
+/** Secrets come from env when given (several API nodes must share them), else from DATA_DIR. */
+function loadSecrets(env: NodeJS.ProcessEnv, dataDir: string): Secrets {
+  if (env.JWT_SECRET && env.DATA_KEY && env.LOOKUP_KEY) {
+    return { jwtSecret: env.JWT_SECRET, dataKey: env.DATA_KEY, lookupKey: env.LOOKUP_KEY };
+  }
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = generateSecrets();
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: env.DATABASE_URL ?? '',
+    corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+    secrets: loadSecrets(env, dataDir),
+    scryptCost: Number(env.SCRYPT_COST ?? 2 ** 17),
+    accessTokenTtlSeconds: Number(env.ACCESS_TOKEN_TTL ?? 900),
+    refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    logRequests: env.LOG_REQUESTS === '1',
+  };
+}
+
+/** A config for tests: a temp data dir, fixed secrets, a cheaper (still memory-hard) scrypt. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: overrides.dataDir ?? '',
+    databaseUrl: '',
+    corsOrigins: ['*'],
+    secrets: {
+      jwtSecret: 'test-jwt-secret-test-jwt-secret-00',
+      dataKey: Buffer.alloc(32, 7).toString('base64'),
+      lookupKey: Buffer.alloc(32, 9).toString('base64'),
+    },
+    scryptCost: 2 ** 10,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlSeconds: 3600,
+    publicUrl: 'http://localhost',
+    logRequests: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The command line: `serve [--demo]`, `migrate`, `seed [--accounts N]`,
+ * `admin create-user --username … --email … --first … --last … --role … [--clients A,B]`.
+ * `npm start` = `serve --demo`: migrate, seed the demo agency when the database is empty,
+ * serve the API, the widget bundle and the demo site, and print the URL and the demo logins.
+ */
+import { parseArgs } from 'node:util';
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from './config.js';
+import { createDb, migrateLatest, type Db } from './platform/db.js';
+import { createApp } from './app.js';
+import { DEMO_USERS, seed } from './seed/seed.js';
+import { createUser, issuePassword } from './users/users.service.js';
+
+function usage(): never {
+  console.error(`usage: tsx api/main.ts <command>
+  serve [--demo]                 start the API (--demo: migrate, seed if empty, serve the demo site)
+  migrate                        run database migrations
+  seed [--accounts N]            seed the demo agency into an empty database (default 5000 accounts)
+  admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]`);
+  process.exit(2);
+}
+
+async function serve(config: Config, db: Db, demo: boolean): Promise<Server> {
+  await migrateLatest(db);
+  if (demo && !(await db('clients').first('id'))) {
+    console.log('Seeding the demo agency (5,000 accounts)…');
+    await seed(db, config, { accounts: 5000 });
+  }
+  const app = createApp({ config, db }, { serveDemoSite: demo });
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  console.log(`CollectKit portal API listening on ${config.publicUrl}/api/v1 (${db.client.config.client})`);
+  if (demo) {
+    console.log(`Demo site: ${config.publicUrl}/  ·  widget bundle: ${config.publicUrl}/widgets/collectkit.js`);
+    console.log('Demo logins:');
+    for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(12)} ${u.password.padEnd(22)} ${u.shows}`);
+  }
+  const stop = () => {
+    server.close();
+    void db.destroy().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const config = loadConfig();
+  const db = createDb(config.databaseUrl, config.dataDir);
+  const { values } = parseArgs({
+    args: rest[0] === 'create-user' ? rest.slice(1) : rest,
+    options: {
+      demo: { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
+      first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' },
+    },
+    strict: true,
+  });
+  switch (command) {
+    case 'serve':
+      await serve(config, db, Boolean(values.demo));
+      return;
+    case 'migrate':
+      await migrateLatest(db);
+      console.log('Migrations are up to date.');
+      break;
+    case 'seed': {
+      await migrateLatest(db);
+      const accounts = Number(values.accounts ?? 5000);
+      if (!Number.isInteger(accounts) || accounts < 0) usage();
+      const started = Date.now();
+      await seed(db, config, { accounts, log: (l) => console.log(l) });
+      console.log(`Seeded ${accounts} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      break;
+    }
+    case 'admin': {
+      if (rest[0] !== 'create-user' || !values.username || !values.email || !values.first || !values.last || !values.role) usage();
+      await migrateLatest(db);
+      const password = issuePassword();
+      const user = await db.transaction((trx) =>
+        createUser(trx, {
+          username: values.username!, email: values.email!, firstName: values.first!, lastName: values.last!, roleKey: values.role!,
+          clientCodes: values.clients ? values.clients.split(',').map((s) => s.trim()) : [], password,
+        }, config.scryptCost, { type: 'system', id: 'cli' }),
+      );
+      console.log(`Created ${values.username} (${user.publicId}). Issued password: ${password}`);
+      console.log('They must confirm their profile and change this password at first login.');
+      break;
+    }
+    default:
+      usage();
+  }
+  await db.destroy();
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message ?? err);
+  process.exit(1);
+});

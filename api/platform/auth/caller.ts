@@ -1,0 +1,59 @@
+/**
+ * Who is calling: a Bearer access token is verified, then its session and user are read in one
+ * query so that logout, disabling a user or revoking a session takes effect on the next request.
+ */
+import type { AppDeps, Caller } from '../http/context.js';
+import { verifyAccessToken } from './tokens.js';
+import { bool } from '../db.js';
+
+interface SessionUserRow {
+  sessionId: number;
+  sessionPublicId: string;
+  userId: number;
+  publicId: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  kind: 'agency' | 'client';
+  status: string;
+  mustChangePassword: unknown;
+  profileConfirmedAt: unknown;
+  permissions: string;
+  revokedAt: unknown;
+  expiresAt: unknown;
+}
+
+export async function loadCaller(deps: AppDeps, authorization: string): Promise<Caller | null> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match) return null;
+  const claims = await verifyAccessToken(match[1]!, deps.config.secrets.jwtSecret);
+  if (!claims) return null;
+  const row = (await deps.db('sessions')
+    .join('users', 'users.id', 'sessions.user_id')
+    .join('roles', 'roles.id', 'users.role_id')
+    .where('sessions.public_id', claims.sid)
+    .andWhere('users.public_id', claims.sub)
+    .first(
+      'sessions.id as session_id', 'sessions.public_id as session_public_id', 'sessions.revoked_at', 'sessions.expires_at',
+      'users.id as user_id', 'users.public_id', 'users.username', 'users.first_name', 'users.last_name', 'users.kind',
+      'users.status', 'users.must_change_password', 'users.profile_confirmed_at', 'roles.permissions',
+    )) as SessionUserRow | undefined;
+  if (!row || row.revokedAt || row.status !== 'active') return null;
+  if (new Date(row.expiresAt as string | number | Date).getTime() < Date.now()) return null;
+  const clientIds =
+    row.kind === 'agency'
+      ? ('all' as const)
+      : ((await deps.db('user_clients').where({ userId: row.userId }).pluck('client_id')) as number[]);
+  return {
+    userId: row.userId,
+    publicId: row.publicId,
+    username: row.username,
+    displayName: `${row.firstName} ${row.lastName}`,
+    kind: row.kind,
+    permissions: new Set(JSON.parse(row.permissions) as string[]),
+    clientIds,
+    sessionId: row.sessionId,
+    sessionPublicId: row.sessionPublicId,
+    onboardingRequired: bool(row.mustChangePassword) || !row.profileConfirmedAt,
+  };
+}

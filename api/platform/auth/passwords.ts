@@ -1,0 +1,43 @@
+/**
+ * Password hashing with scrypt (node:crypto), OWASP's recommended cost N=2^17, r=8, p=1 by default.
+ * Stored as `scrypt$N$r$p$salt$hash` so the cost can rise later without breaking old hashes.
+ */
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+const KEY_LENGTH = 32;
+
+function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+const maxmem = (N: number, r: number) => 128 * N * r * 2;
+
+export async function hashPassword(password: string, cost: number): Promise<string> {
+  const salt = randomBytes(16);
+  const r = 8;
+  const p = 1;
+  const key = await scrypt(password, salt, { N: cost, r, p, maxmem: maxmem(cost, r) });
+  return ['scrypt', cost, r, p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const N = Number(n);
+  const R = Number(r);
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), { N, r: R, p: Number(p), maxmem: maxmem(N, R) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+let dummyHash: Promise<string> | undefined;
+/**
+ * Verify against a throw-away hash of the same cost, so "no such user" takes as long as
+ * "wrong password" and timing reveals nothing.
+ */
+export async function burnPasswordCheck(password: string, cost: number): Promise<void> {
+  dummyHash ??= hashPassword('collectkit-timing-equaliser', cost);
+  await verifyPassword(password, await dummyHash);
+}

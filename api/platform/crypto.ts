@@ -1,0 +1,34 @@
+/**
+ * Personal data at rest: AES-256-GCM for values we must be able to read back (SSN), and a keyed
+ * HMAC for values we only need to find by exact match. Keys come from config, never from the DB.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export function encrypt(plain: string, keyBase64: string): string {
+  const key = Buffer.from(keyBase64, 'base64');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join('.');
+}
+
+export function decrypt(sealed: string, keyBase64: string): string {
+  const [iv, tag, data] = sealed.split('.').map((s) => Buffer.from(s, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(keyBase64, 'base64'), iv!);
+  decipher.setAuthTag(tag!);
+  return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
+}
+
+export function lookupHash(value: string, keyBase64: string): string {
+  return createHmac('sha256', Buffer.from(keyBase64, 'base64')).update(value).digest('hex');
+}
+
+export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');

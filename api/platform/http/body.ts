@@ -1,0 +1,35 @@
+/**
+ * JSON request bodies: size-limited, and every failure is a clear 400/413/415 instead of a 500.
+ * Multipart uploads are left to the routes that take them (multer).
+ */
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import { AppError, badRequest } from '../errors.js';
+import type { AppState } from './context.js';
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function jsonBodyMiddleware(limit = '1mb'): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const hasBody = METHODS_WITH_BODY.has(ctx.method) && (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding');
+    if (!hasBody || ctx.is('multipart/form-data')) return next();
+    if (!ctx.is('application/json', 'application/*+json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    }
+    let text: string;
+    try {
+      text = await getRawBody(ctx.req, { limit, encoding: 'utf8', length: ctx.request.length });
+    } catch (err) {
+      if ((err as { type?: string }).type === 'entity.too.large') {
+        throw new AppError(413, 'body_too_large', `The request body is larger than ${limit}.`);
+      }
+      throw badRequest('unreadable_body', 'The request body could not be read.');
+    }
+    try {
+      (ctx.request as { body?: unknown }).body = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch (err) {
+      throw badRequest('malformed_json', `The request body is not valid JSON: ${(err as Error).message}`);
+    }
+    await next();
+  };
+}

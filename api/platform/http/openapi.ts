@@ -1,0 +1,63 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same route list that the router mounts.
+ * JSON Schema 2020-12 (zod's native output) is OpenAPI 3.1's schema dialect.
+ */
+import { z, type ZodType } from 'zod';
+import type { AnyRoute } from './route.js';
+import { PROBLEM_TITLES } from '../errors.js';
+
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+function schema(s: ZodType, io: 'input' | 'output') {
+  const json = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+function parameters(spec: AnyRoute) {
+  const out: unknown[] = [];
+  for (const [where, s] of [['path', spec.params], ['query', spec.query]] as const) {
+    if (!s) continue;
+    const json = schema(s, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, prop] of Object.entries(json.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
+    }
+  }
+  return out;
+}
+
+export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of routes) {
+    const path = `/api/v1${toOpenApiPath(spec.path)}`;
+    const responses: Record<string, unknown> = {};
+    for (const [status, s] of Object.entries(spec.responses)) {
+      const ok = Number(status) < 400;
+      responses[status] = {
+        description: ok ? 'Success' : (PROBLEM_TITLES[Number(status)] ?? 'Error'),
+        ...(s
+          ? { content: { [ok ? (spec.produces ?? 'application/json') : 'application/problem+json']: { schema: schema(s, 'output') } } }
+          : {}),
+      };
+    }
+    paths[path] ??= {};
+    paths[path][spec.method] = {
+      operationId: `${spec.method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c?: string) => (c ? c.toUpperCase() : ''))}`,
+      summary: spec.summary,
+      tags: [spec.tag],
+      ...(spec.auth === 'public' ? { security: [] } : {}),
+      ...(spec.permission ? { 'x-permission': spec.permission } : {}),
+      parameters: parameters(spec),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'CollectKit portal API', version: info.version, description: 'Headless client and debtor portal for collection agencies.' },
+    servers: [{ url: info.serverUrl }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

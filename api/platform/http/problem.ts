@@ -1,0 +1,64 @@
+/**
+ * The error middleware, mounted first: every AppError and validation error becomes RFC 9457
+ * problem+json; anything unexpected becomes a generic 500 with the request id, its detail logged only.
+ */
+import type Koa from 'koa';
+import { ZodError } from 'zod';
+import { AppError, PROBLEM_TITLES, type FieldError } from '../errors.js';
+import type { AppState } from './context.js';
+
+export function zodToFieldErrors(error: ZodError, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, code: 'unknown_field', message: 'Unknown field.' }));
+    }
+    return [{ path: base, code: issue.code, message: issue.message }];
+  });
+}
+
+function problemBody(status: number, code: string, detail: string, requestId: string, errors?: FieldError[]) {
+  return {
+    type: `https://collectkit.dev/problems/${code.replace(/_/g, '-')}`,
+    title: PROBLEM_TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors?.length ? { errors } : {}),
+    requestId,
+  };
+}
+
+export function problemMiddleware(): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}.`);
+      }
+    } catch (err) {
+      const requestId = ctx.state.requestId;
+      let status = 500;
+      let code = 'internal_error';
+      let detail = `Something went wrong on our side. Quote request id ${requestId} to support.`;
+      let errors: FieldError[] | undefined;
+      if (err instanceof AppError) {
+        ({ status, code } = err);
+        detail = err.message;
+        errors = err.errors;
+        for (const [k, v] of Object.entries(err.headers ?? {})) ctx.set(k, v);
+      } else if (err instanceof ZodError) {
+        status = 400;
+        code = 'validation_failed';
+        detail = 'Some fields are missing or invalid.';
+        errors = zodToFieldErrors(err);
+      } else {
+        // Never leak internals to the caller; the log has the stack, keyed by request id.
+        console.error(`[${requestId}] unhandled error`, err);
+      }
+      ctx.status = status;
+      ctx.type = 'application/problem+json';
+      ctx.body = problemBody(status, code, detail, requestId, errors);
+    }
+  };
+}

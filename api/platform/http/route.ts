@@ -1,0 +1,113 @@
+/**
+ * One way to declare a route. A feature lists its routes as data (method, path, auth, permission,
+ * zod schemas, handler); `mountRoutes` puts them on the Koa router and the same list feeds the
+ * OpenAPI document, so a route cannot exist without being documented.
+ *
+ * The handler gets validated input and the caller; it never sees knex, and returns the body.
+ */
+import type Koa from 'koa';
+import type Router from '@koa/router';
+import { z, type ZodType } from 'zod';
+import { badRequest, forbidden, unauthorized } from '../errors.js';
+import { zodToFieldErrors } from './problem.js';
+import { loadCaller } from '../auth/caller.js';
+import type { AppDeps, AppState, Caller, RequestMeta } from './context.js';
+
+/**
+ * public: anyone; user: a signed-in user who finished onboarding; onboarding: a signed-in user,
+ * even one who must still confirm the profile and change the issued password.
+ */
+export type RouteAuth = 'public' | 'user' | 'onboarding';
+
+export interface RouteInput<P, Q, B, A extends RouteAuth> {
+  params: P;
+  query: Q;
+  body: B;
+  caller: A extends 'public' ? Caller | undefined : Caller;
+  meta: RequestMeta;
+  ctx: Koa.ParameterizedContext<AppState>;
+}
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends RouteAuth = RouteAuth> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** path below /api/v1, Koa-router syntax: `/accounts/:id` */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: A;
+  permission?: string;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  /** status → response schema (null for an empty body); the first 2xx is the success status */
+  responses: Record<number, ZodType | null>;
+  /** the response is not JSON (a file, a stream); described by its media type */
+  produces?: string;
+  handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
+}
+
+// Each spec keeps its own type parameters; the list only needs them erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any, any>;
+
+export const route = <P, Q, B, A extends RouteAuth>(spec: RouteSpec<P, Q, B, A>): AnyRoute => spec;
+
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw badRequest('validation_failed', `The ${where} has missing or invalid fields.`, zodToFieldErrors(result.error, where === 'body' ? '' : where));
+  }
+  return result.data;
+}
+
+export function requestMeta(ctx: Koa.ParameterizedContext<AppState>): RequestMeta {
+  const caller = ctx.state.caller;
+  return {
+    actor: caller ? { type: 'user', id: caller.publicId } : { type: 'anonymous', id: null },
+    ip: ctx.ip || null,
+    requestId: ctx.state.requestId,
+    userAgent: ctx.get('User-Agent').slice(0, 255) || null,
+  };
+}
+
+async function authenticate(deps: AppDeps, spec: AnyRoute, ctx: Koa.ParameterizedContext<AppState>): Promise<void> {
+  const header = ctx.get('Authorization');
+  if (spec.auth === 'public') {
+    if (header) ctx.state.caller = (await loadCaller(deps, header)) ?? undefined;
+    return;
+  }
+  const caller = header ? await loadCaller(deps, header) : null;
+  if (!caller) throw unauthorized('Sign in to continue: the session is missing, expired or ended.');
+  ctx.state.caller = caller;
+  if (spec.auth === 'user' && caller.onboardingRequired) {
+    throw forbidden('Confirm your profile and change the issued password first.', 'onboarding_required');
+  }
+  if (spec.permission && !caller.permissions.has(spec.permission)) {
+    throw forbidden(`This needs the ${spec.permission} permission.`);
+  }
+}
+
+export function successStatus(spec: AnyRoute): number {
+  return Number(Object.keys(spec.responses).find((s) => Number(s) >= 200 && Number(s) < 300) ?? 200);
+}
+
+export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: AnyRoute[]): void {
+  for (const spec of routes) {
+    router[spec.method](spec.path, async (ctx) => {
+      await authenticate(deps, spec, ctx);
+      const params = parse(spec.params, ctx.params, 'path');
+      const query = parse(spec.query, ctx.query, 'query');
+      const rawBody = (ctx.request as { body?: unknown }).body;
+      const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
+      const result = await spec.handler({ params, query, body, caller: ctx.state.caller, meta: requestMeta(ctx), ctx });
+      if (ctx.body === undefined || ctx.body === null) {
+        ctx.status = successStatus(spec);
+        if (result !== undefined) ctx.body = result;
+      }
+    });
+  }
+}
+
+/** Shared schema pieces. Query strings arrive as strings; these coerce them carefully. */
+export const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
