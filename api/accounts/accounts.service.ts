@@ -60,8 +60,10 @@ function toSummary(r: SummaryRow) {
 async function applyFilters(trx: Trx, caller: Caller, q: Knex.QueryBuilder, f: AccountSearch): Promise<void> {
   if (f.clientId) q.where('accounts.client_id', await resolveClientId(trx, caller, f.clientId));
   if (f.name) {
+    // A name with no letters or digits ("%", "--") matches nobody rather than everybody.
     const key = nameKey(f.name);
     if (key) q.where('accounts.debtor_name_key', 'like', `${escapeLike(key)}%`);
+    else q.whereRaw('1 = 0');
   }
   if (f.agencyAccountNumber) q.where('accounts.agency_account_number', f.agencyAccountNumber.toUpperCase());
   if (f.clientAccountNumber) q.where('accounts.client_account_number', f.clientAccountNumber);
@@ -77,7 +79,8 @@ async function applyFilters(trx: Trx, caller: Caller, q: Knex.QueryBuilder, f: A
 }
 
 export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch) {
-  const rows = visibleAccounts(trx, caller);
+  // Search lists worked accounts only; placements awaiting review live in the review queue.
+  const rows = visibleAccounts(trx, caller).where('accounts.review_status', 'accepted');
   await applyFilters(trx, caller, rows, f);
   const count = rows.clone().clearSelect().count({ n: '*' });
   rows

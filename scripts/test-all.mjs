@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: everything a user needs green, in order — build the widget bundle, API tests (vitest;
+ * SQLite always, MariaDB too when TEST_MYSQL_URL is set), widget tests (web-test-runner in headless
+ * Chromium), end-to-end tests (puppeteer on the demo site). Each stage writes a JSON result that
+ * this script adds up; it ends with one plain line `N passed, N failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const OUT = 'reports';
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+
+const stages = [];
+let crashed = 0;
+
+function vitestStage(name, args) {
+  const file = `${OUT}/${name}.json`;
+  const status = run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  if (!existsSync(file)) {
+    crashed++;
+    console.error(`[test-all] ${name}: the runner produced no result (exit ${status})`);
+    return;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  stages.push({ name, passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) });
+  if (status !== 0 && r.numFailedTests === 0 && !r.numFailedTestSuites) crashed++;
+}
+
+if (existsSync('rollup.config.ts')) {
+  if (run('npm', ['run', '--silent', 'build']) !== 0) crashed++;
+}
+vitestStage('api', []);
+if (existsSync('web-test-runner.config.mjs')) {
+  const status = run('npx', ['wtr']);
+  const file = `${OUT}/widgets.json`;
+  if (existsSync(file)) {
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    stages.push({ name: 'widgets', passed: r.passed, failed: r.failed });
+    if (status !== 0 && r.failed === 0) crashed++;
+  } else {
+    crashed++;
+    console.error(`[test-all] widgets: the runner produced no result (exit ${status})`);
+  }
+}
+if (existsSync('tests/e2e/vitest.config.ts')) vitestStage('e2e', ['--config', 'tests/e2e/vitest.config.ts']);
+
+const passed = stages.reduce((s, x) => s + x.passed, 0);
+const failed = stages.reduce((s, x) => s + x.failed, 0) + crashed;
+for (const s of stages) console.log(`[test-all] ${s.name}: ${s.passed} passed, ${s.failed} failed`);
+if (crashed) console.log(`[test-all] ${crashed} stage(s) crashed or exited non-zero without a failing test (counted as failed)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,118 @@
+/**
+ * Test harness: a real API on a real, freshly migrated and seeded database, listening on an
+ * ephemeral loopback port. SQLite always; MariaDB/MySQL too when TEST_MYSQL_URL is set (CI sets it),
+ * each test file in a database of its own that is dropped afterwards.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+import { expect } from 'vitest';
+import { testConfig, type Config } from '../../api/config.js';
+import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
+import { createApp } from '../../api/app.js';
+import { DEMO_USERS, seed } from '../../api/seed/seed.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+export const DIALECTS: Dialect[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
+
+export interface TestApi {
+  url: string;
+  db: Db;
+  config: Config;
+  dialect: Dialect;
+  request: (path: string, init?: RequestOptions) => Promise<TestResponse>;
+  login: (username: string, password?: string) => Promise<string>;
+  close: () => Promise<void>;
+}
+
+export interface RequestOptions {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+async function createMysqlDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = process.env.TEST_MYSQL_URL!;
+  const name = `ck_test_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = knexFactory({ client: 'mysql2', connection: serverUrl });
+  await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.destroy();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const k = knexFactory({ client: 'mysql2', connection: serverUrl });
+      await k.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+      await k.destroy();
+    },
+  };
+}
+
+export const demoPassword = (username: string) => DEMO_USERS.find((u) => u.username === username)!.password;
+
+export async function startTestApi(dialect: Dialect, options: { accounts?: number; config?: Partial<Config> } = {}): Promise<TestApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ck-test-'));
+  const mysql = dialect === 'mysql' ? await createMysqlDatabase() : null;
+  const config = testConfig({ dataDir, databaseUrl: mysql?.url ?? '', ...options.config });
+  const db = createDb(config.databaseUrl, dataDir);
+  await migrateLatest(db);
+  await seed(db, config, { accounts: options.accounts ?? 400 });
+  const server: Server = createApp({ config, db }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const request = async (path: string, init: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.Authorization = `Bearer ${init.token}`;
+    let body: string | undefined = init.rawBody;
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const res = await fetch(`${url}/api/v1${path}`, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+
+  const login = async (username: string, password = demoPassword(username)) => {
+    const res = await request('/auth/login', { body: { username, password } });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
+    return res.body.accessToken as string;
+  };
+
+  return {
+    url, db, config, dialect, request, login,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await db.destroy();
+      await mysql?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Matchers for snapshot-like shape checks. */
+export const ID = (prefix: string) => expect.stringMatching(new RegExp(`^${prefix}_[0-9a-z]{26}$`));
+export const ISO_DATETIME = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+export const ISO_DATE = expect.stringMatching(/^\d{4}-\d\d-\d\d$/);
