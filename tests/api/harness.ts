@@ -95,7 +95,7 @@ export async function startTestApi(dialect: Dialect, options: { accounts?: numbe
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
 
-  const login = async (username: string, password = demoPassword(username)) => {
+  const login = async (username: string, password: string = demoPassword(username)) => {
     const res = await request('/auth/login', { body: { username, password } });
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
     return res.body.accessToken as string;
