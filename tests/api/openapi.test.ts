@@ -17,7 +17,7 @@ describe('OpenAPI document', () => {
     expect(res.body.openapi).toBe('3.1.0');
     const router = new Router({ prefix: '/api/v1' });
     mountRoutes(router, { db: api.db, config: api.config }, allRoutes({ db: api.db, config: api.config }));
-    const mounted = router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m.toLowerCase()} ${layer.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
+    const mounted = router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m.toLowerCase()} ${String(layer.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
     expect(mounted.length).toBeGreaterThan(8);
     const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     expect(documented.sort()).toEqual([...new Set(mounted)].sort());
