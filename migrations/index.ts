@@ -18,6 +18,7 @@ import * as m20261123121000 from './20261123121000_create_account_balances.js';
 import * as m20261123121100 from './20261123121100_create_activity.js';
 import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
+import * as m20261123121400 from './20261123121400_create_events.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '20261123121100_create_activity': m20261123121100,
   '20261123121200_create_audit_log': m20261123121200,
   '20261123121300_create_settings': m20261123121300,
+  '20261123121400_create_events': m20261123121400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'acct' | 'usr' | 'cli' | 'act' | 'ses' | 'role' | 'req' | 'pty';
+export type IdPrefix = string;
 
 export function encodeBase32(bytes: Uint8Array): string {
   let bits = 0;

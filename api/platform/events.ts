@@ -1,0 +1,86 @@
+/**
+ * Appending to and reading the ordered event log (see migrations/…_create_events.ts).
+ * `appendEvent` takes the caller's transaction: the event exists exactly when the change does.
+ * Readers page by the numeric id (strictly increasing), which is the cursor for SSE and the feed.
+ */
+import type { Trx } from './db.js';
+import { now, toIso } from './db.js';
+import { newId } from './ids.js';
+import type { AuditActor } from './audit.js';
+
+export interface NewEvent {
+  type: string;
+  clientId: number | null;
+  accountId: number | null;
+  visibility: 'client' | 'internal';
+  payload: Record<string, unknown>;
+  actor: AuditActor;
+}
+
+export interface StoredEvent {
+  /** the cursor: strictly increasing */
+  seq: number;
+  id: string;
+  type: string;
+  clientId: number | null;
+  accountId: number | null;
+  visibility: 'client' | 'internal';
+  payload: Record<string, unknown>;
+  actor: { type: string; id: string | null };
+  occurredAt: string;
+}
+
+export async function appendEvent(trx: Trx, event: NewEvent): Promise<string> {
+  const publicId = newId('evt');
+  await trx('events').insert({
+    publicId,
+    type: event.type,
+    clientId: event.clientId,
+    accountId: event.accountId,
+    visibility: event.visibility,
+    payloadJson: JSON.stringify(event.payload),
+    actorType: event.actor.type,
+    actorId: event.actor.id ?? null,
+    occurredAt: now(),
+  });
+  return publicId;
+}
+
+interface EventRow {
+  id: number | string;
+  publicId: string;
+  type: string;
+  clientId: number | null;
+  accountId: number | null;
+  visibility: 'client' | 'internal';
+  payloadJson: string;
+  actorType: string;
+  actorId: string | null;
+  occurredAt: unknown;
+}
+
+/**
+ * Events after a cursor, oldest first. `clientIds` limits to those clients ('all' for the agency);
+ * `clientVisibleOnly` drops internal events (for client users).
+ */
+export async function readEvents(
+  trx: Trx,
+  options: { after: number; limit: number; clientIds: readonly number[] | 'all'; clientVisibleOnly: boolean; types?: string[] },
+): Promise<StoredEvent[]> {
+  const q = trx('events').where('id', '>', options.after).orderBy('id', 'asc').limit(options.limit);
+  if (options.clientIds !== 'all') q.whereIn('client_id', options.clientIds.length ? [...options.clientIds] : [-1]);
+  if (options.clientVisibleOnly) q.where('visibility', 'client');
+  if (options.types?.length) q.whereIn('type', options.types);
+  const rows = (await q.select()) as EventRow[];
+  return rows.map((r) => ({
+    seq: Number(r.id),
+    id: r.publicId,
+    type: r.type,
+    clientId: r.clientId,
+    accountId: r.accountId,
+    visibility: r.visibility,
+    payload: JSON.parse(r.payloadJson) as Record<string, unknown>,
+    actor: { type: r.actorType, id: r.actorId },
+    occurredAt: toIso(r.occurredAt)!,
+  }));
+}
