@@ -1,6 +1,7 @@
 /**
- * Who is calling: a Bearer access token is verified, then its session and user are read in one
- * query so that logout, disabling a user or revoking a session takes effect on the next request.
+ * Who is calling: a Bearer access token is verified, then its session, user, role and linked clients
+ * are read in one query, so that logout, disabling a user or revoking a session takes effect on the
+ * next request (nothing is cached in process memory: API nodes stay stateless).
  */
 import type { AppDeps, Caller } from '../http/context.js';
 import { verifyAccessToken } from './tokens.js';
@@ -19,6 +20,8 @@ interface SessionUserRow {
   mustChangePassword: unknown;
   profileConfirmedAt: unknown;
   permissions: string;
+  /** comma-separated ids from user_clients (group_concat exists in SQLite and MySQL alike) */
+  clientIdList: string | null;
   revokedAt: unknown;
   expiresAt: unknown;
 }
@@ -37,13 +40,13 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
       'sessions.id as session_id', 'sessions.public_id as session_public_id', 'sessions.revoked_at', 'sessions.expires_at',
       'users.id as user_id', 'users.public_id', 'users.username', 'users.first_name', 'users.last_name', 'users.kind',
       'users.status', 'users.must_change_password', 'users.profile_confirmed_at', 'roles.permissions',
+      // One round trip per request: the linked clients come along as a list.
+      deps.db.raw('(select group_concat(uc.client_id) from user_clients uc where uc.user_id = users.id) as client_id_list'),
     )) as SessionUserRow | undefined;
   if (!row || row.revokedAt || row.status !== 'active') return null;
   if (new Date(row.expiresAt as string | number | Date).getTime() < Date.now()) return null;
   const clientIds =
-    row.kind === 'agency'
-      ? ('all' as const)
-      : ((await deps.db('user_clients').where({ userId: row.userId }).pluck('client_id')) as number[]);
+    row.kind === 'agency' ? ('all' as const) : (row.clientIdList ?? '').split(',').filter(Boolean).map(Number);
   return {
     userId: row.userId,
     publicId: row.publicId,

@@ -1,0 +1,49 @@
+/** Small helpers shared by the benchmarks: percentiles, timing, a child-process API server. */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return NaN;
+  const i = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
+  return sortedMs[i]!;
+}
+
+export async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    out.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Runs `fn` from `concurrency` loops for `ms` milliseconds; returns completed calls per second. */
+export async function throughput(concurrency: number, ms: number, fn: () => Promise<unknown>): Promise<number> {
+  const until = Date.now() + ms;
+  let done = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await fn();
+        done++;
+      }
+    }),
+  );
+  return done / ((Date.now() - started) / 1000);
+}
+
+/** Starts `tsx api/main.ts serve` in its own process (so client and server do not share a core). */
+export async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const child = spawn('npx', ['tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`API exited early (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child, stop: () => child.kill('SIGTERM') };
+}
+
+export const fmt = (n: number, digits = 2) => n.toFixed(digits);

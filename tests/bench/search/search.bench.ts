@@ -1,0 +1,116 @@
+/**
+ * Search benchmark (issue 2): authenticated `GET /api/v1/accounts` against the same SQL run directly
+ * through knex, on MariaDB with 1,000,000 seeded accounts (BENCH_ACCOUNTS to change), in one run.
+ * Reports the API/SQL latency ratio at p50 and p95, and requests per second at 20 concurrent
+ * connections, for: name prefix, agency account number, status + client. Also prints the size of
+ * dist/collectkit.js min+gzip.
+ *
+ *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 npx tsx tests/bench/search/search.bench.ts
+ */
+import knexFactory, { type Knex } from 'knex';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { loadConfig } from '../../../api/config.js';
+import { createDb, migrateLatest } from '../../../api/platform/db.js';
+import { seed } from '../../../api/seed/seed.js';
+import { fmt, percentile, startApiProcess, throughput, timeEach } from '../lib.js';
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
+const SERVER = new URL(process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
+const DB_NAME = `ck_bench_${ACCOUNTS}`;
+const DATABASE_URL = Object.assign(new URL(SERVER), { pathname: `/${DB_NAME}` }).toString();
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function prepareDatabase(dataDir: string): Promise<void> {
+  const admin = knexFactory({ client: 'mysql2', connection: SERVER.toString() });
+  await admin.raw(`CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.destroy();
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL });
+  const db = createDb(DATABASE_URL, dataDir);
+  await migrateLatest(db);
+  const have = Number(((await db('accounts').count({ n: '*' })) as { n: number }[])[0]!.n);
+  if (have !== ACCOUNTS) {
+    if (have > 0) throw new Error(`${DB_NAME} has ${have} accounts, expected ${ACCOUNTS}: drop it and run again`);
+    const t = Date.now();
+    console.log(`seeding ${ACCOUNTS} accounts into ${DB_NAME} (one-time)…`);
+    await seed(db, config, { accounts: ACCOUNTS, log: (l) => console.log(`  ${l}`) });
+    console.log(`seeded in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
+  await db.destroy();
+}
+
+/** The SQL a request ran, captured from the API's own knex by a probe request, replayed raw. */
+function rawRunner(raw: Knex, statements: { sql: string; bindings: unknown[] }[]) {
+  return () => Promise.all(statements.map((s) => raw.raw(s.sql, s.bindings as Knex.RawBinding[])));
+}
+
+async function main() {
+  const dataDir = 'tests/bench/.data';
+  await prepareDatabase(dataDir);
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL });
+  const api = await startApiProcess({ DATA_DIR: dataDir, DATABASE_URL });
+  const raw = knexFactory({ client: 'mysql2', connection: DATABASE_URL, pool: { min: 0, max: 20 } });
+  // A second knex with our db layer, only to learn the exact SQL of each search (by toSQL()).
+  const ours = createDb(DATABASE_URL, dataDir);
+  try {
+    const login = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo.group', password: 'Brigid-Group-2026!' }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = (await (await fetch(`${api.url}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { clients: { id: string }[] };
+    const sample = (await ours('accounts').where({ clientId: 1, reviewStatus: 'accepted' }).orderBy('id', 'desc').first('agency_account_number')) as { agencyAccountNumber: string };
+    const cases = [
+      { name: 'name prefix', query: 'name=smith%20j' },
+      { name: 'agency account number', query: `agencyAccountNumber=${sample.agencyAccountNumber}` },
+      { name: 'status + client', query: `status=hold&clientId=${me.clients[0]!.id}` },
+    ];
+    const { searchAccounts } = await import('../../../api/accounts/accounts.service.js');
+    const { AccountSearchQuery } = await import('../../../api/accounts/accounts.schema.js');
+    const { loadCaller } = await import('../../../api/platform/auth/caller.js');
+    const caller = (await loadCaller({ db: ours, config }, `Bearer ${accessToken}`))!;
+
+    console.log(`\nsearch benchmark — MariaDB, ${ACCOUNTS.toLocaleString()} accounts, user demo.group (2 clients), ${SAMPLES} sequential samples, ${SECONDS}s at 20 connections`);
+    console.log('case                     | API p50 | SQL p50 | ratio | API p95 | SQL p95 | ratio | API req/s @20 | SQL q/s @20 | total rows');
+    for (const c of cases) {
+      // Capture the statements searchAccounts issues for this query, with their bindings.
+      const statements: { sql: string; bindings: unknown[] }[] = [];
+      const onQuery = (q: { sql: string; bindings: unknown[] }) => statements.push({ sql: q.sql, bindings: q.bindings });
+      ours.on('query', onQuery);
+      const filters = AccountSearchQuery.parse(Object.fromEntries(new URLSearchParams(c.query)));
+      const result = await searchAccounts(ours, caller, filters);
+      ours.off('query', onQuery);
+      const sqlOnly = statements.filter((s) => /from `accounts`/i.test(s.sql));
+      const url = `${api.url}/api/v1/accounts?${c.query}`;
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const callApi = async () => {
+        const r = await fetch(url, { headers });
+        if (r.status !== 200) throw new Error(`${r.status} ${await r.text()}`);
+        await r.arrayBuffer();
+      };
+      const callSql = rawRunner(raw, sqlOnly);
+      for (let i = 0; i < 20; i++) { await callApi(); await callSql(); } // warm up
+      const apiMs = await timeEach(SAMPLES, callApi);
+      const sqlMs = await timeEach(SAMPLES, callSql);
+      const apiRps = await throughput(20, SECONDS * 1000, callApi);
+      const sqlRps = await throughput(20, SECONDS * 1000, callSql);
+      const [a50, s50, a95, s95] = [percentile(apiMs, 50), percentile(sqlMs, 50), percentile(apiMs, 95), percentile(sqlMs, 95)];
+      console.log(`${c.name.padEnd(24)} | ${fmt(a50).padStart(7)} | ${fmt(s50).padStart(7)} | ${fmt(a50 / s50).padStart(5)} | ${fmt(a95).padStart(7)} | ${fmt(s95).padStart(7)} | ${fmt(a95 / s95).padStart(5)} | ${fmt(apiRps, 0).padStart(13)} | ${fmt(sqlRps, 0).padStart(11)} | ${result.total}`);
+    }
+    console.log('(ms; ratio = API / the same SQL through knex; targets: p50 ratio ≤ 1.3, name-prefix API p95 < 50 ms)');
+  } finally {
+    api.stop();
+    await raw.destroy();
+    await ours.destroy();
+  }
+  const bundle = 'dist/collectkit.js';
+  if (existsSync(bundle)) {
+    const bytes = readFileSync(bundle);
+    console.log(`\nwidget bundle ${bundle}: ${(bytes.length / 1024).toFixed(1)} kB min, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} kB min+gzip (target < 40 kB)`);
+  } else {
+    console.log('\nwidget bundle: dist/collectkit.js missing — run `npm run build` first');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
