@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: everything a user needs green, in order — build the widget bundle, API tests (vitest;
+ * `npm test`: everything a user needs green, in order — type check, build the widget bundle, API tests (vitest;
  * SQLite always, MariaDB too when TEST_MYSQL_URL is set), widget tests (web-test-runner in headless
  * Chromium), end-to-end tests (puppeteer on the demo site). Each stage writes a JSON result that
  * this script adds up; it ends with one plain line `N passed, N failed`.
@@ -30,6 +30,9 @@ function vitestStage(name, args) {
   if (status !== 0 && r.numFailedTests === 0 && !r.numFailedTestSuites) crashed++;
 }
 
+// The type checker is the cheapest test of all: a type error fails the run.
+if (run('npx', ['tsc', '--noEmit', '-p', '.']) === 0) stages.push({ name: 'typecheck', passed: 1, failed: 0 });
+else stages.push({ name: 'typecheck', passed: 0, failed: 1 });
 if (existsSync('rollup.config.ts')) {
   if (run('npm', ['run', '--silent', 'build']) !== 0) crashed++;
 }

@@ -1,0 +1,53 @@
+/** The command line as a newcomer uses it: migrate, seed, admin create-user, serve --demo. */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ck-cli-'));
+const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SCRYPT_COST: '1024' };
+const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'api/main.ts', ...args], { env, encoding: 'utf8' });
+
+describe('CLI', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('seeds an empty database and refuses to seed twice', () => {
+    const first = cli('seed', '--accounts', '50');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('Seeded 50 accounts');
+    const again = cli('seed', '--accounts', '50');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already has data');
+  });
+
+  it('creates a user with an issued password who must change it', () => {
+    const r = cli('admin', 'create-user', '--username', 'pat.lee', '--email', 'pat@cascadepower.example', '--first', 'Pat', '--last', 'Lee', '--role', 'client_manager', '--clients', 'CPL');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Issued password: \S{16}/);
+    const bad = cli('admin', 'create-user', '--username', 'x.y', '--email', 'x@y.example', '--first', 'X', '--last', 'Y', '--role', 'client_manager', '--clients', 'NOPE');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('No client NOPE');
+  });
+
+  it('serve --demo starts, prints the URL and the demo logins, and answers', async () => {
+    const port = String(30000 + Math.floor(Math.random() * 20000));
+    const child = spawn('npx', ['tsx', 'api/main.ts', 'serve', '--demo'], { env: { ...env, PORT: port, HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('demo.agency')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    expect(out).toContain(`http://127.0.0.1:${port}/api/v1`);
+    for (const login of ['demo.client', 'demo.group', 'demo.agency']) expect(out).toContain(login);
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<ck-portal');
+    child.kill('SIGTERM');
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * E2E harness: the real API serving the demo site and the built widget bundle (dist/), on a fresh
+ * seeded SQLite database, and Debian's Chromium driven by puppeteer-core.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { testConfig } from '../../api/config.js';
+import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
+import { createApp } from '../../api/app.js';
+import { seed } from '../../api/seed/seed.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
+];
+
+export interface DemoSite {
+  url: string;
+  db: Db;
+  browser: Browser;
+  newPage: () => Promise<Page>;
+  close: () => Promise<void>;
+}
+
+export async function startDemoSite(options: { accounts?: number } = {}): Promise<DemoSite> {
+  if (!existsSync('dist/collectkit.js')) throw new Error('dist/collectkit.js is missing: run `npm run build` first (npm test does)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
+  const config = testConfig({ dataDir });
+  const db = createDb('', dataDir);
+  await migrateLatest(db);
+  await seed(db, config, { accounts: options.accounts ?? 400 });
+  const server = createApp({ config, db }, { serveDemoSite: true }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    url, db, browser,
+    newPage: async () => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(String(err)));
+      (page as Page & { jsErrors: string[] }).jsErrors = errors;
+      return page;
+    },
+    close: async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      await db.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Types into an input found through shadow roots (puppeteer's `>>>` deep combinator). */
+export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  const el = await page.waitForSelector(selector, { visible: true });
+  await el!.click({ count: 3 });
+  await el!.type(text);
+}
