@@ -1,0 +1,27 @@
+/**
+ * The drop-in widget bundle: widgets/index.ts → dist/collectkit.js, one minified ES module with Lit
+ * bundled in. esbuild gets the tsconfig so the legacy decorators are transformed; terser minifies.
+ */
+import { defineConfig } from 'rollup';
+import esbuild from 'rollup-plugin-esbuild';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terserPlugin from '@rollup/plugin-terser';
+
+// The plugin's .d.ts is CommonJS-flavoured (under NodeNext its default export shows up as
+// `.default`) while Node's ESM import gives the function itself; accept both.
+type Terser = typeof terserPlugin.default;
+const terser = ((terserPlugin as unknown as { default?: Terser }).default ?? terserPlugin) as Terser;
+
+export default defineConfig({
+  input: 'widgets/index.ts',
+  output: {
+    file: 'dist/collectkit.js',
+    format: 'es',
+    sourcemap: true,
+  },
+  plugins: [
+    nodeResolve({ browser: true, exportConditions: ['production'] }),
+    esbuild({ tsconfig: 'tsconfig.json', target: 'es2021', legalComments: 'none' }),
+    terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+  ],
+});
