@@ -7,3 +7,4 @@ export { ApiClient, ApiError, clientFor } from './internal/api-client.js';
 export { apiClientContext, sessionContext } from './internal/context.js';
 export { CkPortal } from './portal/portal.js';
 export { CkLogin } from './login/login.js';
+export { CkAccountSearch } from './account-search/account-search.js';

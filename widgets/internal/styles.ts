@@ -110,3 +110,41 @@ export const formStyles = css`
     opacity: 0.6;
   }
 `;
+
+/** Status colours: `data-status="…"` sets `--ck-status-color`; `.badge` paints it. White text on each. */
+export const statusStyles = css`
+  [data-status] {
+    --ck-status-color: var(--ck-color-status-closed, #57606a);
+  }
+  [data-status='active'] {
+    --ck-status-color: var(--ck-color-status-active, #146c2e);
+  }
+  [data-status='hold'] {
+    --ck-status-color: var(--ck-color-status-hold, #8a4b00);
+  }
+  [data-status='paid'] {
+    --ck-status-color: var(--ck-color-status-paid, #1d4ed8);
+  }
+  [data-status='settled'] {
+    --ck-status-color: var(--ck-color-status-settled, #1d4ed8);
+  }
+  [data-status='disputed'] {
+    --ck-status-color: var(--ck-color-status-disputed, #b42318);
+  }
+  [data-status='bankrupt'] {
+    --ck-status-color: var(--ck-color-status-bankrupt, #6e40c9);
+  }
+  [data-status='deceased'] {
+    --ck-status-color: var(--ck-color-status-deceased, #24292f);
+  }
+  .badge {
+    display: inline-block;
+    white-space: nowrap;
+    padding: 0 var(--ck-space-2, 0.5rem);
+    border-radius: 999px;
+    background: var(--ck-status-color);
+    color: #ffffff;
+    font-size: var(--ck-font-size-small, 0.8125rem);
+    font-weight: 600;
+  }
+`;
