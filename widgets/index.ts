@@ -8,3 +8,4 @@ export { apiClientContext, sessionContext } from './internal/context.js';
 export { CkPortal } from './portal/portal.js';
 export { CkLogin } from './login/login.js';
 export { CkAccountSearch } from './account-search/account-search.js';
+export { CkAccountPane } from './account-pane/account-pane.js';
