@@ -12,15 +12,17 @@ function startTestApi() {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   // The child exits when this pipe closes, however this process ends.
-  process.once('exit', () => child.kill('SIGTERM'));
+  process.once('exit', () => {
+    if (child.exitCode === null && !child.killed) child.kill('SIGTERM');
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The test API did not start within 60 s.')), 60_000);
     child.once('exit', (code) => reject(new Error(`The test API exited early (code ${code}).`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /^CK_TEST_API (\S+)$/.exec(line);
+      const match = /^CK_TEST_API (\S+) (\S+)$/.exec(line);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1], child });
+        resolve({ url: match[1], shortTokenUrl: match[2], child });
       } else {
         console.log(`[test-api] ${line}`);
       }
@@ -48,7 +50,7 @@ export default {
 <html lang="en">
   <head><meta charset="utf-8"><title>CollectKit widget tests</title></head>
   <body>
-    <script>window.CK_TEST_API = ${JSON.stringify(api.url)};</script>
+    <script>window.CK_TEST_API = ${JSON.stringify(api.url)}; window.CK_TEST_API_SHORT_TOKENS = ${JSON.stringify(api.shortTokenUrl)};</script>
     <script type="module" src="${testFramework}"></script>
   </body>
 </html>`,
@@ -57,7 +59,7 @@ export default {
     {
       name: 'collectkit-test-api',
       serverStop() {
-        api.child.kill('SIGTERM');
+        if (!api.child.killed) api.child.kill('SIGTERM');
       },
     },
   ],

@@ -7,12 +7,16 @@ import { clientFor, type ApiClient } from '../../widgets/internal/api-client.js'
 declare global {
   interface Window {
     CK_TEST_API: string;
+    CK_TEST_API_SHORT_TOKENS: string;
     axe: { run(context: Element, options?: object): Promise<AxeResults> };
   }
 }
 
 /** The base URL of the real API started by web-test-runner.config.mjs. */
 export const API = window.CK_TEST_API;
+
+/** The same API and database, but access tokens expire after one second. */
+export const API_SHORT_TOKENS = window.CK_TEST_API_SHORT_TOKENS;
 
 export const DEMO = {
   client: { username: 'demo.client', password: 'Cascade-Demo-2026!' },

@@ -1,7 +1,7 @@
 /**
  * The real CollectKit API for the widget tests: a temp SQLite database, migrated and seeded with
  * the demo agency (300 accounts), plus users who still have to onboard. Started by
- * web-test-runner.config.mjs as a child process; prints one line `CK_TEST_API <url>` when ready and
+ * web-test-runner.config.mjs as a child process; prints one line `CK_TEST_API <url> <short-token-url>` when ready and
  * exits when its parent goes away (stdin closes) or on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,17 +32,26 @@ await db.transaction(async (trx) => {
   }
 });
 
-const server = createApp({ config, db }).listen(0, '127.0.0.1');
-await new Promise<void>((resolve) => server.once('listening', resolve));
-const { port } = server.address() as AddressInfo;
-console.log(`CK_TEST_API http://127.0.0.1:${port}`);
+async function listen(app: ReturnType<typeof createApp>) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const main = await listen(createApp({ config, db }));
+// The same database behind access tokens that live one second: the client's refresh-and-retry
+// path meets real expired tokens there.
+const shortLived = await listen(createApp({ config: { ...config, accessTokenTtlSeconds: 1 }, db }));
+console.log(`CK_TEST_API ${main.url} ${shortLived.url}`);
 
 let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
-  server.close();
-  server.closeAllConnections();
+  for (const { server } of [main, shortLived]) {
+    server.close();
+    server.closeAllConnections();
+  }
   void db.destroy().finally(() => {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
@@ -51,5 +60,6 @@ function stop(): void {
 process.stdin.on('end', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// `on`, not `once`: a second signal during cleanup must not kill the process before it removes dataDir.
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -151,10 +151,12 @@ export class ApiClient extends EventTarget {
     return grant.user;
   }
 
-  /** Ends the session on the server (best effort) and forgets it here. */
+  /** Ends the session on the server and forgets it here; a session the server already ended is no error. */
   async logout(): Promise<void> {
     try {
       if (this.#accessToken) await this.request<void>('POST', '/auth/logout');
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
     } finally {
       this.#clear();
     }
