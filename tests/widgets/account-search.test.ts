@@ -69,7 +69,12 @@ describe('ck-account-search', () => {
     expect(previous.disabled).to.equal(true);
     const firstPage = cells(el, 'name');
     shadow(el).querySelector<HTMLButtonElement>('[data-page=next]')!.click();
+    await el.updateComplete;
+    // Loading: the previous page stays on screen under aria-busy and the :state(loading) custom state.
+    expect(shadow(el).querySelector('.results')!.getAttribute('aria-busy')).to.equal('true');
+    expect(el.matches(':state(loading)')).to.equal(true);
     await settle(el);
+    expect(el.matches(':state(loading)')).to.equal(false);
     expect(summary(el)).to.equal('Showing 11–20 of 300');
     expect(cells(el, 'name')).to.not.deep.equal(firstPage);
     expect(shadow(el).querySelector<HTMLButtonElement>('[data-page=previous]')!.disabled).to.equal(false);
