@@ -1,0 +1,67 @@
+/** Shared pieces of the widget tests: the real API's URL, sign-in, and the axe-core check. */
+import 'axe-core/axe.min.js';
+import type { AxeResults } from 'axe-core';
+import { expect, waitUntil } from '@open-wc/testing';
+import { clientFor, type ApiClient } from '../../widgets/internal/api-client.js';
+
+declare global {
+  interface Window {
+    CK_TEST_API: string;
+    CK_TEST_API_SHORT_TOKENS: string;
+    axe: { run(context: Element, options?: object): Promise<AxeResults> };
+  }
+}
+
+/** The base URL of the real API started by web-test-runner.config.mjs. */
+export const API = window.CK_TEST_API;
+
+/** The same API and database, but access tokens expire after one second. */
+export const API_SHORT_TOKENS = window.CK_TEST_API_SHORT_TOKENS;
+
+export const DEMO = {
+  client: { username: 'demo.client', password: 'Cascade-Demo-2026!' },
+  group: { username: 'demo.group', password: 'Brigid-Group-2026!' },
+  agency: { username: 'demo.agency', password: 'Northwind-Admin-2026!' },
+} as const;
+
+/** Matches serve-test-api.ts. */
+export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
+
+/** Signs the shared client of the test API in as `who` (after signing out whoever was in). */
+export async function signIn(who: { username: string; password: string }): Promise<ApiClient> {
+  const client = clientFor(API);
+  if (client.user) await client.logout();
+  await client.login(who.username, who.password);
+  return client;
+}
+
+export async function signOut(): Promise<void> {
+  const client = clientFor(API);
+  if (client.user) await client.logout();
+  sessionStorage.clear();
+}
+
+/** axe-core on the element (its shadow DOM included): zero violations, with readable failures. */
+export async function expectAccessible(el: Element): Promise<void> {
+  const results = await window.axe.run(el, { resultTypes: ['violations'] });
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, summary.join('\n')).to.deep.equal([]);
+}
+
+/** The element's shadow root, typed for queries. */
+export const shadow = (el: Element): ShadowRoot => el.shadowRoot!;
+
+/** Waits until `selector` matches inside the element's shadow root and returns the match. */
+export async function find<T extends Element = HTMLElement>(el: Element, selector: string, message?: string): Promise<T> {
+  await waitUntil(() => shadow(el).querySelector(selector), message ?? `${selector} to appear`, { timeout: 10000 });
+  return shadow(el).querySelector<T>(selector)!;
+}
+
+/** Sets a shadow input's value as a person typing would (input events included). */
+export function type(el: Element, name: string, value: string): void {
+  const input = shadow(el).querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
+  if (!input) throw new Error(`no field ${name}`);
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+}

@@ -1,0 +1,65 @@
+/**
+ * The real CollectKit API for the widget tests: a temp SQLite database, migrated and seeded with
+ * the demo agency (300 accounts), plus users who still have to onboard. Started by
+ * web-test-runner.config.mjs as a child process; prints one line `CK_TEST_API <url> <short-token-url>` when ready and
+ * exits when its parent goes away (stdin closes) or on SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { testConfig } from '../../api/config.js';
+import { createDb, migrateLatest } from '../../api/platform/db.js';
+import { createApp } from '../../api/app.js';
+import { seed } from '../../api/seed/seed.js';
+import { createUser } from '../../api/users/users.service.js';
+
+/** Users who must confirm their profile and change this issued password at first login. */
+export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
+export const ONBOARDING_USERS = ['new.user1', 'new.user2', 'new.user3'];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'collectkit-wtr-'));
+const config = testConfig({ dataDir, port: 0, host: '127.0.0.1' });
+const db = createDb('', dataDir);
+await migrateLatest(db);
+await seed(db, config, { accounts: 300 });
+await db.transaction(async (trx) => {
+  for (const [i, username] of ONBOARDING_USERS.entries()) {
+    await createUser(trx, {
+      username, email: `${username}@cascadepower.example`, firstName: 'Nia', lastName: `Newcomer${i + 1}`,
+      roleKey: 'client_manager', clientCodes: ['CPL'], password: ONBOARDING_PASSWORD, onboarded: false,
+    }, config.scryptCost, { type: 'system', id: 'widget-tests' });
+  }
+});
+
+async function listen(app: ReturnType<typeof createApp>) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const main = await listen(createApp({ config, db }));
+// The same database behind access tokens that live one second: the client's refresh-and-retry
+// path meets real expired tokens there.
+const shortLived = await listen(createApp({ config: { ...config, accessTokenTtlSeconds: 1 }, db }));
+console.log(`CK_TEST_API ${main.url} ${shortLived.url}`);
+
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  for (const { server } of [main, shortLived]) {
+    server.close();
+    server.closeAllConnections();
+  }
+  void db.destroy().finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+// `on`, not `once`: a second signal during cleanup must not kill the process before it removes dataDir.
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,259 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { toProblem, type Account, type ActivityEntry, type ActivityPage } from '../internal/api-client.js';
+import { formatCount, formatDate, formatDateTime, formatMoney, label, statusLabel } from '../internal/format.js';
+import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
+import { accountPaneStyles } from './account-pane.styles.js';
+
+type Tab = 'activity' | 'parties';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'activity', label: 'Activity' },
+  { id: 'parties', label: 'Parties' },
+];
+
+type Party = Account['parties'][number];
+
+/**
+ * One account: a header band coloured by status (debtor, the client's account number, type,
+ * status), the account data, the balance detail, and tabs — the activity timeline (loaded page by
+ * page with "Load more") and the parties with their addresses, phones, emails and employers. It
+ * loads again whenever `account-id` changes and listens to nothing else.
+ *
+ * @summary The detail pane of one account, with its balance and activity timeline.
+ * @tag ck-account-pane
+ *
+ * @slot empty - Shown while no `account-id` is set.
+ *
+ * @csspart base - The pane.
+ * @csspart header - The coloured band with the debtor's name.
+ * @csspart details - The account data list.
+ * @csspart balance - The balance detail table.
+ * @csspart tabs - The tab list.
+ * @csspart tab - A tab.
+ * @csspart panel - A tab panel.
+ * @csspart timeline - The activity list.
+ * @csspart button - Every button.
+ * @csspart error - A problem shown when loading fails.
+ *
+ * @cssprop --ck-color-status-active - Band colour of active accounts (and one token per status: hold, paid, settled, recalled, closed, disputed, bankrupt, deceased).
+ * @cssprop --ck-color-primary - Colour of the selected tab.
+ * @cssprop --ck-color-surface - Background of the pane.
+ * @cssprop --ck-radius - Corner radius.
+ */
+export class CkAccountPane extends CkElement {
+  static override styles = [baseStyles, formStyles, statusStyles, accountPaneStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** The public id of the account to show (`acct_…`). */
+  @property({ attribute: 'account-id', reflect: true }) accountId = '';
+
+  /** The open tab. */
+  @property({ attribute: 'active-tab', reflect: true }) activeTab: Tab = 'activity';
+
+  /** Timeline entries per "Load more" (1–100). */
+  @property({ type: Number, attribute: 'activity-page-size' }) activityPageSize = 10;
+
+  /** The last activity page asked for ("Load more" adds one). */
+  @state() private activityPage = 1;
+
+  #portal = new PortalConnection(this);
+  #activity: ActivityEntry[] = [];
+
+  #account = new Task(this, {
+    task: async ([client, userId, id], { signal }) => {
+      if (!userId || !id) return initialState;
+      return client.get<Account>(`/accounts/${encodeURIComponent(id)}`, undefined, signal);
+    },
+    args: () => [this.#portal.client, this.#userId, this.accountId] as const,
+  });
+
+  #activityTask = new Task(this, {
+    task: async ([client, userId, id, page, pageSize], { signal }) => {
+      if (!userId || !id) return initialState;
+      const result = await client.get<ActivityPage>(`/accounts/${encodeURIComponent(id)}/activity`, { page, pageSize }, signal);
+      this.#activity = page === 1 ? result.data : [...this.#activity, ...result.data];
+      return result;
+    },
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.activityPage, this.activityPageSize] as const,
+  });
+
+  get #userId(): string | null {
+    const user = this.#portal.user;
+    return user && !user.onboarding.required ? user.id : null;
+  }
+
+  #selectTab(tab: Tab, focus = false): void {
+    this.activeTab = tab;
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+  }
+
+  /** Arrow keys, Home and End move between tabs (and open them), as the ARIA tabs pattern describes. */
+  #onTabKeydown = (event: KeyboardEvent) => {
+    const index = TABS.findIndex((t) => t.id === this.activeTab);
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = (moves[event.key]! + TABS.length) % TABS.length;
+    this.#selectTab(TABS[next]!.id, true);
+  };
+
+  #loadMore = () => {
+    this.activityPage += 1;
+  };
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('accountId') || changed.has('activityPageSize')) {
+      this.activityPage = 1;
+      this.#activity = [];
+    }
+  }
+
+  #renderHeader(account: Account) {
+    return html`
+      <header part="header" data-status=${account.status}>
+        <h2>${account.debtorName}</h2>
+        <span>Client account # <strong>${account.clientAccountNumber}</strong></span>
+        <span>Type <strong>${label(account.accountType)}</strong></span>
+        <span>Status <strong data-field="status">${statusLabel(account.status)}</strong></span>
+      </header>
+    `;
+  }
+
+  #renderDetails(account: Account) {
+    const row = (term: string, value: unknown) => html`<dt>${term}</dt><dd>${value ?? '—'}</dd>`;
+    return html`
+      <section aria-labelledby="details-heading">
+        <h3 id="details-heading">Account</h3>
+        <dl part="details">
+          ${row('Client', account.client.name)} ${row('Agency account #', account.agencyAccountNumber)}
+          ${row('Placed', formatDate(account.placedOn))} ${row('Service date', formatDate(account.serviceDate))}
+          ${account.chargeOffDate ? row('Charge-off date', formatDate(account.chargeOffDate)) : nothing}
+          ${account.routingNumber ? row('Routing / check', `${account.routingNumber} / ${account.checkNumber}`) : nothing}
+          ${row('Last activity', formatDate(account.lastActivityAt))}
+        </dl>
+        ${account.specialInstructions
+          ? html`<p class="instructions"><strong>Special instructions:</strong> ${account.specialInstructions}</p>`
+          : nothing}
+      </section>
+    `;
+  }
+
+  #renderBalance(account: Account) {
+    const { currency, components, paidToDateCents, totalCents } = account.balanceDetail;
+    const money = (cents: number) => formatMoney(cents, currency);
+    return html`
+      <table part="balance">
+        <caption>Balance</caption>
+        <thead>
+          <tr><th scope="col">Component</th><th scope="col" class="num">Original</th><th scope="col" class="num">Current</th></tr>
+        </thead>
+        <tbody>
+          ${components.map((c) => html`<tr><th scope="row">${label(c.component)}</th><td class="num">${money(c.originalCents)}</td><td class="num">${money(c.currentCents)}</td></tr>`)}
+          <tr><th scope="row">Paid to date</th><td></td><td class="num" data-field="paid">${money(paidToDateCents)}</td></tr>
+        </tbody>
+        <tfoot>
+          <tr><th scope="row">Total balance</th><td></td><td class="num" data-field="total">${money(totalCents)}</td></tr>
+        </tfoot>
+      </table>
+    `;
+  }
+
+  #renderParty(party: Party) {
+    const name = [party.firstName, party.middleName, party.lastName, party.suffix].filter(Boolean).join(' ');
+    const a = party.address;
+    const cityLine = [a.city, [a.state, a.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+    return html`
+      <section class="party" aria-label="${label(party.role)}: ${name}">
+        <h3>${name} <span class="meta">(${label(party.role)})</span></h3>
+        <dl>
+          ${a.line1 ? html`<dt>Address</dt><dd>${a.line1}${a.line2 ? html`<br />${a.line2}` : nothing}<br />${cityLine}</dd>` : nothing}
+          ${party.phones.length ? html`<dt>Phone</dt><dd>${party.phones.map((p) => html`${p.number} <span class="meta">(${p.type})</span><br />`)}</dd>` : nothing}
+          ${party.emails.length ? html`<dt>Email</dt><dd>${party.emails.map((e) => html`${e}<br />`)}</dd>` : nothing}
+          ${party.employer ? html`<dt>Employer</dt><dd>${party.employer}</dd>` : nothing}
+          ${party.dob ? html`<dt>Date of birth</dt><dd>${formatDate(party.dob)}</dd>` : nothing}
+          ${party.ssnLast4 ? html`<dt>SSN</dt><dd>ending ${party.ssnLast4}</dd>` : nothing}
+        </dl>
+      </section>
+    `;
+  }
+
+  #renderActivity() {
+    const task = this.#activityTask;
+    const total = task.value?.total ?? 0;
+    const loading = task.status === TaskStatus.PENDING;
+    return html`
+      ${this.#activity.length
+        ? html`<ol part="timeline" class="timeline">
+            ${this.#activity.map((a) => html`
+              <li data-type=${a.type}>
+                <div class="meta"><time datetime=${a.occurredAt}>${formatDateTime(a.occurredAt)}</time><br />${label(a.type)}</div>
+                <div>${a.body}<div class="meta">${a.actorName}</div></div>
+              </li>`)}
+          </ol>`
+        : task.status === TaskStatus.COMPLETE
+          ? html`<p>No activity yet.</p>`
+          : nothing}
+      ${task.status === TaskStatus.ERROR ? html`<p class="alert" part="error" role="alert">${toProblem(task.error).detail}</p>` : nothing}
+      <p class="meta" role="status">${loading ? 'Loading activity…' : total ? `Showing ${formatCount(this.#activity.length)} of ${formatCount(total)}` : ''}</p>
+      ${this.#activity.length < total
+        ? html`<button part="button" type="button" data-action="load-more" ?disabled=${loading} @click=${this.#loadMore}>Load more</button>`
+        : nothing}
+    `;
+  }
+
+  #renderTabs(account: Account) {
+    return html`
+      <div>
+        <div role="tablist" part="tabs" aria-label="Account sections" @keydown=${this.#onTabKeydown}>
+          ${TABS.map((t) => html`
+            <button
+              part="tab button"
+              role="tab"
+              type="button"
+              id="tab-${t.id}"
+              aria-selected=${this.activeTab === t.id ? 'true' : 'false'}
+              aria-controls="panel-${t.id}"
+              tabindex=${this.activeTab === t.id ? 0 : -1}
+              @click=${() => this.#selectTab(t.id)}
+            >${t.label}</button>`)}
+        </div>
+        ${TABS.map((t) => html`
+          <div part="panel" role="tabpanel" id="panel-${t.id}" aria-labelledby="tab-${t.id}" tabindex="0" ?hidden=${this.activeTab !== t.id}>
+            ${this.activeTab !== t.id ? nothing : t.id === 'activity' ? this.#renderActivity() : html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`}
+          </div>`)}
+      </div>
+    `;
+  }
+
+  override render() {
+    if (!this.accountId) return html`<slot name="empty"><p class="hint">Choose an account to see its details.</p></slot>`;
+    if (!this.#userId) return html`<p class="hint">Sign in to see this account.</p>`;
+    return this.#account.render({
+      pending: () => html`<div part="base" aria-busy="true"><p class="hint body">Loading the account…</p></div>`,
+      error: (error) => html`<div part="base"><p class="alert" part="error" role="alert">${toProblem(error).detail}</p></div>`,
+      complete: (account) => html`
+        <article part="base" aria-label="Account ${account.debtorName}">
+          ${this.#renderHeader(account)}
+          <div class="body">
+            <div class="columns">${this.#renderDetails(account)} ${this.#renderBalance(account)}</div>
+            ${this.#renderTabs(account)}
+          </div>
+        </article>
+      `,
+    });
+  }
+}
+
+CkAccountPane.define('ck-account-pane');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-account-pane': CkAccountPane;
+  }
+}

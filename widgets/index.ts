@@ -1,0 +1,11 @@
+/**
+ * The drop-in bundle: importing it registers every CollectKit element. Registration is harmless
+ * when the bundle is loaded twice (see CkElement.define).
+ */
+export { CkElement } from './internal/ck-element.js';
+export { ApiClient, ApiError, clientFor } from './internal/api-client.js';
+export { apiClientContext, sessionContext } from './internal/context.js';
+export { CkPortal } from './portal/portal.js';
+export { CkLogin } from './login/login.js';
+export { CkAccountSearch } from './account-search/account-search.js';
+export { CkAccountPane } from './account-pane/account-pane.js';

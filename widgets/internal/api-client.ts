@@ -1,0 +1,279 @@
+/**
+ * A small fetch client for the CollectKit API, shared by every element talking to one API base.
+ *
+ * - The access token lives in memory only and travels as `Authorization: Bearer`.
+ * - The single-use refresh token lives in memory and in the host page's own `sessionStorage`
+ *   (key `collectkit:<apiBase>`), so a reload keeps the session and nothing needs third-party cookies.
+ * - A 401 for a missing/expired access token triggers one refresh (`POST auth/refresh`) and one retry;
+ *   concurrent callers share that refresh, since each refresh token can be used only once.
+ * - Failures throw `ApiError` carrying the RFC 9457 problem body.
+ * - Session changes are announced with a `session-change` event on the client.
+ */
+import type { z } from 'zod';
+import type { Me } from '../../api/me/me.service.js';
+import type { PasswordPolicyResponse, SessionResponse } from '../../api/auth/auth.schema.js';
+import type {
+  AccountDetail, AccountSearchResponse, AccountSummary, ActivityListResponse,
+} from '../../api/accounts/accounts.schema.js';
+
+export type User = Me;
+export type SessionGrant = z.output<typeof SessionResponse>;
+export type PasswordPolicy = z.output<typeof PasswordPolicyResponse>;
+export type Account = z.output<typeof AccountDetail>;
+export type AccountRow = z.output<typeof AccountSummary>;
+export type AccountPage = z.output<typeof AccountSearchResponse>;
+export type ActivityPage = z.output<typeof ActivityListResponse>;
+export type ActivityEntry = ActivityPage['data'][number];
+
+/** One field's problem, as the API reports it (`path` is dotted: `newPassword`, `query.ssnLast4`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** RFC 9457 problem details, as every CollectKit error response carries. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldProblem[];
+  requestId: string;
+}
+
+/** A failed API call (or a network failure, status 0) with the problem body. */
+export class ApiError extends Error {
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /** Field errors keyed by the last segment of their path (`query.ssnLast4` → `ssnLast4`). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const key = e.path.split('.').pop() ?? '';
+      out[key] ??= e.message;
+    }
+    return out;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+const STORAGE_PREFIX = 'collectkit:';
+
+function storage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage can be disabled (sandboxed frames, strict privacy settings)
+  }
+}
+
+/** Turns a thrown value into a problem body for display (network failures, aborts, bugs). */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ApiError) return error.problem;
+  return {
+    type: 'about:blank', title: 'Network error', status: 0, code: 'network_error', requestId: '',
+    detail: 'The portal could not be reached. Check your connection and try again.',
+  };
+}
+
+export class ApiClient extends EventTarget {
+  /** the API origin (and path prefix, if any) without a trailing slash */
+  readonly base: string;
+  #accessToken: string | null = null;
+  #refreshToken: string | null = null;
+  #user: User | null = null;
+  #refreshing: Promise<boolean> | null = null;
+  #restoring: Promise<User | null> | null = null;
+
+  constructor(base: string) {
+    super();
+    this.base = base.replace(/\/+$/, '');
+    this.#refreshToken = storage()?.getItem(this.#storageKey) ?? null;
+  }
+
+  get #storageKey(): string {
+    return `${STORAGE_PREFIX}${this.base}`;
+  }
+
+  /** The signed-in user, or null. */
+  get user(): User | null {
+    return this.#user;
+  }
+
+  /** Whether a stored session may be restored with `restore()`. */
+  get hasStoredSession(): boolean {
+    return this.#refreshToken !== null;
+  }
+
+  /** Sends a request below `/api/v1` and returns the parsed JSON body (undefined for 204). */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.#send(method, path, options);
+    if (response.status === 401 && this.#refreshToken && !path.startsWith('/auth/refresh')) {
+      const problem = await this.#problemOf(response.clone());
+      if (problem.code === 'unauthorized' && (await this.#refresh())) {
+        return this.#parse<T>(await this.#send(method, path, options));
+      }
+    }
+    return this.#parse<T>(response);
+  }
+
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, { query, signal });
+  }
+
+  /** Signs in; on success the session is kept and `session-change` fires. */
+  async login(username: string, password: string): Promise<User> {
+    const grant = await this.request<SessionGrant>('POST', '/auth/login', { body: { username, password } });
+    this.#setSession(grant);
+    return grant.user;
+  }
+
+  /** Ends the session on the server and forgets it here; a session the server already ended is no error. */
+  async logout(): Promise<void> {
+    try {
+      if (this.#accessToken) await this.request<void>('POST', '/auth/logout');
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+    } finally {
+      this.#clear();
+    }
+  }
+
+  /** Resumes a session kept in sessionStorage (after a reload); resolves to the user or null. */
+  restore(): Promise<User | null> {
+    if (this.#user) return Promise.resolve(this.#user);
+    if (!this.#refreshToken) return Promise.resolve(null);
+    this.#restoring ??= this.#refresh().then((ok) => (ok ? this.#user : null)).finally(() => {
+      this.#restoring = null;
+    });
+    return this.#restoring;
+  }
+
+  /** Reads `GET /me` again (after a profile or password change) and announces the new user. */
+  async reloadUser(): Promise<User> {
+    const user = await this.get<User>('/me');
+    this.#user = user;
+    this.#announce();
+    return user;
+  }
+
+  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+    const url = new URL(`${this.base}/api/v1${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
+    try {
+      return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
+    } catch (error) {
+      if (signal?.aborted) throw error; // let @lit/task see the AbortError
+      throw new ApiError(toProblem(error));
+    }
+  }
+
+  async #problemOf(response: Response): Promise<Problem> {
+    try {
+      const body = (await response.json()) as Partial<Problem>;
+      if (body && typeof body.detail === 'string') return body as Problem;
+    } catch {
+      // not JSON: fall through to a generic problem
+    }
+    return {
+      type: 'about:blank', title: response.statusText || 'Error', status: response.status, code: 'http_error',
+      detail: `The portal answered ${response.status}.`, requestId: response.headers.get('X-Request-Id') ?? '',
+    };
+  }
+
+  async #parse<T>(response: Response): Promise<T> {
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** One refresh at a time: a refresh token is single use, so parallel 401s must share it. */
+  #refresh(): Promise<boolean> {
+    this.#refreshing ??= (async () => {
+      const refreshToken = this.#refreshToken;
+      if (!refreshToken) return false;
+      try {
+        const grant = await this.#parse<SessionGrant>(await this.#send('POST', '/auth/refresh', { body: { refreshToken } }));
+        this.#setSession(grant);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) this.#clear();
+        return false;
+      }
+    })().finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  #setSession(grant: SessionGrant): void {
+    this.#accessToken = grant.accessToken;
+    this.#refreshToken = grant.refreshToken;
+    this.#user = grant.user;
+    storage()?.setItem(this.#storageKey, grant.refreshToken);
+    this.#announce();
+  }
+
+  #clear(): void {
+    const had = this.#user !== null || this.#accessToken !== null;
+    this.#accessToken = null;
+    this.#refreshToken = null;
+    this.#user = null;
+    storage()?.removeItem(this.#storageKey);
+    if (had) this.#announce();
+  }
+
+  #announce(): void {
+    this.dispatchEvent(new CustomEvent('session-change', { detail: this.#user }));
+  }
+}
+
+const clients = new Map<string, ApiClient>();
+
+/** The shared client of an API base: every element on the page talking to it shares one session. */
+export function clientFor(base: string): ApiClient {
+  const key = base.replace(/\/+$/, '');
+  let client = clients.get(key);
+  if (!client) {
+    client = new ApiClient(key);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/**
+ * The API base when none is configured: the loading script tag's `data-api`, else the page's origin.
+ * (`document.currentScript` is null for modules, so the tag is found by its `data-api` attribute.)
+ */
+export function defaultApiBase(): string {
+  const tag = document.querySelector<HTMLScriptElement>('script[data-api]');
+  return tag?.dataset.api || location.origin;
+}
