@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { countReporter } from './tests/widgets/count-reporter.mjs';
 
 function startTestApi() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/widgets/serve-test-api.ts'], {
@@ -36,6 +38,7 @@ export default {
   files: ['tests/widgets/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), countReporter()],
   testFramework: { config: { timeout: 15000 } },
   browsers: [
     puppeteerLauncher({

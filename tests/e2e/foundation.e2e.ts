@@ -1,0 +1,64 @@
+/**
+ * A client logs in on the agency's page and finds an account — the demo site in headless Chromium,
+ * driven the way a person uses it: typing, clicking, reading what is on the screen.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+
+describe('demo site: sign in, search, open an account', () => {
+  let site: DemoSite;
+  let page: Page;
+  beforeAll(async () => {
+    site = await startDemoSite();
+    page = await site.newPage();
+  });
+  afterAll(() => site.close());
+
+  it('signs in as demo.group, finds accounts by name and opens one', async () => {
+    await page.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
+    expect(await page.title()).toContain('Northwind Recovery');
+
+    // A wrong password first: the error is shown, the user stays on the sign-in form.
+    await typeInto(page, 'ck-login >>> #username', 'demo.group');
+    await typeInto(page, 'ck-login >>> #password', 'not-my-password');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('ck-login')?.shadowRoot?.querySelector('#form-error')?.textContent?.includes('incorrect'));
+
+    await typeInto(page, 'ck-login >>> #password', 'Brigid-Group-2026!');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#signed-in:not([hidden])');
+    expect(await page.$eval('#welcome', (el) => el.textContent)).toBe('Accounts for Grace Okonkwo');
+
+    // The grid loads with the first page of the group's accounts.
+    await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    await typeInto(page, 'ck-account-search >>> #name', 'smith');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+      const root = document.querySelector('ck-account-search')?.shadowRoot;
+      const names = [...(root?.querySelectorAll('td[data-field=name]') ?? [])].map((td) => td.textContent ?? '');
+      return names.length > 0 && names.every((n) => n.startsWith('SMITH'));
+    });
+    const clients = await page.$$eval('ck-account-search >>> td[data-field=client]', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+    for (const c of clients) expect(['St. Brigid Regional Hospital', 'Lakeside Family Clinic']).toContain(c);
+
+    // Open the first result with the keyboard.
+    const firstRow = await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    const accountId = await firstRow!.evaluate((tr) => tr.getAttribute('data-id'));
+    const debtor = await firstRow!.evaluate((tr) => tr.querySelector('td[data-field=name]')!.textContent);
+    await firstRow!.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
+    await page.waitForSelector('ck-account-pane >>> header[part=header] h2');
+    expect(await page.$eval('ck-account-pane >>> header[part=header] h2', (h) => h.textContent)).toBe(debtor);
+
+    // The balance shown is the account's balance in the database.
+    const row = await site.db('accounts').where({ publicId: accountId }).first('balance_cents');
+    const dollars = (Number(row.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+    const paneText = await page.$eval('ck-account-pane', (el) => el.shadowRoot!.textContent ?? '');
+    expect(paneText).toContain(dollars);
+    // Internal notes never show on a client's screen.
+    expect(paneText).not.toContain('INTERNAL:');
+    expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
+  });
+});
