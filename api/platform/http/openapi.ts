@@ -50,6 +50,17 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(spec.permission ? { 'x-permission': spec.permission } : {}),
       ...(spec.scope ? { 'x-scope': spec.scope } : {}),
       parameters: parameters(spec),
+      ...(spec.records
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: { oneOf: [schema(spec.records, 'input'), { type: 'array', maxItems: 10_000, items: schema(spec.records, 'input') }] } },
+                'application/x-ndjson': { schema: schema(spec.records, 'input') },
+              },
+            },
+          }
+        : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
       responses,
     };

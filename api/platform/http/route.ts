@@ -45,6 +45,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
+  /**
+   * Bulk routes: the body is one record, a JSON array or NDJSON of records, handed to the handler
+   * unparsed so that each record is validated on its own (per-record results); documented with this.
+   */
+  records?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
@@ -119,7 +124,7 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
       const params = parse(spec.params, ctx.params, 'path');
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
-      const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
+      const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
       const result = await spec.handler({ params, query, body, caller: ctx.state.caller, integration: ctx.state.integration, meta: requestMeta(ctx), ctx });
       if (ctx.body === undefined || ctx.body === null) {
         ctx.status = successStatus(spec);
