@@ -20,6 +20,7 @@ import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
+import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
   '20261124600000_create_integration_keys': m20261124600000,
+  '20261124600100_add_activity_external_id': m20261124600100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
