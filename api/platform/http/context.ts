@@ -39,4 +39,9 @@ export interface AppState {
   caller?: Caller;
   /** set instead of `caller` on routes with `auth: 'integration'` (an API key) */
   integration?: IntegrationCaller;
+  /**
+   * Who is calling when it is not a signed-in user (an integration key, a debtor session), as
+   * `kind:id`; idempotency keys are scoped by it. Set by the auth layer.
+   */
+  principal?: string;
 }

@@ -12,6 +12,7 @@ import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { zodToFieldErrors } from './problem.js';
 import { loadCaller } from '../auth/caller.js';
 import { loadIntegrationCaller, type IntegrationScope } from '../auth/integration.js';
+import { withIdempotencyKey } from '../idempotency.js';
 import type { AppDeps, AppState, Caller, IntegrationCaller, RequestMeta } from './context.js';
 
 /**
@@ -54,6 +55,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
   produces?: string;
+  /** honour an `Idempotency-Key` header: replay the stored response, 409 on reuse (idempotency.ts) */
+  idempotent?: boolean;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -97,6 +100,7 @@ async function authenticate(deps: AppDeps, spec: AnyRoute, ctx: Koa.Parameterize
     const integration = header ? await loadIntegrationCaller(deps, header) : null;
     if (!integration) throw unauthorized('Send a valid, unrevoked integration API key as Authorization: Bearer.', 'invalid_api_key');
     ctx.state.integration = integration;
+    ctx.state.principal = `integration:${integration.publicId}`;
     if (spec.scope && !integration.scopes.has(spec.scope)) {
       throw forbidden(`This API key lacks the ${spec.scope} scope.`, 'insufficient_scope');
     }
@@ -125,11 +129,15 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
       const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
-      const result = await spec.handler({ params, query, body, caller: ctx.state.caller, integration: ctx.state.integration, meta: requestMeta(ctx), ctx });
-      if (ctx.body === undefined || ctx.body === null) {
-        ctx.status = successStatus(spec);
-        if (result !== undefined) ctx.body = result;
-      }
+      const execute = async () => {
+        const result = await spec.handler({ params, query, body, caller: ctx.state.caller, integration: ctx.state.integration, meta: requestMeta(ctx), ctx });
+        if (ctx.body === undefined || ctx.body === null) {
+          ctx.status = successStatus(spec);
+          if (result !== undefined) ctx.body = result;
+        }
+      };
+      if (spec.idempotent) await withIdempotencyKey(deps, ctx, execute);
+      else await execute();
     });
   }
 }
