@@ -22,6 +22,7 @@ import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
+import { feedRoutes } from './integration/feed.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +36,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
+    ...feedRoutes(deps),
   ];
   routes.push(
     route({
