@@ -23,6 +23,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
+import { webhookRoutes } from './integration/webhooks.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -37,6 +38,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
+    ...webhookRoutes(deps),
   ];
   routes.push(
     route({
