@@ -71,3 +71,31 @@ describe.each(DIALECTS)('integration API keys (%s)', (dialect) => {
     expect((await api.request(`/agency/integration-keys/${created.id}`, { method: 'DELETE', token: client })).status).toBe(403);
   });
 });
+
+describe('integration routes in the OpenAPI document', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('sqlite', { accounts: 0 });
+  });
+  afterAll(() => api.close());
+
+  it('documents the key scheme, scopes and the bulk body forms', async () => {
+    const doc = (await api.request('/openapi.json')).body;
+    expect(doc.components.securitySchemes.integrationKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const integration = Object.entries(doc.paths as Record<string, Record<string, { security?: unknown; 'x-scope'?: string; tags: string[] }>>)
+      .filter(([p]) => p.startsWith('/api/v1/integration/') && p !== '/api/v1/integration/me');
+    expect(integration.length).toBeGreaterThanOrEqual(10);
+    for (const [, ops] of integration) {
+      for (const op of Object.values(ops)) {
+        expect(op.security).toEqual([{ integrationKey: [] }]);
+        expect(op['x-scope']).toEqual(expect.stringMatching(/^[a-z]+:[a-z]+$/));
+      }
+    }
+    const accounts = doc.paths['/api/v1/integration/accounts'].post;
+    expect(Object.keys(accounts.requestBody.content)).toEqual(['application/json', 'application/x-ndjson']);
+    expect(accounts.requestBody.content['application/x-ndjson'].schema.properties.agencyAccountNumber).toBeDefined();
+    expect(accounts.requestBody.content['application/json'].schema.oneOf[1]).toMatchObject({ type: 'array', maxItems: 10000 });
+    expect(doc.paths['/api/v1/integration/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['after', 'limit', 'types']);
+    expect(doc.paths['/api/v1/agency/integration-keys'].post['x-permission']).toBe('integration.manage');
+  });
+});
