@@ -46,7 +46,7 @@ const KINDS = [
 export function inboundRoutes({ db, config }: AppDeps): AnyRoute[] {
   return KINDS.map((k) =>
     route({
-      method: 'post', path: k.path, tag: 'integration', auth: 'integration', scope: k.scope,
+      method: 'post', path: k.path, tag: 'integration', auth: 'integration', scope: k.scope, idempotent: true,
       summary: `${k.summary} One record, a JSON array or NDJSON (application/x-ndjson) of up to 10,000; a result per record.`,
       records: k.schema as ZodType,
       responses: { 200: BatchResponse, 400: Problem, 401: Problem, 403: Problem, 413: Problem, 415: Problem },

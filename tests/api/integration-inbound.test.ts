@@ -158,6 +158,19 @@ describe.each(DIALECTS)('integration inbound upserts (%s)', (dialect) => {
     expect((await api.request('/integration/activity', { token: key, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
   });
 
+  it('honours Idempotency-Key: a replay gets the stored answer, another body with the same key a 409', async () => {
+    const body = { code: 'IDEM1', name: 'Idem Clinic', kind: 'clinic' };
+    const headers = { 'Idempotency-Key': 'batch-2026-11-23-001' };
+    const first = await api.request('/integration/clients', { token: key, body, headers });
+    expect(first.body.results[0].status).toBe('created');
+    const replay = await api.request('/integration/clients', { token: key, body, headers });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const other = await api.request('/integration/clients', { token: key, body: { ...body, name: 'Other' }, headers });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+  });
+
   it('two concurrent creates of one account make one row', async () => {
     const rec = { ...account, agencyAccountNumber: 'INT0000009', parties: undefined, balances: [{ component: 'principal', originalCents: 500, currentCents: 500 }] };
     const results = await Promise.all([post('accounts', rec), post('accounts', rec), post('accounts', rec)]);
