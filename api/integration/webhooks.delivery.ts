@@ -109,12 +109,16 @@ export async function deliverWebhook(deps: AppDeps, payload: { deliveryId: numbe
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   const exhausted = !ok && !manual && job.attempt >= WEBHOOK_MAX_ATTEMPTS;
   await db.transaction(async (trx) => {
-    const attempt = Number(d.attempts) + 1;
+    // Re-read under lock: a manual redelivery may have run beside the scheduled try.
+    const q = trx('webhook_deliveries').where({ id: d.id });
+    const fresh = (await (isMysql(trx) ? q.forUpdate() : q).first('attempts', 'status')) as { attempts: number; status: string } | undefined;
+    if (!fresh) return;
+    const attempt = Number(fresh.attempts) + 1;
     await trx('webhook_attempts').insert({
       deliveryId: d.id, attempt, manual, requestedAt: new Date(Date.now() - result.durationMs), statusCode: result.statusCode,
       error: result.error, responseExcerpt: result.excerpt, durationMs: result.durationMs,
     });
-    const status = ok ? 'succeeded' : exhausted ? 'failed' : manual ? (d.status === 'pending' || d.status === 'succeeded' ? d.status : 'failed') : 'pending';
+    const status = ok ? 'succeeded' : exhausted ? 'failed' : manual ? (fresh.status === 'pending' || fresh.status === 'succeeded' ? fresh.status : 'failed') : 'pending';
     await trx('webhook_deliveries').where({ id: d.id }).update({
       attempts: attempt, status, lastStatusCode: result.statusCode, lastError: result.error, lastAttemptAt: clockNow(),
       ...(ok ? { deliveredAt: clockNow() } : {}),

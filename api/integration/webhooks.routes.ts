@@ -5,7 +5,7 @@ import {
   CreateEndpointBody, CreatedEndpoint, Delivery, DeliveryDetail, DeliveryPage, DeliveryParams, DeliveryQuery, Endpoint, EndpointList,
   EndpointParams, UpdateEndpointBody,
 } from './webhooks.schema.js';
-import { createEndpoint, deleteEndpoint, getDelivery, getEndpoint, listDeliveries, listEndpoints, redeliver, updateEndpoint } from './webhooks.service.js';
+import { createEndpoint, deleteEndpoint, rotateSecret, getDelivery, getEndpoint, listDeliveries, listEndpoints, redeliver, updateEndpoint } from './webhooks.service.js';
 
 export function webhookRoutes({ db, config }: AppDeps): AnyRoute[] {
   const common = { tag: 'integration', auth: 'integration', scope: 'webhooks:manage' } as const;
@@ -37,6 +37,13 @@ export function webhookRoutes({ db, config }: AppDeps): AnyRoute[] {
       body: UpdateEndpointBody,
       responses: { 200: Endpoint, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ params, body, meta }) => db.transaction((trx) => updateEndpoint(trx, params.id, body, meta)),
+    }),
+    route({
+      ...common, method: 'post', path: '/integration/webhooks/:id/rotate-secret',
+      summary: 'Replace the signing secret; the new one (in this response only) signs every delivery from now on.',
+      params: EndpointParams,
+      responses: { 200: CreatedEndpoint, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ params, meta }) => db.transaction((trx) => rotateSecret(trx, config, params.id, meta)),
     }),
     route({
       ...common, method: 'delete', path: '/integration/webhooks/:id',

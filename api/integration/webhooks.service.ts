@@ -88,6 +88,15 @@ export async function updateEndpoint(
   return toEndpoint(await findEndpoint(trx, publicId));
 }
 
+/** A new signing secret, used from the next delivery on; the old one stops working at once. */
+export async function rotateSecret(trx: Trx, config: Config, publicId: string, meta: RequestMeta) {
+  const cur = await findEndpoint(trx, publicId);
+  const secret = `whsec_${randomToken(32)}`;
+  await trx('webhook_endpoints').where({ id: cur.id }).update({ secretEncrypted: encrypt(secret, config.secrets.dataKey), updatedAt: now() });
+  await audit(trx, meta, 'webhook_endpoint.rotate_secret', publicId);
+  return { ...toEndpoint(await findEndpoint(trx, publicId)), secret };
+}
+
 export async function deleteEndpoint(trx: Trx, publicId: string, meta: RequestMeta) {
   const cur = await findEndpoint(trx, publicId);
   // Attempts and deliveries go with it (ON DELETE CASCADE); queued jobs then find nothing to do.

@@ -110,11 +110,22 @@ describe.each(DIALECTS)('signed webhooks (%s)', (dialect) => {
     expect(verifySignature({ secret, body: `${body} `, timestamp: ts, signature: sig })).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifySignature({ secret, body, timestamp: null, signature: sig })).toEqual({ ok: false, reason: 'missing_headers' });
 
+    // a rotated secret signs the next delivery; the old one no longer verifies
+    const rotated = await api.request(`/integration/webhooks/${created.body.id}/rotate-secret`, { token: key, method: 'POST' });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secret);
+    await append('account.note_added', 4);
+    await tick(new Date());
+    const next = receiver.to('/a').at(-1)!;
+    expect(JSON.parse(next.body).data.n).toBe(4);
+    expect(receiverAccepts(rotated.body.secret, next.headers, next.body)).toBe(true);
+    expect(receiverAccepts(secret, next.headers, next.body)).toBe(false);
+
     const log = await deliveries(created.body.id);
-    expect(log.body.data.map((d: { status: string; lastStatusCode: number; attempts: number }) => [d.status, d.lastStatusCode, d.attempts])).toEqual([['succeeded', 200, 1], ['succeeded', 200, 1]]);
+    expect(log.body.data.map((d: { status: string; lastStatusCode: number; attempts: number }) => [d.status, d.lastStatusCode, d.attempts])).toEqual([['succeeded', 200, 1], ['succeeded', 200, 1], ['succeeded', 200, 1]]);
     // a second tick sends nothing again
     await tick(new Date());
-    expect(receiver.to('/a')).toHaveLength(2);
+    expect(receiver.to('/a')).toHaveLength(3);
   });
 
   it('retries a failing receiver with backoff until it recovers; the log keeps every response code', async () => {
