@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
+import { up as grantIntegrationManage } from '../../migrations/20261124600500_grant_integration_manage.js';
 
 describe.each(DIALECTS)('integration API keys (%s)', (dialect) => {
   let api: TestApi;
@@ -78,6 +79,15 @@ describe('integration routes in the OpenAPI document', () => {
     api = await startTestApi('sqlite', { accounts: 0 });
   });
   afterAll(() => api.close());
+
+  it('a database seeded before keys existed gets integration.manage for agency admins', async () => {
+    const perms = async () => JSON.parse((await api.db('roles').where({ key: 'agency_admin' }).first()).permissions) as string[];
+    await api.db('roles').where({ key: 'agency_admin' }).update({ permissions: JSON.stringify((await perms()).filter((p) => p !== 'integration.manage')) });
+    await grantIntegrationManage(api.db);
+    await grantIntegrationManage(api.db);
+    expect((await perms()).filter((p) => p === 'integration.manage')).toHaveLength(1);
+    expect(JSON.parse((await api.db('roles').where({ key: 'client_manager' }).first()).permissions)).not.toContain('integration.manage');
+  });
 
   it('documents the key scheme, scopes and the bulk body forms', async () => {
     const doc = (await api.request('/openapi.json')).body;
