@@ -31,6 +31,8 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
+  uploads?: { maxBytes?: number; allowedTypes?: string[] };
 }
 
 function generateSecrets(): Secrets {
@@ -69,6 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
+      allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),
+    },
   };
 }
 

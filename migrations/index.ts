@@ -19,6 +19,11 @@ import * as m20261123121100 from './20261123121100_create_activity.js';
 import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
+import * as m20261124200000 from './20261124200000_create_attachments.js';
+import * as m20261124200100 from './20261124200100_create_collab_folders.js';
+import * as m20261124200200 from './20261124200200_create_collab_files.js';
+import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
+import * as m20261124200400 from './20261124200400_create_collab_comments.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -38,6 +43,11 @@ export const migrations: Record<string, Migration> = {
   '20261123121200_create_audit_log': m20261123121200,
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
+  '20261124200000_create_attachments': m20261124200000,
+  '20261124200100_create_collab_folders': m20261124200100,
+  '20261124200200_create_collab_files': m20261124200200,
+  '20261124200300_create_collab_file_versions': m20261124200300,
+  '20261124200400_create_collab_comments': m20261124200400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

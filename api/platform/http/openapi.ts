@@ -49,6 +49,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(spec.permission ? { 'x-permission': spec.permission } : {}),
       parameters: parameters(spec),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
+      ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schema(spec.multipart, 'input') } } } } : {}),
       responses,
     };
   }
