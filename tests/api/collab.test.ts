@@ -105,6 +105,18 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     expect(other.status).toBe(201);
   });
 
+  it('two people adding the same name at once: one 201, one 409, nothing orphaned', async () => {
+    const stored = storedFiles(api).length;
+    const [a, b] = await Promise.all([
+      upload(api, '/collab/files', client, { fields: { name: 'Race.pdf' }, file: { bytes: PDF, filename: 'a.pdf' } }),
+      upload(api, '/collab/files', agency, { fields: { clientId: cpl, name: 'race.PDF' }, file: { bytes: PDF2, filename: 'b.pdf' } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a.body.code, b.body.code]).toContain('file_name_taken');
+    expect(storedFiles(api)).toHaveLength(stored + 1);
+    expect(await api.db('collab_files').where({ nameKey: 'race.pdf' }).count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(1);
+  });
+
   it('overwrite keeps the old version: both listed and downloadable; audited with before and after', async () => {
     const res = await upload(api, `/collab/files/${fileId}/versions`, agency, { file: { bytes: PDF2, filename: 'agreement-v2.pdf' } });
     expect(res.status).toBe(201);
