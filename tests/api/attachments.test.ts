@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
 import { download, EXE, GIF, JPEG, PDF, PNG, storedFiles, TEXT, upload, xlsx } from './upload-helpers.js';
@@ -150,6 +151,22 @@ describe.each(DIALECTS)('account attachments (%s)', (dialect) => {
       expect(res.status).toBe(status);
       expect(res.body.code).toBe(code);
       expect(res.body.type).toContain('collectkit.dev/problems/');
+    });
+
+    it('a client that goes away mid-upload leaves no partial file', async () => {
+      const boundary = 'ck-abort';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nHalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.txt"\r\n\r\n`;
+      const req = request(`${api.url}/api/v1${path(cascade)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${client}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(MAX) },
+      });
+      req.on('error', () => {});
+      req.write(head);
+      req.write(Buffer.alloc(100 * 1024, 0x61)); // more than the 64 KiB sniff window: bytes reach the disk
+      await expect.poll(() => storedFiles(api).some((f) => f.endsWith('.partial')), { timeout: 5000 }).toBe(true);
+      req.destroy();
+      // the server notices the closed connection and cleans up
+      await expect.poll(() => storedFiles(api).filter((f) => f.endsWith('.partial')), { timeout: 5000 }).toEqual([]);
     });
 
     it('refuses a declared oversize body before reading it', async () => {
