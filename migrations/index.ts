@@ -28,6 +28,12 @@ import * as m20261124200100 from './20261124200100_create_collab_folders.js';
 import * as m20261124200200 from './20261124200200_create_collab_files.js';
 import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
 import * as m20261124200400 from './20261124200400_create_collab_comments.js';
+import * as m20261124600000 from './20261124600000_create_integration_keys.js';
+import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
+import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
+import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
+import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
+import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -56,6 +62,12 @@ export const migrations: Record<string, Migration> = {
   '20261124200200_create_collab_files': m20261124200200,
   '20261124200300_create_collab_file_versions': m20261124200300,
   '20261124200400_create_collab_comments': m20261124200400,
+  '20261124600000_create_integration_keys': m20261124600000,
+  '20261124600100_add_activity_external_id': m20261124600100,
+  '20261124600200_create_webhook_endpoints': m20261124600200,
+  '20261124600300_create_webhook_deliveries': m20261124600300,
+  '20261124600400_create_webhook_attempts': m20261124600400,
+  '20261124600500_grant_integration_manage': m20261124600500,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
