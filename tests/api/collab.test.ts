@@ -16,7 +16,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
   let viewer: string;
   let cpl: string;
   let sbrh: string;
-  let contracts: string;
+  let contracts: string; // the test's top-level folder
   let fileId: string;
 
   const count = async (table: string) => Number((await api.db(table).count({ n: '*' }))[0]!.n);
@@ -36,16 +36,17 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
   afterAll(() => api.close());
 
   it('folders: create a tree; sibling names unique ignoring case; clear 400s for bad names', async () => {
-    const top = await api.request('/collab/folders', { token: client, body: { name: 'Contracts' } });
+    const seeded = (await api.request('/collab/folders', { token: client })).body.folders.length;
+    const top = await api.request('/collab/folders', { token: client, body: { name: 'Agreements' } });
     expect(top.status).toBe(201);
-    expect(top.body).toEqual({ id: ID('fld'), name: 'Contracts', parentId: null, createdAt: ISO_DATETIME });
+    expect(top.body).toEqual({ id: ID('fld'), name: 'Agreements', parentId: null, createdAt: ISO_DATETIME });
     contracts = top.body.id;
     const sub = await api.request('/collab/folders', { token: client, body: { name: '2026', parentId: contracts } });
     expect(sub.status).toBe(201);
     expect(sub.body.parentId).toBe(contracts);
     // same name elsewhere in the tree is fine
     expect((await api.request('/collab/folders', { token: client, body: { name: '2026' } })).status).toBe(201);
-    const dup = await api.request('/collab/folders', { token: client, body: { name: 'CONTRACTS' } });
+    const dup = await api.request('/collab/folders', { token: client, body: { name: 'AGREEMENTS' } });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('folder_name_taken');
     for (const name of ['..', 'a/b', 'a\\b', 'tab\there', '   ']) {
@@ -55,7 +56,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     }
     const tree = await api.request('/collab/folders', { token: client });
     expect(tree.body.client).toEqual({ id: cpl, name: expect.any(String) });
-    expect(tree.body.folders).toHaveLength(3);
+    expect(tree.body.folders).toHaveLength(seeded + 3);
     expect(tree.body.folders.find((f: { id: string }) => f.id === sub.body.id).parentId).toBe(contracts);
     expect(await api.db('audit_log').where({ action: 'collab.folder.create', targetId: contracts }).first()).toBeTruthy();
 
@@ -63,7 +64,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     const noClient = await api.request('/collab/folders', { token: agency });
     expect(noClient.status).toBe(400);
     expect(noClient.body.code).toBe('client_required');
-    expect((await api.request(`/collab/folders?clientId=${cpl}`, { token: agency })).body.folders).toHaveLength(3);
+    expect((await api.request(`/collab/folders?clientId=${cpl}`, { token: agency })).body.folders).toHaveLength(seeded + 3);
   });
 
   it('files: add to a folder, list, download the same bytes; audited', async () => {
@@ -77,7 +78,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     fileId = res.body.id;
     const inFolder = await api.request(`/collab/files?folderId=${contracts}`, { token: client });
     expect(inFolder.body.data.map((f: { id: string }) => f.id)).toEqual([fileId]);
-    expect((await api.request('/collab/files?folderId=root', { token: client })).body.data).toEqual([]);
+    expect((await api.request('/collab/files?folderId=root', { token: client })).body.data.map((f: { id: string }) => f.id)).not.toContain(fileId);
     expect(inFolder.body.limits.maxBytes).toBe(MAX);
     const dl = await download(api, `/collab/files/${fileId}/content`, client);
     expect(dl.status).toBe(200);
@@ -154,7 +155,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     expect((await api.request(`/collab/files/${fileId}`, { token: client })).body.commentCount).toBe(2);
     expect((await api.request(`/collab/files/${fileId}/comments`, { token: client, body: { body: '  ' } })).body.code).toBe('comment_required');
     expect((await api.request(`/collab/files/${fileId}/comments`, { token: client, body: { body: 'x\u0000y' } })).body.code).toBe('invalid_comment');
-    expect(await count('collab_comments')).toBe(2);
+    expect((await api.request(`/collab/files/${fileId}/comments`, { token: client })).body.data).toHaveLength(2);
     expect(await api.db('audit_log').where({ action: 'collab.comment.add', targetId: fileId }).count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(2);
   });
 
@@ -210,5 +211,25 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     const res = await api.request('/collab/folders', { token: viewer });
     expect(res.status).toBe(403);
     expect(res.body.detail).toContain('collab.use');
+  });
+});
+
+describe('Collaboration Center demo data', () => {
+  let api: TestApi;
+  afterAll(() => api?.close());
+
+  it('Cascade’s center is seeded with folders, versions and comments whose bytes are in the store', async () => {
+    api = await startTestApi(DIALECTS[0]!, { accounts: 10 });
+    const token = await api.login('demo.client');
+    const tree = await api.request('/collab/folders', { token });
+    expect(tree.body.folders.map((f: { name: string }) => f.name).sort()).toEqual(['2026', 'Contracts', 'Monthly reports']);
+    const files = await api.request('/collab/files', { token });
+    const guidelines = files.body.data.find((f: { name: string }) => f.name === 'Placement guidelines.txt');
+    expect(guidelines.currentVersion).toBe(2);
+    const v1 = await download(api, `/collab/files/${guidelines.id}/content?version=1`, token);
+    expect(v1.bytes.toString()).toContain('placement guidelines');
+    const detail = await api.request(`/collab/files/${guidelines.id}`, { token });
+    expect(detail.body.versions[0].sha256).toBe(sha((await download(api, `/collab/files/${guidelines.id}/content`, token)).bytes));
+    expect(detail.body.commentCount).toBe(2);
   });
 });

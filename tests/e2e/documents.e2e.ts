@@ -108,9 +108,15 @@ describe('demo site: upload and download documents', () => {
     writeFileSync(textPath, text);
     const input = (await page.waitForSelector('ck-collab-center >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(textPath);
-    const row = await waitDeep(page, 'ck-collab-center >>> tbody tr[data-id]');
-    expect(await row!.evaluate((tr) => tr.querySelector('th')!.textContent)).toBe('rate-card-2027.txt');
-    const button = await waitDeep(page, 'ck-collab-center >>> tbody tr[data-id] [data-action=download]');
+    // the center has seeded files too: find the new one by name
+    let fileId: string | null = null;
+    for (let i = 0; i < 200 && !fileId; i++) {
+      const rows = await page.$$eval('ck-collab-center >>> tbody tr[data-id]', (trs) => trs.map((tr) => [tr.getAttribute('data-id'), tr.querySelector('th')!.textContent]));
+      fileId = rows.find(([, name]) => name === 'rate-card-2027.txt')?.[0] ?? null;
+      if (!fileId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(fileId).toMatch(/^cfile_/);
+    const button = await waitDeep(page, `ck-collab-center >>> tbody tr[data-id="${fileId}"] [data-action=download]`);
     await button!.focus();
     await page.keyboard.press('Enter');
     const back = await downloaded(downloads, 'rate-card-2027.txt');
