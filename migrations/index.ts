@@ -23,6 +23,11 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124200000 from './20261124200000_create_attachments.js';
+import * as m20261124200100 from './20261124200100_create_collab_folders.js';
+import * as m20261124200200 from './20261124200200_create_collab_files.js';
+import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
+import * as m20261124200400 from './20261124200400_create_collab_comments.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
@@ -52,6 +57,11 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124200000_create_attachments': m20261124200000,
+  '20261124200100_create_collab_folders': m20261124200100,
+  '20261124200200_create_collab_files': m20261124200200,
+  '20261124200300_create_collab_file_versions': m20261124200300,
+  '20261124200400_create_collab_comments': m20261124200400,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,

@@ -9,3 +9,6 @@ export { CkPortal } from './portal/portal.js';
 export { CkLogin } from './login/login.js';
 export { CkAccountSearch } from './account-search/account-search.js';
 export { CkAccountPane } from './account-pane/account-pane.js';
+export { CkUpload } from './upload/upload.js';
+export { CkAccountAttachments } from './account-attachments/account-attachments.js';
+export { CkCollabCenter } from './collab-center/collab-center.js';
