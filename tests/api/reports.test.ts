@@ -8,25 +8,7 @@ import ExcelJS from 'exceljs';
 import { DIALECTS, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
 import { ageBucketOf } from '../../api/reports/report.params.js';
 import { toDateOnly } from '../../api/platform/db.js';
-
-/** RFC 4180 parser good enough for our own output. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
+import { parseCsv } from './csv.js';
 
 const cents = (v: unknown) => Number(v ?? 0);
 
