@@ -3,4 +3,6 @@
  * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
  * before starting a worker.
  */
+import './reports/reports.jobs.js';
+
 export {};

@@ -8,6 +8,10 @@ import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harnes
 import { produceSnapshot } from '../../api/reports/snapshots.service.js';
 import { nextBoundary } from '../../api/reports/schedule-periods.js';
 import { parseCsv } from './csv.js';
+import { createDb } from '../../api/platform/db.js';
+import { runWorkerOnce } from '../../api/platform/jobs.js';
+import { closePdf } from '../../api/platform/pdf.js';
+import '../../api/jobs-registry.js';
 
 describe('schedule periods', () => {
   it('falls on the next UTC midnight, Monday and first of the month', () => {
@@ -33,7 +37,10 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
     cpl = (await api.db('clients').where({ code: 'CPL' }).first('public_id')).publicId;
     sbrh = (await api.db('clients').where({ code: 'SBRH' }).first('public_id')).publicId;
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    await api.close();
+    await closePdf();
+  });
 
   it('creates a schedule for the caller\'s own client, with an audit row; another client is a 404', async () => {
     const res = await api.request('/reports/status/schedules', { token: client, body: { frequency: 'weekly', clientId: cpl, parameters: { statuses: ['active', 'hold'] } } });
@@ -126,5 +133,42 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
     expect(view.body.snapshot.scheduleId).toBeNull();
     // An agency-wide snapshot is not shown to a client user.
     expect((await api.request(`/reports/snapshots/${id}`, { token: client })).status).toBe(404);
+  });
+
+  it('two job runners (separate connection pools on MariaDB) produce each period once, in every format', async () => {
+    const sched = await api.request('/reports/status/schedules', { token: client, body: { frequency: 'daily', clientId: cpl, parameters: { statuses: ['active'] } } });
+    const first = new Date(sched.body.nextRunAt);
+    // MariaDB: a second connection pool stands for a second API process (claims use SKIP LOCKED).
+    // SQLite is single-writer by design (one process), so there the runners share the one pool.
+    const other = dialect === 'mysql' ? createDb(api.config.databaseUrl, api.config.dataDir) : api.db;
+    const a = { db: api.db, config: api.config };
+    const b = { db: other, config: api.config };
+    try {
+      const tick = (at: Date) => Promise.all([runWorkerOnce(a, at, 'runner-a'), runWorkerOnce(b, at, 'runner-b'), runWorkerOnce(b, at, 'runner-c')]);
+      await tick(new Date(first.getTime() + 60_000));
+      const schedule = await api.db('report_schedules').where({ publicId: sched.body.id }).first('id', 'next_run_at');
+      const snaps = () => api.db('report_snapshots').where({ scheduleId: schedule.id }).orderBy('period_key').select('period_key', 'public_id', 'row_count');
+      expect((await snaps()).map((s: { periodKey: string }) => s.periodKey)).toEqual([first.toISOString().slice(0, 10)]);
+      const jobs = await api.db('jobs').where('dedupe_key', 'like', `report-snapshot:${sched.body.id}:%`).select('status');
+      expect(jobs).toEqual([{ status: 'done' }]);
+      // The next day: one more, not three.
+      await tick(new Date(first.getTime() + 86_400_000 + 60_000));
+      await tick(new Date(first.getTime() + 86_400_000 + 120_000));
+      const two = await snaps();
+      expect(two).toHaveLength(2);
+      const [active] = await api.db('accounts').where({ clientId: (await api.db('clients').where({ code: 'CPL' }).first('id')).id, status: 'active', reviewStatus: 'accepted' }).count({ n: '*' });
+      const list = await api.request('/reports/status/snapshots', { token: client });
+      const mine = list.body.data.filter((s: { scheduleId: string }) => s.scheduleId === sched.body.id);
+      expect(mine).toHaveLength(2);
+      expect(mine[0].formats).toEqual(['json', 'csv', 'xlsx', 'pdf']);
+      const view = await api.request(`/reports/snapshots/${mine[0].id}`, { token: client });
+      expect(view.body.totals.accounts).toBe(Number(active!.n));
+      const pdf = await fetch(`${api.url}/api/v1/reports/snapshots/${mine[0].id}/download?format=pdf`, { headers: { Authorization: `Bearer ${client}` } });
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(new Date((await api.db('report_schedules').where({ id: schedule.id }).first('next_run_at')).nextRunAt).getTime()).toBe(first.getTime() + 2 * 86_400_000);
+    } finally {
+      if (other !== api.db) await other.destroy();
+    }
   });
 });
