@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
     await next();
   });
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
-  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
+  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());
