@@ -22,11 +22,12 @@ function pdfText(pdf: Buffer, page?: number, mode: '-layout' | '-raw' = '-layout
   writeFileSync(file, pdf);
   return execFileSync('pdftotext', [mode, ...(page ? ['-f', String(page), '-l', String(page)] : []), file, '-'], { encoding: 'utf8' });
 }
-function pdfPages(pdf: Buffer): number {
+function pdfInfo(pdf: Buffer): string {
   const file = join(dir, `r${n++}.pdf`);
   writeFileSync(file, pdf);
-  return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  return execFileSync('pdfinfo', [file], { encoding: 'utf8' });
 }
+const pdfPages = (pdf: Buffer) => Number(/Pages:\s+(\d+)/.exec(pdfInfo(pdf))![1]);
 /** Embedded images of the probe's size (Chromium may print its own broken-image icons; those are smaller). */
 function probeImageCount(pdf: Buffer): number {
   const file = join(dir, `r${n++}.pdf`);
@@ -146,6 +147,16 @@ describe.each(DIALECTS)('report PDF export (%s)', (dialect) => {
     expect(text).toContain('Cascade Power & Light');
     expect(text).not.toContain('St. Brigid');
     expect(text).toContain('Collected'); // chart legend and column
+  });
+
+  it('short reports print as tagged (accessible) PDFs; long ones untagged, as the size cost says', async () => {
+    const status = await pdfOf(client, 'status');
+    expect(pdfInfo(status.body)).toMatch(/Tagged:\s+yes/);
+    const activity = await pdfOf(agency, 'activity');
+    const json = await api.request('/reports/activity/run', { token: agency, body: { pageSize: 1 } });
+    expect(json.body.total).toBeGreaterThan(300);
+    expect(pdfInfo(activity.body)).toMatch(/Tagged:\s+no/);
+    expect(pdfText(activity.body)).toContain('Activity report');
   });
 
   it('a debtor name with markup prints as text and fetches nothing', async () => {
