@@ -20,6 +20,10 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { integrationKeyRoutes } from './integration/keys.routes.js';
+import { inboundRoutes } from './integration/inbound.routes.js';
+import { feedRoutes } from './integration/feed.routes.js';
+import { webhookRoutes } from './integration/webhooks.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { snapshotRoutes } from './reports/snapshots.routes.js';
 
@@ -33,6 +37,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...integrationKeyRoutes(deps),
+    ...inboundRoutes(deps),
+    ...feedRoutes(deps),
+    ...webhookRoutes(deps),
     ...reportRoutes(deps),
     ...snapshotRoutes(deps),
   ];

@@ -6,3 +6,4 @@
 import './reports/reports.jobs.js';
 
 export {};
+import './integration/integration.jobs.js';
