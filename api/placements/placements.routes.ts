@@ -10,7 +10,7 @@ import { reviewPlacements } from './review.service.js';
 export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
   return [
     route({
-      method: 'post', path: '/placements', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      method: 'post', path: '/placements', tag: 'placements', auth: 'user', permission: 'accounts.place', idempotent: true,
       summary: 'Place one account (the new-account form). The input is normalised for the collection system and the response lists every change; what cannot be fixed is a field-level 400. The account waits in the agency review queue (pending_review). Honours Idempotency-Key.',
       body: PlacementInput,
       responses: { 201: PlacementCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
@@ -45,7 +45,7 @@ export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
       handler: ({ caller, query }) => listPlacements(db, caller, { ...query, status: query.status ?? 'pending_review' }, { newestFirst: false }),
     }),
     route({
-      method: 'post', path: '/agency/placements/review', tag: 'agency', auth: 'user', permission: 'agency.review',
+      method: 'post', path: '/agency/placements/review', tag: 'agency', auth: 'user', permission: 'agency.review', idempotent: true,
       summary: 'Accept or reject (with a reason) one or many pending placements, all or nothing. Accepted accounts enter the client search.',
       body: ReviewDecision,
       responses: { 200: ReviewResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },

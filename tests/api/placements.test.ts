@@ -135,6 +135,21 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     expect(dup.status).toBe(409);
   });
 
+  it('Idempotency-Key: a retried submit replays the first response; another body with the key is a 409', async () => {
+    const body = form();
+    const key = `place-${number()}`;
+    const first = await api.request('/placements', { token: client, body, headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    const retry = await api.request('/placements', { token: client, body, headers: { 'Idempotency-Key': key } });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.placement.id).toBe(first.body.placement.id);
+    expect(await api.db('placements').where({ clientAccountNumber: body.clientAccountNumber })).toHaveLength(1);
+    const other = await api.request('/placements', { token: client, body: form(), headers: { 'Idempotency-Key': key } });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+  });
+
   it('two simultaneous placements of one number: exactly one wins', async () => {
     const n = number();
     const results = await Promise.all([1, 2, 3].map(() => api.request('/placements', { token: client, body: form({ clientAccountNumber: n }) })));
