@@ -21,6 +21,7 @@ import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { placementRoutes } from './placements/placements.routes.js';
+import { batchRoutes } from './placements/batches.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,6 +34,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...meRoutes(deps),
     ...accountRoutes(deps),
     ...placementRoutes(deps),
+    ...batchRoutes(deps),
   ];
   routes.push(
     route({

@@ -31,7 +31,8 @@ export const dedupeKey = (clientId: number, clientAccountNumber: string) => `${c
 /** Multi-row INSERT in slices that stay under both engines' bound-parameter limits. */
 export async function insertMany(trx: Trx, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (!rows.length) return;
-  const size = Math.max(1, Math.floor(20_000 / Object.keys(rows[0]!).length));
+  // SQLite: knex inserts many rows as one compound SELECT, and SQLite allows 500 terms in one.
+  const size = Math.max(1, Math.min(isMysql(trx) ? 5000 : 500, Math.floor(20_000 / Object.keys(rows[0]!).length)));
   for (let i = 0; i < rows.length; i += size) await trx(table).insert(rows.slice(i, i + size));
 }
 
