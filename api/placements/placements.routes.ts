@@ -21,7 +21,7 @@ export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Dry run of POST /placements: the normalised values, the changes and the field errors, nothing stored (the form shows these before submit).',
       body: PlacementInput,
       responses: { 200: PlacementPreview, 400: Problem, 401: Problem, 403: Problem },
-      handler: async ({ body }) => previewPlacement(body, new Date()),
+      handler: ({ caller, body }) => previewPlacement(db, caller, body, new Date()),
     }),
     route({
       method: 'get', path: '/placements', tag: 'placements', auth: 'user', permission: 'accounts.read',

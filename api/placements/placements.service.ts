@@ -28,9 +28,17 @@ export async function placementClient(trx: Trx, caller: Caller, clientPublicId: 
   return row;
 }
 
-export function previewPlacement(input: PlacementInputT, now: Date) {
+/** What POST /placements would store and say, without storing anything (the client choice included). */
+export async function previewPlacement(trx: Trx, caller: Caller, input: PlacementInputT, now: Date) {
   const r = normalizePlacement(input, now);
-  return { valid: r.errors.length === 0, normalized: redact(r.value), changes: r.changes, errors: r.errors };
+  const errors = [...r.errors];
+  try {
+    await placementClient(trx, caller, input.clientId);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    errors.unshift(err.errors?.[0] ?? { path: 'clientId', code: 'not_found', message: 'Choose one of your clients.' });
+  }
+  return { valid: errors.length === 0, normalized: redact(r.value), changes: r.changes, errors };
 }
 
 export const duplicateError = (number: string) =>

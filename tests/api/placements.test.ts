@@ -158,6 +158,8 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
   });
 
   it('tenancy: a group user must choose the client; another client is a 404; placements of others are invisible', async () => {
+    const preview = await api.request('/placements/preview', { token: group, body: form({ accountType: 'medical' }) });
+    expect(preview.body).toMatchObject({ valid: false, errors: [{ path: 'clientId', code: 'required' }] });
     const noClient = await api.request('/placements', { token: group, body: form({ accountType: 'medical' }) });
     expect(noClient.status).toBe(400);
     expect(noClient.body.errors).toEqual([{ path: 'clientId', code: 'required', message: expect.any(String) }]);

@@ -78,6 +78,10 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** a multipart body (uploads), sent as is instead of `body` */
+  form?: FormData;
+  /** extra request headers, e.g. `Idempotency-Key` */
+  headers?: Record<string, string>;
 }
 
 const STORAGE_PREFIX = 'collectkit:';
@@ -180,16 +184,25 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
-  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+  /** Fetches a file the API produces (a CSV report …) with the session, as a Blob. */
+  async download(path: string, query?: Query, signal?: AbortSignal): Promise<Blob> {
+    let response = await this.#send('GET', path, { query, signal, headers: { Accept: '*/*' } });
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, { query, signal, headers: { Accept: '*/*' } });
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return response.blob();
+  }
+
+  async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
+    const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
-      return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
+      return await fetch(url, { method, headers, body: payload, signal, credentials: 'omit' });
     } catch (error) {
       if (signal?.aborted) throw error; // let @lit/task see the AbortError
       throw new ApiError(toProblem(error));
