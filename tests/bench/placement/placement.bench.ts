@@ -131,7 +131,7 @@ async function rawInsert(rows: number, dataDir: string): Promise<number> {
     await q.query('INSERT INTO account_balances (account_id, component, original_cents, current_cents) VALUES ?', [
       ids.flatMap((i) => ['principal', 'interest', 'fees', 'costs'].map((c) => [i, c, c === 'principal' ? 10025 : 0, c === 'principal' ? 10025 : 0])),
     ]);
-    await q.query('INSERT INTO placements (public_id, client_id, account_id, row_number, status, client_account_number, dedupe_key, created_at) VALUES ?', [
+    await q.query('INSERT INTO placements (public_id, client_id, account_id, `row_number`, status, client_account_number, dedupe_key, created_at) VALUES ?', [
       ids.map((i) => [`plc_bench${i}`, client, i, i + 1, 'pending_review', `BENCH-${String(i).padStart(7, '0')}`, `${client}:BENCH-${String(i).padStart(7, '0')}`, now]),
     ]);
     await q.query('COMMIT', []);
@@ -154,6 +154,8 @@ async function main() {
       await writeCsv(csv, rows);
       console.log(`placing ${rows.toLocaleString('en-US')} rows through the API…`);
       results.push({ rows, ...(await placeThroughApi(rows, csv, dataDir)) });
+      const r = results[results.length - 1]!;
+      console.log(`  ${fmt(r.seconds, 1)} s, ${fmt(rows / r.seconds, 0)} rows/s, peak RSS ${fmt(r.rssMb, 0)} MB`);
       rmSync(csv, { force: true });
     }
     const base = results[0]!;
