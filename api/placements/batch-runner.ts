@@ -14,6 +14,7 @@ import type { Trx } from '../platform/db.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueJob } from '../platform/jobs.js';
+import { openTask } from '../inbox/tasks.service.js';
 import { readRecords, isBlank } from './sheet-reader.js';
 import { defaultAccountType, evaluateRow, type ColumnMapping, type RowOutcome } from './bulk-row.js';
 import { existingNumbers, insertMany, writePlacements, type PlacementToWrite } from './placement-writer.js';
@@ -110,6 +111,12 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
         const totals = (await trx('placement_batches').where({ id: b.id }).first('rows_placed', 'rows_invalid', 'rows_duplicate')) as Record<string, number>;
         await writeAudit(trx, { actor: SYSTEM, action: `placement.batch.${dryRun ? 'validated' : 'completed'}`, target: { type: 'placement_batch', id: b.publicId }, after: totals });
         await appendEvent(trx, { type: `placement.batch.${dryRun ? 'validated' : 'completed'}`, clientId: b.clientId, accountId: null, visibility: 'client', actor: SYSTEM, payload: { batchId: b.publicId, ...totals } });
+        if (!dryRun && Number(totals.rowsPlaced) > 0) {
+          await openTask(trx, {
+            clientId: b.clientId, kind: 'placement_review', createdByUserId: b.createdByUserId, sourceType: 'placement_batch', sourceId: b.publicId,
+            title: `Review ${Number(totals.rowsPlaced)} placements from ${b.clientName} (${b.fileName})`.slice(0, 255),
+          });
+        }
       }
     });
     done += rowsInChunk;

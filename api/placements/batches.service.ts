@@ -216,6 +216,7 @@ export async function rollbackBatch(db: Db, caller: Caller, meta: RequestMeta, p
       await trx('accounts').whereIn('id', ids).delete();
       removed += ids.length;
     }
+    await trx('tasks').where({ sourceType: 'placement_batch', sourceId: b.publicId, status: 'open' }).update({ status: 'done', closedAt: now });
     const kept = Number(((await trx('placements').where({ batchId: b.id }).count({ n: '*' })) as { n: number | string }[])[0]!.n);
     await writeAudit(trx, { ...meta, action: 'placement.batch.rollback', target: { type: 'placement_batch', id: b.publicId }, before: { status: b.status, placed: b.rowsPlaced }, after: { status: 'rolled_back', removed, keptAlreadyReviewed: kept } });
     await appendEvent(trx, { type: 'placement.batch.rolled_back', clientId: b.clientId, accountId: null, visibility: 'client', actor: meta.actor, payload: { batchId: b.publicId, removed } });

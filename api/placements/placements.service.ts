@@ -11,6 +11,7 @@ import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
+import { openTask } from '../inbox/tasks.service.js';
 import { resolveClientId } from '../accounts/accounts.scope.js';
 import { normalizePlacement, redact } from './normalize.js';
 import { existingNumbers, isUniqueViolation, writePlacements } from './placement-writer.js';
@@ -63,7 +64,13 @@ export async function createPlacement(db: Db, config: Config, caller: Caller, me
         type: 'placement.created', clientId: client.id, accountId: written!.accountId, visibility: 'client', actor: meta.actor,
         payload: { placementId: written!.placementPublicId, clientAccountNumber: value.clientAccountNumber },
       });
-      return { placement: await getPlacement(trx, caller, written!.placementPublicId), changes: result.changes };
+      const placement = await getPlacement(trx, caller, written!.placementPublicId);
+      await openTask(trx, {
+        clientId: client.id, accountId: written!.accountId, kind: 'placement_review', createdByUserId: caller.userId,
+        title: `Review placement ${placement.debtorName} (${value.clientAccountNumber}) from ${client.name}`,
+        sourceType: 'placement', sourceId: written!.placementPublicId,
+      });
+      return { placement, changes: result.changes };
     });
   } catch (err) {
     // Two requests placing the same number at once: the unique dedupe key lets exactly one win.

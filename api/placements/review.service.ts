@@ -53,6 +53,14 @@ export async function reviewPlacements(db: Db, caller: Caller, meta: RequestMeta
         payload: { placementId: r.publicId, ...(status === 'rejected' ? { reason: d.reason ?? null } : {}) },
       });
     }
+    // The inbox tasks these placements opened are done once nothing of theirs waits for review.
+    await trx('tasks').where({ sourceType: 'placement', status: 'open' }).whereIn('source_id', ids).update({ status: 'done', closedAt: now });
+    const batchIds = (await trx('placements').whereIn('placements.id', rows.map((r) => r.id)).whereNotNull('batch_id')
+      .join('placement_batches', 'placement_batches.id', 'placements.batch_id').distinct('placement_batches.id', 'placement_batches.public_id')) as { id: number; publicId: string }[];
+    for (const batch of batchIds) {
+      const waiting = await trx('placements').where({ batchId: batch.id, status: 'pending_review' }).first('id');
+      if (!waiting) await trx('tasks').where({ sourceType: 'placement_batch', sourceId: batch.publicId, status: 'open' }).update({ status: 'done', closedAt: now });
+    }
     const data = [];
     for (const id of ids) data.push(await getPlacement(trx, caller, id));
     return { decision: d.decision, data };

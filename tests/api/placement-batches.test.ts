@@ -88,6 +88,10 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(r.text).not.toContain('512-');
     expect(await api.db('audit_log').where({ action: 'placement.batch.rows', targetId: up.body.id })).toHaveLength(1);
     expect(await api.db('events').where({ type: 'placement.batch.completed' })).toHaveLength(1);
+    // one inbox task for the agency to review the batch (none for the dry run)
+    const tasks = await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id });
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ kind: 'placement_review', status: 'open', title: 'Review 6 placements from Cascade Power & Light (march placements.csv)' });
   });
 
   it('re-uploading the same file places nothing twice; the mapping is remembered for the client', async () => {
@@ -153,6 +157,7 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     const rb = await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} });
     expect(rb.status).toBe(200);
     expect(rb.body).toMatchObject({ status: 'rolled_back', removed: 2, kept: 1 });
+    expect((await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first()).status).toBe('done');
     expect(await api.db('accounts').where('client_account_number', 'like', 'RB-%')).toHaveLength(1);
     expect(await api.db('audit_log').where({ action: 'placement.batch.rollback', targetId: up.body.id })).toHaveLength(1);
     expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(409);

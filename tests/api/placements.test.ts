@@ -75,6 +75,9 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     expect(audit[0].actorType).toBe('user');
     expect(audit[0].afterJson).not.toContain('6789');
     expect(await api.db('events').where({ type: 'placement.created', accountId: p.accountId })).toHaveLength(1);
+    // it lands in the agency inbox as a review task
+    const task = await api.db('tasks').where({ sourceType: 'placement', sourceId: res.body.placement.id }).first();
+    expect(task).toMatchObject({ kind: 'placement_review', status: 'open', accountId: p.accountId, title: expect.stringContaining('ONEIL, MARY K JR') });
   });
 
   it('a pending placement is not in the client search nor readable as an account, but listed among placements', async () => {
@@ -202,6 +205,8 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     const activity = await api.request(`/accounts/${accepted.body.data[0].accountId}/activity`, { token: client });
     expect(activity.body.data[0]).toMatchObject({ type: 'placement', body: 'Account placed by Cascade Power & Light; accepted by the agency.' });
     expect(await api.db('audit_log').where({ action: 'placement.accept', targetId: pa })).toHaveLength(1);
+    expect((await api.db('tasks').where({ sourceType: 'placement', sourceId: pa }).first()).status).toBe('done');
+    expect((await api.db('tasks').where({ sourceType: 'placement', sourceId: pb }).first()).status).toBe('open');
 
     const noReason = await api.request('/agency/placements/review', { token: agency, body: { placementIds: [pb], decision: 'reject' } });
     expect(noReason.status).toBe(400);
