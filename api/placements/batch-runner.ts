@@ -6,11 +6,12 @@
  * The checkpoint update is conditional (`rows_done` unchanged and status still `running`): a run
  * that lost its lease to another worker, or a batch rolled back meanwhile, makes the chunk give up.
  *
- * A place run works in slices of SLICE_ROWS and then enqueues its own continuation (in the last
+ * A place run works in slices of `batchLimits.sliceRows` and then enqueues its own continuation (in the last
  * chunk's transaction), so no single job outlives the runner's lease however long the file.
  */
 import type { AppDeps } from '../platform/http/context.js';
 import type { Trx } from '../platform/db.js';
+import { isMysql } from '../platform/db.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueJob } from '../platform/jobs.js';
@@ -23,7 +24,10 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 
 export const CHUNK_ROWS = 500;
-export const SLICE_ROWS = 50_000;
+/** MySQL takes bigger multi-row statements well; SQLite's compound SELECT stops at 500 rows anyway. */
+export const CHUNK_ROWS_MYSQL = 1000;
+/** Rows one job handles before it hands over to its continuation (tests lower it to see the hand-over). */
+export const batchLimits = { sliceRows: 50_000 };
 
 class Superseded extends Error {}
 
@@ -71,7 +75,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
   }
 }
 
-/** Runs up to SLICE_ROWS rows; true when the file is finished. */
+/** Runs up to `batchLimits.sliceRows` rows; true when the file is finished. */
 async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boolean> {
   const { db, config } = deps;
   const mapping = JSON.parse(b.mappingJson!) as ColumnMapping;
@@ -84,19 +88,22 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   const seen = new Map<string, number>();
   let done = Number(b.rowsDone);
   const start = done;
+  const chunkRows = isMysql(db) ? CHUNK_ROWS_MYSQL : CHUNK_ROWS;
   let chunk: Pending[] = [];
+  let queuedTo = start;
   let dataIndex = -1;
   let headerSeen = false;
 
-  const flush = async (last: boolean) => {
-    const rowsInChunk = dataIndex + 1 - done;
-    const sliceEnds = !last && !dryRun && dataIndex + 1 - start >= SLICE_ROWS;
+  /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
+  const flush = async (items: Pending[], end: number, last: boolean) => {
+    const from = done;
+    const sliceEnds = !last && !dryRun && end - start >= batchLimits.sliceRows;
     await db.transaction(async (trx) => {
-      await commitChunk(trx, config, b, chunk, seen, dryRun);
+      await commitChunk(trx, config, b, items, seen, dryRun);
       const finished = last ? { status: dryRun ? 'validated' : 'completed', finishedAt: new Date(), failure: null } : {};
-      const counters = countersOf(chunk);
-      const ok = await trx('placement_batches').where({ id: b.id, rowsDone: done, status: 'running' }).update({
-        rowsDone: done + rowsInChunk,
+      const counters = countersOf(items);
+      const ok = await trx('placement_batches').where({ id: b.id, rowsDone: from, status: 'running' }).update({
+        rowsDone: end,
         rowsPlaced: trx.raw('rows_placed + ?', [counters.placed]),
         rowsInvalid: trx.raw('rows_invalid + ?', [counters.invalid]),
         rowsDuplicate: trx.raw('rows_duplicate + ?', [counters.duplicate]),
@@ -105,7 +112,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
       });
       if (!ok) throw new Superseded();
       if (sliceEnds) {
-        await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:place:${done + rowsInChunk}`, maxAttempts: BATCH_MAX_ATTEMPTS });
+        await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:place:${end}`, maxAttempts: BATCH_MAX_ATTEMPTS });
       }
       if (last) {
         const totals = (await trx('placement_batches').where({ id: b.id }).first('rows_placed', 'rows_invalid', 'rows_duplicate')) as Record<string, number>;
@@ -119,11 +126,20 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
         }
       }
     });
-    done += rowsInChunk;
-    chunk = [];
+    done = end;
     return sliceEnds;
   };
 
+  // Pipelined: while one chunk's transaction waits on the database, the next chunk is read and
+  // validated. Commits stay strictly one after another (each starts after the previous one ended),
+  // so checkpoints advance in order.
+  let inFlight: Promise<boolean> | null = null;
+  const previousEndedSlice = async () => {
+    if (!inFlight) return false;
+    const ended = await inFlight;
+    inFlight = null;
+    return ended;
+  };
   for await (const cells of readRecords(path, b.format)) {
     if (!headerSeen) {
       if (isBlank(cells)) continue;
@@ -131,12 +147,20 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
       continue;
     }
     dataIndex++;
-    if (dataIndex < done) continue; // before the checkpoint: finished by an earlier attempt or slice
+    if (dataIndex < start) continue; // before the checkpoint: finished by an earlier attempt or slice
     // Blank lines (trailing rows of a spreadsheet) count as done and are neither placed nor errors.
     if (!isBlank(cells)) chunk.push({ rowNumber: dataIndex + 2, outcome: evaluateRow(cells, index, mapping, type, new Date()) });
-    if (dataIndex + 1 - done >= CHUNK_ROWS && (await flush(false))) return false;
+    if (dataIndex + 1 - queuedTo >= chunkRows) {
+      if (await previousEndedSlice()) return false;
+      const items = chunk;
+      chunk = [];
+      queuedTo = dataIndex + 1;
+      inFlight = flush(items, queuedTo, false);
+      inFlight.catch(() => {}); // awaited (and thrown) at the next chunk or the end
+    }
   }
-  await flush(true);
+  if (await previousEndedSlice()) return false;
+  await flush(chunk, dataIndex + 1 < start ? start : dataIndex + 1, true);
   return true;
 }
 

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
 import '../../api/jobs-registry.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
+import { batchLimits } from '../../api/placements/batch-runner.js';
 import { goodRow, mixedRows, toCsv, toXlsx } from './fixtures/placement-sheets.js';
 
 const MAPPING = {
@@ -161,6 +162,23 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(await api.db('accounts').where('client_account_number', 'like', 'RB-%')).toHaveLength(1);
     expect(await api.db('audit_log').where({ action: 'placement.batch.rollback', targetId: up.body.id })).toHaveLength(1);
     expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(409);
+  });
+
+  it('a long file is worked in slices, each job handing over to the next', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => goodRow(i + 1, 'SLICE'));
+    const up = await upload(client, toCsv(rows), 'slices.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    batchLimits.sliceRows = 1000;
+    try {
+      // each tick runs what is due; a slice's continuation is due on the next tick
+      for (let tick = 0; tick < 6 && (await batch(up.body.id)).status !== 'completed'; tick++) await work();
+    } finally {
+      batchLimits.sliceRows = 50_000;
+    }
+    expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsDone: 2500, rowsPlaced: 2500 });
+    const jobs = await api.db('jobs').where('dedupe_key', 'like', `placement.batch:${up.body.id}:%`).orderBy('id');
+    expect(jobs.map((j: { status: string }) => j.status)).toEqual(['done', 'done', 'done']);
+    expect(Number((await api.db('placements').where('client_account_number', 'like', 'SLICE-%').count({ n: '*' }))[0]!.n)).toBe(2500);
   });
 
   it('a worker killed mid-file: the next worker resumes at the checkpoint and no row is placed twice', async () => {
