@@ -22,6 +22,10 @@ import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { placementRoutes } from './placements/placements.routes.js';
 import { batchRoutes } from './placements/batches.routes.js';
+import { integrationKeyRoutes } from './integration/keys.routes.js';
+import { inboundRoutes } from './integration/inbound.routes.js';
+import { feedRoutes } from './integration/feed.routes.js';
+import { webhookRoutes } from './integration/webhooks.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +39,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...placementRoutes(deps),
     ...batchRoutes(deps),
+    ...integrationKeyRoutes(deps),
+    ...inboundRoutes(deps),
+    ...feedRoutes(deps),
+    ...webhookRoutes(deps),
   ];
   routes.push(
     route({

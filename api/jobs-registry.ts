@@ -5,3 +5,4 @@
  */
 import './placements/placements.jobs.js';
 export {};
+import './integration/integration.jobs.js';

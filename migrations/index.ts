@@ -27,6 +27,12 @@ import * as m20261124300000 from './20261124300000_create_placement_batches.js';
 import * as m20261124300100 from './20261124300100_create_placements.js';
 import * as m20261124300200 from './20261124300200_create_placement_batch_errors.js';
 import * as m20261124300300 from './20261124300300_create_placement_column_maps.js';
+import * as m20261124600000 from './20261124600000_create_integration_keys.js';
+import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
+import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
+import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
+import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
+import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -54,6 +60,12 @@ export const migrations: Record<string, Migration> = {
   '20261124300100_create_placements': m20261124300100,
   '20261124300200_create_placement_batch_errors': m20261124300200,
   '20261124300300_create_placement_column_maps': m20261124300300,
+  '20261124600000_create_integration_keys': m20261124600000,
+  '20261124600100_add_activity_external_id': m20261124600100,
+  '20261124600200_create_webhook_endpoints': m20261124600200,
+  '20261124600300_create_webhook_deliveries': m20261124600300,
+  '20261124600400_create_webhook_attempts': m20261124600400,
+  '20261124600500_grant_integration_manage': m20261124600500,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
