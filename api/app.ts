@@ -20,6 +20,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { placementRoutes } from './placements/placements.routes.js';
+import { batchRoutes } from './placements/batches.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
@@ -39,6 +41,8 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...placementRoutes(deps),
+    ...batchRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),

@@ -28,6 +28,10 @@ import * as m20261124200100 from './20261124200100_create_collab_folders.js';
 import * as m20261124200200 from './20261124200200_create_collab_files.js';
 import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
 import * as m20261124200400 from './20261124200400_create_collab_comments.js';
+import * as m20261124300000 from './20261124300000_create_placement_batches.js';
+import * as m20261124300100 from './20261124300100_create_placements.js';
+import * as m20261124300200 from './20261124300200_create_placement_batch_errors.js';
+import * as m20261124300300 from './20261124300300_create_placement_column_maps.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
@@ -65,6 +69,10 @@ export const migrations: Record<string, Migration> = {
   '20261124200200_create_collab_files': m20261124200200,
   '20261124200300_create_collab_file_versions': m20261124200300,
   '20261124200400_create_collab_comments': m20261124200400,
+  '20261124300000_create_placement_batches': m20261124300000,
+  '20261124300100_create_placements': m20261124300100,
+  '20261124300200_create_placement_batch_errors': m20261124300200,
+  '20261124300300_create_placement_column_maps': m20261124300300,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,

@@ -13,3 +13,5 @@ export { CkUpload } from './upload/upload.js';
 export { CkAccountAttachments } from './account-attachments/account-attachments.js';
 export { CkCollabCenter } from './collab-center/collab-center.js';
 export { CkReportViewer } from './report-viewer/report-viewer.js';
+export { CkNewAccount } from './new-account/new-account.js';
+export { CkBulkPlacement } from './bulk-placement/bulk-placement.js';

@@ -98,6 +98,10 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** a multipart body (uploads), sent as is instead of `body` */
+  form?: FormData;
+  /** extra request headers, e.g. `Idempotency-Key` */
+  headers?: Record<string, string>;
 }
 
 const STORAGE_PREFIX = 'collectkit:';
@@ -164,13 +168,16 @@ export class ApiClient extends EventTarget {
     return this.request<T>('GET', path, { query, signal });
   }
 
-  /** Like `request`, for a file: the body as a Blob and the name from Content-Disposition. */
+  /**
+   * Like `request`, for a file the API produces (an attachment, a report export): the bytes as a Blob
+   * and the name from Content-Disposition. Tokens travel in the header, never in URLs.
+   */
   async download(method: string, path: string, options: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
-    let response = await this.#send(method, path, options);
-    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, options);
+    const withAccept = { ...options, headers: { Accept: '*/*', ...options.headers } };
+    let response = await this.#send(method, path, withAccept);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, withAccept);
     if (!response.ok) throw new ApiError(await this.#problemOf(response));
-    const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
-    return { blob: await response.blob(), fileName };
+    return { blob: await response.blob(), fileName: filenameOf(response.headers.get('Content-Disposition')) };
   }
 
   /** Signs in; on success the session is kept and `session-change` fires. */
@@ -209,16 +216,17 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
-  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+  async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
+    const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
-      return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
+      return await fetch(url, { method, headers, body: payload, signal, credentials: 'omit' });
     } catch (error) {
       if (signal?.aborted) throw error; // let @lit/task see the AbortError
       throw new ApiError(toProblem(error));
@@ -275,14 +283,6 @@ export class ApiClient extends EventTarget {
       if (problem.code === 'unauthorized' && (await this.#refresh())) response = await this.#sendForm(path, form, options);
     }
     return this.#parse<T>(response);
-  }
-
-  /** Fetches a file with the session (tokens never travel in URLs): the bytes and the name the server gave. */
-  async download(path: string, query?: Query): Promise<{ blob: Blob; filename: string }> {
-    let response = await this.#send('GET', path, { query });
-    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, { query });
-    if (!response.ok) throw new ApiError(await this.#problemOf(response));
-    return { blob: await response.blob(), filename: filenameOf(response.headers.get('Content-Disposition')) };
   }
 
   #sendForm(path: string, form: FormData, { onProgress, signal }: UploadOptions): Promise<Response> {
