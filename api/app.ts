@@ -21,6 +21,7 @@ import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { accountStatusRoutes } from './account-status/account-status.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,6 +34,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...meRoutes(deps),
     ...accountRoutes(deps),
     ...ledgerRoutes(deps),
+    ...accountStatusRoutes(deps),
   ];
   routes.push(
     route({

@@ -20,6 +20,7 @@ import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
 import * as m20261124100000 from './20261124100000_create_transactions.js';
+import * as m20261124100100 from './20261124100100_add_account_hold_columns.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
   '20261124100000_create_transactions': m20261124100000,
+  '20261124100100_add_account_hold_columns': m20261124100100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
