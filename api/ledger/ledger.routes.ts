@@ -8,7 +8,7 @@ import { listTransactions, postAdjustment, reportPayment } from './ledger.servic
 export function ledgerRoutes({ db }: AppDeps): AnyRoute[] {
   return [
     route({
-      method: 'post', path: '/accounts/:id/payments', tag: 'ledger', auth: 'user', permission: 'payments.report',
+      method: 'post', path: '/accounts/:id/payments', tag: 'ledger', auth: 'user', permission: 'payments.report', idempotent: true,
       summary: 'Report a payment the debtor made directly to the client. Reduces costs, fees, interest, then principal; never below zero. Honours Idempotency-Key.',
       params: AccountIdParams,
       body: PaymentBody,
@@ -16,7 +16,7 @@ export function ledgerRoutes({ db }: AppDeps): AnyRoute[] {
       handler: ({ caller, params, body, meta }) => db.transaction((trx) => reportPayment(trx, caller, meta, params.id, body, new Date())),
     }),
     route({
-      method: 'post', path: '/accounts/:id/adjustments', tag: 'ledger', auth: 'user', permission: 'payments.report',
+      method: 'post', path: '/accounts/:id/adjustments', tag: 'ledger', auth: 'user', permission: 'payments.report', idempotent: true,
       summary: 'Post a credit, write-off or balance correction with a reason. Only a write-off clears a balance without payment. Honours Idempotency-Key.',
       params: AccountIdParams,
       body: AdjustmentBody,

@@ -182,3 +182,50 @@ describe.each(DIALECTS)('ledger: payments and adjustments (%s)', (dialect) => {
     expect(await count('transactions', { accountId: acct.id, kind: 'payment' })).toBe(10);
   });
 });
+
+describe.each(DIALECTS)('ledger: Idempotency-Key (%s)', (dialect) => {
+  let api: TestApi;
+  let client: string;
+  let pick: (min?: number) => Promise<PickedAccount>;
+  beforeAll(async () => {
+    api = await startTestApi(dialect, { accounts: 60 });
+    client = await api.login('demo.client');
+    pick = accountPicker(api, 'CPL');
+  });
+  afterAll(() => api.close());
+
+  it('a replay returns the same response and posts nothing; the same key with another body is a 409', async () => {
+    const acct = await pick();
+    const headers = { 'Idempotency-Key': `pay-${dialect}-1` };
+    const body = { amountCents: 2500, paidOn: '2026-11-02', method: 'check', reference: '881' };
+    const first = await api.request(`/accounts/${acct.publicId}/payments`, { token: client, body, headers });
+    expect(first.status).toBe(201);
+    const again = await api.request(`/accounts/${acct.publicId}/payments`, { token: client, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(Number((await api.db('transactions').where({ accountId: acct.id }).count({ n: '*' }))[0]!.n)).toBe(1);
+    expect((await accountRow(api, acct.id)).balanceCents).toBe(acct.balanceCents - 2500);
+    const other = await api.request(`/accounts/${acct.publicId}/payments`, { token: client, body: { ...body, amountCents: 2600 }, headers });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    // a refused request releases its key: the corrected retry with the same key goes through
+    const adjKey = { 'Idempotency-Key': `adj-${dialect}-1` };
+    const tooBig = await api.request(`/accounts/${acct.publicId}/adjustments`, { token: client, body: { type: 'credit', amountCents: 10 ** 9, reason: 'goodwill' }, headers: adjKey });
+    expect(tooBig.status).toBe(422);
+    const ok = await api.request(`/accounts/${acct.publicId}/adjustments`, { token: client, body: { type: 'credit', amountCents: 100, reason: 'goodwill' }, headers: adjKey });
+    expect(ok.status).toBe(201);
+  });
+
+  it('the same key sent concurrently posts once', async () => {
+    const acct = await pick();
+    const headers = { 'Idempotency-Key': `pay-${dialect}-race` };
+    const body = { amountCents: 700, paidOn: '2026-11-02', method: 'cash' };
+    const results = await Promise.all(Array.from({ length: 6 }, () => api.request(`/accounts/${acct.publicId}/payments`, { token: client, body, headers })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+    expect(Number((await api.db('transactions').where({ accountId: acct.id }).count({ n: '*' }))[0]!.n)).toBe(1);
+    expect((await accountRow(api, acct.id)).balanceCents).toBe(acct.balanceCents - 700);
+  });
+});
