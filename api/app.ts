@@ -22,6 +22,9 @@ import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { ledgerRoutes } from './ledger/ledger.routes.js';
 import { accountStatusRoutes } from './account-status/account-status.routes.js';
+import { noteRoutes } from './notes/notes.routes.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { inboxRoutes } from './inbox/inbox.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +38,9 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...ledgerRoutes(deps),
     ...accountStatusRoutes(deps),
+    ...noteRoutes(deps),
+    ...messageRoutes(deps),
+    ...inboxRoutes(deps),
   ];
   routes.push(
     route({

@@ -25,6 +25,10 @@ import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
 import * as m20261124100000 from './20261124100000_create_transactions.js';
 import * as m20261124100100 from './20261124100100_add_account_hold_columns.js';
+import * as m20261124100200 from './20261124100200_add_account_flag.js';
+import * as m20261124100300 from './20261124100300_create_message_threads.js';
+import * as m20261124100400 from './20261124100400_create_messages.js';
+import * as m20261124100500 from './20261124100500_create_message_reads.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -50,6 +54,10 @@ export const migrations: Record<string, Migration> = {
   '20261123130300_create_tasks': m20261123130300,
   '20261124100000_create_transactions': m20261124100000,
   '20261124100100_add_account_hold_columns': m20261124100100,
+  '20261124100200_add_account_flag': m20261124100200,
+  '20261124100300_create_message_threads': m20261124100300,
+  '20261124100400_create_messages': m20261124100400,
+  '20261124100500_create_message_reads': m20261124100500,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -16,6 +16,8 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { badRequest, conflict } from '../platform/errors.js';
 import { formatCents, lockAccount, recordActivity, type LockedAccount } from '../accounts/account-write.js';
+import { flagAccount } from '../accounts/account-flag.js';
+import { openTask } from '../inbox/tasks.service.js';
 import type { HoldInput, RecallInput, ReleaseInput, StatusInput } from './account-status.schema.js';
 
 const IN_COLLECTION = ['active', 'hold', 'disputed'];
@@ -109,11 +111,20 @@ export async function markAccount(trx: Trx, caller: Caller, meta: RequestMeta, p
   if (input.status === 'paid' && account.balanceCents > 0) {
     throw conflict('balance_not_zero', `The balance is still ${formatCents(account.balanceCents, account.currency)}. Report the payment first, then mark the account paid.`);
   }
-  return apply(trx, caller, meta.actor, meta, account, {
+  const result = await apply(trx, caller, meta.actor, meta, account, {
     to: input.status, reason: input.reason, documentRef: input.documentRef ?? null, activityType: input.status === 'disputed' ? 'dispute' : 'status_change',
     auditAction: 'account.status_change',
     activityBody: withDoc(`Status changed from ${LABEL[account.status]} to ${LABEL[input.status]}. Reason: ${input.reason}`, input.documentRef),
   }, now);
+  // A dispute needs the agency's attention (validation of the debt): it lands in the inbox.
+  if (input.status === 'disputed') {
+    await flagAccount(trx, account.id, now);
+    await openTask(trx, {
+      clientId: account.clientId, accountId: account.id, kind: 'dispute', title: `Dispute on ${account.debtorName}`,
+      detail: input.reason, sourceType: 'activity', sourceId: result.activityId, createdByUserId: caller.userId,
+    });
+  }
+  return result;
 }
 
 /**
