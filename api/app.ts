@@ -25,6 +25,7 @@ import { accountStatusRoutes } from './account-status/account-status.routes.js';
 import { noteRoutes } from './notes/notes.routes.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { inboxRoutes } from './inbox/inbox.routes.js';
+import { contactRoutes } from './contact/contact.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -41,6 +42,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...noteRoutes(deps),
     ...messageRoutes(deps),
     ...inboxRoutes(deps),
+    ...contactRoutes(deps),
   ];
   routes.push(
     route({

@@ -29,6 +29,8 @@ import * as m20261124100200 from './20261124100200_add_account_flag.js';
 import * as m20261124100300 from './20261124100300_create_message_threads.js';
 import * as m20261124100400 from './20261124100400_create_messages.js';
 import * as m20261124100500 from './20261124100500_create_message_reads.js';
+import * as m20261124100600 from './20261124100600_add_account_contact_preferences.js';
+import * as m20261124100700 from './20261124100700_create_contact_changes.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -58,6 +60,8 @@ export const migrations: Record<string, Migration> = {
   '20261124100300_create_message_threads': m20261124100300,
   '20261124100400_create_messages': m20261124100400,
   '20261124100500_create_message_reads': m20261124100500,
+  '20261124100600_add_account_contact_preferences': m20261124100600,
+  '20261124100700_create_contact_changes': m20261124100700,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
