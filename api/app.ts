@@ -26,6 +26,7 @@ import { noteRoutes } from './notes/notes.routes.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { inboxRoutes } from './inbox/inbox.routes.js';
 import { contactRoutes } from './contact/contact.routes.js';
+import { liveRoutes } from './live/live.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -43,6 +44,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...messageRoutes(deps),
     ...inboxRoutes(deps),
     ...contactRoutes(deps),
+    ...liveRoutes(deps),
   ];
   routes.push(
     route({
