@@ -87,7 +87,8 @@ describe.each(DIALECTS)('live events over SSE (%s)', (dialect) => {
   });
 
   it('filters by account and resumes after Last-Event-ID without losing events', async () => {
-    const before = Number((await api.db('events').max({ m: 'id' }).first()).m);
+    const top = (await api.db('events').max({ m: 'id' })) as { m: number | string }[];
+    const before = Number(top[0]!.m);
     await api.request(`/accounts/${cpl.publicId}/notes`, { token: client, body: { body: 'written while offline' } });
     const resumed = await listen(api, client, `?accountId=${cpl.publicId}`, { 'Last-Event-ID': String(before) });
     const e = await resumed.waitFor((x) => x.type === 'account.note_added');
