@@ -78,6 +78,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** extra headers, e.g. `Idempotency-Key` */
+  headers?: Record<string, string>;
 }
 
 const STORAGE_PREFIX = 'collectkit:';
@@ -180,13 +182,26 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
-  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+  /**
+   * Opens a streaming GET (server-sent events) with the session's token in the header, refreshing
+   * an expired token once; resolves to the open response, whose body the caller reads.
+   */
+  async openStream(path: string, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const options: RequestOptions = { query, signal, headers: { Accept: 'text/event-stream' } };
+    let response = await this.#send('GET', path, options);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, options);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return response;
+  }
+
+  async #send(method: string, path: string, { query, body, signal, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    Object.assign(headers, extra);
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
     try {
       return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
