@@ -11,7 +11,7 @@ import { isMysql, now as dbNow } from '../platform/db.js';
 import type { Caller } from '../platform/http/context.js';
 import { notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { visibleAccounts } from './accounts.scope.js';
+import { resolveAccountId, visibleAccounts } from './accounts.scope.js';
 
 export interface LockedAccount {
   id: number;
@@ -61,3 +61,11 @@ export function formatCents(cents: number, currency = 'USD'): string {
   const text = `${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
   return currency === 'USD' ? `${sign}$${text}` : `${sign}${text} ${currency}`;
 }
+
+/**
+ * `checkAccess` for routes under `/accounts/:id`: the account must be the caller's before anything
+ * else about the request is looked at (another client's account is a 404 whatever the body).
+ */
+export const ownAccount = (db: Trx) => async ({ caller, params }: { caller: Caller; params: { id: string } }): Promise<void> => {
+  await resolveAccountId(db, caller, params.id);
+};

@@ -1,5 +1,6 @@
 import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
+import { ownAccount } from '../accounts/account-write.js';
 import { Problem } from '../auth/auth.schema.js';
 import { AccountIdParams } from '../accounts/accounts.schema.js';
 import { Message, NewThreadBody, ReplyBody, Thread, ThreadList, ThreadParams, UnreadSummary } from './messages.schema.js';
@@ -18,7 +19,7 @@ export function messageRoutes({ db }: AppDeps): AnyRoute[] {
     route({
       method: 'post', path: '/accounts/:id/messages', tag: 'messages', auth: 'user', permission: 'notes.write', idempotent: true,
       summary: 'Start a thread ("contact the agency"). From a client it opens a task in the agency inbox and flags the account.',
-      params: AccountIdParams, body: NewThreadBody, responses: { 201: Thread, ...errors, 409: Problem },
+      params: AccountIdParams, checkAccess: ownAccount(db), body: NewThreadBody, responses: { 201: Thread, ...errors, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction((trx) => startThread(trx, caller, meta, params.id, body, new Date())),
     }),
     route({
@@ -30,13 +31,13 @@ export function messageRoutes({ db }: AppDeps): AnyRoute[] {
     route({
       method: 'post', path: '/accounts/:id/messages/:threadId', tag: 'messages', auth: 'user', permission: 'notes.write', idempotent: true,
       summary: 'Reply in a thread.',
-      params: ThreadParams, body: ReplyBody, responses: { 201: Message, ...errors, 409: Problem },
+      params: ThreadParams, checkAccess: ownAccount(db), body: ReplyBody, responses: { 201: Message, ...errors, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction((trx) => replyToThread(trx, caller, meta, params.id, params.threadId, body.body, new Date())),
     }),
     route({
       method: 'post', path: '/accounts/:id/messages/:threadId/read', tag: 'messages', auth: 'user', permission: 'accounts.read',
       summary: 'Mark the thread read up to its latest message, for the caller.',
-      params: ThreadParams, responses: { 200: Thread, ...errors },
+      params: ThreadParams, checkAccess: ownAccount(db), responses: { 200: Thread, ...errors },
       handler: ({ caller, params }) => db.transaction((trx) => markThreadRead(trx, caller, params.id, params.threadId, new Date())),
     }),
     route({
