@@ -27,6 +27,7 @@ import { messageRoutes } from './messages/messages.routes.js';
 import { inboxRoutes } from './inbox/inbox.routes.js';
 import { contactRoutes } from './contact/contact.routes.js';
 import { liveRoutes } from './live/live.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,6 +46,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...inboxRoutes(deps),
     ...contactRoutes(deps),
     ...liveRoutes(deps),
+    ...auditRoutes(deps),
   ];
   routes.push(
     route({

@@ -4,3 +4,4 @@
  * before starting a worker.
  */
 import './account-status/account-status.jobs.js';
+import './audit/audit.jobs.js';

@@ -31,6 +31,7 @@ import * as m20261124100400 from './20261124100400_create_messages.js';
 import * as m20261124100500 from './20261124100500_create_message_reads.js';
 import * as m20261124100600 from './20261124100600_add_account_contact_preferences.js';
 import * as m20261124100700 from './20261124100700_create_contact_changes.js';
+import * as m20261124100800 from './20261124100800_add_audit_chain.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -62,6 +63,7 @@ export const migrations: Record<string, Migration> = {
   '20261124100500_create_message_reads': m20261124100500,
   '20261124100600_add_account_contact_preferences': m20261124100600,
   '20261124100700_create_contact_changes': m20261124100700,
+  '20261124100800_add_audit_chain': m20261124100800,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
