@@ -30,6 +30,14 @@ import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { collabRoutes } from './collab/collab.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { snapshotRoutes } from './reports/snapshots.routes.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { accountStatusRoutes } from './account-status/account-status.routes.js';
+import { noteRoutes } from './notes/notes.routes.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { inboxRoutes } from './inbox/inbox.routes.js';
+import { contactRoutes } from './contact/contact.routes.js';
+import { liveRoutes } from './live/live.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -51,6 +59,14 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...collabRoutes(deps),
     ...reportRoutes(deps),
     ...snapshotRoutes(deps),
+    ...ledgerRoutes(deps),
+    ...accountStatusRoutes(deps),
+    ...noteRoutes(deps),
+    ...messageRoutes(deps),
+    ...inboxRoutes(deps),
+    ...contactRoutes(deps),
+    ...liveRoutes(deps),
+    ...auditRoutes(deps),
   ];
   routes.push(
     route({

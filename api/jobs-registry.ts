@@ -6,3 +6,5 @@
 import './integration/integration.jobs.js';
 import './placements/placements.jobs.js';
 import './reports/reports.jobs.js';
+import './account-status/account-status.jobs.js';
+import './audit/audit.jobs.js';

@@ -41,6 +41,15 @@ import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
 import * as m20261124400000 from './20261124400000_create_report_schedules.js';
 import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
 import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
+import * as m20261124100000 from './20261124100000_create_transactions.js';
+import * as m20261124100100 from './20261124100100_add_account_hold_columns.js';
+import * as m20261124100200 from './20261124100200_add_account_flag.js';
+import * as m20261124100300 from './20261124100300_create_message_threads.js';
+import * as m20261124100400 from './20261124100400_create_messages.js';
+import * as m20261124100500 from './20261124100500_create_message_reads.js';
+import * as m20261124100600 from './20261124100600_add_account_contact_preferences.js';
+import * as m20261124100700 from './20261124100700_create_contact_changes.js';
+import * as m20261124100800 from './20261124100800_add_audit_chain.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -82,6 +91,15 @@ export const migrations: Record<string, Migration> = {
   '20261124400000_create_report_schedules': m20261124400000,
   '20261124400100_create_report_snapshots': m20261124400100,
   '20261124400200_create_report_snapshot_files': m20261124400200,
+  '20261124100000_create_transactions': m20261124100000,
+  '20261124100100_add_account_hold_columns': m20261124100100,
+  '20261124100200_add_account_flag': m20261124100200,
+  '20261124100300_create_message_threads': m20261124100300,
+  '20261124100400_create_messages': m20261124100400,
+  '20261124100500_create_message_reads': m20261124100500,
+  '20261124100600_add_account_contact_preferences': m20261124100600,
+  '20261124100700_create_contact_changes': m20261124100700,
+  '20261124100800_add_audit_chain': m20261124100800,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
