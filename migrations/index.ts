@@ -19,6 +19,13 @@ import * as m20261123121100 from './20261123121100_create_activity.js';
 import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
+import * as m20261124700000 from './20261124700000_create_payment_links.js';
+import * as m20261124700100 from './20261124700100_create_pay_throttle.js';
+import * as m20261124700200 from './20261124700200_create_sandbox_gateway_tokens.js';
+import * as m20261124700300 from './20261124700300_create_sandbox_gateway_charges.js';
+import * as m20261124700400 from './20261124700400_create_payment_methods.js';
+import * as m20261124700500 from './20261124700500_create_payments.js';
+import * as m20261124700600 from './20261124700600_create_payment_agreements.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -38,6 +45,13 @@ export const migrations: Record<string, Migration> = {
   '20261123121200_create_audit_log': m20261123121200,
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
+  '20261124700000_create_payment_links': m20261124700000,
+  '20261124700100_create_pay_throttle': m20261124700100,
+  '20261124700200_create_sandbox_gateway_tokens': m20261124700200,
+  '20261124700300_create_sandbox_gateway_charges': m20261124700300,
+  '20261124700400_create_payment_methods': m20261124700400,
+  '20261124700500_create_payments': m20261124700500,
+  '20261124700600_create_payment_agreements': m20261124700600,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
+  'payments.links': 'Create personalised payment links for debtors',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,7 +32,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'payments.links'],
   },
   {
     key: 'client_manager',

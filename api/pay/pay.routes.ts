@@ -1,0 +1,134 @@
+/**
+ * Debtor-side routes under /pay (public: the debtor session token authorises them, see
+ * debtor-session.ts) and the agency-side routes that create payment links and edit pay settings.
+ */
+import type { AppDeps } from '../platform/http/context.js';
+import { route, type AnyRoute } from '../platform/http/route.js';
+import { badRequest } from '../platform/errors.js';
+import { Problem } from '../auth/auth.schema.js';
+import { writeAudit } from '../platform/audit.js';
+import {
+  AccountIdParams, DebtorSessionOut, IdentitySessionBody, IdentitySessionsOut, LinkSessionBody, MethodBody, MethodOut, PayAccountOut,
+  PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut,
+} from './pay.schema.js';
+import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
+import { requireDebtor } from './debtor-session.js';
+import { getPayAccount } from './pay-account.service.js';
+import { addPaymentMethod, getDebtorPayment, makePayment, previewPayment } from './payments.service.js';
+import { getPaySettings, putPaySettings } from './pay.settings.js';
+
+const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
+
+function idempotencyKey(raw: string): string | undefined {
+  if (!raw) return undefined;
+  if (!/^[\w.:-]{8,100}$/.test(raw)) throw badRequest('invalid_idempotency_key', 'An Idempotency-Key has 8 to 100 letters, digits, dots, colons, dashes or underscores.');
+  return raw;
+}
+
+export function payRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
+  return [
+    route({
+      method: 'post', path: '/accounts/:id/payment-links', tag: 'pay', auth: 'user', permission: 'payments.links',
+      summary: 'Create a personalised payment link for one account (the token is shown once; only its hash is kept).',
+      params: AccountIdParams, body: PaymentLinkBody,
+      responses: { 201: PaymentLinkOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createPaymentLink(trx, caller, config, params.id, body, meta, new Date())),
+    }),
+    route({
+      method: 'get', path: '/agency/pay-settings', tag: 'pay', auth: 'user', permission: 'agency.settings',
+      summary: 'The debtor-payment settings: offers, skipping, scheduling, contact review, retries, reminders.',
+      responses: { 200: PaySettingsOut, 401: Problem, 403: Problem },
+      handler: () => getPaySettings(db),
+    }),
+    route({
+      method: 'put', path: '/agency/pay-settings', tag: 'pay', auth: 'user', permission: 'agency.settings',
+      summary: 'Change debtor-payment settings (fields not given keep their value).',
+      body: PaySettingsBody,
+      responses: { 200: PaySettingsOut, 400: Problem, 401: Problem, 403: Problem },
+      handler: ({ body, meta }) => db.transaction(async (trx) => {
+        const before = await getPaySettings(trx);
+        const after = await putPaySettings(trx, body);
+        await writeAudit(trx, { actor: meta.actor, action: 'settings.pay_updated', target: { type: 'settings', id: 'pay' }, ip: meta.ip, requestId: meta.requestId, before, after });
+        return after;
+      }),
+    }),
+    route({
+      method: 'post', path: '/pay/session/link', tag: 'pay', auth: 'public',
+      summary: 'Open a debtor session from a personalised payment link: nothing else is asked.',
+      body: LinkSessionBody,
+      responses: { 201: DebtorSessionOut, 400: Problem, 404: Problem },
+      handler: ({ body, meta }) => db.transaction((trx) => openSessionFromLink(trx, config, body.linkToken, meta, new Date())),
+    }),
+    route({
+      method: 'post', path: '/pay/session/identity', tag: 'pay', auth: 'public',
+      summary: 'Open debtor sessions by account number (or SSN last 4) plus date of birth and ZIP; failures are throttled.',
+      body: IdentitySessionBody,
+      responses: { 201: IdentitySessionsOut, ...P },
+      handler: async ({ body, meta }) => {
+        const now = new Date();
+        try {
+          return await db.transaction((trx) => openSessionsFromIdentity(trx, config, body, meta, now));
+        } catch (err) {
+          if (err instanceof IdentityNotMatched) await db.transaction((trx) => recordIdentityFailure(trx, err.throttleKeys, meta, now));
+          throw err;
+        }
+      },
+    }),
+    route({
+      method: 'get', path: '/pay/account', tag: 'pay', auth: 'public',
+      summary: "The debtor session's account: creditor, balance, what can be paid, options, saved methods, payments.",
+      responses: { 200: PayAccountOut, 401: Problem, 404: Problem },
+      handler: async ({ ctx }) => getPayAccount(db, await requireDebtor(deps, ctx)),
+    }),
+    route({
+      method: 'post', path: '/pay/methods', tag: 'pay', auth: 'public',
+      summary: 'Tokenise card, bank or wallet details with the gateway (called by the pay frame); only the token, brand and last 4 are kept.',
+      body: MethodBody,
+      responses: { 201: MethodOut, ...P },
+      handler: async ({ ctx, body, meta }) => addPaymentMethod(deps, await requireDebtor(deps, ctx), body, meta, new Date()),
+    }),
+    route({
+      method: 'post', path: '/pay/payments/preview', tag: 'pay', auth: 'public',
+      summary: 'Check a payment without making it and return the agreement text to sign (the review step).',
+      body: PaymentPreviewBody,
+      responses: { 200: PaymentPreviewOut, ...P },
+      handler: async ({ ctx, body }) => {
+        const session = await requireDebtor(deps, ctx);
+        // A read-only transaction: the balance is locked while the checks run, then released.
+        return db.transaction((trx) => previewPayment(trx, session, body, new Date()));
+      },
+    }),
+    route({
+      method: 'post', path: '/pay/payments', tag: 'pay', auth: 'public',
+      summary: 'Pay now or on a future date, signing the agreement. Send an Idempotency-Key: a retried request never charges twice.',
+      body: PaymentBody,
+      responses: { 201: PaymentOut, 200: PaymentOut, 402: Problem, ...P },
+      handler: async ({ ctx, body, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        const { payment, replayed } = await makePayment(deps, session, body, idempotencyKey(ctx.get('Idempotency-Key')), meta, new Date());
+        if (replayed) ctx.set('Idempotent-Replayed', 'true');
+        if (payment.status === 'declined' || payment.status === 'failed') {
+          ctx.status = 402;
+          ctx.type = 'application/problem+json';
+          ctx.body = {
+            type: 'https://collectkit.dev/problems/payment-declined', title: 'Payment Required', status: 402, code: 'payment_declined',
+            detail: payment.declineMessage, errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: payment.declineMessage }],
+            payment, requestId: meta.requestId,
+          };
+          return undefined;
+        }
+        ctx.status = replayed ? 200 : 201;
+        ctx.body = payment;
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get', path: '/pay/payments/:id', tag: 'pay', auth: 'public',
+      summary: 'One payment of the debtor session (the receipt).',
+      params: PaymentIdParams,
+      responses: { 200: PaymentOut, 401: Problem, 404: Problem },
+      handler: async ({ ctx, params }) => getDebtorPayment(db, await requireDebtor(deps, ctx), params.id),
+    }),
+  ];
+}
