@@ -19,6 +19,10 @@ import * as m20261123121100 from './20261123121100_create_activity.js';
 import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
+import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
+import * as m20261123130100 from './20261123130100_create_jobs.js';
+import * as m20261123130200 from './20261123130200_create_outbox.js';
+import * as m20261123130300 from './20261123130300_create_tasks.js';
 import * as m20261124700000 from './20261124700000_create_payment_links.js';
 import * as m20261124700100 from './20261124700100_create_pay_throttle.js';
 import * as m20261124700200 from './20261124700200_create_sandbox_gateway_tokens.js';
@@ -45,6 +49,10 @@ export const migrations: Record<string, Migration> = {
   '20261123121200_create_audit_log': m20261123121200,
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
+  '20261123130000_create_idempotency_keys': m20261123130000,
+  '20261123130100_create_jobs': m20261123130100,
+  '20261123130200_create_outbox': m20261123130200,
+  '20261123130300_create_tasks': m20261123130300,
   '20261124700000_create_payment_links': m20261124700000,
   '20261124700100_create_pay_throttle': m20261124700100,
   '20261124700200_create_sandbox_gateway_tokens': m20261124700200,
