@@ -46,6 +46,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   produces?: string;
   /** honour an `Idempotency-Key` header: replay the stored response, 409 on reuse (idempotency.ts) */
   idempotent?: boolean;
+  /**
+   * For public routes whose caller is not a portal user (a debtor session): authenticates it and
+   * returns `kind:id`, stored as ctx.state.principal before the Idempotency-Key is looked up, so
+   * keys are scoped to that caller.
+   */
+  principal?: (deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => Promise<string>;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -99,6 +105,7 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
   for (const spec of routes) {
     router[spec.method](spec.path, async (ctx) => {
       await authenticate(deps, spec, ctx);
+      if (spec.principal) ctx.state.principal = await spec.principal(deps, ctx);
       const params = parse(spec.params, ctx.params, 'path');
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
