@@ -19,11 +19,15 @@ import { getPaySettings, putPaySettings } from './pay.settings.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
+/** The key also becomes the payment's charge key (see payments.service), so it must fit that column. */
 function idempotencyKey(raw: string): string | undefined {
   if (!raw) return undefined;
-  if (!/^[\w.:-]{8,100}$/.test(raw)) throw badRequest('invalid_idempotency_key', 'An Idempotency-Key has 8 to 100 letters, digits, dots, colons, dashes or underscores.');
+  if (!/^[\x21-\x7e]{1,90}$/.test(raw)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–90 visible ASCII characters.');
   return raw;
 }
+
+/** Debtor routes scope idempotency keys to the account of the session. */
+const debtorPrincipal = async (deps: AppDeps, ctx: Parameters<typeof requireDebtor>[1]) => `debtor:${(await requireDebtor(deps, ctx)).accountId}`;
 
 export function payRoutes(deps: AppDeps): AnyRoute[] {
   const { db, config } = deps;
@@ -102,7 +106,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
     route({
       method: 'post', path: '/pay/payments', tag: 'pay', auth: 'public',
       summary: 'Pay now or on a future date, signing the agreement. Send an Idempotency-Key: a retried request never charges twice.',
-      body: PaymentBody,
+      body: PaymentBody, idempotent: true, principal: debtorPrincipal,
       responses: { 201: PaymentOut, 200: PaymentOut, 402: Problem, ...P },
       handler: async ({ ctx, body, meta }) => {
         const session = await requireDebtor(deps, ctx);

@@ -133,7 +133,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     const ids = new Set(ok.map((r) => r.body.id));
     expect(ids.size).toBe(1);
     const retry = await send();
-    expect(retry.status).toBe(200);
+    expect(retry.status).toBe(201);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
     expect(retry.body.id).toBe([...ids][0]);
     expect(await api.db('payments').where({ accountId: a.id }).count({ n: '*' }).first()).toEqual({ n: expect.anything() });
