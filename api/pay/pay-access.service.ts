@@ -17,6 +17,10 @@ import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { getPaySettings } from './pay.settings.js';
 import { assertNotThrottled, clearThrottle, recordThrottleFailure } from './pay-throttle.js';
 import { newDebtorSessionId, signDebtorSession } from './debtor-session.js';
+import { sendPaymentLink } from './payment-notices.js';
+
+export const maskEmail = (e: string) => e.replace(/^(.)([^@]*)(@.*)$/, (_, a: string, b: string, d: string) => `${a}${'*'.repeat(Math.min(b.length, 6))}${d}`);
+export const maskPhone = (p: string) => `•••-•••-${p.slice(-4)}`;
 
 /** Statuses in which a debtor may open and pay an account (not paid, settled, recalled, closed, …). */
 export const PAYABLE_STATUSES = ['active', 'hold', 'disputed'];
@@ -33,10 +37,12 @@ export interface CreatedLink {
   token: string;
   expiresAt: string;
   account: { id: string };
+  /** masked address the link was sent to, when `send` was asked and the debtor has one */
+  sentTo: string | null;
 }
 
 export async function createPaymentLink(
-  trx: Trx, caller: Caller, config: Config, accountPublicId: string, input: { expiresInDays?: number | undefined }, meta: RequestMeta, now: Date,
+  trx: Trx, caller: Caller, config: Config, accountPublicId: string, input: { expiresInDays?: number | undefined; send?: 'email' | 'sms' | undefined }, meta: RequestMeta, now: Date,
 ): Promise<CreatedLink> {
   const accountId = await resolveAccountId(trx, caller, accountPublicId);
   const account = (await payableAccounts(trx).where('accounts.id', accountId).first('accounts.client_id')) as { clientId: number } | undefined;
@@ -52,7 +58,14 @@ export async function createPaymentLink(
   // The token itself goes nowhere but the response: audit and events name the link by its id.
   await writeAudit(trx, { actor: meta.actor, action: 'payment_link.created', target: { type: 'account', id: accountPublicId }, ip: meta.ip, requestId: meta.requestId, after: { link: publicId, expiresAt: expiresAt.toISOString() } });
   await appendEvent(trx, { type: 'payment_link.created', clientId: account.clientId, accountId, visibility: 'internal', payload: { link: publicId, account: accountPublicId, expiresAt: expiresAt.toISOString() }, actor: meta.actor });
-  return { id: publicId, url: linkUrl(config, token), token, expiresAt: expiresAt.toISOString(), account: { id: accountPublicId } };
+  const url = linkUrl(config, token);
+  let sentTo: string | null = null;
+  if (input.send) {
+    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId);
+    if (!to) throw new AppError(409, 'no_contact', `The debtor has no ${input.send === 'email' ? 'email address' : 'mobile number'} on file.`);
+    sentTo = input.send === 'email' ? maskEmail(to) : maskPhone(to);
+  }
+  return { id: publicId, url, token, expiresAt: expiresAt.toISOString(), account: { id: accountPublicId }, sentTo };
 }
 
 export interface OpenedSession {

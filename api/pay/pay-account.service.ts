@@ -9,8 +9,7 @@ import { debtorAccountId } from './pay-access.service.js';
 import { getPaySettings } from './pay.settings.js';
 import { committedCents, listDebtorPayments, savedMethods } from './payments.service.js';
 
-export const maskEmail = (e: string) => e.replace(/^(.)([^@]*)(@.*)$/, (_, a: string, b: string, d: string) => `${a}${'*'.repeat(Math.min(b.length, 6))}${d}`);
-export const maskPhone = (p: string) => `•••-•••-${p.slice(-4)}`;
+import { maskEmail, maskPhone } from './pay-access.service.js';
 
 export async function getPayAccount(trx: Trx, session: DebtorSession) {
   const { id } = await debtorAccountId(trx, session.accountId);

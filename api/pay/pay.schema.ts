@@ -19,8 +19,11 @@ const SessionAccount = z.object({ id: z.string(), creditor: z.string().optional(
 export const DebtorSessionOut = z.object({ token: z.string(), expiresAt: z.string(), account: SessionAccount });
 export const IdentitySessionsOut = z.object({ sessions: z.array(DebtorSessionOut) });
 
-export const PaymentLinkBody = z.strictObject({ expiresInDays: z.number().int().min(1).max(90).optional() });
-export const PaymentLinkOut = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string(), account: z.object({ id: z.string() }) });
+export const PaymentLinkBody = z.strictObject({
+  expiresInDays: z.number().int().min(1).max(90).optional(),
+  send: z.enum(['email', 'sms']).optional().describe("also send the link to the debtor's email or mobile (through the outbox)"),
+});
+export const PaymentLinkOut = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string(), account: z.object({ id: z.string() }), sentTo: z.string().nullable() });
 export const AccountIdParams = z.strictObject({ id: z.string().min(4).max(40) });
 export const PaymentIdParams = z.strictObject({ id: z.string().min(4).max(40) });
 

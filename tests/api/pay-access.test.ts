@@ -19,7 +19,7 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     const a = accounts[0]!;
     const link = await api.request(`/accounts/${a.publicId}/payment-links`, { token: agency, body: { expiresInDays: 7 } });
     expect(link.status).toBe(201);
-    expect(link.body).toEqual({ id: ID('plink'), url: expect.stringContaining(link.body.token), token: expect.any(String), expiresAt: ISO_DATETIME, account: { id: a.publicId } });
+    expect(link.body).toEqual({ id: ID('plink'), url: expect.stringContaining(link.body.token), token: expect.any(String), expiresAt: ISO_DATETIME, account: { id: a.publicId }, sentTo: null });
     expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     const row = await api.db('payment_links').where({ publicId: link.body.id }).first();
     expect(row.tokenHash).toBe(sha256Hex(link.body.token));
