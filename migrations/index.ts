@@ -30,6 +30,8 @@ import * as m20261124700300 from './20261124700300_create_sandbox_gateway_charge
 import * as m20261124700400 from './20261124700400_create_payment_methods.js';
 import * as m20261124700500 from './20261124700500_create_payments.js';
 import * as m20261124700600 from './20261124700600_create_payment_agreements.js';
+import * as m20261124700700 from './20261124700700_create_offers.js';
+import * as m20261124700800 from './20261124700800_create_payment_plans.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -60,6 +62,8 @@ export const migrations: Record<string, Migration> = {
   '20261124700400_create_payment_methods': m20261124700400,
   '20261124700500_create_payments': m20261124700500,
   '20261124700600_create_payment_agreements': m20261124700600,
+  '20261124700700_create_offers': m20261124700700,
+  '20261124700800_create_payment_plans': m20261124700800,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

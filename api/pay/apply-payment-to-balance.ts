@@ -44,3 +44,16 @@ export async function applyPaymentToBalance(trx: Trx, accountId: number, amountC
   });
   return { beforeCents, afterCents, appliedCents };
 }
+
+/**
+ * A settlement paid in full: what is left of the balance is written off and the account is settled.
+ * (Also to be unified with issue 3's ledger as an adjustment entry.)
+ */
+export async function settleRemainder(trx: Trx, accountId: number, now: Date): Promise<{ writtenOffCents: number; previousStatus: string }> {
+  const q = trx('accounts').where({ id: accountId });
+  if (isMysql(trx)) q.forUpdate();
+  const row = (await q.first('balance_cents', 'status')) as { balanceCents: number | string; status: string };
+  await trx('account_balances').where({ accountId }).update({ currentCents: 0 });
+  await trx('accounts').where({ id: accountId }).update({ balanceCents: 0, status: 'settled', lastActivityAt: now, updatedAt: now });
+  return { writtenOffCents: Number(row.balanceCents), previousStatus: row.status };
+}

@@ -7,11 +7,12 @@ import type { Trx } from '../platform/db.js';
 import type { DebtorSession } from './debtor-session.js';
 import { debtorAccountId } from './pay-access.service.js';
 import { getPaySettings } from './pay.settings.js';
+import { openOffers } from './offers.service.js';
 import { committedCents, listDebtorPayments, savedMethods } from './payments.service.js';
 
 import { maskEmail, maskPhone } from './pay-access.service.js';
 
-export async function getPayAccount(trx: Trx, session: DebtorSession) {
+export async function getPayAccount(trx: Trx, session: DebtorSession, now: Date) {
   const { id } = await debtorAccountId(trx, session.accountId);
   const a = (await trx('accounts').join('clients', 'clients.id', 'accounts.client_id').where('accounts.id', id)
     .first('accounts.public_id', 'accounts.debtor_name', 'accounts.agency_account_number', 'accounts.client_account_number', 'accounts.balance_cents',
@@ -19,6 +20,10 @@ export async function getPayAccount(trx: Trx, session: DebtorSession) {
     publicId: string; debtorName: string; agencyAccountNumber: string; clientAccountNumber: string; balanceCents: number | string;
     paidToDateCents: number | string; currency: string; status: string; clientName: string;
   };
+  const [offers, plan] = await Promise.all([
+    openOffers(trx, id, now),
+    trx('payment_plans').where({ accountId: id, status: 'active' }).first('public_id') as Promise<{ publicId: string } | undefined>,
+  ]);
   const [components, party, settings, methods, payments, committed] = await Promise.all([
     trx('account_balances').where({ accountId: id }).select('component', 'current_cents') as Promise<{ component: string; currentCents: number | string }[]>,
     trx('account_parties').where({ accountId: id, role: 'responsible' }).first('first_name', 'last_name', 'emails', 'phones', 'city', 'state', 'zip') as Promise<{ firstName: string; lastName: string; emails: string | null; phones: string | null; city: string | null; state: string | null; zip: string | null } | undefined>,
@@ -57,5 +62,7 @@ export async function getPayAccount(trx: Trx, session: DebtorSession) {
     },
     savedMethods: methods,
     payments,
+    offers,
+    activePlanId: plan?.publicId ?? null,
   };
 }

@@ -9,6 +9,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { writeAudit } from '../platform/audit.js';
 import {
   AccountIdParams, DebtorSessionOut, IdentitySessionBody, IdentitySessionsOut, LinkSessionBody, MethodBody, MethodOut, PayAccountOut,
+  CancelPlanBody, OfferAcceptBody, OfferAcceptOut, OfferBody, OfferIdParams, OfferOut, OfferPreviewBody, OfferPreviewOut, PlanOut, PlanParams,
   PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut,
 } from './pay.schema.js';
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
@@ -16,6 +17,9 @@ import { requireDebtor } from './debtor-session.js';
 import { getPayAccount } from './pay-account.service.js';
 import { addPaymentMethod, getDebtorPayment, makePayment, previewPayment } from './payments.service.js';
 import { getPaySettings, putPaySettings } from './pay.settings.js';
+import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from './offers.service.js';
+import { debtorAccountId } from './pay-access.service.js';
+import { resolveAccountId } from '../accounts/accounts.scope.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -83,7 +87,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       method: 'get', path: '/pay/account', tag: 'pay', auth: 'public',
       summary: "The debtor session's account: creditor, balance, what can be paid, options, saved methods, payments.",
       responses: { 200: PayAccountOut, 401: Problem, 404: Problem },
-      handler: async ({ ctx }) => getPayAccount(db, await requireDebtor(deps, ctx)),
+      handler: async ({ ctx }) => getPayAccount(db, await requireDebtor(deps, ctx), new Date()),
     }),
     route({
       method: 'post', path: '/pay/methods', tag: 'pay', auth: 'public',
@@ -133,6 +137,60 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       params: PaymentIdParams,
       responses: { 200: PaymentOut, 401: Problem, 404: Problem },
       handler: async ({ ctx, params }) => getDebtorPayment(db, await requireDebtor(deps, ctx), params.id),
+    }),
+      route({
+      method: 'post', path: '/accounts/:id/offers', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      summary: 'Make a settlement offer (% of the balance by a date) or a payment-plan offer (instalments) to the debtor.',
+      params: AccountIdParams, body: OfferBody,
+      responses: { 201: OfferOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createOffer(trx, caller, params.id, body, meta, new Date())),
+    }),
+    route({
+      method: 'post', path: '/accounts/:id/plans/:planId/cancel', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      summary: "Cancel an account's payment plan: the remaining instalments stop and the debtor is notified.",
+      params: PlanParams, body: CancelPlanBody,
+      responses: { 200: PlanOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
+        const accountId = await resolveAccountId(trx, caller, params.id);
+        return cancelPlan(trx, accountId, params.planId, { actor: meta.actor, reason: body.reason ?? 'Cancelled by the agency.' }, meta, new Date());
+      }),
+    }),
+    route({
+      method: 'post', path: '/pay/offers/:id/preview', tag: 'pay', auth: 'public',
+      summary: 'The schedule and the agreement text of an offer with the chosen method and start date (the review step).',
+      params: OfferIdParams, body: OfferPreviewBody,
+      responses: { 200: OfferPreviewOut, ...P },
+      handler: async ({ ctx, params, body }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction((trx) => previewOffer(trx, session, params.id, body, new Date()));
+      },
+    }),
+    route({
+      method: 'post', path: '/pay/offers/:id/accept', tag: 'pay', auth: 'public',
+      summary: 'Accept an offer by signing its agreement; a payment due today is charged at once, the rest by the scheduler.',
+      params: OfferIdParams, body: OfferAcceptBody, idempotent: true, principal: debtorPrincipal,
+      responses: { 201: OfferAcceptOut, ...P },
+      handler: async ({ ctx, params, body, meta }) => acceptOffer(deps, await requireDebtor(deps, ctx), params.id, body, meta, new Date()),
+    }),
+    route({
+      method: 'get', path: '/pay/plans/:id', tag: 'pay', auth: 'public',
+      summary: 'A payment plan of the debtor session with each instalment: paid, pending or declined.',
+      params: OfferIdParams,
+      responses: { 200: PlanOut, 401: Problem, 404: Problem },
+      handler: async ({ ctx, params }) => debtorPlan(db, await requireDebtor(deps, ctx), params.id),
+    }),
+    route({
+      method: 'post', path: '/pay/plans/:id/cancel', tag: 'pay', auth: 'public',
+      summary: 'The debtor cancels their payment plan: remaining instalments stop; a cancellation notice is sent.',
+      params: OfferIdParams, body: CancelPlanBody,
+      responses: { 200: PlanOut, ...P },
+      handler: async ({ ctx, params, body, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction(async (trx) => {
+          const { id } = await debtorAccountId(trx, session.accountId);
+          return cancelPlan(trx, id, params.id, { actor: { type: 'debtor', id: session.sessionId }, reason: body.reason ?? 'Cancelled by the debtor.' }, meta, new Date());
+        });
+      },
     }),
   ];
 }

@@ -81,6 +81,8 @@ export const PayAccountOut = z.object({
   options: z.object({ allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), maxScheduleDays: z.number() }),
   savedMethods: z.array(MethodOut),
   payments: z.array(PaymentOut),
+  offers: z.array(z.object({ id: z.string() }).loose()),
+  activePlanId: z.string().nullable(),
 }).loose();
 
 export const PaySettingsBody = z.strictObject({
@@ -99,3 +101,25 @@ export const PaySettingsOut = z.object({
   allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), linkTtlDays: z.number(), maxScheduleDays: z.number(),
   declineRetries: z.number(), retryEveryDays: z.number(), offerReminderDays: z.array(z.number()), minPaymentCents: z.number(), agencyName: z.string(),
 });
+
+export const OfferBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('settlement'), percent: z.number().min(1).max(100), payBy: isoDate, expiresOn: isoDate.optional() }),
+  z.strictObject({ kind: z.literal('plan'), instalments: z.number().int().min(2).max(36), frequency: z.enum(['weekly', 'biweekly', 'monthly']), expiresOn: isoDate }),
+]);
+export const OfferOut = z.object({
+  id: z.string(), kind: z.enum(['settlement', 'plan']), percent: z.number().nullable(), amount: Money, balance: Money, savings: Money,
+  instalments: z.number().nullable(), instalmentAmountCents: z.number().nullable(), frequency: z.string().nullable(), payBy: z.string().nullable(),
+  expiresOn: z.string(), status: z.string(), createdAt: z.string(),
+});
+export const OfferIdParams = z.strictObject({ id: z.string().min(4).max(40) });
+export const PlanParams = z.strictObject({ id: z.string().min(4).max(40), planId: z.string().min(4).max(40) });
+const AcceptFields = { paymentMethodId: z.string().min(4).max(40), startDate: isoDate.optional(), email: z.email().max(200).optional() };
+export const OfferPreviewBody = z.strictObject(AcceptFields);
+export const OfferAcceptBody = z.strictObject({ ...AcceptFields, agreement: Signature });
+export const OfferPreviewOut = z.object({ offer: OfferOut, schedule: z.array(z.object({ date: z.string(), amountCents: z.number() })), agreement: AgreementOut });
+export const OfferAcceptOut = z.object({ offer: OfferOut, planId: z.string().nullable(), payments: z.array(PaymentOut) });
+export const PlanOut = z.object({
+  id: z.string(), status: z.string(), instalments: z.number(), total: Money, frequency: z.string(), agreementId: z.string(), createdAt: z.string(), cancelledAt: z.string().nullable(),
+  schedule: z.array(PaymentOut.extend({ planStatus: z.string() })),
+});
+export const CancelPlanBody = z.strictObject({ reason: z.string().trim().max(200).optional() });

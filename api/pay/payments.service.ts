@@ -18,11 +18,13 @@ import { randomBytes } from 'node:crypto';
 import type { DebtorSession } from './debtor-session.js';
 import { debtorAccountId } from './pay-access.service.js';
 import { getPaySettings } from './pay.settings.js';
-import { applyPaymentToBalance, lockAccountBalance } from './apply-payment-to-balance.js';
+import { applyPaymentToBalance, lockAccountBalance, settleRemainder } from './apply-payment-to-balance.js';
+import { retryNotice } from './payment-notices.js';
 import { gatewayFor } from './gateway/sandbox-gateway.js';
 import { DECLINE_MESSAGES, type ChargeResult, type TokenizeInput } from './gateway/gateway.js';
 import { renderAgreement, formatMoney, type AgreementFacts } from './agreement.js';
 import { afterPaymentFinal } from './payment-notices.js';
+import { addDays, todayIso } from './schedule.js';
 
 export const debtorActor = (s: DebtorSession) => ({ type: 'debtor' as const, id: s.sessionId });
 
@@ -117,8 +119,7 @@ export interface PaymentInput {
   email?: string | undefined;
 }
 
-const today = (now: Date) => now.toISOString().slice(0, 10);
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const today = todayIso;
 
 interface Checked { accountId: number; clientId: number; method: MethodRow; facts: AgreementFacts; scheduled: boolean; currency: string }
 
@@ -128,6 +129,9 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
   const settings = await getPaySettings(trx);
   const balance = await lockAccountBalance(trx, account.id);
   const available = balance - (await committedCents(trx, account.id));
+  if (!settings.allowSkipOffer && (await trx('offers').where({ accountId: account.id, status: 'open' }).where('expires_on', '>=', today(now)).first('id'))) {
+    throw new AppError(409, 'offer_required', 'Choose one of the offers on this account; paying another amount is not available.');
+  }
   const method = await loadMethod(trx, account.id, input.paymentMethodId);
   const min = Math.min(settings.minPaymentCents, available);
   if (available <= 0) throw new AppError(409, 'nothing_to_pay', 'There is no balance left to pay on this account (payments already scheduled cover it).');
@@ -143,7 +147,7 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
     if (input.scheduledFor! > addDays(today(now), settings.maxScheduleDays)) {
       throw badRequest('validation_failed', 'The payment date is too far ahead.', [{ path: 'scheduledFor', code: 'too_far', message: `Choose a date within ${settings.maxScheduleDays} days.` }]);
     }
-    const plan = await trx('payment_plans').where({ accountId: account.id, status: 'active' }).first('id').catch(() => undefined);
+    const plan = await trx('payment_plans').where({ accountId: account.id, status: 'active' }).first('id');
     if (plan) throw new AppError(409, 'plan_active', 'This account has an active payment plan; scheduled payments are not available.');
   }
   const acct = (await trx('accounts').join('clients', 'clients.id', 'accounts.client_id').where('accounts.id', account.id).first('accounts.debtor_name', 'accounts.agency_account_number', 'accounts.currency', 'clients.name as client_name')) as { debtorName: string; agencyAccountNumber: string; currency: string; clientName: string };
@@ -262,15 +266,55 @@ export async function finalizePayment(deps: AppDeps, paymentId: number, result: 
       });
       await appendEvent(trx, { type: 'payment.succeeded', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, amountCents: Number(p.amountCents), currency: p.currency, kind: p.kind, receiptNumber: receipt, balanceAfterCents: applied.afterCents }, actor: system });
       await writeAudit(trx, { actor: system, action: 'payment.succeeded', target: { type: 'payment', id: p.publicId }, before: { status: p.status, balanceCents: applied.beforeCents }, after: { status: 'succeeded', charge: result.id, balanceCents: applied.afterCents } });
+      await afterSuccess(trx, p, now);
+    } else if (isAutomatic(p) && p.attempts + 1 <= (await getPaySettings(trx)).declineRetries) {
+      // an automatic charge declined with retries left: tried again later under a new charge key
+      const settings = await getPaySettings(trx);
+      const from = [today(now), toDateOnly(p.scheduledFor) ?? today(now)].sort()[1]!;
+      const next = addDays(from, settings.retryEveryDays);
+      const chargeKey = `${p.chargeKey.replace(/#r\d+$/, '')}#r${p.attempts + 1}`;
+      await trx('payments').where({ id: paymentId }).update({ status: 'scheduled', scheduledFor: next, chargeKey, declineCode: result.declineCode, attempts: p.attempts + 1, updatedAt: now });
+      await appendEvent(trx, { type: 'payment.retry_scheduled', clientId: p.clientId, accountId: p.accountId, visibility: 'internal', payload: { payment: p.publicId, declineCode: result.declineCode, retryOn: next, attempt: p.attempts + 1 }, actor: system });
+      await writeAudit(trx, { actor: system, action: 'payment.retry_scheduled', target: { type: 'payment', id: p.publicId }, before: { status: p.status }, after: { status: 'scheduled', charge: result.id, declineCode: result.declineCode, retryOn: next } });
+      const final = (await trx('payments').where({ id: paymentId }).first()) as PaymentRow;
+      await retryNotice(trx, final, next);
+      return paymentOut(final);
     } else {
       await trx('payments').where({ id: paymentId }).update({ status: result.status, gatewayChargeId: result.id, declineCode: result.declineCode, attempts: p.attempts + 1, updatedAt: now, completedAt: now });
       await appendEvent(trx, { type: 'payment.declined', clientId: p.clientId, accountId: p.accountId, visibility: 'internal', payload: { payment: p.publicId, amountCents: Number(p.amountCents), declineCode: result.declineCode, kind: p.kind }, actor: system });
       await writeAudit(trx, { actor: system, action: `payment.${result.status}`, target: { type: 'payment', id: p.publicId }, before: { status: p.status }, after: { status: result.status, charge: result.id, declineCode: result.declineCode } });
+      // a settlement declined in front of the debtor: the offer opens again for another method
+      if (p.kind === 'settlement' && !isAutomatic(p)) await trx('offers').where({ accountId: p.accountId, status: 'accepted' }).where('pay_by', '>=', today(now)).update({ status: 'open', acceptedAt: null });
     }
     const final = (await trx('payments').where({ id: paymentId }).first()) as PaymentRow;
     await afterPaymentFinal(trx, deps, final, now);
     return paymentOut(final);
   });
+}
+
+/** Charged by the scheduler rather than in front of the debtor: declines are retried and notified. */
+function isAutomatic(p: PaymentRow): boolean {
+  if (p.kind === 'scheduled' || p.kind === 'instalment') return true;
+  return p.kind === 'settlement' && (toDateOnly(p.scheduledFor) ?? '') > (toIso(p.createdAt) ?? '').slice(0, 10);
+}
+
+/** A settlement settles the account; the last instalment completes its plan. */
+async function afterSuccess(trx: Trx, p: PaymentRow, now: Date): Promise<void> {
+  const system = { type: 'system' as const, id: 'pay' };
+  if (p.kind === 'settlement') {
+    const settled = await settleRemainder(trx, p.accountId, now);
+    await trx('activity').insert({
+      publicId: newId('act'), accountId: p.accountId, type: 'settlement', visibility: 'client',
+      body: `Settled in full by an online settlement payment; the remaining ${formatMoney(settled.writtenOffCents, p.currency)} is written off.`,
+      actorUserId: null, actorName: 'Debtor payment', occurredAt: now,
+    });
+    await appendEvent(trx, { type: 'account.settled', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, writtenOffCents: settled.writtenOffCents }, actor: system });
+    await writeAudit(trx, { actor: system, action: 'account.settled', target: { type: 'payment', id: p.publicId }, before: { status: settled.previousStatus, balanceCents: settled.writtenOffCents }, after: { status: 'settled', balanceCents: 0 } });
+  }
+  if (p.kind === 'instalment' && p.planPublicId) {
+    const left = await trx('payments').where({ planPublicId: p.planPublicId }).whereIn('status', ['scheduled', 'pending']).whereNot({ id: p.id }).first('id');
+    if (!left) await trx('payment_plans').where({ publicId: p.planPublicId, status: 'active' }).update({ status: 'completed', completedAt: now });
+  }
 }
 
 /**

@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
   'payments.links': 'Create personalised payment links for debtors',
+  'payments.offers': 'Make settlement and payment-plan offers; cancel plans',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -32,7 +33,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'payments.links'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'payments.links', 'payments.offers'],
   },
   {
     key: 'client_manager',

@@ -136,7 +136,6 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
     expect(retry.body.id).toBe([...ids][0]);
-    expect(await api.db('payments').where({ accountId: a.id }).count({ n: '*' }).first()).toEqual({ n: expect.anything() });
     expect(Number((await api.db('payments').where({ accountId: a.id }).count({ n: '*' }).first())!.n)).toBe(1);
     expect(Number((await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `idem:${a.id}:%`).count({ n: '*' }).first())!.n)).toBe(1);
     expect(await balanceOf(a.id)).toBe(before - 2500);
