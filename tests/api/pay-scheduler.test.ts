@@ -57,7 +57,7 @@ describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
     };
     await Promise.all([runner(api.db, 'runner-a'), runner(second, 'runner-b')]);
 
-    const statuses = await api.db('payments').where({ kind: 'instalment' }).select('status').count({ n: '*' }).groupBy('status');
+    const statuses = (await api.db('payments').where({ kind: 'instalment' }).select('status').count({ n: '*' }).groupBy('status')) as unknown as { status: string; n: number | string }[];
     expect(statuses.map((s: { status: string; n: number | string }) => [s.status, Number(s.n)])).toEqual([['succeeded', total]]);
     const charges = (await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', 'plan:plan_load%').select('idempotency_key')) as { idempotencyKey: string }[];
     expect(charges).toHaveLength(total);
