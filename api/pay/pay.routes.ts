@@ -20,6 +20,7 @@ import { getPaySettings, putPaySettings } from './pay.settings.js';
 import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from './offers.service.js';
 import { debtorAccountId } from './pay-access.service.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
+import { renderPayFrame } from './pay-frame.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -36,6 +37,19 @@ const debtorPrincipal = async (deps: AppDeps, ctx: Parameters<typeof requireDebt
 export function payRoutes(deps: AppDeps): AnyRoute[] {
   const { db, config } = deps;
   return [
+    route({
+      method: 'get', path: '/pay/frame', tag: 'pay', auth: 'public', produces: 'text/html',
+      summary: 'The card/bank details frame: the pay form embeds it; numbers typed here go only to POST pay/methods.',
+      responses: { 200: null },
+      handler: async ({ ctx }) => {
+        const { html, csp } = renderPayFrame(config.corsOrigins);
+        ctx.set('Content-Security-Policy', csp);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = html;
+        return undefined;
+      },
+    }),
     route({
       method: 'post', path: '/accounts/:id/payment-links', tag: 'pay', auth: 'user', permission: 'payments.links',
       summary: 'Create a personalised payment link for one account (the token is shown once; only its hash is kept).',

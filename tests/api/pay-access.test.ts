@@ -117,4 +117,16 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     const neither = await api.request('/pay/session/identity', { body: { dob: '1980-01-01', zip: '97201' } });
     expect(neither.status).toBe(400);
   });
+
+  it('serves the card frame from the API origin with a strict CSP', async () => {
+    const res = await fetch(`${api.url}/api/v1/pay/frame`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toContain('text/html');
+    const csp = res.headers.get('Content-Security-Policy')!;
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("connect-src 'self'");
+    const html = await res.text();
+    expect(html).toContain('autocomplete="cc-number"');
+    expect(html).toContain("d.type !== 'ck-pay-init'");
+  });
 });
