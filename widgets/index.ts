@@ -9,3 +9,5 @@ export { CkPortal } from './portal/portal.js';
 export { CkLogin } from './login/login.js';
 export { CkAccountSearch } from './account-search/account-search.js';
 export { CkAccountPane } from './account-pane/account-pane.js';
+export { CkPayForm } from './pay-form/pay-form.js';
+export { CkPayButton } from './pay-button/pay-button.js';

@@ -73,6 +73,12 @@ export const PaymentOut = z.object({
   planId: z.string().nullable(), instalmentNumber: z.number().nullable(), createdAt: z.string(), completedAt: z.string().nullable(),
 });
 
+export const OfferOut = z.object({
+  id: z.string(), kind: z.enum(['settlement', 'plan']), percent: z.number().nullable(), amount: Money, balance: Money, savings: Money,
+  instalments: z.number().nullable(), instalmentAmountCents: z.number().nullable(), frequency: z.string().nullable(), payBy: z.string().nullable(),
+  expiresOn: z.string(), status: z.string(), createdAt: z.string(),
+});
+
 export const PayAccountOut = z.object({
   id: z.string(), debtorName: z.string(), creditor: z.string(), agencyName: z.string(), agencyAccountNumber: z.string(), clientAccountNumber: z.string(),
   status: z.string(), balance: Money, paidToDate: Money, payable: Money, minPayment: Money,
@@ -81,9 +87,9 @@ export const PayAccountOut = z.object({
   options: z.object({ allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), maxScheduleDays: z.number() }),
   savedMethods: z.array(MethodOut),
   payments: z.array(PaymentOut),
-  offers: z.array(z.object({ id: z.string() }).loose()),
+  offers: z.array(OfferOut),
   activePlanId: z.string().nullable(),
-}).loose();
+});
 
 export const PaySettingsBody = z.strictObject({
   allowSkipOffer: z.boolean().optional(),
@@ -106,11 +112,6 @@ export const OfferBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('settlement'), percent: z.number().min(1).max(100), payBy: isoDate, expiresOn: isoDate.optional() }),
   z.strictObject({ kind: z.literal('plan'), instalments: z.number().int().min(2).max(36), frequency: z.enum(['weekly', 'biweekly', 'monthly']), expiresOn: isoDate }),
 ]);
-export const OfferOut = z.object({
-  id: z.string(), kind: z.enum(['settlement', 'plan']), percent: z.number().nullable(), amount: Money, balance: Money, savings: Money,
-  instalments: z.number().nullable(), instalmentAmountCents: z.number().nullable(), frequency: z.string().nullable(), payBy: z.string().nullable(),
-  expiresOn: z.string(), status: z.string(), createdAt: z.string(),
-});
 export const OfferIdParams = z.strictObject({ id: z.string().min(4).max(40) });
 export const PlanParams = z.strictObject({ id: z.string().min(4).max(40), planId: z.string().min(4).max(40) });
 const AcceptFields = { paymentMethodId: z.string().min(4).max(40), startDate: isoDate.optional(), email: z.email().max(200).optional() };
