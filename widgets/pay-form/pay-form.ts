@@ -421,13 +421,13 @@ export class CkPayForm extends CkElement {
         <dt>${this.#t('with')}</dt><dd>${m.brand} •••• ${m.last4}</dd>
       </dl>
       ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
-      <section aria-labelledby="agreement-title">
+      <div>
         <h3 id="agreement-title">${this.#t('agreement')}</h3>
         <pre class="agreement" part="agreement" tabindex="0" role="region" aria-labelledby="agreement-title">${p.agreement.text}</pre>
-      </section>
-      ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" type="email" part="input" autocomplete="email" .value=${this.email}
+      </div>
+      ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" name="email" type="email" part="input" autocomplete="email" .value=${this.email}
           @input=${(e: Event) => { this.email = (e.target as HTMLInputElement).value.trim(); }} aria-invalid=${this.fieldErrors.email ? 'true' : 'false'} aria-describedby=${this.#described('email') || nothing}>`)}
-      ${this.#field('typedName', this.#t('typedName'), html`<input id="typedName" part="input" autocomplete="name" .value=${this.typedName}
+      ${this.#field('typedName', this.#t('typedName'), html`<input id="typedName" name="typedName" part="input" autocomplete="name" .value=${this.typedName}
           @input=${(e: Event) => { this.typedName = (e.target as HTMLInputElement).value; }} aria-invalid=${this.fieldErrors.typedName ? 'true' : 'false'} aria-describedby=${this.#described('typedName') || nothing}>`)}
       <div class="field" part="field">
         <label class="radio"><input type="checkbox" id="agreed" .checked=${this.agreed} @change=${(e: Event) => { this.agreed = (e.target as HTMLInputElement).checked; }}
