@@ -23,6 +23,12 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124600000 from './20261124600000_create_integration_keys.js';
+import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
+import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
+import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
+import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
+import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
 import * as m20261124700000 from './20261124700000_create_payment_links.js';
 import * as m20261124700100 from './20261124700100_create_pay_throttle.js';
 import * as m20261124700200 from './20261124700200_create_sandbox_gateway_tokens.js';
@@ -32,6 +38,7 @@ import * as m20261124700500 from './20261124700500_create_payments.js';
 import * as m20261124700600 from './20261124700600_create_payment_agreements.js';
 import * as m20261124700700 from './20261124700700_create_offers.js';
 import * as m20261124700800 from './20261124700800_create_payment_plans.js';
+import * as m20261124700900 from './20261124700900_grant_payment_permissions.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -55,6 +62,12 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124600000_create_integration_keys': m20261124600000,
+  '20261124600100_add_activity_external_id': m20261124600100,
+  '20261124600200_create_webhook_endpoints': m20261124600200,
+  '20261124600300_create_webhook_deliveries': m20261124600300,
+  '20261124600400_create_webhook_attempts': m20261124600400,
+  '20261124600500_grant_integration_manage': m20261124600500,
   '20261124700000_create_payment_links': m20261124700000,
   '20261124700100_create_pay_throttle': m20261124700100,
   '20261124700200_create_sandbox_gateway_tokens': m20261124700200,
@@ -64,6 +77,7 @@ export const migrations: Record<string, Migration> = {
   '20261124700600_create_payment_agreements': m20261124700600,
   '20261124700700_create_offers': m20261124700700,
   '20261124700800_create_payment_plans': m20261124700800,
+  '20261124700900_grant_payment_permissions': m20261124700900,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
+  'integration.manage': 'Manage integration API keys',
   'payments.links': 'Create personalised payment links for debtors',
   'payments.offers': 'Make settlement and payment-plan offers; cancel plans',
 } as const;
