@@ -233,6 +233,8 @@ export class CkPayForm extends CkElement {
   /** A method is chosen: ask the server for the agreement (and let it check amount, date and method). */
   async #useMethod(method: PayMethod): Promise<void> {
     this.method = method;
+    // a new agreement text must be accepted anew
+    this.agreed = false;
     await this.#run(async () => {
       this.#idempotencyKey = newIdempotencyKey();
       this.preview = this.offer
