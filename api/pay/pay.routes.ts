@@ -9,7 +9,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { writeAudit } from '../platform/audit.js';
 import {
   AccountIdParams, DebtorSessionOut, IdentitySessionBody, IdentitySessionsOut, LinkSessionBody, MethodBody, MethodOut, PayAccountOut,
-  CancelPlanBody, OfferAcceptBody, OfferAcceptOut, OfferBody, OfferIdParams, OfferOut, OfferPreviewBody, OfferPreviewOut, PlanOut, PlanParams,
+  CancelPlanBody, ContactBody, ContactOut, OfferAcceptBody, OfferAcceptOut, OfferBody, OfferIdParams, OfferOut, OfferPreviewBody, OfferPreviewOut, PlanOut, PlanParams,
   PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut,
 } from './pay.schema.js';
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
@@ -21,6 +21,7 @@ import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from '
 import { debtorAccountId } from './pay-access.service.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { renderPayFrame } from './pay-frame.js';
+import { updateDebtorContact } from './pay-contact.service.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -204,6 +205,16 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
           const { id } = await debtorAccountId(trx, session.accountId);
           return cancelPlan(trx, id, params.id, { actor: { type: 'debtor', id: session.sessionId }, reason: body.reason ?? 'Cancelled by the debtor.' }, meta, new Date());
         });
+      },
+    }),
+      route({
+      method: 'post', path: '/pay/contact', tag: 'pay', auth: 'public',
+      summary: 'The contact-review step: the debtor adds an email or mobile number; the agency gets an inbox task to confirm it.',
+      body: ContactBody,
+      responses: { 200: ContactOut, ...P },
+      handler: async ({ ctx, body, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction((trx) => updateDebtorContact(trx, session, body, meta, new Date()));
       },
     }),
   ];

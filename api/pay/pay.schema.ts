@@ -124,3 +124,9 @@ export const PlanOut = z.object({
   schedule: z.array(PaymentOut.extend({ planStatus: z.string() })),
 });
 export const CancelPlanBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
+
+export const ContactBody = z.strictObject({
+  email: z.email().max(200).optional(),
+  mobile: z.string().trim().regex(/^[\d\s().+-]{10,20}$/, 'Enter a 10-digit phone number.').optional(),
+});
+export const ContactOut = z.object({ emails: z.array(z.string()), phones: z.array(z.object({ type: z.string(), number: z.string() })) });

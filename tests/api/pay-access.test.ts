@@ -129,4 +129,23 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     expect(html).toContain('autocomplete="cc-number"');
     expect(html).toContain("d.type !== 'ck-pay-init'");
   });
+
+  it('the contact-review step adds an email and mobile, masked back, with activity, audit and an inbox task', async () => {
+    const a = accounts[1]!;
+    const debtor = await linkSession(api, agency, a.publicId);
+    const res = await api.request('/pay/contact', { token: debtor, body: { email: 'New.Address@mail.example', mobile: '(503) 555-0199' } });
+    expect(res.status).toBe(200);
+    expect(res.body.emails[0]).toBe('n******@mail.example');
+    expect(res.body.phones[0]).toEqual({ type: 'mobile', number: '•••-•••-0199' });
+    const party = await api.db('account_parties').where({ accountId: a.id, role: 'responsible' }).first();
+    expect(JSON.parse(party.emails)[0]).toBe('new.address@mail.example');
+    expect(JSON.parse(party.phones)[0]).toEqual({ type: 'mobile', number: '5035550199' });
+    expect(await api.db('tasks').where({ accountId: a.id, kind: 'contact_update', status: 'open' }).first()).toBeTruthy();
+    expect(await api.db('audit_log').where({ action: 'debtor.contact_updated', targetId: a.publicId }).first()).toBeTruthy();
+    // the same details again change nothing and open no second task
+    await api.request('/pay/contact', { token: debtor, body: { email: 'new.address@mail.example' } });
+    expect(Number((await api.db('tasks').where({ accountId: a.id, kind: 'contact_update' }).count({ n: '*' }).first())!.n)).toBe(1);
+    expect((await api.request('/pay/contact', { token: debtor, body: { mobile: '12' } })).status).toBe(400);
+    expect((await api.request('/pay/contact', { body: { email: 'x@mail.example' } })).status).toBe(401);
+  });
 });

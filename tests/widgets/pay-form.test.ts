@@ -155,6 +155,27 @@ describe('ck-pay-form', () => {
     await waitUntil(() => shadow(el).activeElement?.tagName === 'H2', 'focus on the heading');
   });
 
+  it('shows the contact-review step when the agency turns it on; a new email is saved', async () => {
+    const [a] = await payableAccounts(1, 4);
+    const client = await signIn(DEMO.agency);
+    await client.request('PUT', '/agency/pay-settings', { body: { contactReviewStep: true } });
+    try {
+      const el = await mount({ link: await linkFor(a!.id) });
+      await step(el, 'Your contact details');
+      await expectAccessible(el);
+      type(el, 'newEmail', 'not-an-email');
+      shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+      await waitUntil(() => shadow(el).querySelector('#newEmail-error')!.textContent !== '', 'the email error');
+      type(el, 'newEmail', 'widget.test@mail.example');
+      shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+      await step(el, 'Amount');
+      const detail = await (await signIn(DEMO.agency)).get<Account>(`/accounts/${a!.id}`);
+      expect(detail.parties.find((p) => p.role === 'responsible')!.emails[0]).to.equal('widget.test@mail.example');
+    } finally {
+      await (await signIn(DEMO.agency)).request('PUT', '/agency/pay-settings', { body: { contactReviewStep: false } });
+    }
+  });
+
   it('lays out for a phone: one column, full-width buttons', async () => {
     await setViewport({ width: 360, height: 740 });
     const el = await mount();

@@ -338,16 +338,42 @@ export class CkPayForm extends CkElement {
     </dl>`;
   }
 
+  async #saveContact(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const email = String(data.get('newEmail') ?? '').trim();
+    const mobile = String(data.get('newMobile') ?? '').trim();
+    if (!email && !mobile) {
+      this.step = this.#afterContact();
+      return;
+    }
+    const saved = await this.#run(async () => {
+      const contact = await this.#client.request<PayAccount['contact']>('POST', '/pay/contact', { ...(email ? { email } : {}), ...(mobile ? { mobile } : {}) });
+      this.account = { ...this.account!, contact: { ...this.account!.contact, emails: contact.emails, phones: contact.phones } };
+      return true;
+    });
+    if (saved) {
+      this.fieldErrors = {};
+      this.step = this.#afterContact();
+    } else if (this.fieldErrors.email || this.fieldErrors.mobile) {
+      this.fieldErrors = { newEmail: this.fieldErrors.email ?? '', newMobile: this.fieldErrors.mobile ?? '' };
+    }
+  }
+
   #renderContact(): TemplateResult {
     const c = this.account!.contact;
-    return html`<div class="stack">
+    const input = (name: string, type: string, autocomplete: string) => html`<input id=${name} name=${name} type=${type} part="input" autocomplete=${autocomplete}
+      aria-invalid=${this.fieldErrors[name] ? 'true' : 'false'} aria-describedby=${this.#described(name) || nothing}>`;
+    return html`<form @submit=${this.#saveContact} novalidate>
       <p>${this.#t('contactIntro')}</p>
       <dl class="summary">
         ${c.emails.map((e) => html`<dt>${this.#t('email')}</dt><dd>${e}</dd>`)}
         ${c.phones.map((p) => html`<dt>${this.#t('phone')}</dt><dd>${p.number}</dd>`)}
       </dl>
-      <div class="actions"><button class="primary" part="button submit" type="button" @click=${() => { this.step = this.#afterContact(); }}>${this.#t('looksRight')}</button></div>
-    </div>`;
+      ${this.#field('newEmail', this.#t('newEmail'), input('newEmail', 'email', 'email'))}
+      ${this.#field('newMobile', this.#t('newMobile'), input('newMobile', 'tel', 'tel'))}
+      <div class="actions"><button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.#t('looksRight')}</button></div>
+    </form>`;
   }
 
   #renderOffers(): TemplateResult {
