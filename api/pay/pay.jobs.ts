@@ -9,7 +9,7 @@
  */
 import type { AppDeps } from '../platform/http/context.js';
 import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
-import { toDateOnly } from '../platform/db.js';
+import { isMysql, toDateOnly } from '../platform/db.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { chargeAndFinalize, recoverPendingPayments } from './payments.service.js';
@@ -21,9 +21,15 @@ import { formatMoney } from './agreement.js';
 const BATCH = 2000;
 
 export async function enqueueDuePayments(deps: AppDeps, now: Date): Promise<number> {
-  const due = (await deps.db('payments').where({ status: 'scheduled' }).where('scheduled_for', '<=', todayIso(now)).orderBy('id').limit(BATCH).select('id', 'public_id', 'attempts')) as { id: number; publicId: string; attempts: number }[];
+  const { db } = deps;
+  // Only payments without their job yet, so a tick after the first costs one query.
+  const key = isMysql(db) ? "concat('pay.charge:', payments.public_id, ':', payments.attempts)" : "'pay.charge:' || payments.public_id || ':' || payments.attempts";
+  const due = (await db('payments').where({ status: 'scheduled' }).where('scheduled_for', '<=', todayIso(now))
+    .whereNotExists(db('jobs').select(db.raw('1')).whereRaw(`jobs.dedupe_key = ${key}`))
+    .orderBy('id').limit(BATCH).select('id', 'public_id', 'attempts')) as { id: number; publicId: string; attempts: number }[];
+  // One short transaction per job: a long one would hold index locks the other runners' claims need.
   for (const p of due) {
-    await enqueueJob(deps.db, { type: 'pay.charge', payload: { payment: p.publicId, attempt: p.attempts }, dedupeKey: `pay.charge:${p.publicId}:${p.attempts}`, maxAttempts: 5 });
+    await enqueueJob(db, { type: 'pay.charge', payload: { payment: p.publicId, attempt: p.attempts }, dedupeKey: `pay.charge:${p.publicId}:${p.attempts}`, maxAttempts: 5 });
   }
   return due.length;
 }

@@ -52,7 +52,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/accounts/:id/payment-links', tag: 'pay', auth: 'user', permission: 'payments.links',
+      method: 'post', path: '/agency/accounts/:id/payment-links', tag: 'pay', auth: 'user', permission: 'payments.links',
       summary: 'Create a personalised payment link for one account (the token is shown once; only its hash is kept).',
       params: AccountIdParams, body: PaymentLinkBody,
       responses: { 201: PaymentLinkOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
@@ -154,14 +154,14 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ ctx, params }) => getDebtorPayment(db, await requireDebtor(deps, ctx), params.id),
     }),
       route({
-      method: 'post', path: '/accounts/:id/offers', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      method: 'post', path: '/agency/accounts/:id/offers', tag: 'pay', auth: 'user', permission: 'payments.offers',
       summary: 'Make a settlement offer (% of the balance by a date) or a payment-plan offer (instalments) to the debtor.',
       params: AccountIdParams, body: OfferBody,
       responses: { 201: OfferOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction((trx) => createOffer(trx, caller, params.id, body, meta, new Date())),
     }),
     route({
-      method: 'post', path: '/accounts/:id/plans/:planId/cancel', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      method: 'post', path: '/agency/accounts/:id/plans/:planId/cancel', tag: 'pay', auth: 'user', permission: 'payments.offers',
       summary: "Cancel an account's payment plan: the remaining instalments stop and the debtor is notified.",
       params: PlanParams, body: CancelPlanBody,
       responses: { 200: PlanOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },

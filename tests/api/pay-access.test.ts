@@ -17,7 +17,7 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
 
   it('an agency user creates a link; only its hash is stored; the link opens a session for that one account', async () => {
     const a = accounts[0]!;
-    const link = await api.request(`/accounts/${a.publicId}/payment-links`, { token: agency, body: { expiresInDays: 7 } });
+    const link = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: agency, body: { expiresInDays: 7 } });
     expect(link.status).toBe(201);
     expect(link.body).toEqual({ id: ID('plink'), url: expect.stringContaining(link.body.token), token: expect.any(String), expiresAt: ISO_DATETIME, account: { id: a.publicId }, sentTo: null });
     expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
 
   it('expired, revoked and unknown links are refused alike', async () => {
     const a = accounts[1]!;
-    const link = await api.request(`/accounts/${a.publicId}/payment-links`, { token: agency, body: {} });
+    const link = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: agency, body: {} });
     await api.db('payment_links').where({ publicId: link.body.id }).update({ expiresAt: new Date(Date.now() - 1000) });
     const expired = await api.request('/pay/session/link', { body: { linkToken: link.body.token } });
     expect(expired.status).toBe(404);
@@ -48,7 +48,7 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     const unknown = await api.request('/pay/session/link', { body: { linkToken: 'x'.repeat(43) } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('payment_link_invalid');
-    const link2 = await api.request(`/accounts/${a.publicId}/payment-links`, { token: agency, body: {} });
+    const link2 = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: agency, body: {} });
     await api.db('payment_links').where({ publicId: link2.body.id }).update({ revokedAt: new Date() });
     expect((await api.request('/pay/session/link', { body: { linkToken: link2.body.token } })).status).toBe(404);
   });
@@ -56,14 +56,14 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
   it('creating links needs payments.links and the account in the caller\'s scope', async () => {
     const a = accounts[0]!;
     const client = await api.login('demo.client');
-    const denied = await api.request(`/accounts/${a.publicId}/payment-links`, { token: client, body: {} });
+    const denied = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: client, body: {} });
     expect(denied.status).toBe(403);
-    expect((await api.request(`/accounts/acct_${'0'.repeat(26)}/payment-links`, { token: agency, body: {} })).status).toBe(404);
-    expect((await api.request(`/accounts/${a.publicId}/payment-links`, { body: {} })).status).toBe(401);
-    const bad = await api.request(`/accounts/${a.publicId}/payment-links`, { token: agency, body: { expiresInDays: 0 } });
+    expect((await api.request(`/agency/accounts/acct_${'0'.repeat(26)}/payment-links`, { token: agency, body: {} })).status).toBe(404);
+    expect((await api.request(`/agency/accounts/${a.publicId}/payment-links`, { body: {} })).status).toBe(401);
+    const bad = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: agency, body: { expiresInDays: 0 } });
     expect(bad.status).toBe(400);
     const paid = await api.db('accounts').where({ status: 'paid' }).first('public_id');
-    const notPayable = await api.request(`/accounts/${paid.publicId}/payment-links`, { token: agency, body: {} });
+    const notPayable = await api.request(`/agency/accounts/${paid.publicId}/payment-links`, { token: agency, body: {} });
     expect(notPayable.status).toBe(409);
     expect(notPayable.body.code).toBe('account_not_payable');
   });

@@ -29,7 +29,7 @@ export async function payableAccounts(api: TestApi, n: number): Promise<PayableA
 }
 
 export async function linkSession(api: TestApi, agencyToken: string, accountPublicId: string): Promise<string> {
-  const link = await api.request(`/accounts/${accountPublicId}/payment-links`, { token: agencyToken, body: {} });
+  const link = await api.request(`/agency/accounts/${accountPublicId}/payment-links`, { token: agencyToken, body: {} });
   if (link.status !== 201) throw new Error(`link: ${link.status} ${link.text}`);
   const session = await api.request('/pay/session/link', { body: { linkToken: link.body.token } });
   if (session.status !== 201) throw new Error(`session: ${session.status} ${session.text}`);

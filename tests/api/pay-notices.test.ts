@@ -55,14 +55,14 @@ describe.each(DIALECTS)('payment notices (%s)', (dialect) => {
       .where({ 'accounts.status': 'active', 'accounts.review_status': 'accepted', 'p.role': 'responsible' })
       .whereNot('p.emails', '[]').where('p.phones', 'like', '%mobile%').first('accounts.public_id')) as { publicId: string };
     expect(target).toBeTruthy();
-    const link = await api.request(`/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'email' } });
+    const link = await api.request(`/agency/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'email' } });
     expect(link.status).toBe(201);
     expect(link.body.sentTo).toMatch(/^.\*+@/);
     const before = smtp.messages.length;
     await deliverOutbox(deps());
     const mail = (await smtp.waitFor(before + 1)).slice(before).find((m) => m.subject?.startsWith('Your payment link'))!;
     expect(mail.text).toContain(link.body.url);
-    const sms = await api.request(`/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'sms' } });
+    const sms = await api.request(`/agency/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'sms' } });
     expect(sms.status).toBe(201);
     expect(sms.body.sentTo).toMatch(/^•••-•••-\d{4}$/);
     await deliverOutbox(deps());

@@ -43,10 +43,10 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
 
   it('a settlement offer: the debtor sees it, pays the share today, and the account is settled', async () => {
     const a = accounts[0]!;
-    const offer = await api.request(`/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'settlement', percent: 60, payBy: isoDay(10) } });
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'settlement', percent: 60, payBy: isoDay(10) } });
     expect(offer.status).toBe(201);
     expect(offer.body).toMatchObject({ id: ID('offer'), kind: 'settlement', percent: 60, amount: { amountCents: Math.ceil(a.balanceCents * 0.6) }, status: 'open' });
-    expect((await api.request(`/accounts/${a.publicId}/offers`, { token: await api.login('demo.client'), body: { kind: 'settlement', percent: 60, payBy: isoDay(10) } })).status).toBe(403);
+    expect((await api.request(`/agency/accounts/${a.publicId}/offers`, { token: await api.login('demo.client'), body: { kind: 'settlement', percent: 60, payBy: isoDay(10) } })).status).toBe(403);
     const debtor = await linkSession(api, agency, a.publicId);
     const mine = await api.request('/pay/account', { token: debtor });
     expect(mine.body.offers.map((o: { id: string }) => o.id)).toEqual([offer.body.id]);
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
 
   it('when skipping offers is not allowed, a one-time payment of another amount is refused', async () => {
     const a = accounts[1]!;
-    await api.request(`/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
+    await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
     await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { allowSkipOffer: false } });
     const debtor = await linkSession(api, agency, a.publicId);
     const card = await addCard(api, debtor);
@@ -80,7 +80,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
 
   it('a plan: agreement copy with the schedule by email, first instalment today, the next by the job runner, then cancelled', async () => {
     const a = accounts[2]!;
-    const offer = await api.request(`/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
     const debtor = await linkSession(api, agency, a.publicId);
     const card = await addCard(api, debtor);
     const { preview, res } = await accept(debtor, offer.body.id, card, { email: 'plan@mail.example' });
@@ -123,7 +123,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
 
   it('a declined instalment is retried by the configured rule, then marked declined with a notice', async () => {
     const a = accounts[3]!;
-    const offer = await api.request(`/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 2, frequency: 'weekly', expiresOn: isoDay(14) } });
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 2, frequency: 'weekly', expiresOn: isoDay(14) } });
     const debtor = await linkSession(api, agency, a.publicId);
     const card = await addCard(api, debtor, CARDS.insufficient);
     const { res } = await accept(debtor, offer.body.id, card, { email: 'retry@mail.example' });
@@ -147,7 +147,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
 
   it('up to three reminders before an offer expires, one expiry notice after', async () => {
     const a = accounts[4]!;
-    const offer = await api.request(`/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'settlement', percent: 50, payBy: isoDay(7), expiresOn: isoDay(7) } });
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'settlement', percent: 50, payBy: isoDay(7), expiresOn: isoDay(7) } });
     const at = (d: number) => new Date(Date.now() + d * DAY);
     const count = async (category: string) => Number((await api.db('outbox').where({ accountId: a.id, category }).count({ n: '*' }).first())!.n);
     const party = await api.db('account_parties').where({ accountId: a.id, role: 'responsible' }).first('emails');

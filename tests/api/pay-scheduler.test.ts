@@ -29,6 +29,8 @@ describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
     const now = new Date();
     const today = now.toISOString().slice(0, 10);
     const deps = { db: api.db, config: api.config };
+    // receipts are another test's subject: no addresses here, so the outbox stays out of the timing
+    await api.db('account_parties').whereIn('account_id', accounts.map((a) => a.id)).update({ emails: '[]' });
     const rows: object[] = [];
     const methodByAccount = new Map<number, number>();
     for (const a of accounts) {
@@ -50,7 +52,8 @@ describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
 
     const runner = async (db: Db, workerId: string) => {
       for (let tick = 0; tick < 200; tick++) {
-        await runWorkerOnce({ db, config: api.config }, new Date(), workerId);
+        // as startWorker does: a failed tick (a deadlock the database resolved) is logged and the next tick goes on
+        await runWorkerOnce({ db, config: api.config }, new Date(), workerId).catch((err: unknown) => console.warn(`[${workerId}] tick failed: ${String(err)}`));
         const left = await db('payments').whereIn('status', ['scheduled', 'pending']).where('kind', 'instalment').first('id');
         if (!left) return;
       }

@@ -42,7 +42,7 @@ describe('demo site: a debtor pays by card', () => {
     const account = (await site.db('accounts').where({ status: 'active', reviewStatus: 'accepted' }).where('balance_cents', '>=', 10000).orderBy('id').first('id', 'public_id', 'balance_cents')) as { id: number; publicId: string; balanceCents: number };
     const login = await fetch(`${site.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'demo.agency', password: 'Northwind-Admin-2026!' }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
-    const link = await fetch(`${site.url}/api/v1/accounts/${account.publicId}/payment-links`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` }, body: '{}' });
+    const link = await fetch(`${site.url}/api/v1/agency/accounts/${account.publicId}/payment-links`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` }, body: '{}' });
     const { url } = (await link.json()) as { url: string };
     expect(url).toContain('/pay.html#link=');
 

@@ -17,7 +17,7 @@ async function payableAccounts(n: number, skip = 0): Promise<Account[]> {
 
 async function linkFor(accountId: string): Promise<string> {
   const client = await signIn(DEMO.agency);
-  return (await client.request<{ token: string }>('POST', `/accounts/${accountId}/payment-links`, { body: {} })).token;
+  return (await client.request<{ token: string }>('POST', `/agency/accounts/${accountId}/payment-links`, { body: {} })).token;
 }
 
 const text = (el: Element) => shadow(el).textContent!.replace(/\s+/g, ' ');
@@ -115,7 +115,7 @@ describe('ck-pay-form', () => {
     const [a] = await payableAccounts(1, 2);
     const client = await signIn(DEMO.agency);
     const payBy = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-    await client.request('POST', `/accounts/${a!.id}/offers`, { body: { kind: 'settlement', percent: 50, payBy } });
+    await client.request('POST', `/agency/accounts/${a!.id}/offers`, { body: { kind: 'settlement', percent: 50, payBy } });
     const el = await mount({ link: await linkFor(a!.id), lang: 'es' });
     await step(el, 'Ofertas para usted');
     expect(shadow(el).querySelector('[part~=offer] h3')!.textContent).to.contain('Liquide por');
