@@ -227,6 +227,12 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     expect(after).toMatchObject({ status: 'succeeded', gatewayChargeId: charged.id });
     expect(Number((await api.db('sandbox_gateway_charges').where({ idempotencyKey: row.chargeKey }).count({ n: '*' }).first())!.n)).toBe(1);
     expect(await balanceOf(a.id)).toBe(before - 1500);
+    // the gateway's other two calls: status and refund (capped at the amount charged)
+    const gateway = gatewayFor(deps);
+    expect(await gateway.status(charged.id)).toMatchObject({ id: charged.id, status: 'succeeded', amountCents: 1500, refundedCents: 0 });
+    expect((await gateway.refund({ chargeId: charged.id, amountCents: 1000 }, new Date())).refundedCents).toBe(1000);
+    expect((await gateway.refund({ chargeId: charged.id, amountCents: 1000 }, new Date())).refundedCents).toBe(1500);
+    expect(await gateway.status('ch_unknown')).toBeNull();
   });
 
   it('no card or bank account number is in any table or in the logs', async () => {
