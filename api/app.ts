@@ -38,6 +38,7 @@ import { inboxRoutes } from './inbox/inbox.routes.js';
 import { contactRoutes } from './contact/contact.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { payRoutes } from './pay/pay.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -67,6 +68,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...contactRoutes(deps),
     ...liveRoutes(deps),
     ...auditRoutes(deps),
+    ...payRoutes(deps),
   ];
   routes.push(
     route({

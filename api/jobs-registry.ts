@@ -8,3 +8,4 @@ import './placements/placements.jobs.js';
 import './reports/reports.jobs.js';
 import './account-status/account-status.jobs.js';
 import './audit/audit.jobs.js';
+import './pay/pay.jobs.js';

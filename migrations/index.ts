@@ -50,6 +50,16 @@ import * as m20261124100500 from './20261124100500_create_message_reads.js';
 import * as m20261124100600 from './20261124100600_add_account_contact_preferences.js';
 import * as m20261124100700 from './20261124100700_create_contact_changes.js';
 import * as m20261124100800 from './20261124100800_add_audit_chain.js';
+import * as m20261124700000 from './20261124700000_create_payment_links.js';
+import * as m20261124700100 from './20261124700100_create_pay_throttle.js';
+import * as m20261124700200 from './20261124700200_create_sandbox_gateway_tokens.js';
+import * as m20261124700300 from './20261124700300_create_sandbox_gateway_charges.js';
+import * as m20261124700400 from './20261124700400_create_payment_methods.js';
+import * as m20261124700500 from './20261124700500_create_payments.js';
+import * as m20261124700600 from './20261124700600_create_payment_agreements.js';
+import * as m20261124700700 from './20261124700700_create_offers.js';
+import * as m20261124700800 from './20261124700800_create_payment_plans.js';
+import * as m20261124700900 from './20261124700900_grant_payment_permissions.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -100,6 +110,16 @@ export const migrations: Record<string, Migration> = {
   '20261124100600_add_account_contact_preferences': m20261124100600,
   '20261124100700_create_contact_changes': m20261124100700,
   '20261124100800_add_audit_chain': m20261124100800,
+  '20261124700000_create_payment_links': m20261124700000,
+  '20261124700100_create_pay_throttle': m20261124700100,
+  '20261124700200_create_sandbox_gateway_tokens': m20261124700200,
+  '20261124700300_create_sandbox_gateway_charges': m20261124700300,
+  '20261124700400_create_payment_methods': m20261124700400,
+  '20261124700500_create_payments': m20261124700500,
+  '20261124700600_create_payment_agreements': m20261124700600,
+  '20261124700700_create_offers': m20261124700700,
+  '20261124700800_create_payment_plans': m20261124700800,
+  '20261124700900_grant_payment_permissions': m20261124700900,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

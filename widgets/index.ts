@@ -17,3 +17,5 @@ export { CkNewAccount } from './new-account/new-account.js';
 export { CkBulkPlacement } from './bulk-placement/bulk-placement.js';
 export { CkAccountFunctions } from './account-functions/account-functions.js';
 export { CkInbox } from './inbox/inbox.js';
+export { CkPayForm } from './pay-form/pay-form.js';
+export { CkPayButton } from './pay-button/pay-button.js';

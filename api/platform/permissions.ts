@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
   'integration.manage': 'Manage integration API keys',
+  'payments.links': 'Create personalised payment links for debtors',
+  'payments.offers': 'Make settlement and payment-plan offers; cancel plans',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -34,7 +36,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial', 'payments.links', 'payments.offers'],
   },
   {
     key: 'client_manager',
