@@ -8,7 +8,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('roles', (t) => {
-    t.dropColumn('mfa_required');
-  });
+  // SQLite drops a plain column natively (3.35+); knex's table-rebuild path would trip the users FK.
+  if (knex.client.config.client === 'better-sqlite3') await knex.raw('alter table roles drop column mfa_required');
+  else await knex.schema.alterTable('roles', (t) => t.dropColumn('mfa_required'));
 }
