@@ -23,6 +23,7 @@ import * as m20261124500000 from './20261124500000_create_user_mfa.js';
 import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
 import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
 import * as m20261124500300 from './20261124500300_add_roles_mfa_required.js';
+import * as m20261124500400 from './20261124500400_create_password_resets.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '20261124500100_create_mfa_recovery_codes': m20261124500100,
   '20261124500200_create_mfa_challenges': m20261124500200,
   '20261124500300_add_roles_mfa_required': m20261124500300,
+  '20261124500400_create_password_resets': m20261124500400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

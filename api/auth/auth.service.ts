@@ -198,10 +198,24 @@ export async function changePassword(
     await db.transaction((trx) => writeAudit(trx, { actor: meta.actor, action: 'auth.password_change_failed', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId }));
     throw badRequest('validation_failed', 'The current password is incorrect.', [{ path: 'currentPassword', code: 'incorrect', message: 'The current password is incorrect.' }]);
   }
-  const policy = await getSetting(db, 'password_policy');
+  const hash = await acceptablePasswordHash(db, config, { id: userId, username: user.username, passwordHash: user.passwordHash }, newPassword);
+  await db.transaction(async (trx) => {
+    await storeNewPassword(trx, { id: userId, passwordHash: user.passwordHash }, hash);
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
+  });
+}
+
+/**
+ * Checks a new password against the policy (shape and history) and returns its hash; a 400
+ * `password_policy` otherwise. Shared by password change, reset and administrators' issuing.
+ */
+export async function acceptablePasswordHash(
+  trx: Trx, config: Config, user: { id: number; username: string; passwordHash: string }, newPassword: string,
+): Promise<string> {
+  const policy = await getSetting(trx, 'password_policy');
   const problems = checkPasswordShape(newPassword, user.username, policy);
   if (problems.length) throw badRequest('password_policy', 'The new password does not meet the password policy.', problems);
-  const history = (await db('password_history').where({ userId }).orderBy('created_at', 'desc').limit(policy.historyCount).pluck('password_hash')) as string[];
+  const history = (await trx('password_history').where({ userId: user.id }).orderBy('created_at', 'desc').limit(policy.historyCount).pluck('password_hash')) as string[];
   for (const old of [user.passwordHash, ...history].slice(0, Math.max(1, policy.historyCount))) {
     if (await verifyPassword(newPassword, old)) {
       throw badRequest('password_policy', 'The new password does not meet the password policy.', [
@@ -209,11 +223,19 @@ export async function changePassword(
       ]);
     }
   }
-  const hash = await hashPassword(newPassword, config.scryptCost);
-  await db.transaction(async (trx) => {
-    await trx('password_history').insert({ userId, passwordHash: user.passwordHash, createdAt: now() });
-    await trx('users').where({ id: userId }).update({ passwordHash: hash, passwordChangedAt: now(), mustChangePassword: false, updatedAt: now() });
-    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
-  });
+  return hashPassword(newPassword, config.scryptCost);
+}
+
+/** Replaces the password (the old hash goes into the history). */
+export async function storeNewPassword(trx: Trx, user: { id: number; passwordHash: string }, hash: string, mustChange = false): Promise<void> {
+  await trx('password_history').insert({ userId: user.id, passwordHash: user.passwordHash, createdAt: now() });
+  await trx('users').where({ id: user.id }).update({ passwordHash: hash, passwordChangedAt: now(), mustChangePassword: mustChange, updatedAt: now() });
+}
+
+/** Ends every open session of a user at once (reset, disable, administrator's action). */
+export async function revokeAllSessions(trx: Trx, userId: number, exceptSessionId?: number): Promise<number> {
+  const q = trx('sessions').where({ userId }).whereNull('revoked_at');
+  if (exceptSessionId) q.whereNot({ id: exceptSessionId });
+  return q.update({ revokedAt: now() });
 }
 
