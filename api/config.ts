@@ -31,6 +31,16 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /** Outgoing mail relay, e.g. smtp://user:pass@relay:587 (the outbox delivers through it). */
+  smtpUrl: string;
+  /** From: of every email, e.g. "Northwind Recovery <noreply@northwind.example>". */
+  mailFrom: string;
+  /** SMS provider name; `log` records texts in the sms_log table (see platform/outbox.ts). */
+  smsProvider: string;
+  /** Chromium for PDF export. */
+  chromiumPath: string;
+  /** Run the background worker (jobs, schedules, outbox) in this process. */
+  runWorker: boolean;
 }
 
 function generateSecrets(): Secrets {
@@ -69,6 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
+    mailFrom: env.MAIL_FROM ?? 'CollectKit <noreply@collectkit.localhost>',
+    smsProvider: env.SMS_PROVIDER ?? 'log',
+    chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    runWorker: env.RUN_WORKER !== '0',
   };
 }
 
@@ -90,6 +105,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     refreshTokenTtlSeconds: 3600,
     publicUrl: 'http://localhost',
     logRequests: false,
+    smtpUrl: 'smtp://127.0.0.1:1',
+    mailFrom: 'CollectKit Test <noreply@collectkit.test>',
+    smsProvider: 'log',
+    chromiumPath: '/usr/bin/chromium',
+    runWorker: false,
     ...overrides,
   };
 }

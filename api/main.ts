@@ -11,6 +11,9 @@ import { createDb, migrateLatest, type Db } from './platform/db.js';
 import { createApp } from './app.js';
 import { DEMO_USERS, seed } from './seed/seed.js';
 import { createUser, issuePassword } from './users/users.service.js';
+import { startWorker } from './platform/jobs.js';
+import { closePdf } from './platform/pdf.js';
+import './jobs-registry.js';
 
 function usage(): never {
   console.error(`usage: tsx api/main.ts <command>
@@ -36,9 +39,16 @@ async function serve(config: Config, db: Db, demo: boolean): Promise<Server> {
     console.log('Demo logins:');
     for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(12)} ${u.password.padEnd(22)} ${u.shows}`);
   }
+  // Jobs, schedules and the outbox; several API nodes may each run one (claims keep them apart).
+  const worker = config.runWorker ? startWorker({ config, db }) : null;
   const stop = () => {
     server.close();
-    void db.destroy().then(() => process.exit(0));
+    void (async () => {
+      await worker?.stop();
+      await closePdf();
+      await db.destroy();
+      process.exit(0);
+    })();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -19,6 +19,10 @@ import * as m20261123121100 from './20261123121100_create_activity.js';
 import * as m20261123121200 from './20261123121200_create_audit_log.js';
 import * as m20261123121300 from './20261123121300_create_settings.js';
 import * as m20261123121400 from './20261123121400_create_events.js';
+import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
+import * as m20261123130100 from './20261123130100_create_jobs.js';
+import * as m20261123130200 from './20261123130200_create_outbox.js';
+import * as m20261123130300 from './20261123130300_create_tasks.js';
 import * as m20261124500000 from './20261124500000_create_user_mfa.js';
 import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
 import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
@@ -43,6 +47,10 @@ export const migrations: Record<string, Migration> = {
   '20261123121200_create_audit_log': m20261123121200,
   '20261123121300_create_settings': m20261123121300,
   '20261123121400_create_events': m20261123121400,
+  '20261123130000_create_idempotency_keys': m20261123130000,
+  '20261123130100_create_jobs': m20261123130100,
+  '20261123130200_create_outbox': m20261123130200,
+  '20261123130300_create_tasks': m20261123130300,
   '20261124500000_create_user_mfa': m20261124500000,
   '20261124500100_create_mfa_recovery_codes': m20261124500100,
   '20261124500200_create_mfa_challenges': m20261124500200,

@@ -34,4 +34,9 @@ export interface RequestMeta {
 export interface AppState {
   requestId: string;
   caller?: Caller;
+  /**
+   * Who is calling when it is not a signed-in user (an integration key, a debtor session), as
+   * `kind:id`; idempotency keys are scoped by it. Set by the auth layer.
+   */
+  principal?: string;
 }

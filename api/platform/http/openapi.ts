@@ -23,6 +23,12 @@ function parameters(spec: AnyRoute) {
       out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
     }
   }
+  if (spec.idempotent) {
+    out.push({
+      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 },
+      description: 'Same key and body: the stored response is replayed. Same key, other body: 409.',
+    });
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@ import { z, type ZodType } from 'zod';
 import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { zodToFieldErrors } from './problem.js';
 import { loadCaller } from '../auth/caller.js';
+import { withIdempotencyKey } from '../idempotency.js';
 import type { AppDeps, AppState, Caller, RequestMeta } from './context.js';
 
 /**
@@ -43,6 +44,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
   produces?: string;
+  /** honour an `Idempotency-Key` header: replay the stored response, 409 on reuse (idempotency.ts) */
+  idempotent?: boolean;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -100,11 +103,15 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
       const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
-      const result = await spec.handler({ params, query, body, caller: ctx.state.caller, meta: requestMeta(ctx), ctx });
-      if (ctx.body === undefined || ctx.body === null) {
-        ctx.status = successStatus(spec);
-        if (result !== undefined) ctx.body = result;
-      }
+      const execute = async () => {
+        const result = await spec.handler({ params, query, body, caller: ctx.state.caller, meta: requestMeta(ctx), ctx });
+        if (ctx.body === undefined || ctx.body === null) {
+          ctx.status = successStatus(spec);
+          if (result !== undefined) ctx.body = result;
+        }
+      };
+      if (spec.idempotent) await withIdempotencyKey(deps, ctx, execute);
+      else await execute();
     });
   }
 }

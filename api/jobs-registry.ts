@@ -1,0 +1,6 @@
+/**
+ * Every feature's job handlers, tickers and outbox policies, registered by importing its
+ * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
+ * before starting a worker.
+ */
+export {};

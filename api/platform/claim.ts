@@ -1,0 +1,52 @@
+/**
+ * Claiming due rows from a work table (jobs, outbox) so that several workers — in one process or
+ * on several API nodes — never take the same row. On MySQL/MariaDB: `FOR UPDATE SKIP LOCKED` inside a
+ * short transaction; on SQLite there is a single writer, so a plain transaction is already exclusive.
+ * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes.
+ */
+import type { Db } from './db.js';
+import { isMysql } from './db.js';
+
+export interface ClaimOptions {
+  table: 'jobs' | 'outbox';
+  /** the status of a row waiting for work */
+  waiting: string;
+  /** the status while a worker holds it */
+  working: string;
+  /** the column holding the earliest time to work on it */
+  dueColumn: 'runAt' | 'notBefore';
+  now: Date;
+  limit: number;
+  workerId: string;
+  leaseMs: number;
+}
+
+/** Claims up to `limit` due rows and returns their ids (attempts already incremented). */
+export async function claimDueRows(db: Db, o: ClaimOptions): Promise<number[]> {
+  const leaseUntil = new Date(o.now.getTime() + o.leaseMs);
+  return db.transaction(async (trx) => {
+    const q = trx(o.table)
+      .select('id')
+      .where((w) => {
+        w.where((a) => a.where('status', o.waiting).where(o.dueColumn, '<=', o.now));
+        // a lease that ran out: its worker died
+        w.orWhere((b) => b.where('status', o.working).where('lockedUntil', '<', o.now));
+      })
+      .orderBy(o.dueColumn, 'asc')
+      .orderBy('id', 'asc')
+      .limit(o.limit);
+    if (isMysql(trx)) q.forUpdate().skipLocked();
+    const ids = ((await q) as { id: number | string }[]).map((r) => Number(r.id));
+    if (ids.length) {
+      await trx(o.table)
+        .whereIn('id', ids)
+        .update({ status: o.working, lockedBy: o.workerId, lockedUntil: leaseUntil, attempts: trx.raw('attempts + 1') });
+    }
+    return ids;
+  });
+}
+
+/** Exponential backoff: 30 s, 1 min, 2 min … capped at `capMs`. */
+export function backoffMs(attempt: number, baseMs = 30_000, capMs = 6 * 3600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,101 @@
+/**
+ * `Idempotency-Key` for routes declared with `idempotent: true` (see route.ts).
+ *
+ * The first request with a key inserts a `running` row (the unique index decides a race between two
+ * first requests), runs, and stores its status and body. A replay with the same body gets the stored
+ * response back with `Idempotent-Replayed: true`; with another body, or while the first still runs,
+ * a 409. A request that fails releases its key so that the client may retry it.
+ */
+import type Koa from 'koa';
+import { createHash } from 'node:crypto';
+import type { AppDeps, AppState } from './http/context.js';
+import { badRequest, conflict } from './errors.js';
+import { now, toIso } from './db.js';
+
+/** A `running` row older than this belongs to a process that died mid-request: it may be taken over. */
+const STALE_AFTER_MS = 5 * 60_000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+type Ctx = Koa.ParameterizedContext<AppState>;
+
+interface KeyRow {
+  id: number;
+  requestHash: string;
+  state: 'running' | 'done';
+  responseStatus: number | null;
+  responseJson: string | null;
+  createdAt: unknown;
+}
+
+/** Who may replay a key: set by the auth layer (`ctx.state.principal`), else the signed-in user. */
+function scopeOf(ctx: Ctx): string {
+  if (ctx.state.principal) return ctx.state.principal;
+  if (ctx.state.caller) return `user:${ctx.state.caller.publicId}`;
+  return `anonymous:${ctx.ip}`;
+}
+
+const hashBody = (body: unknown) => createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+
+function replay(ctx: Ctx, row: KeyRow): void {
+  ctx.status = row.responseStatus ?? 200;
+  ctx.set('Idempotent-Replayed', 'true');
+  if (row.responseJson !== null) ctx.body = JSON.parse(row.responseJson);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT';
+}
+
+/**
+ * Runs `execute` at most once per (scope, endpoint, key). `execute` sets ctx.status/ctx.body as a
+ * normal route would; what it set is stored.
+ */
+export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () => Promise<void>): Promise<void> {
+  const key = ctx.get('Idempotency-Key');
+  if (!key) return execute();
+  if (!KEY_PATTERN.test(key)) {
+    throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+  }
+  const identity = { scope: scopeOf(ctx).slice(0, 80), endpoint: `${ctx.method} ${ctx.path}`.slice(0, 255), idemKey: key };
+  const requestHash = hashBody((ctx.request as { body?: unknown }).body);
+  const { db } = deps;
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = (await db('idempotency_keys').where(identity).first()) as KeyRow | undefined;
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+      }
+      if (existing.state === 'done') return replay(ctx, existing);
+      if (Date.now() - Date.parse(toIso(existing.createdAt)!) < STALE_AFTER_MS) {
+        throw conflict('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+      }
+      await db('idempotency_keys').where({ id: existing.id, state: 'running' }).delete();
+      continue;
+    }
+    try {
+      await db('idempotency_keys').insert({ ...identity, requestHash, state: 'running', createdAt: now() });
+    } catch (err) {
+      if (isUniqueViolation(err)) continue; // another request won the race: read what it wrote
+      throw err;
+    }
+    try {
+      await execute();
+    } catch (err) {
+      await db('idempotency_keys').where({ ...identity, state: 'running' }).delete();
+      throw err;
+    }
+    if (ctx.status >= 400) {
+      await db('idempotency_keys').where({ ...identity, state: 'running' }).delete();
+      return;
+    }
+    const body = ctx.body;
+    const storable = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && typeof (body as { pipe?: unknown }).pipe !== 'function');
+    await db('idempotency_keys')
+      .where(identity)
+      .update({ state: 'done', responseStatus: ctx.status, responseJson: storable && body != null ? JSON.stringify(body) : null, completedAt: now() });
+    return;
+  }
+  throw conflict('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+}

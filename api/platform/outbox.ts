@@ -1,0 +1,183 @@
+/**
+ * The transactional outbox for email and SMS. A feature writes the message in the same transaction
+ * as the change it announces (`enqueueEmail`, `enqueueSms`); the worker delivers it afterwards
+ * (`deliverOutbox`), so a rolled-back change never sends and a crash after commit still sends.
+ *
+ * Policies (`defineOutboxPolicy`) are asked before each send and may hold a message until a time
+ * (a contact window) or cancel it (no consent, an opt-out): the rules live here, not in each sender.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { hostname } from 'node:os';
+import type { AppDeps } from './http/context.js';
+import type { Trx } from './db.js';
+import { now as clockNow } from './db.js';
+import { newId } from './ids.js';
+import { backoffMs, claimDueRows } from './claim.js';
+
+export interface OutboxRow {
+  id: number;
+  publicId: string;
+  channel: 'email' | 'sms';
+  category: string;
+  recipient: string;
+  subject: string | null;
+  bodyText: string;
+  bodyHtml: string | null;
+  accountId: number | null;
+  partyId: number | null;
+  attempts: number;
+}
+
+export type PolicyDecision = { action: 'send' } | { action: 'hold'; until: Date } | { action: 'cancel'; reason: string };
+export type OutboxPolicy = (trx: Trx, row: OutboxRow, now: Date) => Promise<PolicyDecision>;
+
+const policies = new Map<string, OutboxPolicy>();
+
+export function defineOutboxPolicy(name: string, fn: OutboxPolicy): void {
+  policies.set(name, fn);
+}
+
+/** Where SMS go. `log` (the default) records them in `sms_log`; a real provider implements the same. */
+export interface SmsProvider {
+  send(deps: AppDeps, message: { to: string; body: string; outboxId: string }): Promise<{ messageId: string }>;
+}
+
+const smsProviders = new Map<string, SmsProvider>([
+  [
+    'log',
+    {
+      async send(deps, m) {
+        await deps.db('sms_log').insert({ recipient: m.to, body: m.body, outboxPublicId: m.outboxId, sentAt: clockNow() });
+        return { messageId: `log-${m.outboxId}` };
+      },
+    },
+  ],
+]);
+
+export function registerSmsProvider(name: string, provider: SmsProvider): void {
+  smsProviders.set(name, provider);
+}
+
+interface NewMessage {
+  to: string;
+  text: string;
+  category: string;
+  accountId?: number;
+  partyId?: number;
+  /** unique: enqueueing the same key twice sends once */
+  dedupeKey?: string;
+  /** do not send before */
+  notBefore?: Date;
+}
+
+async function enqueue(trx: Trx, channel: 'email' | 'sms', m: NewMessage & { subject?: string; html?: string }): Promise<string> {
+  if (m.dedupeKey) {
+    const existing = await trx('outbox').where({ dedupeKey: m.dedupeKey }).first('publicId');
+    if (existing) return (existing as { publicId: string }).publicId;
+  }
+  const publicId = newId('msg');
+  await trx('outbox').insert({
+    publicId,
+    channel,
+    category: m.category,
+    recipient: m.to,
+    subject: m.subject ?? null,
+    bodyText: m.text,
+    bodyHtml: m.html ?? null,
+    accountId: m.accountId ?? null,
+    partyId: m.partyId ?? null,
+    status: 'pending',
+    attempts: 0,
+    notBefore: m.notBefore ?? clockNow(),
+    dedupeKey: m.dedupeKey ?? null,
+    createdAt: clockNow(),
+  });
+  return publicId;
+}
+
+export const enqueueEmail = (trx: Trx, m: NewMessage & { subject: string; html?: string }) => enqueue(trx, 'email', m);
+export const enqueueSms = (trx: Trx, m: NewMessage) => enqueue(trx, 'sms', m);
+
+const MAX_ATTEMPTS = 8;
+const transports = new Map<string, Transporter>();
+
+function mailTransport(url: string): Transporter {
+  let t = transports.get(url);
+  if (!t) {
+    // A local relay or a test peer may offer STARTTLS with a self-signed certificate.
+    t = nodemailer.createTransport(url, { tls: { rejectUnauthorized: false } } as never);
+    transports.set(url, t);
+  }
+  return t;
+}
+
+async function send(deps: AppDeps, row: OutboxRow): Promise<string> {
+  if (row.channel === 'email') {
+    const info = (await mailTransport(deps.config.smtpUrl).sendMail({
+      from: deps.config.mailFrom,
+      to: row.recipient,
+      subject: row.subject ?? '',
+      text: row.bodyText,
+      ...(row.bodyHtml ? { html: row.bodyHtml } : {}),
+      headers: { 'X-CollectKit-Message': row.publicId },
+    })) as { messageId: string };
+    return info.messageId;
+  }
+  const provider = smsProviders.get(deps.config.smsProvider);
+  if (!provider) throw new Error(`Unknown SMS provider ${deps.config.smsProvider}.`);
+  return (await provider.send(deps, { to: row.recipient, body: row.bodyText, outboxId: row.publicId })).messageId;
+}
+
+export interface DeliveryResult {
+  sent: number;
+  failed: number;
+  held: number;
+  cancelled: number;
+}
+
+/** Claims due messages, asks the policies, sends, and records the outcome of each. */
+export async function deliverOutbox(deps: AppDeps, opts: { now?: Date; workerId?: string; limit?: number } = {}): Promise<DeliveryResult> {
+  const at = opts.now ?? new Date();
+  const result: DeliveryResult = { sent: 0, failed: 0, held: 0, cancelled: 0 };
+  const ids = await claimDueRows(deps.db, {
+    table: 'outbox', waiting: 'pending', working: 'sending', dueColumn: 'notBefore',
+    now: at, limit: opts.limit ?? 50, workerId: opts.workerId ?? `${hostname()}:${process.pid}`, leaseMs: 2 * 60_000,
+  });
+  for (const id of ids) {
+    const row = (await deps.db('outbox').where({ id }).first()) as OutboxRow;
+    let decision: PolicyDecision = { action: 'send' };
+    for (const policy of policies.values()) {
+      decision = await policy(deps.db, row, at);
+      if (decision.action !== 'send') break;
+    }
+    if (decision.action === 'hold') {
+      // a hold is not a failed attempt
+      await deps.db('outbox').where({ id }).update({ status: 'pending', notBefore: decision.until, attempts: row.attempts - 1, lockedBy: null, lockedUntil: null });
+      result.held++;
+      continue;
+    }
+    if (decision.action === 'cancel') {
+      await deps.db('outbox').where({ id }).update({ status: 'cancelled', cancelReason: decision.reason.slice(0, 255), lockedBy: null, lockedUntil: null });
+      result.cancelled++;
+      continue;
+    }
+    try {
+      const messageId = await send(deps, row);
+      await deps.db('outbox').where({ id }).update({ status: 'sent', sentAt: clockNow(), providerMessageId: messageId.slice(0, 255), lockedBy: null, lockedUntil: null, lastError: null });
+      result.sent++;
+    } catch (err) {
+      // The error text may quote the recipient but never a body; bodies stay out of logs.
+      const message = err instanceof Error ? err.message : String(err);
+      const gaveUp = row.attempts >= MAX_ATTEMPTS;
+      await deps.db('outbox').where({ id }).update({
+        status: gaveUp ? 'failed' : 'pending',
+        notBefore: new Date(at.getTime() + backoffMs(row.attempts)),
+        lastError: message.slice(0, 2000),
+        lockedBy: null,
+        lockedUntil: null,
+      });
+      result.failed++;
+    }
+  }
+  return result;
+}

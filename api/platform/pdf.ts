@@ -1,0 +1,91 @@
+/**
+ * HTML → PDF with one shared headless Chromium (Puppeteer). The browser starts on first use and is
+ * reused; at most `MAX_PAGES` pages print at once, the rest wait their turn. When no browser can
+ * start, callers get a 503 `pdf_unavailable` and the other export formats keep working.
+ */
+import puppeteer, { type Browser } from 'puppeteer';
+import { AppError } from './errors.js';
+
+export class PdfUnavailableError extends AppError {
+  constructor(reason: string) {
+    super(503, 'pdf_unavailable', `PDF export is unavailable on this server: ${reason}. CSV and XLSX still work.`);
+  }
+}
+
+const MAX_PAGES = 2;
+/** Flags for a locked-down machine: no network chatter, no sandbox when running as root. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+let browserPromise: Promise<Browser> | null = null;
+let active = 0;
+const waiting: (() => void)[] = [];
+
+function browser(executablePath: string): Promise<Browser> {
+  if (!browserPromise) {
+    browserPromise = puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS }).catch((err: unknown) => {
+      browserPromise = null;
+      throw new PdfUnavailableError(err instanceof Error ? err.message.split('\n')[0]! : 'the browser did not start');
+    });
+    void browserPromise.then((b) => b.once('disconnected', () => { browserPromise = null; }), () => undefined);
+  }
+  return browserPromise;
+}
+
+async function acquire(): Promise<void> {
+  if (active < MAX_PAGES) {
+    active++;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else active--;
+}
+
+export interface PdfOptions {
+  landscape?: boolean;
+  /** printed in the page header beside the page numbers */
+  headerTitle?: string;
+  chromiumPath?: string;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Prints a complete HTML document (the caller escapes its data) to PDF, A4/Letter-agnostic margins. */
+export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+  const b = await browser(opts.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+  await acquire();
+  const page = await b.newPage();
+  try {
+    // No network: a report template must not fetch anything, and a data value cannot make it.
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (req) => (req.url().startsWith('data:') ? req.continue() : req.abort()));
+    await page.setContent(html, { waitUntil: 'load' });
+    const pdf = await page.pdf({
+      format: 'Letter',
+      landscape: opts.landscape ?? false,
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555">${escapeHtml(opts.headerTitle ?? '')}</div>`,
+      footerTemplate: '<div style="font-size:8px;width:100%;padding:0 12mm;text-align:right;color:#555">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+      margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
+    });
+    return Buffer.from(pdf);
+  } finally {
+    await page.close().catch(() => undefined);
+    release();
+  }
+}
+
+export async function closePdf(): Promise<void> {
+  const p = browserPromise;
+  browserPromise = null;
+  if (p) await (await p.catch(() => null))?.close();
+}
