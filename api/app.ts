@@ -21,6 +21,7 @@ import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { mfaRoutes } from './auth/mfa.routes.js';
+import { passwordResetRoutes } from './auth/password-reset.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,6 +34,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...meRoutes(deps),
     ...accountRoutes(deps),
     ...mfaRoutes(deps),
+    ...passwordResetRoutes(deps),
   ];
   routes.push(
     route({

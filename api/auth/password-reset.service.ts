@@ -15,6 +15,7 @@ import { badRequest } from '../platform/errors.js';
 import { randomToken, sha256Hex } from '../platform/crypto.js';
 import { writeAudit } from '../platform/audit.js';
 import type { RequestMeta } from '../platform/http/context.js';
+import { enqueueEmail } from '../platform/outbox.js';
 import { getSetting, type SupportContact } from '../settings/settings.service.js';
 import { acceptablePasswordHash, revokeAllSessions, storeNewPassword } from './auth.service.js';
 
@@ -25,17 +26,6 @@ export const RESET_MAX_PER_HOUR = 3;
 export const FORGOT_PASSWORD_ANSWER =
   'If this address belongs to a portal user, we have sent it an email with what to do next. The link in it works once, for 30 minutes.';
 
-export interface OutgoingMail {
-  to: string;
-  subject: string;
-  text: string;
-  category: string;
-  dedupeKey?: string;
-}
-
-/** Where the mail goes: the transactional outbox (written in the caller's transaction). */
-export type MailSink = (trx: Trx, mail: OutgoingMail) => Promise<unknown>;
-
 function supportLines(support: SupportContact): string {
   return [support.phone && `Phone: ${support.phone}`, support.email && `Email: ${support.email}`, support.hours && `Hours: ${support.hours}`]
     .filter(Boolean).join('\n');
@@ -44,7 +34,7 @@ function supportLines(support: SupportContact): string {
 /** The link the user opens: the agency's portal page with the token in the fragment (kept out of server logs). */
 export const resetLink = (config: Config, token: string) => `${config.publicUrl}/#reset-password=${encodeURIComponent(token)}`;
 
-export async function requestPasswordReset(trx: Trx, config: Config, email: string, send: MailSink, meta: RequestMeta, now: Date): Promise<{ message: string }> {
+export async function requestPasswordReset(trx: Trx, config: Config, email: string, meta: RequestMeta, now: Date): Promise<{ message: string }> {
   const address = email.trim().toLowerCase();
   const users = (await trx('users').whereRaw('lower(email) = ?', [address]).where({ status: 'active' }).select('id', 'public_id', 'username', 'first_name')) as
     { id: number; publicId: string; username: string; firstName: string }[];
@@ -52,7 +42,7 @@ export async function requestPasswordReset(trx: Trx, config: Config, email: stri
   let outcome: 'unknown' | 'ambiguous' | 'sent' | 'rate_limited' = 'unknown';
   if (users.length > 1) {
     outcome = 'ambiguous';
-    await send(trx, {
+    await enqueueEmail(trx, {
       to: address, category: 'auth.password_reset', subject: 'Resetting your portal password',
       text: `Someone asked to reset the portal password for this email address.\n\nThis address belongs to more than one username, so we cannot send a reset link. Please contact client support:\n\n${supportLines(support)}\n\nIf you did not ask for this, you can ignore this email.`,
     });
@@ -67,7 +57,7 @@ export async function requestPasswordReset(trx: Trx, config: Config, email: stri
       // Only the newest link works.
       await trx('password_resets').where({ userId: user.id }).whereNull('used_at').update({ usedAt: now });
       await trx('password_resets').insert({ userId: user.id, tokenHash: sha256Hex(token), requestedIp: meta.ip, createdAt: now, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
-      await send(trx, {
+      await enqueueEmail(trx, {
         to: address, category: 'auth.password_reset', subject: 'Reset your portal password',
         text: `Hello ${user.firstName},\n\nOpen this link to choose a new portal password for username ${user.username}:\n\n${resetLink(config, token)}\n\nThe link works once, for 30 minutes. If you did not ask for this, you can ignore this email: your password stays as it is.\n\nQuestions? Client support:\n${supportLines(support)}`,
       });
