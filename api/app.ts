@@ -22,6 +22,7 @@ import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { mfaRoutes } from './auth/mfa.routes.js';
 import { passwordResetRoutes } from './auth/password-reset.routes.js';
+import { usersAdminRoutes } from './users/users-admin.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +36,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...mfaRoutes(deps),
     ...passwordResetRoutes(deps),
+    ...usersAdminRoutes(deps),
   ];
   routes.push(
     route({
