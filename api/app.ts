@@ -23,6 +23,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { mfaRoutes } from './auth/mfa.routes.js';
 import { passwordResetRoutes } from './auth/password-reset.routes.js';
 import { usersAdminRoutes } from './users/users-admin.routes.js';
+import { embedRoutes } from './auth/embed.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -37,6 +38,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...mfaRoutes(deps),
     ...passwordResetRoutes(deps),
     ...usersAdminRoutes(deps),
+    ...embedRoutes(deps),
   ];
   routes.push(
     route({

@@ -28,6 +28,8 @@ import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js'
 import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
 import * as m20261124500300 from './20261124500300_add_roles_mfa_required.js';
 import * as m20261124500400 from './20261124500400_create_password_resets.js';
+import * as m20261124500500 from './20261124500500_create_sso_keys.js';
+import * as m20261124500600 from './20261124500600_create_sso_token_uses.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -56,6 +58,8 @@ export const migrations: Record<string, Migration> = {
   '20261124500200_create_mfa_challenges': m20261124500200,
   '20261124500300_add_roles_mfa_required': m20261124500300,
   '20261124500400_create_password_resets': m20261124500400,
+  '20261124500500_create_sso_keys': m20261124500500,
+  '20261124500600_create_sso_token_uses': m20261124500600,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
