@@ -14,6 +14,7 @@ import { requestIdMiddleware } from './platform/http/request-id.js';
 import { problemMiddleware } from './platform/http/problem.js';
 import { jsonBodyMiddleware } from './platform/http/body.js';
 import { serveStatic } from './platform/http/static.js';
+import { inlineScriptHashes, securityHeaders } from './platform/http/security-headers.js';
 import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
 import { buildOpenApi } from './platform/http/openapi.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -59,6 +60,8 @@ export interface AppOptions {
 function corsOrigin(allowed: string[]) {
   return (ctx: Koa.Context): string => {
     const origin = ctx.get('Origin');
+    // `null` is what sandboxed frames, file: pages and some redirects send: never a registered origin.
+    if (origin === 'null') return '';
     if (allowed.includes('*')) return origin || '*';
     return allowed.includes(origin) ? origin : '';
   };
@@ -71,12 +74,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
 
   app.use(requestIdMiddleware());
   app.use(problemMiddleware());
-  app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
-    await next();
-  });
+  app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
   app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));

@@ -30,6 +30,7 @@ import * as m20261124500300 from './20261124500300_add_roles_mfa_required.js';
 import * as m20261124500400 from './20261124500400_create_password_resets.js';
 import * as m20261124500500 from './20261124500500_create_sso_keys.js';
 import * as m20261124500600 from './20261124500600_create_sso_token_uses.js';
+import * as m20261124500700 from './20261124500700_create_rate_limits.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   '20261124500400_create_password_resets': m20261124500400,
   '20261124500500_create_sso_keys': m20261124500500,
   '20261124500600_create_sso_token_uses': m20261124500600,
+  '20261124500700_create_rate_limits': m20261124500700,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

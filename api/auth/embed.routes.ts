@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
+import { limitAuthByIp } from './auth-rate-limit.js';
 import { Problem, SessionResponse } from './auth.schema.js';
 import { SSO_ALGORITHMS } from '../platform/auth/sso.js';
 import { exchangeEmbedToken, listSsoKeys, registerSsoKey, revokeSsoKey } from './embed.service.js';
@@ -21,14 +22,15 @@ const SsoKey = z.object({
   jwksUrl: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable(),
 });
 
-export function embedRoutes({ db, config }: AppDeps): AnyRoute[] {
+export function embedRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
   return [
     route({
       method: 'post', path: '/auth/embed', tag: 'auth', auth: 'public',
       summary: 'SSO for intranets: exchange a client-signed JWT (ES256/RS256; iss = client id, aud = the portal URL, sub = username, jti, exp ≤ 5 min) for a session.',
       body: EmbedBody,
-      responses: { 200: SessionResponse, 400: Problem, 401: Problem },
-      handler: ({ body, meta }) => exchangeEmbedToken(db, config, body.token, meta, new Date()),
+      responses: { 200: SessionResponse, 400: Problem, 401: Problem, 429: Problem },
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), exchangeEmbedToken(db, config, body.token, meta, new Date())),
     }),
     route({
       method: 'get', path: '/clients/:id/sso-keys', tag: 'auth', auth: 'user', permission: 'agency.settings',

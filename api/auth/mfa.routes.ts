@@ -1,17 +1,19 @@
 import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
+import { limitAuthByIp } from './auth-rate-limit.js';
 import { Problem, SessionResponse } from './auth.schema.js';
 import { MfaCodeBody, MfaDisableBody, MfaEnrolmentResponse, MfaStatusResponse, MfaVerifyBody, RecoveryCodesResponse } from './mfa.schema.js';
 import { confirmEnrolment, disableMfa, getMfaStatus, regenerateRecoveryCodes, startEnrolment, verifyMfaChallenge } from './mfa.service.js';
 
-export function mfaRoutes({ db, config }: AppDeps): AnyRoute[] {
+export function mfaRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
   return [
     route({
       method: 'post', path: '/auth/mfa/verify', tag: 'auth', auth: 'public',
       summary: 'Second sign-in step: the challenge from auth/login plus a TOTP code or a recovery code; returns the session.',
       body: MfaVerifyBody,
       responses: { 200: SessionResponse, 400: Problem, 401: Problem, 429: Problem },
-      handler: ({ body, meta }) => verifyMfaChallenge(db, config, body.challengeToken, 'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode }, meta, new Date()),
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), verifyMfaChallenge(db, config, body.challengeToken, 'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode }, meta, new Date())),
     }),
     route({
       method: 'get', path: '/auth/mfa', tag: 'auth', auth: 'onboarding',

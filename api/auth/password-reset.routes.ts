@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
+import { limitAuthByIp } from './auth-rate-limit.js';
 import { Problem } from './auth.schema.js';
 import { forgotUsername, requestPasswordReset, resetPassword } from './password-reset.service.js';
 
@@ -17,7 +18,8 @@ export const FORGOT_PASSWORD_MIN_MS = 250;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function passwordResetRoutes({ db, config }: AppDeps): AnyRoute[] {
+export function passwordResetRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
   return [
     route({
       method: 'post', path: '/auth/forgot-password', tag: 'auth', auth: 'public',
@@ -26,6 +28,7 @@ export function passwordResetRoutes({ db, config }: AppDeps): AnyRoute[] {
       responses: { 202: ForgotPasswordResponse, 400: Problem, 429: Problem },
       handler: async ({ body, meta }) => {
         const started = Date.now();
+        await limitAuthByIp(deps, meta);
         const answer = await db.transaction((trx) => requestPasswordReset(trx, config, body.email, meta, new Date()));
         await sleep(Math.max(0, FORGOT_PASSWORD_MIN_MS - (Date.now() - started)));
         return answer;
@@ -36,7 +39,7 @@ export function passwordResetRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Choose a new password with the token from the reset link; ends all of the user\'s sessions.',
       body: ResetPasswordBody,
       responses: { 204: null, 400: Problem, 429: Problem },
-      handler: ({ body, meta }) => resetPassword(db, config, body.token, body.newPassword, meta, new Date()),
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), resetPassword(db, config, body.token, body.newPassword, meta, new Date())),
     }),
     route({
       method: 'get', path: '/auth/forgot-username', tag: 'auth', auth: 'public',
