@@ -27,6 +27,9 @@ export const DEMO = {
 /** Matches serve-test-api.ts. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
 
+/** Matches serve-test-api.ts: users whose role requires two-step sign-in, not yet enrolled. */
+export const MFA_PASSWORD = 'Mfa-Widget-Pass-2026!';
+
 /** Signs the shared client of the test API in as `who` (after signing out whoever was in). */
 export async function signIn(who: { username: string; password: string }): Promise<ApiClient> {
   const client = clientFor(API);

@@ -13,10 +13,14 @@ import { createDb, migrateLatest } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
 import { createUser } from '../../api/users/users.service.js';
+import { newId } from '../../api/platform/ids.js';
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
 export const ONBOARDING_USERS = ['new.user1', 'new.user2', 'new.user3'];
+/** Users of a role that requires two-step sign-in (not yet enrolled); profile and password done. */
+export const MFA_PASSWORD = 'Mfa-Widget-Pass-2026!';
+export const MFA_USERS = ['mfa.user1', 'mfa.user2'];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'collectkit-wtr-'));
 const config = testConfig({ dataDir, port: 0, host: '127.0.0.1' });
@@ -28,6 +32,16 @@ await db.transaction(async (trx) => {
     await createUser(trx, {
       username, email: `${username}@cascadepower.example`, firstName: 'Nia', lastName: `Newcomer${i + 1}`,
       roleKey: 'client_manager', clientCodes: ['CPL'], password: ONBOARDING_PASSWORD, onboarded: false,
+    }, config.scryptCost, { type: 'system', id: 'widget-tests' });
+  }
+  await trx('roles').insert({
+    publicId: newId('role'), key: 'client_secure', name: 'Client (two-step sign-in)', scope: 'client',
+    permissions: JSON.stringify(['accounts.read']), mfaRequired: true, createdAt: new Date(),
+  });
+  for (const [i, username] of MFA_USERS.entries()) {
+    await createUser(trx, {
+      username, email: `${username}@cascadepower.example`, firstName: 'Sam', lastName: `Secure${i + 1}`,
+      roleKey: 'client_secure', clientCodes: ['CPL'], password: MFA_PASSWORD, onboarded: true,
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
 });
