@@ -25,6 +25,10 @@ import { mfaRoutes } from './auth/mfa.routes.js';
 import { passwordResetRoutes } from './auth/password-reset.routes.js';
 import { usersAdminRoutes } from './users/users-admin.routes.js';
 import { embedRoutes } from './auth/embed.routes.js';
+import { integrationKeyRoutes } from './integration/keys.routes.js';
+import { inboundRoutes } from './integration/inbound.routes.js';
+import { feedRoutes } from './integration/feed.routes.js';
+import { webhookRoutes } from './integration/webhooks.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -40,6 +44,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...passwordResetRoutes(deps),
     ...usersAdminRoutes(deps),
     ...embedRoutes(deps),
+    ...integrationKeyRoutes(deps),
+    ...inboundRoutes(deps),
+    ...feedRoutes(deps),
+    ...webhookRoutes(deps),
   ];
   routes.push(
     route({

@@ -4,3 +4,4 @@
  * before starting a worker.
  */
 export {};
+import './integration/integration.jobs.js';

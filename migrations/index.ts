@@ -31,6 +31,13 @@ import * as m20261124500400 from './20261124500400_create_password_resets.js';
 import * as m20261124500500 from './20261124500500_create_sso_keys.js';
 import * as m20261124500600 from './20261124500600_create_sso_token_uses.js';
 import * as m20261124500700 from './20261124500700_create_rate_limits.js';
+import * as m20261124500800 from './20261124500800_grant_client_users_manage.js';
+import * as m20261124600000 from './20261124600000_create_integration_keys.js';
+import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
+import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
+import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
+import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
+import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -62,6 +69,13 @@ export const migrations: Record<string, Migration> = {
   '20261124500500_create_sso_keys': m20261124500500,
   '20261124500600_create_sso_token_uses': m20261124500600,
   '20261124500700_create_rate_limits': m20261124500700,
+  '20261124500800_grant_client_users_manage': m20261124500800,
+  '20261124600000_create_integration_keys': m20261124600000,
+  '20261124600100_add_activity_external_id': m20261124600100,
+  '20261124600200_create_webhook_endpoints': m20261124600200,
+  '20261124600300_create_webhook_deliveries': m20261124600300,
+  '20261124600400_create_webhook_attempts': m20261124600400,
+  '20261124600500_grant_integration_manage': m20261124600500,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
+  'integration.manage': 'Manage integration API keys',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
