@@ -14,6 +14,7 @@ import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
 import { createUser } from '../../api/users/users.service.js';
 import { newId } from '../../api/platform/ids.js';
+import { sha256Hex } from '../../api/platform/crypto.js';
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
@@ -21,6 +22,8 @@ export const ONBOARDING_USERS = ['new.user1', 'new.user2', 'new.user3'];
 /** Users of a role that requires two-step sign-in (not yet enrolled); profile and password done. */
 export const MFA_PASSWORD = 'Mfa-Widget-Pass-2026!';
 export const MFA_USERS = ['mfa.user1', 'mfa.user2'];
+/** A user with a pending reset link whose token the tests know (the API tests cover how links are mailed). */
+export const RESET_USER = { username: 'reset.user', password: 'Old-Reset-Pass-2026!', token: 'widget-test-reset-token-0123456789abcdef' };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'collectkit-wtr-'));
 const config = testConfig({ dataDir, port: 0, host: '127.0.0.1' });
@@ -44,6 +47,13 @@ await db.transaction(async (trx) => {
       roleKey: 'client_secure', clientCodes: ['CPL'], password: MFA_PASSWORD, onboarded: true,
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
+  const reset = await createUser(trx, {
+    username: RESET_USER.username, email: 'reset.user@cascadepower.example', firstName: 'Rae', lastName: 'Reset',
+    roleKey: 'client_manager', clientCodes: ['CPL'], password: RESET_USER.password, onboarded: true,
+  }, config.scryptCost, { type: 'system', id: 'widget-tests' });
+  await trx('password_resets').insert({
+    userId: reset.id, tokenHash: sha256Hex(RESET_USER.token), createdAt: new Date(), expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
 });
 
 async function listen(app: ReturnType<typeof createApp>) {

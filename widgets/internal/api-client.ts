@@ -18,6 +18,13 @@ import type {
 
 export type User = Me;
 export type SessionGrant = z.output<typeof SessionResponse>;
+/** How to reach client support (`GET auth/forgot-username`). */
+export interface SupportContact {
+  phone: string;
+  email: string;
+  hours: string;
+  message: string;
+}
 /** The password was right; a second step (`verifyMfa`) is still owed. */
 export type MfaChallenge = z.output<typeof MfaChallengeResponse>;
 export type PasswordPolicy = z.output<typeof PasswordPolicyResponse>;

@@ -66,6 +66,31 @@ export const loginStyles = css`
   h2:focus {
     outline: none;
   }
+  .help {
+    margin-top: var(--ck-space-2, 0.5rem);
+    justify-content: space-between;
+  }
+  .notice {
+    border: 1px solid var(--ck-color-primary, #1d4ed8);
+    border-radius: var(--ck-radius, 6px);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    margin-bottom: var(--ck-space-3, 0.75rem);
+  }
+  .notice:empty {
+    display: none;
+  }
+  dl.support {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: var(--ck-space-1, 0.25rem) var(--ck-space-3, 0.75rem);
+    margin: 0 0 var(--ck-space-3, 0.75rem);
+  }
+  dl.support dt {
+    font-weight: 600;
+  }
+  dl.support dd {
+    margin: 0;
+  }
   ul[part='rules'] {
     margin: 0;
     padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem) var(--ck-space-2, 0.5rem) var(--ck-space-6, 1.5rem);

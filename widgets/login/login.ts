@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem, type MfaChallenge, type PasswordPolicy, type User } from '../internal/api-client.js';
+import { ApiError, toProblem, type MfaChallenge, type SupportContact, type PasswordPolicy, type User } from '../internal/api-client.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { loginStyles } from './login.styles.js';
 
@@ -12,7 +12,7 @@ export interface LoginDetail {
   user: User;
 }
 
-type Step = 'signin' | 'mfa' | 'profile' | 'password' | 'mfa-enrol' | 'recovery-codes' | 'signed-in';
+type Step = 'signin' | 'forgot-password' | 'forgot-username' | 'reset' | 'mfa' | 'profile' | 'password' | 'mfa-enrol' | 'recovery-codes' | 'signed-in';
 
 /** What `POST auth/mfa/enrol` returns. */
 interface Enrolment {
@@ -26,7 +26,9 @@ interface Enrolment {
  * authenticator app (or a recovery code) after the password. After the first sign-in with an issued
  * password the user is led through onboarding: confirm the profile (name, email), replace the issued
  * password — the password policy is shown before they type — and, when their role requires it, set up
- * an authenticator app (QR code, first code, recovery codes to keep). The server decides every rule; its messages appear next
+ * an authenticator app (QR code, first code, recovery codes to keep). Signed out, it offers "forgot
+ * password" (a reset link by email; opening the link's page shows the new-password form) and "forgot
+ * username" (the agency's client support contact). The server decides every rule; its messages appear next
  * to the field they concern. Once signed in it shows who is signed in and a sign-out button.
  *
  * @summary Username/password sign-in with first-login onboarding and sign-out.
@@ -48,7 +50,9 @@ interface Enrolment {
  * @csspart qr - The QR code image to scan when setting up two-step sign-in.
  * @csspart secret - The setup key, for typing into an app that cannot scan.
  * @csspart recovery-codes - The list of recovery codes shown once after setup.
- * @csspart link - The secondary text buttons (recovery code, back).
+ * @csspart link - The secondary text buttons (forgot password/username, recovery code, back).
+ * @csspart notice - Success messages on the signed-out screens (a polite live region).
+ * @csspart support - How to reach client support (forgot username).
  * @csspart button - Every button.
  * @csspart submit - The primary button of a step.
  *
@@ -91,8 +95,33 @@ export class CkLogin extends CkElement {
 
   #policy = new Task(this, {
     task: async ([client, wanted], { signal }) => (wanted ? client.get<PasswordPolicy>('/auth/password-policy', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#step === 'password'] as const,
+    args: () => [this.#portal.client, this.#step === 'password' || this.#step === 'reset'] as const,
   });
+
+  #support = new Task(this, {
+    task: async ([client, wanted], { signal }) => (wanted ? client.get<SupportContact>('/auth/forgot-username', undefined, signal) : null),
+    args: () => [this.#portal.client, this.#step === 'forgot-username'] as const,
+  });
+
+  /** Signed-out screens: sign in, forgot password, forgot username, reset from an emailed link. */
+  @state() private view: 'signin' | 'forgot-password' | 'forgot-username' | 'reset' = 'signin';
+
+  /** A success message shown on the signed-out screens (a polite live region). */
+  @state() private notice = '';
+
+  /** The token of an emailed reset link, taken from the page's `#reset-password=…` fragment. */
+  #resetToken = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const match = /(?:^#|&)reset-password=([^&]+)/.exec(location.hash);
+    if (match) {
+      this.#resetToken = decodeURIComponent(match[1]!);
+      this.view = 'reset';
+      // Keep the token out of the address bar, history and anything that reads location later.
+      history.replaceState(history.state, '', location.pathname + location.search);
+    }
+  }
 
   /** The signed-in user, or null. */
   get user(): User | null {
@@ -109,7 +138,7 @@ export class CkLogin extends CkElement {
 
   get #step(): Step {
     const user = this.user;
-    if (!user) return this.challenge ? 'mfa' : 'signin';
+    if (!user) return this.challenge ? 'mfa' : this.view;
     if (!user.onboarding.profileConfirmed) return 'profile';
     if (user.onboarding.passwordChangeRequired) return 'password';
     if (this.recoveryCodes) return 'recovery-codes';
@@ -214,7 +243,42 @@ export class CkLogin extends CkElement {
 
   #onBackToSignIn = () => {
     this.challenge = null;
+    this.view = 'signin';
     this.#reset();
+  };
+
+  #show(view: 'forgot-password' | 'forgot-username') {
+    this.view = view;
+    this.notice = '';
+    this.#reset();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+  }
+
+  #onForgotPassword = async (event: SubmitEvent) => {
+    const data = this.#readForm(event, ['email']);
+    if (!data) return;
+    await this.#run(async () => {
+      const res = await this.#portal.client.request<{ message: string }>('POST', '/auth/forgot-password', { body: { email: data.email!.trim() } });
+      this.notice = res.message;
+    });
+  };
+
+  #onResetPassword = async (event: SubmitEvent) => {
+    const data = this.#readForm(event, ['newPassword', 'confirmPassword']);
+    if (!data) return;
+    if (data.newPassword !== data.confirmPassword) {
+      this.formError = 'The new passwords do not match.';
+      this.fieldErrors = { confirmPassword: 'Type the same new password twice.' };
+      return;
+    }
+    const ok = await this.#run(async () => {
+      await this.#portal.client.request('POST', '/auth/reset-password', { body: { token: this.#resetToken, newPassword: data.newPassword } });
+    });
+    if (ok) {
+      this.#resetToken = '';
+      this.view = 'signin';
+      this.notice = 'Your password is changed and you were signed out everywhere. Sign in with the new password.';
+    }
   };
 
   #onConfirmEnrolment = async (event: SubmitEvent) => {
@@ -303,14 +367,74 @@ export class CkLogin extends CkElement {
     return html`<button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? 'Please wait…' : label}</button>`;
   }
 
+  #noticeRegion() {
+    return html`<div class="notice" part="notice" role="status" aria-live="polite">${this.notice}</div>`;
+  }
+
   #renderSignIn() {
     return html`
       <slot name="heading"><h2>Sign in</h2></slot>
+      ${this.#noticeRegion()}
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onSignIn}>
         ${this.#field('username', 'Username', { autocomplete: 'username' })}
         ${this.#field('password', 'Password', { type: 'password', autocomplete: 'current-password' })}
         ${this.#errorRegion()}
         <div class="actions">${this.#submit('Sign in')}</div>
+      </form>
+      <div class="actions help">
+        <button class="link" part="button link" type="button" data-action="forgot-password" @click=${() => this.#show('forgot-password')}>Forgot password?</button>
+        <button class="link" part="button link" type="button" data-action="forgot-username" @click=${() => this.#show('forgot-username')}>Forgot username?</button>
+      </div>
+    `;
+  }
+
+  #renderForgotPassword() {
+    return html`
+      <h2 tabindex="-1">Reset your password</h2>
+      <p id="forgot-hint">Enter the email address of your portal account. We will email you a link to choose a new password.</p>
+      ${this.#noticeRegion()}
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onForgotPassword}>
+        ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email', describedBy: 'forgot-hint' })}
+        ${this.#errorRegion()}
+        <div class="actions">
+          ${this.#submit('Send reset link')}
+          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderForgotUsername() {
+    return html`
+      <h2 tabindex="-1">Forgot your username?</h2>
+      ${this.#support.render({
+        pending: () => html`<p class="hint" role="status">Loading how to reach client support…</p>`,
+        error: (error) => html`<p class="alert" role="alert">${toProblem(error).detail}</p>`,
+        complete: (support) => support
+          ? html`<p>${support.message}</p>
+            <dl class="support" part="support">
+              ${support.phone ? html`<dt>Phone</dt><dd><a href="tel:${support.phone.replace(/[^0-9+]/g, '')}">${support.phone}</a></dd>` : nothing}
+              ${support.email ? html`<dt>Email</dt><dd><a href="mailto:${support.email}">${support.email}</a></dd>` : nothing}
+              ${support.hours ? html`<dt>Hours</dt><dd>${support.hours}</dd>` : nothing}
+            </dl>`
+          : nothing,
+      })}
+      <div class="actions"><button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button></div>
+    `;
+  }
+
+  #renderReset() {
+    return html`
+      <h2>Choose a new password</h2>
+      ${this.#policyRules()}
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onResetPassword}>
+        ${this.#field('newPassword', 'New password', { type: 'password', autocomplete: 'new-password', describedBy: 'policy-rules' })}
+        ${this.#field('confirmPassword', 'Repeat the new password', { type: 'password', autocomplete: 'new-password' })}
+        ${this.#errorRegion()}
+        <div class="actions">
+          ${this.#submit('Set new password')}
+          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
+        </div>
       </form>
     `;
   }
@@ -330,8 +454,8 @@ export class CkLogin extends CkElement {
     `;
   }
 
-  #renderPassword() {
-    const rules = this.#policy.render({
+  #policyRules() {
+    return this.#policy.render({
       pending: () => html`<p class="hint" id="policy-rules">Loading the password rules…</p>`,
       complete: (policy) =>
         policy
@@ -340,6 +464,10 @@ export class CkLogin extends CkElement {
           : nothing,
       error: (error) => html`<p class="alert" id="policy-rules">${toProblem(error).detail}</p>`,
     });
+  }
+
+  #renderPassword() {
+    const rules = this.#policyRules();
     return html`
       <div class="steps">${this.#stepLabel(2)}</div>
       <h2>Choose a new password</h2>
@@ -436,6 +564,12 @@ export class CkLogin extends CkElement {
       <section part="base" aria-label=${step === 'signed-in' ? 'Session' : 'Sign in'}>
         ${step === 'mfa'
           ? this.#renderMfa()
+          : step === 'forgot-password'
+            ? this.#renderForgotPassword()
+            : step === 'forgot-username'
+              ? this.#renderForgotUsername()
+              : step === 'reset'
+                ? this.#renderReset()
           : step === 'signin' || !user
             ? this.#renderSignIn()
             : step === 'profile'

@@ -207,7 +207,7 @@ export class CkUserAdmin extends CkElement {
             <button part="button" type="button" data-action="issue-password" aria-label="Issue a new password for ${name}" ?disabled=${this.busy}
               @click=${() => this.#rowAction(u, 'issue-password', (r) => `New password for ${u.username}, shown only now: ${(r as { issuedPassword: string }).issuedPassword}`)}>New password</button>
             ${u.mfaEnabled
-              ? html`<button part="button" type="button" data-action="reset-mfa" aria-label="Remove the authenticator of ${name}" ?disabled=${this.busy}
+              ? html`<button part="button" type="button" data-action="reset-mfa" aria-label="Reset two-step sign-in for ${name}" ?disabled=${this.busy}
                   @click=${() => this.#rowAction(u, 'reset-mfa', () => `${u.username} will set up two-step sign-in again.`)}>Reset two-step</button>`
               : nothing}
           </div>
