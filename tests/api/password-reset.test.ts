@@ -136,6 +136,19 @@ describe.each(DIALECTS)('password reset (%s)', (dialect) => {
     expect(res.body).toEqual({ phone: '(503) 555-0100', email: 'clientsupport@northwind-recovery.example', hours: 'Mon–Fri 8 am–6 pm Pacific', message: 'For your username, contact client support.' });
   });
 
+  it('the agency sets the support contact; clients cannot', async () => {
+    const agency = await api.login('demo.agency');
+    const client = await api.login('demo.client');
+    const body = { phone: '(503) 555-0199', email: 'help@northwind-recovery.example', hours: 'Every day 7–7' };
+    expect((await api.request('/auth/support-contact', { method: 'PUT', token: client, body })).status).toBe(403);
+    expect((await api.request('/auth/support-contact', { method: 'PUT', token: agency, body: { ...body, email: 'nope' } })).status).toBe(400);
+    const res = await api.request('/auth/support-contact', { method: 'PUT', token: agency, body });
+    expect(res.status).toBe(200);
+    expect((await api.request('/auth/forgot-username')).body).toMatchObject(body);
+    expect(await api.db('audit_log').where({ action: 'settings.support_contact' }).first()).toBeTruthy();
+    await api.request('/auth/support-contact', { method: 'PUT', token: agency, body: { phone: '(503) 555-0100', email: 'clientsupport@northwind-recovery.example', hours: 'Mon–Fri 8 am–6 pm Pacific' } });
+  });
+
   it('rejects malformed input with a 400', async () => {
     expect((await forgot('not-an-email')).status).toBe(400);
     expect((await api.request('/auth/reset-password', { body: { token: 'x'.repeat(30) } })).status).toBe(400);
