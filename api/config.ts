@@ -31,6 +31,8 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /** requests per IP per window to the sign-in doors (login, MFA step, reset, SSO exchange) */
+  authRateLimit: { perIp: number; windowMs: number };
   /** Outgoing mail relay, e.g. smtp://user:pass@relay:587 (the outbox delivers through it). */
   smtpUrl: string;
   /** From: of every email, e.g. "Northwind Recovery <noreply@northwind.example>". */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    authRateLimit: { perIp: Number(env.AUTH_RATE_LIMIT_PER_IP ?? 100), windowMs: 15 * 60_000 },
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
     mailFrom: env.MAIL_FROM ?? 'CollectKit <noreply@collectkit.localhost>',
     smsProvider: env.SMS_PROVIDER ?? 'log',
@@ -111,6 +114,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     refreshTokenTtlSeconds: 3600,
     publicUrl: 'http://localhost',
     logRequests: false,
+    // the suites sign in from one loopback address many times; the hardening test sets a low limit
+    authRateLimit: { perIp: 100_000, windowMs: 15 * 60_000 },
     smtpUrl: 'smtp://127.0.0.1:1',
     mailFrom: 'CollectKit Test <noreply@collectkit.test>',
     smsProvider: 'log',

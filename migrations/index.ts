@@ -32,6 +32,15 @@ import * as m20261124300000 from './20261124300000_create_placement_batches.js';
 import * as m20261124300100 from './20261124300100_create_placements.js';
 import * as m20261124300200 from './20261124300200_create_placement_batch_errors.js';
 import * as m20261124300300 from './20261124300300_create_placement_column_maps.js';
+import * as m20261124500000 from './20261124500000_create_user_mfa.js';
+import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
+import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
+import * as m20261124500300 from './20261124500300_add_roles_mfa_required.js';
+import * as m20261124500400 from './20261124500400_create_password_resets.js';
+import * as m20261124500500 from './20261124500500_create_sso_keys.js';
+import * as m20261124500600 from './20261124500600_create_sso_token_uses.js';
+import * as m20261124500700 from './20261124500700_create_rate_limits.js';
+import * as m20261124500800 from './20261124500800_grant_client_users_manage.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
@@ -92,6 +101,15 @@ export const migrations: Record<string, Migration> = {
   '20261124300100_create_placements': m20261124300100,
   '20261124300200_create_placement_batch_errors': m20261124300200,
   '20261124300300_create_placement_column_maps': m20261124300300,
+  '20261124500000_create_user_mfa': m20261124500000,
+  '20261124500100_create_mfa_recovery_codes': m20261124500100,
+  '20261124500200_create_mfa_challenges': m20261124500200,
+  '20261124500300_add_roles_mfa_required': m20261124500300,
+  '20261124500400_create_password_resets': m20261124500400,
+  '20261124500500_create_sso_keys': m20261124500500,
+  '20261124500600_create_sso_token_uses': m20261124500600,
+  '20261124500700_create_rate_limits': m20261124500700,
+  '20261124500800_grant_client_users_manage': m20261124500800,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'reports.schedule': 'Schedule report snapshots',
   'collab.use': 'Use the Collaboration Center',
   'users.manage': 'Manage users and roles',
+  'client_users.manage': 'Manage the users of my own clients (client administrators)',
   'agency.inbox': 'Work the agency inbox',
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
@@ -45,6 +46,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     permissions: [
       'accounts.read', 'accounts.place', 'accounts.update', 'accounts.status', 'payments.report', 'notes.write',
       'attachments.read', 'attachments.write', 'reports.run', 'reports.financial', 'reports.schedule', 'collab.use',
+      'client_users.manage',
     ],
   },
   { key: 'client_viewer', name: 'Client viewer', scope: 'client', permissions: ['accounts.read', 'attachments.read', 'reports.run'] },
