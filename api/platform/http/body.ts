@@ -9,11 +9,22 @@ import type { AppState } from './context.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Paths (full, under /api/v1) that also take an HTML-form body (application/x-www-form-urlencoded),
+ * parsed to an object of strings: mail clients post RFC 8058 one-click unsubscribes that way.
+ * Every other path keeps answering 415 to forms.
+ */
+const formPaths = new Set<string>();
+export function acceptFormBody(path: string): void {
+  formPaths.add(path);
+}
+
 export function jsonBodyMiddleware(limit = '1mb'): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     const hasBody = METHODS_WITH_BODY.has(ctx.method) && (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding');
     if (!hasBody || ctx.is('multipart/form-data')) return next();
-    if (!ctx.is('application/json', 'application/*+json')) {
+    const isForm = Boolean(ctx.is('application/x-www-form-urlencoded')) && formPaths.has(ctx.path);
+    if (!isForm && !ctx.is('application/json', 'application/*+json')) {
       throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
     }
     let text: string;
@@ -24,6 +35,10 @@ export function jsonBodyMiddleware(limit = '1mb'): Koa.Middleware<AppState> {
         throw new AppError(413, 'body_too_large', `The request body is larger than ${limit}.`);
       }
       throw badRequest('unreadable_body', 'The request body could not be read.');
+    }
+    if (isForm) {
+      (ctx.request as { body?: unknown }).body = Object.fromEntries(new URLSearchParams(text));
+      return next();
     }
     try {
       (ctx.request as { body?: unknown }).body = text.trim() === '' ? undefined : JSON.parse(text);
