@@ -20,6 +20,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { complianceRoutes } from './compliance/compliance.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,6 +32,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...complianceRoutes(deps),
   ];
   routes.push(
     route({

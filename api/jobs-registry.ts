@@ -3,4 +3,4 @@
  * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
  * before starting a worker.
  */
-export {};
+import './compliance/compliance.jobs.js';

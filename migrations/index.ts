@@ -23,6 +23,10 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124800000 from './20261124800000_create_esign_consents.js';
+import * as m20261124800100 from './20261124800100_create_contact_optouts.js';
+import * as m20261124800200 from './20261124800200_create_disputes.js';
+import * as m20261124800300 from './20261124800300_add_accounts_original_creditor.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -46,6 +50,10 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124800000_create_esign_consents': m20261124800000,
+  '20261124800100_create_contact_optouts': m20261124800100,
+  '20261124800200_create_disputes': m20261124800200,
+  '20261124800300_add_accounts_original_creditor': m20261124800300,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
+  'compliance.read': 'View and export compliance records (consents, opt-outs, disputes)',
+  'compliance.record': 'Record disputes, opt-outs and consent withdrawals received by phone or mail',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,7 +33,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'compliance.read', 'compliance.record'],
   },
   {
     key: 'client_manager',

@@ -1,0 +1,116 @@
+/**
+ * Compliance routes. Public, under /pay: the signed unsubscribe link (GET from a person, POST from
+ * a mail client's one-click), the SMS provider's inbound webhook, the E-SIGN statement. Agency side:
+ * opt-outs and consent withdrawals received by phone or mail.
+ * The debtor's own consent/dispute routes need the debtor session of the pay flow (issue 7).
+ */
+import type { AppDeps } from '../platform/http/context.js';
+import { route, type AnyRoute } from '../platform/http/route.js';
+import { acceptFormBody } from '../platform/http/body.js';
+import { badRequest } from '../platform/errors.js';
+import { Problem } from '../auth/auth.schema.js';
+import { resolveAccountId } from '../accounts/accounts.scope.js';
+import {
+  AccountIdParams, EsignStatementOut, InboundSmsBody, InboundSmsResult, OneClickBody, OptOutBody, OptOutResult, UnsubscribeQuery,
+  UnsubscribeResult, WithdrawConsentBody, WithdrawConsentResult,
+} from './compliance.schema.js';
+import { verifyUnsubscribeToken, type UnsubscribeClaims } from './unsubscribe-token.js';
+import { recordOptOut } from './optouts.service.js';
+import { handleInboundSms, verifySmsSignature } from './sms-inbound.js';
+import { esignStatement } from './esign-statement.js';
+import { withdrawConsent } from './consents.service.js';
+import type { Trx } from '../platform/db.js';
+
+const UNSUBSCRIBE_PATH = '/pay/unsubscribe';
+acceptFormBody(`/api/v1${UNSUBSCRIBE_PATH}`);
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function accountIdByPublicId(trx: Trx, publicId: string | null): Promise<number | null> {
+  if (!publicId) return null;
+  const row = (await trx('accounts').where({ publicId }).first('id')) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+export function complianceRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
+  const claimsOf = (token: string): UnsubscribeClaims => {
+    const claims = verifyUnsubscribeToken(token, config.secrets.jwtSecret);
+    if (!claims) throw badRequest('invalid_unsubscribe_link', 'This unsubscribe link is not valid. Reply STOP to a text or call us to opt out.');
+    return claims;
+  };
+  const optOut = (claims: UnsubscribeClaims, source: 'email_link' | 'one_click', meta: { ip: string | null; requestId: string }) =>
+    db.transaction(async (trx) =>
+      recordOptOut(trx, {
+        channel: claims.channel, address: claims.address, accountId: await accountIdByPublicId(trx, claims.accountId), source,
+        ip: meta.ip, requestId: meta.requestId, actor: { type: 'debtor', id: claims.accountId },
+      }),
+    );
+
+  return [
+    route({
+      method: 'get', path: UNSUBSCRIBE_PATH, tag: 'compliance', auth: 'public', produces: 'text/html',
+      summary: 'The unsubscribe link in a debtor email: opts the address out of email at once and shows a confirmation page.',
+      query: UnsubscribeQuery,
+      responses: { 200: null, 400: Problem },
+      handler: async ({ query, meta, ctx }) => {
+        const claims = claimsOf(query.token);
+        await optOut(claims, 'email_link', meta);
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title>`
+          + `<main><h1>You are unsubscribed</h1><p>We will not send more emails to ${escapeHtml(claims.address)}. `
+          + `Documents we must send you will come on paper by mail.</p></main></html>`;
+      },
+    }),
+    route({
+      method: 'post', path: UNSUBSCRIBE_PATH, tag: 'compliance', auth: 'public',
+      summary: 'RFC 8058 one-click unsubscribe (List-Unsubscribe-Post): opts the address out of email at once.',
+      query: UnsubscribeQuery, body: OneClickBody,
+      responses: { 200: UnsubscribeResult, 400: Problem },
+      handler: async ({ query, meta }) => {
+        const claims = claimsOf(query.token);
+        await optOut(claims, 'one_click', meta);
+        return { optedOut: true as const, channel: claims.channel };
+      },
+    }),
+    route({
+      method: 'post', path: '/pay/sms/inbound', tag: 'compliance', auth: 'public',
+      summary: 'Inbound text webhook of the SMS provider (signed): STOP and the other opt-out keywords opt the number out at once; START opts it back in.',
+      body: InboundSmsBody,
+      responses: { 200: InboundSmsResult, 400: Problem, 401: Problem },
+      handler: async ({ body, meta, ctx }) => {
+        verifySmsSignature(ctx.get('X-CollectKit-Signature'), config.smsWebhookSecret, body.from, body.text, new Date());
+        return db.transaction((trx) => handleInboundSms(trx, body, meta));
+      },
+    }),
+    route({
+      method: 'get', path: '/pay/esign/statement', tag: 'compliance', auth: 'public',
+      summary: 'The current E-SIGN consent statement (paper right, scope, withdrawal, updating addresses, what is needed to open documents).',
+      responses: { 200: EsignStatementOut },
+      handler: async () => {
+        const s = esignStatement()!;
+        return { version: s.version, title: s.title, text: s.text, hash: s.hash };
+      },
+    }),
+    route({
+      method: 'post', path: '/accounts/:id/opt-outs', tag: 'compliance', auth: 'user', permission: 'compliance.record',
+      summary: 'Record an opt-out the debtor gave by phone or mail (email address or mobile number); effective at once.',
+      params: AccountIdParams, body: OptOutBody,
+      responses: { 201: OptOutResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
+        const accountId = await resolveAccountId(trx, caller, params.id);
+        return recordOptOut(trx, { channel: body.channel, address: body.address, accountId, source: 'agency', detail: body.note, ip: meta.ip, requestId: meta.requestId, actor: meta.actor });
+      }),
+    }),
+    route({
+      method: 'post', path: '/accounts/:id/esign-consents/withdraw', tag: 'compliance', auth: 'user', permission: 'compliance.record',
+      summary: 'Record that the debtor withdrew consent to electronic delivery (by phone or mail); effective at once.',
+      params: AccountIdParams, body: WithdrawConsentBody,
+      responses: { 200: WithdrawConsentResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, meta }) => db.transaction(async (trx) => {
+        const accountId = await resolveAccountId(trx, caller, params.id);
+        return { withdrawn: await withdrawConsent(trx, { accountId, via: 'agency' }, meta, new Date()) };
+      }),
+    }),
+  ];
+}
