@@ -12,8 +12,13 @@ import { Problem } from '../auth/auth.schema.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import {
   AccountIdParams, EsignStatementOut, InboundSmsBody, InboundSmsResult, OneClickBody, OptOutBody, OptOutResult, UnsubscribeQuery,
-  UnsubscribeResult, WithdrawConsentBody, WithdrawConsentResult,
+  UnsubscribeResult, WithdrawConsentBody, WithdrawConsentResult, ValidationInformation, NewDisputeBody, DisputeCreated, DisputeList,
+  DisputeParams, ResolveDisputeBody, DisputeResolved, ExportQuery, ComplianceExport,
 } from './compliance.schema.js';
+import { validationInformation } from './validation.service.js';
+import { listDisputes, openDispute, resolveDispute } from './disputes.service.js';
+import { complianceCsv, complianceRecord } from './export.service.js';
+import { writeAudit } from '../platform/audit.js';
 import { verifyUnsubscribeToken, type UnsubscribeClaims } from './unsubscribe-token.js';
 import { recordOptOut } from './optouts.service.js';
 import { handleInboundSms, verifySmsSignature } from './sms-inbound.js';
@@ -111,6 +116,60 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
         const accountId = await resolveAccountId(trx, caller, params.id);
         return { withdrawn: await withdrawConsent(trx, { accountId, via: 'agency' }, meta, new Date()) };
       }),
+    }),
+    route({
+      method: 'get', path: '/accounts/:id/validation', tag: 'compliance', auth: 'user', permission: 'accounts.read',
+      summary: 'Validation information computed from the ledger: current and original creditor, itemization date and balance, changes since (interest, fees, payments, credits), current amount.',
+      params: AccountIdParams,
+      responses: { 200: ValidationInformation, 401: Problem, 403: Problem, 404: Problem },
+      handler: async ({ caller, params }) => validationInformation(db, await resolveAccountId(db, caller, params.id)),
+    }),
+    route({
+      method: 'get', path: '/accounts/:id/disputes', tag: 'compliance', auth: 'user', permission: 'accounts.read',
+      summary: 'Disputes and original-creditor requests on an account, oldest first.',
+      params: AccountIdParams,
+      responses: { 200: DisputeList, 401: Problem, 403: Problem, 404: Problem },
+      handler: async ({ caller, params }) => ({ data: await listDisputes(db, await resolveAccountId(db, caller, params.id)) }),
+    }),
+    route({
+      method: 'post', path: '/accounts/:id/disputes', tag: 'compliance', auth: 'user', permission: 'compliance.record', idempotent: true,
+      summary: 'Record a dispute or original-creditor request the debtor made by phone or mail: the account goes on hold at once, the agency inbox gets a task, the client sees it, a confirmation is emailed (with consent).',
+      params: AccountIdParams, body: NewDisputeBody,
+      responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
+        const accountId = await resolveAccountId(trx, caller, params.id);
+        return openDispute(trx, { ...body, accountId, via: 'agency', enteredByUserId: caller.userId, actorName: caller.displayName }, meta, new Date());
+      }),
+    }),
+    route({
+      method: 'post', path: '/accounts/:id/disputes/:disputeId/resolve', tag: 'compliance', auth: 'user', permission: 'compliance.record',
+      summary: 'The agency responded (verification or the original creditor sent): the dispute closes and the account returns to its earlier status.',
+      params: DisputeParams, body: ResolveDisputeBody,
+      responses: { 200: DisputeResolved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
+        const accountId = await resolveAccountId(trx, caller, params.id);
+        return resolveDispute(trx, accountId, params.disputeId, body.resolution, caller.displayName, caller.userId, meta, new Date());
+      }),
+    }),
+    route({
+      method: 'get', path: '/accounts/:id/compliance-export', tag: 'compliance', auth: 'user', permission: 'compliance.read',
+      summary: 'The compliance record of one account (consents, opt-outs, disputes, debtor messages, their audit rows) as JSON or CSV.',
+      params: AccountIdParams, query: ExportQuery,
+      responses: { 200: ComplianceExport, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: async ({ caller, params, query, meta, ctx }) => {
+        const record = await db.transaction(async (trx) => {
+          const accountId = await resolveAccountId(trx, caller, params.id);
+          const r = await complianceRecord(trx, accountId, new Date());
+          // Reading a debtor's whole record is itself worth a row in the trail.
+          await writeAudit(trx, { actor: meta.actor, action: 'compliance.exported', target: { type: 'account', id: r.account.id }, ip: meta.ip, requestId: meta.requestId, after: { format: query.format } });
+          return r;
+        });
+        if (query.format === 'json') return record;
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.set('Content-Disposition', `attachment; filename="compliance-${record.account.agencyAccountNumber}.csv"`);
+        ctx.body = complianceCsv(record);
+        return undefined;
+      },
     }),
   ];
 }
