@@ -15,7 +15,7 @@ export async function up(knex: Knex): Promise<void> {
     /** lower-case email, or the phone's last 10 digits */
     t.string('address', 320).notNullable();
     t.integer('account_id').unsigned().nullable().references('accounts.id').onDelete('SET NULL');
-    /** email_link | one_click | sms_keyword | agency */
+    /** email_link | one_click | sms_keyword | agency | debtor_flow */
     t.string('source', 24).notNullable();
     /** the keyword or note that caused it (STOP, UNSUBSCRIBE, …) */
     t.string('detail', 255).nullable();

@@ -13,7 +13,7 @@ export interface OptOutInput {
   channel: Channel;
   address: string;
   accountId?: number | null;
-  source: 'email_link' | 'one_click' | 'sms_keyword' | 'agency';
+  source: 'email_link' | 'one_click' | 'sms_keyword' | 'agency' | 'debtor_flow';
   detail?: string | null;
   ip?: string | null;
   requestId?: string | null;
