@@ -9,3 +9,4 @@ export { CkPortal } from './portal/portal.js';
 export { CkLogin } from './login/login.js';
 export { CkAccountSearch } from './account-search/account-search.js';
 export { CkAccountPane } from './account-pane/account-pane.js';
+export { CkDisputeForm } from './dispute-form/dispute-form.js';

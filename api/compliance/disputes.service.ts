@@ -112,7 +112,8 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
   if (input.kind === 'dispute' && input.scope === 'part') {
     const amount = input.disputedAmountCents ?? 0;
     if (!Number.isInteger(amount) || amount <= 0 || amount > Number(account.balanceCents)) {
-      throw badRequest('validation_failed', 'The disputed amount must be more than zero and not more than the balance.');
+      const message = `The disputed amount must be more than zero and not more than the balance (${money(Number(account.balanceCents))}).`;
+      throw badRequest('validation_failed', message, [{ path: 'disputedAmountCents', message, code: 'out_of_range' }]);
     }
   }
   const party = (await trx('account_parties')
