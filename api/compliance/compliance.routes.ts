@@ -142,14 +142,13 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       }),
     }),
     route({
-      method: 'post', path: '/accounts/:id/disputes/:disputeId/resolve', tag: 'compliance', auth: 'user', permission: 'compliance.record',
+      // Answering a dispute is the agency's work (it verifies the debt), hence agency/* and the inbox permission.
+      method: 'post', path: '/agency/disputes/:disputeId/resolve', tag: 'compliance', auth: 'user', permission: 'agency.inbox',
       summary: 'The agency responded (verification or the original creditor sent): the dispute closes and the account returns to its earlier status.',
       params: DisputeParams, body: ResolveDisputeBody,
       responses: { 200: DisputeResolved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
-        const accountId = await resolveAccountId(trx, caller, params.id);
-        return resolveDispute(trx, accountId, params.disputeId, body.resolution, caller.displayName, caller.userId, meta, new Date());
-      }),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) =>
+        resolveDispute(trx, params.disputeId, body.resolution, caller.displayName, caller.userId, meta, new Date())),
     }),
     route({
       method: 'get', path: '/accounts/:id/compliance-export', tag: 'compliance', auth: 'user', permission: 'compliance.read',

@@ -100,7 +100,7 @@ export const DisputeCreated = Dispute.extend({
 });
 export const DisputeResolved = Dispute.extend({ accountStatus: z.string() });
 export const DisputeList = z.object({ data: z.array(Dispute) });
-export const DisputeParams = z.strictObject({ id: z.string().min(4).max(40), disputeId: z.string().min(4).max(40) });
+export const DisputeParams = z.strictObject({ disputeId: z.string().min(4).max(40) });
 export const ResolveDisputeBody = z.strictObject({ resolution: z.string().trim().min(3).max(2000) });
 
 export const ExportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });

@@ -193,9 +193,10 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
 }
 
 /** The agency answered (verification or the creditor's name sent): the account returns to its earlier status. */
-export async function resolveDispute(trx: Trx, accountId: number, disputePublicId: string, resolution: string, actorName: string, actorUserId: number | null, meta: AuditMeta, now: Date) {
-  const d = (await trx('disputes').where({ publicId: disputePublicId, accountId }).forUpdate().first()) as DisputeRow | undefined;
+export async function resolveDispute(trx: Trx, disputePublicId: string, resolution: string, actorName: string, actorUserId: number | null, meta: AuditMeta, now: Date) {
+  const d = (await trx('disputes').where({ publicId: disputePublicId }).forUpdate().first()) as DisputeRow | undefined;
   if (!d) throw notFound('Dispute');
+  const accountId = d.accountId;
   if (d.status !== 'open') throw conflict('dispute_not_open', 'This dispute is already resolved.');
   const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('publicId', 'status')) as { publicId: string; status: string };
   await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });

@@ -41,7 +41,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     scope: 'client',
     permissions: [
       'accounts.read', 'accounts.place', 'accounts.update', 'accounts.status', 'payments.report', 'notes.write',
-      'attachments.read', 'attachments.write', 'reports.run', 'collab.use',
+      'attachments.read', 'attachments.write', 'reports.run', 'collab.use', 'compliance.read', 'compliance.record',
     ],
   },
   { key: 'client_viewer', name: 'Client viewer', scope: 'client', permissions: ['accounts.read', 'attachments.read', 'reports.run'] },

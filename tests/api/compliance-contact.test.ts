@@ -232,7 +232,12 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     const agency = await api.login('demo.agency');
     const client = await api.login('demo.client');
     const body = { channel: 'email', address: d.email.toUpperCase(), note: 'Asked by phone to stop emails.' };
-    expect((await api.request(`/accounts/${d.accountPublicId}/opt-outs`, { token: client, body })).status).toBe(403);
+    const viewer = await api.db.transaction(async (trx) => {
+      const { createUser } = await import('../../api/users/users.service.js');
+      await createUser(trx, { username: `viewer.${dialect}`, email: `viewer.${dialect}@cascadepower.example`, firstName: 'Vi', lastName: 'Ewer', roleKey: 'client_viewer', clientCodes: ['CPL'], password: 'Viewer-Pass-2026!', onboarded: true }, api.config.scryptCost, { type: 'system', id: 'test' });
+    }).then(() => api.login(`viewer.${dialect}`, 'Viewer-Pass-2026!'));
+    expect((await api.request(`/accounts/${d.accountPublicId}/opt-outs`, { token: viewer, body })).status).toBe(403);
+    expect((await api.request(`/accounts/${other.accountPublicId}/opt-outs`, { token: client, body })).status).toBe(404);
     expect((await api.request(`/accounts/acct_doesnotexist0000000000000/opt-outs`, { token: agency, body })).status).toBe(404);
     const ok = await api.request(`/accounts/${d.accountPublicId}/opt-outs`, { token: agency, body });
     expect(ok.status).toBe(201);
@@ -241,9 +246,9 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     expect(again.body).toEqual({ id: ok.body.id, created: false });
     expect(await api.db('contact_optouts').where({ publicId: ok.body.id }).first('address')).toEqual({ address: d.email });
     expect(await api.db('audit_log').where({ action: 'contact.opted_out', targetId: ok.body.id }).first('actorType')).toEqual({ actorType: 'user' });
-    // another client's account is a 404 even for a user who may record (agency staff see all; a client never may)
+    // a client manager of the other client may record there; the agency sees every client
     const group = await api.login('demo.group');
-    expect((await api.request(`/accounts/${other.accountPublicId}/esign-consents/withdraw`, { token: group, body: { note: 'x' } })).status).toBe(403);
+    expect((await api.request(`/accounts/${other.accountPublicId}/esign-consents/withdraw`, { token: group, body: { note: 'x' } })).body).toEqual({ withdrawn: 0 });
     expect((await api.request(`/accounts/${other.accountPublicId}/esign-consents/withdraw`, { token: agency, body: { note: 'x' } })).body).toEqual({ withdrawn: 0 });
   });
 });

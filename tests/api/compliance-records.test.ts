@@ -135,10 +135,10 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       expect(mail.text).toContain('To stop receiving these emails');
 
       // resolving restores the status the dispute interrupted
-      const resolved = await api.request(`/accounts/${d.accountPublicId}/disputes/${res.body.id}/resolve`, { token: agency, body: { resolution: 'Verification mailed on 11/25.' } });
+      const resolved = await api.request(`/agency/disputes/${res.body.id}/resolve`, { token: agency, body: { resolution: 'Verification mailed on 11/25.' } });
       expect(resolved.status).toBe(200);
       expect(resolved.body).toMatchObject({ status: 'resolved', accountStatus: 'active', resolution: 'Verification mailed on 11/25.' });
-      expect((await api.request(`/accounts/${d.accountPublicId}/disputes/${res.body.id}/resolve`, { token: agency, body: { resolution: 'again' } })).status).toBe(409);
+      expect((await api.request(`/agency/disputes/${res.body.id}/resolve`, { token: agency, body: { resolution: 'again' } })).status).toBe(409);
     });
 
     it('without consent the confirmation is not emailed (cancelled in the outbox), but the dispute stands', async () => {
@@ -167,15 +167,16 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       expect((await api.request(url, { token: agency, body: { kind: 'dispute', scope: 'part', disputedAmountCents: 30_001, reasonCode: 'wrong_amount' } })).status).toBe(400);
       expect((await api.request(url, { token: agency, body: { kind: 'dispute', scope: 'all', reasonCode: 'other' } })).body.code).toBe('validation_failed');
       expect((await api.request(url, { token: agency, body: { kind: 'dispute', scope: 'all', reasonCode: 'not_mine', extra: 1 } })).status).toBe(400);
-      expect((await api.request(url, { token: client, body: { kind: 'dispute', scope: 'all', reasonCode: 'not_mine' } })).status).toBe(403);
+      expect((await api.request(`/agency/disputes/${oc.body.id}/resolve`, { token: client, body: { resolution: 'Done.' } })).status).toBe(403);
+      expect((await api.request('/agency/disputes/dsp_unknown00000000000000000/resolve', { token: agency, body: { resolution: 'Done.' } })).status).toBe(404);
       expect(await api.db('disputes').where({ accountId: d.accountId }).count({ n: '*' })).toEqual([{ n: 1 }]);
 
       // a dispute on top of the request: disputed; answering both restores the status from before the first
       const dispute = await api.request(url, { token: agency, body: { kind: 'dispute', scope: 'all', reasonCode: 'not_owed' } });
       expect(dispute.body.accountStatus).toBe('disputed');
-      const r1 = await api.request(`${url}/${oc.body.id}/resolve`, { token: agency, body: { resolution: 'Original creditor named in letter.' } });
+      const r1 = await api.request(`/agency/disputes/${oc.body.id}/resolve`, { token: agency, body: { resolution: 'Original creditor named in letter.' } });
       expect(r1.body.accountStatus).toBe('disputed');
-      const r2 = await api.request(`${url}/${dispute.body.id}/resolve`, { token: agency, body: { resolution: 'Verification mailed.' } });
+      const r2 = await api.request(`/agency/disputes/${dispute.body.id}/resolve`, { token: agency, body: { resolution: 'Verification mailed.' } });
       expect(r2.body.accountStatus).toBe('active');
     });
   });
@@ -189,7 +190,9 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       const oc = await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: agency, body: { kind: 'original_creditor_request', reason: '=HYPERLINK("http://x.example")' } });
       await deliver();
 
-      expect((await api.request(`/accounts/${d.accountPublicId}/compliance-export`, { token: client })).status).toBe(403);
+      // a client manager may read the record of its own accounts; a client of another client gets a 404
+      expect((await api.request(`/accounts/${d.accountPublicId}/compliance-export`, { token: client })).status).toBe(200);
+      expect((await api.request(`/accounts/${d.accountPublicId}/compliance-export`, { token: group })).status).toBe(404);
       const json = await api.request(`/accounts/${d.accountPublicId}/compliance-export`, { token: agency });
       expect(json.status).toBe(200);
       expect(json.body.account).toEqual({ id: d.accountPublicId, agencyAccountNumber: expect.any(String), status: 'hold' });
@@ -209,7 +212,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       expect(lines.find((l) => l.startsWith('opt_out,'))).toContain(`,sms,${d.phone},in force,agency,`);
       // the debtor's text can never run as a spreadsheet formula
       expect(lines.find((l) => l.startsWith('original_creditor_request,'))).toContain(`"'=HYPERLINK(""http://x.example"")"`);
-      expect(await api.db('audit_log').where({ action: 'compliance.exported', targetId: d.accountPublicId }).count({ n: '*' })).toEqual([{ n: 2 }]);
+      expect(await api.db('audit_log').where({ action: 'compliance.exported', targetId: d.accountPublicId }).count({ n: '*' })).toEqual([{ n: 3 }]);
       expect((await api.request(`/accounts/${d.accountPublicId}/compliance-export?format=xml`, { token: agency })).status).toBe(400);
     });
   });
