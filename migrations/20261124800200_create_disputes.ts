@@ -25,7 +25,7 @@ export async function up(knex: Knex): Promise<void> {
     /** open | resolved */
     t.string('status', 16).notNullable();
     t.string('previous_status', 32).notNullable();
-    /** debtor | agency (received by phone or mail and entered by staff) */
+    /** debtor (online) | agency | client (received by phone or mail and entered by their staff) */
     t.string('submitted_via', 16).notNullable();
     t.string('submitted_by', 64).nullable();
     t.string('ip', 64).nullable();

@@ -138,7 +138,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
         const accountId = await resolveAccountId(trx, caller, params.id);
-        return openDispute(trx, { ...body, accountId, via: 'agency', enteredByUserId: caller.userId, actorName: caller.displayName }, meta, new Date());
+        return openDispute(trx, { ...body, accountId, via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName }, meta, new Date());
       }),
     }),
     route({

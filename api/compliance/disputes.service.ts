@@ -42,8 +42,8 @@ export interface NewDispute {
   disputedAmountCents?: number;
   reasonCode?: DisputeReason;
   reason?: string | null;
-  /** debtor: online; agency: received by phone or mail and entered by staff */
-  via: 'debtor' | 'agency';
+  /** debtor: online; agency or client: received by phone or mail and entered by their staff */
+  via: 'debtor' | 'agency' | 'client';
   /** the user id of the staff member who entered it */
   enteredByUserId?: number | null;
   actorName: string;
@@ -138,7 +138,7 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
   const taskId = await openTask(trx, {
     clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
     title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
-    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}\n\nReceived ${input.via === 'debtor' ? 'online' : 'by the agency'}; collection is on hold.`,
+    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
     createdByUserId: input.enteredByUserId ?? null,
   });
   await trx('disputes').insert({
