@@ -5,10 +5,11 @@
  * Every debtor message that does go out carries its opt-out (List-Unsubscribe + a footer line; a
  * "Reply STOP" line in texts).
  */
-import { defineOutboxDecorator, defineOutboxPolicy } from '../platform/outbox.js';
+import { defineOutboxDecorator, defineOutboxPolicy, type OutboxRow } from '../platform/outbox.js';
+import type { Trx } from '../platform/db.js';
 import { isOptedOut } from './optouts.service.js';
 import { activeConsent } from './consents.service.js';
-import { debtorRecipientOf } from './debtor-recipient.js';
+import { debtorRecipientOf as lookUpRecipient, type DebtorRecipient } from './debtor-recipient.js';
 import { zonesForAddress } from './us-time-zones.js';
 import { isInsideWindow, nextWindowOpening } from './contact-window.js';
 import { normalizeAddress } from './addresses.js';
@@ -19,6 +20,20 @@ import { signUnsubscribeToken } from './unsubscribe-token.js';
  * consent. Empty on purpose: list a category here only after a compliance review.
  */
 export const ESIGN_EXEMPT_CATEGORIES = new Set<string>();
+
+/**
+ * The outbox hands the same row object to every policy and decorator during one delivery attempt,
+ * so the recipient is looked up once per attempt (and again on the next attempt, never stale).
+ */
+const recipients = new WeakMap<OutboxRow, Promise<DebtorRecipient>>();
+function debtorRecipientOf(trx: Trx, row: OutboxRow): Promise<DebtorRecipient> {
+  let found = recipients.get(row);
+  if (!found) {
+    found = lookUpRecipient(trx, row);
+    recipients.set(row, found);
+  }
+  return found;
+}
 
 defineOutboxPolicy('compliance.opt_out', async (trx, row) => {
   const who = await debtorRecipientOf(trx, row);
