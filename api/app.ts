@@ -20,6 +20,10 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { integrationKeyRoutes } from './integration/keys.routes.js';
+import { inboundRoutes } from './integration/inbound.routes.js';
+import { feedRoutes } from './integration/feed.routes.js';
+import { webhookRoutes } from './integration/webhooks.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +36,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...integrationKeyRoutes(deps),
+    ...inboundRoutes(deps),
+    ...feedRoutes(deps),
+    ...webhookRoutes(deps),
     ...complianceRoutes(deps),
   ];
   routes.push(

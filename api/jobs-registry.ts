@@ -3,4 +3,5 @@
  * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
  * before starting a worker.
  */
+import './integration/integration.jobs.js';
 import './compliance/compliance.jobs.js';

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
+  'integration.manage': 'Manage integration API keys',
   'compliance.read': 'View and export compliance records (consents, opt-outs, disputes)',
   'compliance.record': 'Record disputes, opt-outs and consent withdrawals received by phone or mail',
 } as const;
