@@ -12,7 +12,6 @@ import { activeConsent } from './consents.service.js';
 import { debtorRecipientOf as lookUpRecipient, type DebtorRecipient } from './debtor-recipient.js';
 import { zonesForAddress } from './us-time-zones.js';
 import { isInsideWindow, nextWindowOpening } from './contact-window.js';
-import { normalizeAddress } from './addresses.js';
 import { signUnsubscribeToken } from './unsubscribe-token.js';
 
 /**
@@ -66,8 +65,7 @@ defineOutboxDecorator('compliance.opt_out_line', async (deps, row) => {
   const who = await debtorRecipientOf(deps.db, row);
   if (!who.debtor) return null;
   if (row.channel === 'sms') return { appendText: '\nReply STOP to opt out.' };
-  const account = who.accountId ? ((await deps.db('accounts').where({ id: who.accountId }).first('publicId')) as { publicId: string } | undefined) : undefined;
-  const token = signUnsubscribeToken({ channel: 'email', address: normalizeAddress('email', row.recipient), accountId: account?.publicId ?? null }, deps.config.secrets.jwtSecret);
+  const token = signUnsubscribeToken(row.publicId, deps.config.secrets.jwtSecret);
   const url = `${deps.config.publicUrl.replace(/\/$/, '')}/api/v1/pay/unsubscribe?token=${encodeURIComponent(token)}`;
   return {
     headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

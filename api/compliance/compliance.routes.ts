@@ -19,38 +19,34 @@ import { validationInformation } from './validation.service.js';
 import { listDisputes, openDispute, resolveDispute } from './disputes.service.js';
 import { complianceCsv, complianceRecord } from './export.service.js';
 import { writeAudit } from '../platform/audit.js';
-import { verifyUnsubscribeToken, type UnsubscribeClaims } from './unsubscribe-token.js';
+import { verifyUnsubscribeToken } from './unsubscribe-token.js';
 import { recordOptOut } from './optouts.service.js';
 import { handleInboundSms, verifySmsSignature } from './sms-inbound.js';
 import { esignStatement } from './esign-statement.js';
 import { withdrawConsent } from './consents.service.js';
-import type { Trx } from '../platform/db.js';
 
 const UNSUBSCRIBE_PATH = '/pay/unsubscribe';
 acceptFormBody(`/api/v1${UNSUBSCRIBE_PATH}`);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-async function accountIdByPublicId(trx: Trx, publicId: string | null): Promise<number | null> {
-  if (!publicId) return null;
-  const row = (await trx('accounts').where({ publicId }).first('id')) as { id: number } | undefined;
-  return row?.id ?? null;
-}
-
 export function complianceRoutes(deps: AppDeps): AnyRoute[] {
   const { db, config } = deps;
-  const claimsOf = (token: string): UnsubscribeClaims => {
-    const claims = verifyUnsubscribeToken(token, config.secrets.jwtSecret);
-    if (!claims) throw badRequest('invalid_unsubscribe_link', 'This unsubscribe link is not valid. Reply STOP to a text or call us to opt out.');
-    return claims;
+  /** The email message the link came in, or a 400 for a link not made here. */
+  const messageOf = async (token: string): Promise<{ recipient: string; accountId: number | null; channel: 'email' | 'sms' }> => {
+    const messageId = verifyUnsubscribeToken(token, config.secrets.jwtSecret);
+    const row = messageId ? ((await db('outbox').where({ publicId: messageId }).first('recipient', 'accountId', 'channel')) as { recipient: string; accountId: number | null; channel: 'email' | 'sms' } | undefined) : undefined;
+    if (!row) throw badRequest('invalid_unsubscribe_link', 'This unsubscribe link is not valid. Reply STOP to a text or call us to opt out.');
+    return row;
   };
-  const optOut = (claims: UnsubscribeClaims, source: 'email_link' | 'one_click', meta: { ip: string | null; requestId: string }) =>
-    db.transaction(async (trx) =>
-      recordOptOut(trx, {
-        channel: claims.channel, address: claims.address, accountId: await accountIdByPublicId(trx, claims.accountId), source,
-        ip: meta.ip, requestId: meta.requestId, actor: { type: 'debtor', id: claims.accountId },
-      }),
-    );
+  const optOut = (message: { recipient: string; accountId: number | null; channel: 'email' | 'sms' }, source: 'email_link' | 'one_click', meta: { ip: string | null; requestId: string }) =>
+    db.transaction(async (trx) => {
+      const account = message.accountId ? ((await trx('accounts').where({ id: message.accountId }).first('publicId')) as { publicId: string } | undefined) : undefined;
+      return recordOptOut(trx, {
+        channel: message.channel, address: message.recipient, accountId: message.accountId, source,
+        ip: meta.ip, requestId: meta.requestId, actor: { type: 'debtor', id: account?.publicId ?? null },
+      });
+    });
 
   return [
     route({
@@ -59,11 +55,11 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       query: UnsubscribeQuery,
       responses: { 200: null, 400: Problem },
       handler: async ({ query, meta, ctx }) => {
-        const claims = claimsOf(query.token);
-        await optOut(claims, 'email_link', meta);
+        const message = await messageOf(query.token);
+        await optOut(message, 'email_link', meta);
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title>`
-          + `<main><h1>You are unsubscribed</h1><p>We will not send more emails to ${escapeHtml(claims.address)}. `
+          + `<main><h1>You are unsubscribed</h1><p>We will not send more emails to ${escapeHtml(message.recipient)}. `
           + `Documents we must send you will come on paper by mail.</p></main></html>`;
       },
     }),
@@ -73,9 +69,9 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       query: UnsubscribeQuery, body: OneClickBody,
       responses: { 200: UnsubscribeResult, 400: Problem },
       handler: async ({ query, meta }) => {
-        const claims = claimsOf(query.token);
-        await optOut(claims, 'one_click', meta);
-        return { optedOut: true as const, channel: claims.channel };
+        const message = await messageOf(query.token);
+        await optOut(message, 'one_click', meta);
+        return { optedOut: true as const, channel: message.channel };
       },
     }),
     route({
