@@ -16,9 +16,11 @@ import { signUnsubscribeToken } from './unsubscribe-token.js';
 
 /**
  * Debtor message categories that are neither notices nor receipts and so may go without E-SIGN
- * consent. Empty on purpose: list a category here only after a compliance review.
+ * consent (opt-outs and the contact window still apply). List a category here only after a
+ * compliance review. `pay.link` (issue 7): the personalised payment link is an invitation to the
+ * debtor flow, where the consent is asked — not a document delivered instead of paper.
  */
-export const ESIGN_EXEMPT_CATEGORIES = new Set<string>();
+export const ESIGN_EXEMPT_CATEGORIES = new Set<string>(['pay.link']);
 
 /**
  * The outbox hands the same row object to every policy and decorator during one delivery attempt,
@@ -64,7 +66,7 @@ defineOutboxPolicy('compliance.contact_window', async (trx, row, now) => {
 defineOutboxDecorator('compliance.opt_out_line', async (deps, row) => {
   const who = await debtorRecipientOf(deps.db, row);
   if (!who.debtor) return null;
-  if (row.channel === 'sms') return { appendText: '\nReply STOP to opt out.' };
+  if (row.channel === 'sms') return /\breply stop\b/i.test(row.bodyText) ? null : { appendText: '\nReply STOP to opt out.' };
   const token = signUnsubscribeToken(row.publicId, deps.config.secrets.jwtSecret);
   const url = `${deps.config.publicUrl.replace(/\/$/, '')}/api/v1/pay/unsubscribe?token=${encodeURIComponent(token)}`;
   return {

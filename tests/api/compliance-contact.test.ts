@@ -14,6 +14,7 @@ import { smsSignature } from '../../api/compliance/sms-inbound.js';
 import { isInsideWindow, nextWindowOpening } from '../../api/compliance/contact-window.js';
 import { ALL_US_ZONES, zonesForAddress } from '../../api/compliance/us-time-zones.js';
 import { consent, emailTo, makeDebtor, outboxRow, smsTo } from './compliance-helpers.js';
+import { recordOptOut } from '../../api/compliance/optouts.service.js';
 
 const at = (iso: string) => new Date(iso);
 /** The raw value of a header as sent (mailparser turns List-* headers into objects). */
@@ -172,6 +173,10 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     expect(await api.db('sms_log').where({ outboxPublicId: blocked }).first()).toBeUndefined();
 
     expect((await inbound('START')).body).toEqual({ action: 'opted_in' });
+    // a sender that already wrote the STOP line does not get a second one
+    const own = await smsTo(api, d, 'Pay online: https://pay.example/x Reply STOP to opt out.', t);
+    await deliver(t);
+    expect(await api.db('sms_log').where({ outboxPublicId: own }).first('body')).toEqual({ body: 'Pay online: https://pay.example/x Reply STOP to opt out.' });
     const again = await smsTo(api, d, 'again', t);
     await deliver(t);
     expect((await outboxRow(api, again)).status).toBe('sent');
@@ -213,6 +218,20 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     expect(await notBefore(late)).toBe('2026-11-25T16:00:00.000Z');
   });
 
+  it('a payment link needs no E-SIGN consent but still respects opt-outs and the window', async () => {
+    const d = await makeDebtor(api, 8, { state: 'OR', zip: '97201' });
+    const link = (at: Date) => api.db.transaction((trx) => enqueueEmail(trx, { to: d.email, subject: `pay-link-${dialect}`, text: 'Pay online', category: 'pay.link', accountId: d.accountId, partyId: d.partyId, notBefore: at }));
+    const night = await link(at('2026-11-24T12:00:00Z')); // 4 am Pacific
+    await deliver(at('2026-11-24T12:00:00Z'));
+    expect(toIso((await outboxRow(api, night)).notBefore)).toBe('2026-11-24T16:00:00.000Z');
+    await deliver(at('2026-11-24T16:00:00Z'));
+    expect((await outboxRow(api, night)).status).toBe('sent');
+    await api.db.transaction((trx) => recordOptOut(trx, { channel: 'email', address: d.email, accountId: d.accountId, source: 'agency', actor: { type: 'system' } }));
+    const after = await link(at('2026-11-24T20:00:00Z'));
+    await deliver(at('2026-11-24T20:00:00Z'));
+    expect(await outboxRow(api, after)).toMatchObject({ status: 'cancelled', cancelReason: expect.stringMatching(/^opted_out/) });
+  });
+
   it('leaves messages to portal users alone (no consent needed, any hour)', async () => {
     const d = await makeDebtor(api, 6, { state: 'OR', zip: '97201' });
     const night = at('2026-11-24T11:00:00Z'); // 3 am Pacific
@@ -225,7 +244,7 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     expect((await outboxRow(api, reset)).status).toBe('sent');
     expect((await outboxRow(api, clientNotice)).status).toBe('sent');
     expect(await outboxRow(api, typed)).toMatchObject({ status: 'cancelled', cancelReason: expect.stringMatching(/^no_esign_consent/) });
-    const [notice] = await smtp.waitFor(7).then(() => received(`client-notice-${dialect}`));
+    const [notice] = await smtp.waitFor(8).then(() => received(`client-notice-${dialect}`));
     expect(rawHeader(notice!, 'List-Unsubscribe')).toBeUndefined();
   });
 
