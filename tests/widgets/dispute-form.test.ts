@@ -96,6 +96,19 @@ describe('ck-dispute-form', () => {
     expect(shadow(el).querySelector('[part~=confirmation]')).to.equal(null);
   });
 
+  it('speaks Spanish with lang="es"', async () => {
+    await signIn(DEMO.agency);
+    const portal = await fixture(html`<ck-portal api=${API}><ck-dispute-form lang="es" account-id=${accounts[0]!.id}></ck-dispute-form></ck-portal>`);
+    const el = portal.querySelector('ck-dispute-form')!;
+    await find(el, '[part~=validation]');
+    expect(shadow(el).querySelector('#validation-heading')!.textContent).to.equal('Sobre esta deuda');
+    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué desea hacer?');
+    expect(shadow(el).querySelector('tfoot th')!.textContent).to.equal('Monto actual');
+    submit(el);
+    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que desea hacer.', 'the Spanish error');
+    await expectAccessible(el);
+  });
+
   it('asks for the original creditor; the host page can veto a request', async () => {
     await signIn(DEMO.agency);
     const el = await mount(accounts[3]!.id);

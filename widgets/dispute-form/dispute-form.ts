@@ -9,6 +9,15 @@ import { dollarsToCents, formatDate, formatMoney } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import type { DisputeCreated, ValidationInformation } from '../../api/compliance/compliance.schema.js';
 import { disputeFormStyles } from './dispute-form.styles.js';
+import { translate, type Lang, type MessageKey } from './dispute-i18n.js';
+
+/**
+ * What the debtor's pay flow hands in instead of a portal session (ck-pay-form's client has this
+ * shape): requests go to the /pay routes of the debtor session, which names the account.
+ */
+export interface DebtorRequester {
+  request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T>;
+}
 
 export type Validation = z.output<typeof ValidationInformation>;
 export type DisputeReceipt = z.output<typeof DisputeCreated>;
@@ -25,20 +34,7 @@ export interface DisputeSubmittedDetail {
 
 type Action = 'dispute_all' | 'dispute_part' | 'original_creditor';
 
-const REASONS: [string, string][] = [
-  ['not_mine', 'This is not my debt'],
-  ['wrong_amount', 'The amount is wrong'],
-  ['already_paid', 'I already paid it'],
-  ['not_owed', 'I do not owe it for another reason'],
-  ['identity_theft', 'Identity theft'],
-  ['other', 'Something else'],
-];
-
-const REFERENCE_LABELS: Record<Validation['itemization']['reference'], string> = {
-  charge_off: 'charge-off date',
-  transaction: 'date of service',
-  placement: 'date placed with us',
-};
+const REASONS = ['not_mine', 'wrong_amount', 'already_paid', 'not_owed', 'identity_theft', 'other'] as const;
 
 /**
  * Validation information and a dispute form for one account: who the debt is owed to (now and
@@ -48,8 +44,9 @@ const REFERENCE_LABELS: Record<Validation['itemization']['reference'], string> =
  * at once; the confirmation (with its reference) is shown in place and announced.
  *
  * Inside the agency or client portal it works on `account-id` with the signed-in user (staff record
- * a dispute received by phone or mail). The debtor's pay flow uses the same element on the pay
- * routes once the debtor session exists (issue 7).
+ * a dispute received by phone or mail). In the debtor's pay flow, ck-pay-form sets `debtor` to its
+ * session's client and the element uses `GET pay/validation` and `POST pay/disputes` instead.
+ * English and Spanish (`lang`).
  *
  * @summary Validation information and the dispute / original-creditor request form.
  * @tag ck-dispute-form
@@ -83,6 +80,12 @@ export class CkDisputeForm extends CkElement {
   /** The public id of the account (`acct_…`). */
   @property({ attribute: 'account-id', reflect: true }) accountId = '';
 
+  /** The debtor session's client (set by the pay flow, never an attribute); replaces `account-id`. */
+  @property({ attribute: false }) debtor: DebtorRequester | null = null;
+
+  /** Language: `en` or `es`. */
+  @property({ reflect: true }) override lang: Lang = 'en';
+
   @state() private action: Action | '' = '';
   @state() private busy = false;
   @state() private formError = '';
@@ -92,12 +95,27 @@ export class CkDisputeForm extends CkElement {
   #portal = new PortalConnection(this);
 
   #validation = new Task(this, {
-    task: async ([client, signedIn, id], { signal }) => {
+    task: async ([client, debtor, signedIn, id], { signal }) => {
+      if (debtor) return debtor.request<Validation>('GET', '/pay/validation');
       if (!signedIn || !id) return null;
       return client.get<Validation>(`/accounts/${encodeURIComponent(id)}/validation`, undefined, signal);
     },
-    args: () => [this.#portal.client, Boolean(this.#portal.user && !this.#portal.user.onboarding.required), this.accountId] as const,
+    args: () => [this.#portal.client, this.debtor, Boolean(this.#portal.user && !this.#portal.user.onboarding.required), this.accountId] as const,
   });
+
+  #t(key: MessageKey, values?: Record<string, string>): string {
+    return translate(this.lang === 'es' ? 'es' : 'en', key, values);
+  }
+
+  get #locale(): string {
+    return this.lang === 'es' ? 'es-US' : 'en-US';
+  }
+
+  /** Sends the dispute by the debtor session or, in the portal, for the account. */
+  #send(body: Record<string, unknown>): Promise<DisputeReceipt> {
+    if (this.debtor) return this.debtor.request<DisputeReceipt>('POST', '/pay/disputes', body, `ckdsp-${crypto.randomUUID()}`);
+    return this.#portal.client.request<DisputeReceipt>('POST', `/accounts/${encodeURIComponent(this.accountId)}/disputes`, { body });
+  }
 
   #onAction = (event: Event) => {
     this.action = (event.target as HTMLInputElement).value as Action;
@@ -110,7 +128,7 @@ export class CkDisputeForm extends CkElement {
     const data = new FormData(form);
     const reason = String(data.get('reason') ?? '').trim();
     if (!this.action) {
-      this.fieldErrors = { action: 'Choose what you would like to do.' };
+      this.fieldErrors = { action: this.#t('chooseAction') };
       return null;
     }
     if (this.action === 'original_creditor') return { kind: 'original_creditor_request', ...(reason ? { reason } : {}) };
@@ -119,7 +137,7 @@ export class CkDisputeForm extends CkElement {
     if (this.action === 'dispute_part') {
       const cents = dollarsToCents(String(data.get('amount') ?? ''));
       if (cents === undefined) {
-        this.fieldErrors = { amount: 'Enter the amount you dispute, like 125.00.' };
+        this.fieldErrors = { amount: this.#t('amountInvalid') };
         return null;
       }
       body.disputedAmountCents = cents;
@@ -137,7 +155,7 @@ export class CkDisputeForm extends CkElement {
     if (this.emit<DisputeRequestDetail>('ck-dispute-request', { accountId: this.accountId, body }, { cancelable: true }).defaultPrevented) return;
     this.busy = true;
     try {
-      const receipt = await this.#portal.client.request<DisputeReceipt>('POST', `/accounts/${encodeURIComponent(this.accountId)}/disputes`, { body });
+      const receipt = await this.#send(body);
       this.receipt = receipt;
       this.emit<DisputeSubmittedDetail>('ck-dispute-submitted', { accountId: this.accountId, dispute: receipt });
       await this.updateComplete;
@@ -154,27 +172,28 @@ export class CkDisputeForm extends CkElement {
   };
 
   #renderValidation(v: Validation) {
-    const money = (cents: number) => formatMoney(cents, v.currency);
+    const money = (cents: number) => formatMoney(cents, v.currency, this.#locale);
+    const date = formatDate(v.itemization.date, this.#locale);
     const c = v.changesSinceItemization;
     return html`
       <section part="validation" aria-labelledby="validation-heading">
-        <h2 id="validation-heading">About this debt</h2>
+        <h2 id="validation-heading">${this.#t('aboutDebt')}</h2>
         <dl>
-          <dt>Owed to</dt><dd data-field="current-creditor">${v.currentCreditor}</dd>
-          <dt>Original creditor</dt><dd data-field="original-creditor">${v.originalCreditor}</dd>
-          <dt>Account number</dt><dd>${v.accountNumber}</dd>
+          <dt>${this.#t('owedTo')}</dt><dd data-field="current-creditor">${v.currentCreditor}</dd>
+          <dt>${this.#t('originalCreditor')}</dt><dd data-field="original-creditor">${v.originalCreditor}</dd>
+          <dt>${this.#t('accountNumber')}</dt><dd>${v.accountNumber}</dd>
         </dl>
         <table part="itemization">
-          <caption>What you owe, and how it changed since ${formatDate(v.itemization.date)}</caption>
+          <caption>${this.#t('caption', { date })}</caption>
           <tbody>
-            <tr><th scope="row">Balance on ${formatDate(v.itemization.date)} (${REFERENCE_LABELS[v.itemization.reference]})</th><td class="num" data-field="itemization-balance">${money(v.itemization.balanceCents)}</td></tr>
-            <tr><th scope="row">Interest added since then</th><td class="num" data-field="interest">+ ${money(c.interestCents)}</td></tr>
-            <tr><th scope="row">Fees added since then</th><td class="num" data-field="fees">+ ${money(c.feesCents)}</td></tr>
-            <tr><th scope="row">Payments since then</th><td class="num" data-field="payments">− ${money(c.paymentsCents)}</td></tr>
-            <tr><th scope="row">Credits since then</th><td class="num" data-field="credits">− ${money(c.creditsCents)}</td></tr>
+            <tr><th scope="row">${this.#t('balanceOn', { date, reference: this.#t(`ref_${v.itemization.reference}`) })}</th><td class="num" data-field="itemization-balance">${money(v.itemization.balanceCents)}</td></tr>
+            <tr><th scope="row">${this.#t('interest')}</th><td class="num" data-field="interest">+ ${money(c.interestCents)}</td></tr>
+            <tr><th scope="row">${this.#t('fees')}</th><td class="num" data-field="fees">+ ${money(c.feesCents)}</td></tr>
+            <tr><th scope="row">${this.#t('payments')}</th><td class="num" data-field="payments">− ${money(c.paymentsCents)}</td></tr>
+            <tr><th scope="row">${this.#t('credits')}</th><td class="num" data-field="credits">− ${money(c.creditsCents)}</td></tr>
           </tbody>
           <tfoot>
-            <tr><th scope="row">Current amount</th><td class="num" data-field="current-amount">${money(v.currentAmountCents)}</td></tr>
+            <tr><th scope="row">${this.#t('currentAmount')}</th><td class="num" data-field="current-amount">${money(v.currentAmountCents)}</td></tr>
           </tfoot>
         </table>
       </section>
@@ -192,35 +211,35 @@ export class CkDisputeForm extends CkElement {
   }
 
   #renderForm() {
-    const choice = (value: Action, text: string) => html`
-      <label class="choice"><input type="radio" name="action" value=${value} .checked=${this.action === value} @change=${this.#onAction} aria-describedby="action-error" /> ${text}</label>`;
+    const choice = (value: Action, key: MessageKey) => html`
+      <label class="choice"><input type="radio" name="action" value=${value} .checked=${this.action === value} @change=${this.#onAction} aria-describedby="action-error" /> ${this.#t(key)}</label>`;
     const invalid = (name: string) => (this.fieldErrors[name] ? 'true' : 'false');
     const disputing = this.action === 'dispute_all' || this.action === 'dispute_part';
     return html`
       <form part="form" novalidate @submit=${this.#submit} aria-labelledby="form-heading">
-        <h2 id="form-heading">Dispute this debt or ask about it</h2>
+        <h2 id="form-heading">${this.#t('formHeading')}</h2>
         <fieldset>
-          <legend>What would you like to do?</legend>
-          ${choice('dispute_all', 'I dispute all of this debt')}
-          ${choice('dispute_part', 'I dispute part of this debt')}
-          ${choice('original_creditor', 'Send me the name and address of the original creditor')}
+          <legend>${this.#t('whatToDo')}</legend>
+          ${choice('dispute_all', 'disputeAll')}
+          ${choice('dispute_part', 'disputePart')}
+          ${choice('original_creditor', 'askCreditor')}
           <span class="error" part="field-error" id="action-error">${this.fieldErrors.action ?? ''}</span>
         </fieldset>
         ${this.action === 'dispute_part'
-          ? this.#field('amount', 'Amount you dispute', html`<input part="input" id="amount" name="amount" inputmode="decimal" autocomplete="off" aria-invalid=${invalid('amount')} aria-describedby="amount-error" />`)
+          ? this.#field('amount', this.#t('amount'), html`<input part="input" id="amount" name="amount" inputmode="decimal" autocomplete="off" aria-invalid=${invalid('amount')} aria-describedby="amount-error" />`)
           : nothing}
         ${disputing
-          ? this.#field('reasonCode', 'Reason', html`
+          ? this.#field('reasonCode', this.#t('reason'), html`
               <select part="input" id="reasonCode" name="reasonCode" aria-invalid=${invalid('reasonCode')} aria-describedby="reasonCode-error">
-                ${REASONS.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+                ${REASONS.map((value) => html`<option value=${value}>${this.#t(`reason_${value}`)}</option>`)}
               </select>`)
           : nothing}
         ${this.action
-          ? this.#field('reason', disputing ? 'Tell us more (needed for "Something else")' : 'Anything you want to add (optional)', html`
+          ? this.#field('reason', disputing ? this.#t('tellMore') : this.#t('addAnything'), html`
               <textarea part="input" id="reason" name="reason" maxlength="2000" aria-invalid=${invalid('reason')} aria-describedby="reason-error"></textarea>`)
           : nothing}
         <p class="alert" part="error" role="alert">${this.formError}</p>
-        <button part="button" class="primary" type="submit" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>${this.busy ? 'Sending…' : 'Send'}</button>
+        <button part="button" class="primary" type="submit" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>${this.busy ? this.#t('sending') : this.#t('send')}</button>
       </form>
     `;
   }
@@ -228,18 +247,20 @@ export class CkDisputeForm extends CkElement {
   #renderConfirmation(r: DisputeReceipt) {
     return html`
       <div part="confirmation" role="status" tabindex="-1">
-        <h2>${r.kind === 'dispute' ? 'Dispute received' : 'Request received'}</h2>
+        <h2>${r.kind === 'dispute' ? this.#t('disputeReceived') : this.#t('requestReceived')}</h2>
         <p>${r.confirmation.message}</p>
-        <p>Your reference: <strong data-field="reference">${r.confirmation.reference}</strong></p>
+        <p>${this.#t('reference')} <strong data-field="reference">${r.confirmation.reference}</strong></p>
       </div>
     `;
   }
 
   override render() {
-    if (!this.accountId) return html`<p class="hint">Choose an account.</p>`;
-    if (!this.#portal.user) return html`<p class="hint">Sign in to see this account.</p>`;
+    if (!this.debtor) {
+      if (!this.accountId) return html`<p class="hint">${this.#t('chooseAccount')}</p>`;
+      if (!this.#portal.user) return html`<p class="hint">${this.#t('signIn')}</p>`;
+    }
     return this.#validation.render({
-      pending: () => html`<p class="hint" role="status">Loading…</p>`,
+      pending: () => html`<p class="hint" role="status">${this.#t('loading')}</p>`,
       error: (error) => html`<p class="alert" part="error" role="alert">${toProblem(error).detail}</p>`,
       complete: (v) => (v
         ? html`<div part="base">${this.#renderValidation(v)} ${this.receipt ? this.#renderConfirmation(this.receipt) : this.#renderForm()}</div>`
