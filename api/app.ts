@@ -44,6 +44,7 @@ import { contactRoutes } from './contact/contact.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { payRoutes } from './pay/pay.routes.js';
+import { complianceRoutes } from './compliance/compliance.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -78,6 +79,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...liveRoutes(deps),
     ...auditRoutes(deps),
     ...payRoutes(deps),
+    ...complianceRoutes(deps),
   ];
   routes.push(
     route({

@@ -20,3 +20,4 @@ export { CkInbox } from './inbox/inbox.js';
 export { CkPayForm } from './pay-form/pay-form.js';
 export { CkPayButton } from './pay-button/pay-button.js';
 export { CkUserAdmin } from './user-admin/user-admin.js';
+export { CkDisputeForm } from './dispute-form/dispute-form.js';
