@@ -3,7 +3,7 @@
  * test file needs the same schema every time. So the migrations run once into `ck_tpl_<hash>` (the
  * hash covers every migration file's content, so a changed migration makes a new template) and each
  * test database is a copy: `SHOW CREATE TABLE` replayed (foreign keys included) plus the template's
- * rows (knex's migration bookkeeping and any data a migration wrote) — about a second.
+ * rows (knex's migration bookkeeping and any data a migration wrote) and its triggers — about a second.
  *
  * Several vitest workers may start at once: a MariaDB named lock lets one of them build the template
  * while the others wait, and a `ck_template_ready` table marks it complete.
@@ -65,6 +65,12 @@ export async function createMigratedMysqlDatabase(serverUrl: string, target: str
     }
     for (const table of tables) {
       await admin.raw(`INSERT INTO \`${target}\`.\`${table}\` SELECT * FROM \`${template}\`.\`${table}\``);
+    }
+    // Triggers (the ledger's append-only guard) are not part of SHOW CREATE TABLE.
+    const triggers = ((await admin.raw('SELECT trigger_name AS name FROM information_schema.triggers WHERE trigger_schema = ?', [template]))[0] as { name: string }[]).map((t) => t.name);
+    for (const trigger of triggers) {
+      const [[row]] = (await admin.raw(`SHOW CREATE TRIGGER \`${template}\`.\`${trigger}\``)) as [Record<string, string>[]];
+      await admin.raw(row!['SQL Original Statement']!);
     }
     await admin.raw('SET FOREIGN_KEY_CHECKS = 1');
   } finally {
