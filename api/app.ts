@@ -26,6 +26,8 @@ import { feedRoutes } from './integration/feed.routes.js';
 import { webhookRoutes } from './integration/webhooks.routes.js';
 import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { collabRoutes } from './collab/collab.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { snapshotRoutes } from './reports/snapshots.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -43,6 +45,8 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...webhookRoutes(deps),
     ...attachmentRoutes(deps),
     ...collabRoutes(deps),
+    ...reportRoutes(deps),
+    ...snapshotRoutes(deps),
   ];
   routes.push(
     route({

@@ -3,5 +3,7 @@
  * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
  * before starting a worker.
  */
+import './reports/reports.jobs.js';
+
 export {};
 import './integration/integration.jobs.js';

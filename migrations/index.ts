@@ -34,6 +34,9 @@ import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
 import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
 import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
 import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
+import * as m20261124400000 from './20261124400000_create_report_schedules.js';
+import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
+import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -68,6 +71,9 @@ export const migrations: Record<string, Migration> = {
   '20261124600300_create_webhook_deliveries': m20261124600300,
   '20261124600400_create_webhook_attempts': m20261124600400,
   '20261124600500_grant_integration_manage': m20261124600500,
+  '20261124400000_create_report_schedules': m20261124400000,
+  '20261124400100_create_report_snapshots': m20261124400100,
+  '20261124400200_create_report_snapshot_files': m20261124400200,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

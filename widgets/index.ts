@@ -12,3 +12,4 @@ export { CkAccountPane } from './account-pane/account-pane.js';
 export { CkUpload } from './upload/upload.js';
 export { CkAccountAttachments } from './account-attachments/account-attachments.js';
 export { CkCollabCenter } from './collab-center/collab-center.js';
+export { CkReportViewer } from './report-viewer/report-viewer.js';

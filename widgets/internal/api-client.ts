@@ -164,6 +164,15 @@ export class ApiClient extends EventTarget {
     return this.request<T>('GET', path, { query, signal });
   }
 
+  /** Like `request`, for a file: the body as a Blob and the name from Content-Disposition. */
+  async download(method: string, path: string, options: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
+    let response = await this.#send(method, path, options);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, options);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
+    return { blob: await response.blob(), fileName };
+  }
+
   /** Signs in; on success the session is kept and `session-change` fires. */
   async login(username: string, password: string): Promise<User> {
     const grant = await this.request<SessionGrant>('POST', '/auth/login', { body: { username, password } });
