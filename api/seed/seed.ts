@@ -188,4 +188,23 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
     if ((start / batchSize) % 20 === 0 || start + batchSize >= options.accounts) log(`seeded ${Math.min(options.accounts, start + batchSize)} / ${options.accounts} accounts`);
   }
   await seedDocuments(db, config);
+  await seedPlacements(db);
+}
+
+/** The accounts seeded as pending review are placements waiting in the agency's review queue. */
+async function seedPlacements(db: Db): Promise<void> {
+  const rng = new Rng(5);
+  const pending = (await db('accounts').where({ reviewStatus: 'pending_review' }).orderBy('id')
+    .select('id', 'client_id', 'client_account_number', 'created_at')) as { id: number; clientId: number; clientAccountNumber: string; createdAt: Date }[];
+  const keys = new Set<string>();
+  const rows = pending.map((a) => {
+    const key = `${a.clientId}:${a.clientAccountNumber}`;
+    const fresh = !keys.has(key);
+    keys.add(key);
+    return {
+      publicId: newId('plc', () => rng.bytes(16)), clientId: a.clientId, accountId: a.id, batchId: null, rowNumber: null, status: 'pending_review',
+      clientAccountNumber: a.clientAccountNumber, dedupeKey: fresh ? key : null, comments: null, placedByUserId: null, createdAt: a.createdAt,
+    };
+  });
+  await db.transaction((trx) => insertChunked(trx, 'placements', rows, 500));
 }

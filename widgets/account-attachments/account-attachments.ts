@@ -77,7 +77,7 @@ export class CkAccountAttachments extends CkElement {
     this.busy = item.id;
     this.problem = '';
     try {
-      const { blob, filename } = await this.#portal.client.download(`${this.#path}/${item.id}/content`, { disposition: inline ? 'inline' : 'attachment' });
+      const { blob, fileName: filename } = await this.#portal.client.download('GET', `${this.#path}/${item.id}/content`, { query: { disposition: inline ? 'inline' : 'attachment' } });
       if (inline) viewBlob(blob, filename);
       else saveBlob(blob, filename);
       this.message = `${item.displayName} ${inline ? 'opened' : 'downloaded'}.`;

@@ -126,7 +126,7 @@ export class CkCollabCenter extends CkElement {
   async #download(file: { id: string; name: string; viewable?: boolean }, version?: number, inline = false): Promise<void> {
     this.problem = '';
     try {
-      const { blob, filename } = await this.#portal.client.download(`/collab/files/${encodeURIComponent(file.id)}/content`, { version, disposition: inline ? 'inline' : 'attachment' });
+      const { blob, fileName: filename } = await this.#portal.client.download('GET', `/collab/files/${encodeURIComponent(file.id)}/content`, { query: { version, disposition: inline ? 'inline' : 'attachment' } });
       if (inline) viewBlob(blob, filename);
       else saveBlob(blob, filename);
       this.message = `${file.name}${version ? ` version ${version}` : ''} downloaded.`;

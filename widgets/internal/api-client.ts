@@ -11,13 +11,22 @@
  */
 import type { z } from 'zod';
 import type { Me } from '../../api/me/me.service.js';
-import type { PasswordPolicyResponse, SessionResponse } from '../../api/auth/auth.schema.js';
+import type { MfaChallengeResponse, PasswordPolicyResponse, SessionResponse } from '../../api/auth/auth.schema.js';
 import type {
   AccountDetail, AccountSearchResponse, AccountSummary, ActivityListResponse,
 } from '../../api/accounts/accounts.schema.js';
 
 export type User = Me;
 export type SessionGrant = z.output<typeof SessionResponse>;
+/** How to reach client support (`GET auth/forgot-username`). */
+export interface SupportContact {
+  phone: string;
+  email: string;
+  hours: string;
+  message: string;
+}
+/** The password was right; a second step (`verifyMfa`) is still owed. */
+export type MfaChallenge = z.output<typeof MfaChallengeResponse>;
 export type PasswordPolicy = z.output<typeof PasswordPolicyResponse>;
 export type Account = z.output<typeof AccountDetail>;
 export type AccountRow = z.output<typeof AccountSummary>;
@@ -98,6 +107,10 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** a multipart body (uploads), sent as is instead of `body` */
+  form?: FormData;
+  /** extra request headers, e.g. `Idempotency-Key` */
+  headers?: Record<string, string>;
 }
 
 const STORAGE_PREFIX = 'collectkit:';
@@ -164,18 +177,39 @@ export class ApiClient extends EventTarget {
     return this.request<T>('GET', path, { query, signal });
   }
 
-  /** Like `request`, for a file: the body as a Blob and the name from Content-Disposition. */
+  /**
+   * Like `request`, for a file the API produces (an attachment, a report export): the bytes as a Blob
+   * and the name from Content-Disposition. Tokens travel in the header, never in URLs.
+   */
   async download(method: string, path: string, options: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
-    let response = await this.#send(method, path, options);
-    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, options);
+    const withAccept = { ...options, headers: { Accept: '*/*', ...options.headers } };
+    let response = await this.#send(method, path, withAccept);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, withAccept);
     if (!response.ok) throw new ApiError(await this.#problemOf(response));
-    const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
-    return { blob: await response.blob(), fileName };
+    return { blob: await response.blob(), fileName: filenameOf(response.headers.get('Content-Disposition')) };
   }
 
-  /** Signs in; on success the session is kept and `session-change` fires. */
-  async login(username: string, password: string): Promise<User> {
-    const grant = await this.request<SessionGrant>('POST', '/auth/login', { body: { username, password } });
+  /**
+   * Signs in; on success the session is kept and `session-change` fires. A user with two-step
+   * sign-in gets the challenge instead: finish with `verifyMfa`.
+   */
+  async login(username: string, password: string): Promise<User | MfaChallenge> {
+    const grant = await this.request<SessionGrant | MfaChallenge>('POST', '/auth/login', { body: { username, password } });
+    if ('mfaRequired' in grant) return grant;
+    this.#setSession(grant);
+    return grant.user;
+  }
+
+  /** The second sign-in step: a code from the authenticator app, or a recovery code. */
+  async verifyMfa(challenge: MfaChallenge, proof: { code: string } | { recoveryCode: string }): Promise<User> {
+    const grant = await this.request<SessionGrant>('POST', '/auth/mfa/verify', { body: { challengeToken: challenge.challengeToken, ...proof } });
+    this.#setSession(grant);
+    return grant.user;
+  }
+
+  /** SSO for intranets: exchanges a token signed by the client's backend for a session. */
+  async exchangeEmbedToken(token: string): Promise<User> {
+    const grant = await this.request<SessionGrant>('POST', '/auth/embed', { body: { token } });
     this.#setSession(grant);
     return grant.user;
   }
@@ -209,16 +243,29 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
-  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+  /**
+   * Opens a streaming GET (server-sent events) with the session's token in the header, refreshing
+   * an expired token once; resolves to the open response, whose body the caller reads.
+   */
+  async openStream(path: string, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const options: RequestOptions = { query, signal, headers: { Accept: 'text/event-stream' } };
+    let response = await this.#send('GET', path, options);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, options);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return response;
+  }
+
+  async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
+    const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
-      return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
+      return await fetch(url, { method, headers, body: payload, signal, credentials: 'omit' });
     } catch (error) {
       if (signal?.aborted) throw error; // let @lit/task see the AbortError
       throw new ApiError(toProblem(error));
@@ -275,14 +322,6 @@ export class ApiClient extends EventTarget {
       if (problem.code === 'unauthorized' && (await this.#refresh())) response = await this.#sendForm(path, form, options);
     }
     return this.#parse<T>(response);
-  }
-
-  /** Fetches a file with the session (tokens never travel in URLs): the bytes and the name the server gave. */
-  async download(path: string, query?: Query): Promise<{ blob: Blob; filename: string }> {
-    let response = await this.#send('GET', path, { query });
-    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, { query });
-    if (!response.ok) throw new ApiError(await this.#problemOf(response));
-    return { blob: await response.blob(), filename: filenameOf(response.headers.get('Content-Disposition')) };
   }
 
   #sendForm(path: string, form: FormData, { onProgress, signal }: UploadOptions): Promise<Response> {
