@@ -73,11 +73,15 @@ describe.each(DIALECTS)('account attachments (%s)', (dialect) => {
     expect(inline.headers.get('x-content-type-options')).toBe('nosniff');
     expect(inline.headers.get('content-security-policy')).toContain('sandbox');
     expect(inline.headers.get('content-disposition')).toBe(`inline; filename="Zahler _Nr. 1_.png"; filename*=UTF-8''Z%C3%A4hler%20%E2%80%9CNr.%201%E2%80%9D.png`);
+    const head = await fetch(`${api.url}/api/v1${path(cascade)}/${up.body.id}/content`, { method: 'HEAD', headers: { Authorization: `Bearer ${agency}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(PNG.length));
+    expect(head.headers.get('content-type')).toBe('image/png');
     const dl = await download(api, `${path(cascade)}/${up.body.id}/content`, agency);
     expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
     expect(dl.bytes.equals(PNG)).toBe(true);
     const actions = (await api.db('audit_log').where({ targetId: up.body.id }).orderBy('id').select('action', 'actor_type')).map((r: { action: string }) => r.action);
-    expect(actions).toEqual(['attachment.upload', 'attachment.view', 'attachment.download']);
+    expect(actions).toEqual(['attachment.upload', 'attachment.view', 'attachment.download', 'attachment.download']);
   });
 
   it('never shows non-viewable types inline, and text is served as UTF-8 text', async () => {

@@ -42,14 +42,18 @@ export async function sendStoredFile(ctx: Koa.Context | Koa.ParameterizedContext
   const kind = kindByMime(file.contentType);
   // Only kinds a browser renders harmlessly are ever inline; everything else downloads.
   const disposition: Disposition = file.disposition === 'inline' && kind?.inline ? 'inline' : 'attachment';
-  let stream;
-  try {
-    stream = await store.get(file.key);
-  } catch (err) {
-    if (err instanceof StoredObjectNotFound) throw new AppError(404, 'content_missing', 'The stored content of this file is missing.');
-    throw err;
+  const missing = () => new AppError(404, 'content_missing', 'The stored content of this file is missing.');
+  if (ctx.method === 'HEAD') {
+    // headers only: do not open a stream nobody will read
+    if (!(await store.stat(file.key))) throw missing();
+  } else {
+    try {
+      ctx.body = await store.get(file.key);
+    } catch (err) {
+      if (err instanceof StoredObjectNotFound) throw missing();
+      throw err;
+    }
   }
-  ctx.body = stream;
   ctx.status = 200;
   ctx.set('Content-Type', file.contentType.startsWith('text/') ? `${file.contentType}; charset=utf-8` : file.contentType);
   ctx.set('Content-Length', String(file.size));
