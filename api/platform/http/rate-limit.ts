@@ -18,16 +18,20 @@ export interface RateRule {
 /** Counts one hit for `subject` under `rule`; throws 429 when the window's limit is exceeded. */
 export async function hitRateLimit(db: Db, rule: RateRule, subject: string, now: Date = new Date()): Promise<void> {
   const bucket = sha256Hex(`${rule.name}:${subject}`);
-  const state = await db.transaction(async (trx) => {
-    await trx('rate_limits').insert({ bucket, windowStartedAt: now, hits: 0 }).onConflict('bucket').ignore();
-    const row = (await trx('rate_limits').where({ bucket }).forUpdate().first()) as { windowStartedAt: unknown; hits: number };
-    const started = new Date(toIso(row.windowStartedAt)!).getTime();
-    if (now.getTime() - started >= rule.windowMs) {
-      await trx('rate_limits').where({ bucket }).update({ windowStartedAt: now, hits: 1 });
-      return { hits: 1, resetAt: now.getTime() + rule.windowMs };
-    }
-    await trx('rate_limits').where({ bucket }).increment('hits', 1);
-    return { hits: row.hits + 1, resetAt: started + rule.windowMs };
-  });
+  // One atomic upsert: a window that has run out starts again at 1, else the count goes up. (Insert-
+  // or-ignore followed by SELECT … FOR UPDATE deadlocks on MySQL when two requests share a bucket:
+  // both hold the shared lock the duplicate-key check takes, and both want the exclusive one.)
+  // Assignments run left to right on MySQL, so `hits` is computed before the window moves.
+  const cutoff = new Date(now.getTime() - rule.windowMs);
+  const expired = ['rate_limits.window_started_at', cutoff] as const;
+  await db('rate_limits')
+    .insert({ bucket, windowStartedAt: now, hits: 1 })
+    .onConflict('bucket')
+    .merge({
+      hits: db.raw('CASE WHEN ?? <= ? THEN 1 ELSE ?? + 1 END', [...expired, 'rate_limits.hits']),
+      windowStartedAt: db.raw('CASE WHEN ?? <= ? THEN ? ELSE ?? END', [...expired, now, 'rate_limits.window_started_at']),
+    });
+  const row = (await db('rate_limits').where({ bucket }).first('hits', 'window_started_at')) as { windowStartedAt: unknown; hits: number };
+  const state = { hits: Number(row.hits), resetAt: new Date(toIso(row.windowStartedAt)!).getTime() + rule.windowMs };
   if (state.hits > rule.limit) throw tooManyRequests(Math.max(1, Math.ceil((state.resetAt - now.getTime()) / 1000)));
 }
