@@ -26,6 +26,10 @@ import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
 import { webhookRoutes } from './integration/webhooks.routes.js';
+import { attachmentRoutes } from './attachments/attachments.routes.js';
+import { collabRoutes } from './collab/collab.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { snapshotRoutes } from './reports/snapshots.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -43,6 +47,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
     ...webhookRoutes(deps),
+    ...attachmentRoutes(deps),
+    ...collabRoutes(deps),
+    ...reportRoutes(deps),
+    ...snapshotRoutes(deps),
   ];
   routes.push(
     route({
@@ -82,7 +90,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
     await next();
   });
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
-  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
+  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());

@@ -13,6 +13,7 @@ import { createUser } from '../users/users.service.js';
 import { putSetting } from '../settings/settings.service.js';
 import type { Config } from '../config.js';
 import { Rng } from './rng.js';
+import { seedDocuments } from './documents.js';
 import {
   COLLECTOR_NOTES_CLIENT, COLLECTOR_NOTES_INTERNAL, EMPLOYERS, FIRST_NAMES, LAST_NAMES, MIDDLE_INITIALS, PLACES, STREETS,
 } from './demo-data.js';
@@ -186,6 +187,7 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
     });
     if ((start / batchSize) % 20 === 0 || start + batchSize >= options.accounts) log(`seeded ${Math.min(options.accounts, start + batchSize)} / ${options.accounts} accounts`);
   }
+  await seedDocuments(db, config);
   await seedPlacements(db);
 }
 

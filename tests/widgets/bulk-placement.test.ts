@@ -67,7 +67,7 @@ describe('ck-bulk-placement', () => {
     expect(list.total).to.equal(12);
     expect(list.data[0]!.status).to.equal('pending_review');
     // the report the button downloads
-    const report = await (await client.download(`/placements/batches/${done.detail.batchId}/errors.csv`)).text();
+    const report = await (await client.download('GET', `/placements/batches/${done.detail.batchId}/errors.csv`)).blob.text();
     expect(report).to.contain(`${prefix}-BAD,invalid`);
     expect(report).to.contain('duplicate,Same client account number as row 2 of this file.');
     expect(shadow(el).querySelector('[data-action=report]')!.textContent).to.contain('2 rows');

@@ -13,6 +13,8 @@ import { createDb, migrateLatest } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
 import { createUser } from '../../api/users/users.service.js';
+import { seedDemoSnapshot } from '../../api/seed/report-snapshots.js';
+import { closePdf } from '../../api/platform/pdf.js';
 import '../../api/jobs-registry.js';
 import { startWorker } from '../../api/platform/jobs.js';
 
@@ -33,6 +35,9 @@ await db.transaction(async (trx) => {
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
 });
+// One report snapshot for the report viewer's Snapshots tab (Cascade Power & Light's inventory).
+await seedDemoSnapshot({ config, db }, { clientCode: 'CPL', reportKey: 'inventory', at: new Date('2026-11-23T06:00:00Z') });
+await closePdf();
 
 async function listen(app: ReturnType<typeof createApp>) {
   const server = app.listen(0, '127.0.0.1');

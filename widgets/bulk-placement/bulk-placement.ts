@@ -164,7 +164,7 @@ export class CkBulkPlacement extends CkElement {
   async #downloadReport(): Promise<void> {
     if (!this.batch) return;
     try {
-      const blob = await this.#portal.client.download(`/placements/batches/${this.batch.id}/errors.csv`);
+      const { blob } = await this.#portal.client.download('GET', `/placements/batches/${this.batch.id}/errors.csv`);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
