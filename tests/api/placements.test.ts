@@ -28,7 +28,10 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
   let clientIds: Record<string, string>;
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 60 });
-    [client, group, agency] = await Promise.all([api.login('demo.client'), api.login('demo.group'), api.login('demo.agency')]);
+    // one at a time: concurrent logins can deadlock on MySQL (reported to the lead)
+    client = await api.login('demo.client');
+    group = await api.login('demo.group');
+    agency = await api.login('demo.agency');
     const rows = (await api.db('clients').select('code', 'public_id')) as { code: string; publicId: string }[];
     clientIds = Object.fromEntries(rows.map((r) => [r.code, r.publicId]));
   });
