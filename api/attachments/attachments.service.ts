@@ -79,9 +79,13 @@ async function findAttachment(trx: Trx, caller: Caller, accountPublicId: string,
   return row;
 }
 
-export async function recordAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, displayName: string, file: ReceivedFile) {
+/**
+ * `resolvedAccountId`: an account the caller's feature already resolved under its own rules (a
+ * pending placement's documents: the account is not yet visible to the client's account routes).
+ */
+export async function recordAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, displayName: string, file: ReceivedFile, resolvedAccountId?: number) {
   return db.transaction(async (trx) => {
-    const accountId = await resolveAccountId(trx, caller, accountPublicId);
+    const accountId = resolvedAccountId ?? (await resolveAccountId(trx, caller, accountPublicId));
     const account = (await trx('accounts').where({ id: accountId }).first('client_id')) as { clientId: number };
     const publicId = newId('att');
     await trx('attachments').insert({

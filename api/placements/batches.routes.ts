@@ -48,7 +48,7 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Take back every placement of the batch not yet reviewed (and stop a run in progress).',
       params: BatchIdParams,
       responses: { 200: Batch.extend({ removed: z.number().int(), kept: z.number().int() }), 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, params }) => rollbackBatch(db, caller, meta, params.id, new Date()),
+      handler: ({ caller, meta, params }) => rollbackBatch(db, config, caller, meta, params.id, new Date()),
     }),
     route({
       method: 'get', path: '/placements/batches/:id/errors.csv', tag: 'placements', auth: 'user', permission: 'accounts.place',

@@ -202,8 +202,8 @@ export async function resumeBatch(db: Db, caller: Caller, meta: RequestMeta, pub
  * Takes back every placement of the batch the agency has not accepted yet (accounts and all),
  * and stops a run in progress: its next checkpoint sees the status and gives up.
  */
-export async function rollbackBatch(db: Db, caller: Caller, meta: RequestMeta, publicId: string, now: Date) {
-  return db.transaction(async (trx) => {
+export async function rollbackBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, publicId: string, now: Date) {
+  const result = await db.transaction(async (trx) => {
     const b = await resolveBatch(trx, caller, publicId);
     if (b.status === 'rolled_back' || b.status === 'uploaded') throw conflict('batch_not_rollbackable', `This batch is ${b.status.replace('_', ' ')}: nothing to roll back.`);
     await trx('placement_batches').where({ id: b.id }).update({ status: 'rolled_back', updatedAt: now, finishedAt: now });
@@ -220,8 +220,12 @@ export async function rollbackBatch(db: Db, caller: Caller, meta: RequestMeta, p
     const kept = Number(((await trx('placements').where({ batchId: b.id }).count({ n: '*' })) as { n: number | string }[])[0]!.n);
     await writeAudit(trx, { ...meta, action: 'placement.batch.rollback', target: { type: 'placement_batch', id: b.publicId }, before: { status: b.status, placed: b.rowsPlaced }, after: { status: 'rolled_back', removed, keptAlreadyReviewed: kept } });
     await appendEvent(trx, { type: 'placement.batch.rolled_back', clientId: b.clientId, accountId: null, visibility: 'client', actor: meta.actor, payload: { batchId: b.publicId, removed } });
-    return { ...(await toBatch(trx, (await loadBatch(trx, { publicId }))!)), removed, kept };
+    return { ...(await toBatch(trx, (await loadBatch(trx, { publicId }))!)), removed, kept, storedName: b.storedName };
   });
+  // The spreadsheet holds personal data (SSNs): once the batch is taken back it is not kept.
+  const { storedName, ...batch } = result;
+  await rm(join(uploadDir(config), storedName), { force: true });
+  return batch;
 }
 
 /** CSV cells: quoted, and defused when a spreadsheet would run them as a formula. */

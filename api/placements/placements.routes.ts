@@ -4,7 +4,11 @@ import { Problem } from '../auth/auth.schema.js';
 import {
   PlacementCreated, PlacementIdParams, PlacementInput, PlacementList, PlacementListQuery, PlacementPreview, Placement, ReviewDecision, ReviewResult,
 } from './placements.schema.js';
-import { createPlacement, getPlacement, listPlacements, previewPlacement } from './placements.service.js';
+import { createPlacement, getPlacement, listPlacements, pendingPlacementAccount, previewPlacement } from './placements.service.js';
+import { Attachment, AttachmentUploadForm } from '../attachments/attachments.schema.js';
+import { recordAttachment } from '../attachments/attachments.service.js';
+import { checkFormFields, receiveUpload } from '../platform/uploads/receive.js';
+import { checkName } from '../platform/uploads/names.js';
 import { reviewPlacements } from './review.service.js';
 
 export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
@@ -36,6 +40,26 @@ export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
       params: PlacementIdParams,
       responses: { 200: Placement, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ caller, params }) => getPlacement(db, caller, params.id),
+    }),
+    route({
+      method: 'post', path: '/placements/:id/documents', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      summary: "Attach a document to a placement awaiting review (multipart: `name`, `file`); the same rules as account attachments. It becomes the account's attachment.",
+      params: PlacementIdParams,
+      multipart: AttachmentUploadForm,
+      responses: { 201: Attachment, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem },
+      handler: async ({ caller, params, meta, ctx }) => {
+        // 404/409 before a single byte is stored
+        const { accountId, accountPublicId } = await pendingPlacementAccount(db, caller, params.id);
+        const upload = await receiveUpload(ctx, config);
+        try {
+          checkFormFields(upload.fields, ['name']);
+          const name = checkName(upload.fields.name, { field: 'name', label: 'document name', allowPathCharacters: true });
+          return await recordAttachment(db, caller, meta, accountPublicId, name, upload.file, accountId);
+        } catch (err) {
+          await upload.discard();
+          throw err;
+        }
+      },
     }),
     route({
       method: 'get', path: '/agency/placements', tag: 'agency', auth: 'user', permission: 'agency.review',

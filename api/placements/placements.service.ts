@@ -129,6 +129,16 @@ export async function getPlacement(trx: Trx, caller: Caller, publicId: string) {
   return toPlacement(row);
 }
 
+/** The account behind a placement still waiting for review, for attaching documents to it. */
+export async function pendingPlacementAccount(trx: Trx, caller: Caller, publicId: string): Promise<{ accountId: number; accountPublicId: string }> {
+  const row = (await visiblePlacements(trx, caller).join('accounts', 'accounts.id', 'placements.account_id')
+    .where('placements.public_id', publicId).first('placements.status', 'accounts.id as account_id', 'accounts.public_id as account_public_id')) as
+    { status: string; accountId: number; accountPublicId: string } | undefined;
+  if (!row) throw notFound('Placement');
+  if (row.status !== 'pending_review') throw new AppError(409, 'placement_already_reviewed', 'The agency has reviewed this placement: attach documents to the account instead.');
+  return { accountId: Number(row.accountId), accountPublicId: row.accountPublicId };
+}
+
 export async function listPlacements(trx: Trx, caller: Caller, f: PlacementListQueryT, opts: { newestFirst: boolean } = { newestFirst: true }) {
   const q = placementQuery(trx, caller);
   if (f.status) q.where('placements.status', f.status);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
 import '../../api/jobs-registry.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
@@ -34,7 +36,10 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
 
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 60 });
-    [client, group, agency] = await Promise.all([api.login('demo.client'), api.login('demo.group'), api.login('demo.agency')]);
+    // one at a time: concurrent logins can deadlock on MySQL (reported to the lead)
+    client = await api.login('demo.client');
+    group = await api.login('demo.group');
+    agency = await api.login('demo.agency');
   });
   afterAll(() => api.close());
 
@@ -159,6 +164,15 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(rb.status).toBe(200);
     expect(rb.body).toMatchObject({ status: 'rolled_back', removed: 2, kept: 1 });
     expect((await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first()).status).toBe('done');
+    // the stored spreadsheet holds personal data: kept only while it may still be needed
+    const storedFile = async (id: string) => join(api.config.dataDir, 'uploads', 'placements', (await api.db('placement_batches').where({ publicId: id }).first()).storedName);
+    expect(existsSync(await storedFile(up.body.id))).toBe(false); // placed: done with it
+    const checked = await upload(client, toCsv([goodRow(9, 'RB')]), 'rb2.csv');
+    await api.request(`/placements/batches/${checked.body.id}/start`, { token: client, body: { mapping: checked.body.suggestedMapping, mode: 'validate' } });
+    await work();
+    expect(existsSync(await storedFile(checked.body.id))).toBe(true); // checked only: still needed to place
+    expect((await api.request(`/placements/batches/${checked.body.id}/rollback`, { token: client, body: {} })).body).toMatchObject({ status: 'rolled_back', removed: 0 });
+    expect(existsSync(await storedFile(checked.body.id))).toBe(false);
     expect(await api.db('accounts').where('client_account_number', 'like', 'RB-%')).toHaveLength(1);
     expect(await api.db('audit_log').where({ action: 'placement.batch.rollback', targetId: up.body.id })).toHaveLength(1);
     expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(409);

@@ -28,7 +28,10 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
   let clientIds: Record<string, string>;
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 60 });
-    [client, group, agency] = await Promise.all([api.login('demo.client'), api.login('demo.group'), api.login('demo.agency')]);
+    // one at a time: concurrent logins can deadlock on MySQL (reported to the lead)
+    client = await api.login('demo.client');
+    group = await api.login('demo.group');
+    agency = await api.login('demo.agency');
     const rows = (await api.db('clients').select('code', 'public_id')) as { code: string; publicId: string }[];
     clientIds = Object.fromEntries(rows.map((r) => [r.code, r.publicId]));
   });
@@ -225,6 +228,25 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     // the rejected number may be placed again (corrected)
     expect((await api.request('/placements', { token: client, body: { ...form(), clientAccountNumber: b.clientAccountNumber } })).status).toBe(201);
     expect((await api.request('/agency/placements/review', { token: agency, body: { placementIds: ['plc_nope0000000000000000000000'], decision: 'accept' } })).status).toBe(404);
+  });
+
+  it('documents go with a pending placement and become the account attachments once accepted', async () => {
+    const attach = async (token: string, placementId: string, name: string, text: string, fileName = 'statement.txt') => {
+      const form = new FormData();
+      form.append('name', name);
+      form.append('file', new Blob([text], { type: 'text/plain' }), fileName);
+      const res = await fetch(`${api.url}/api/v1/placements/${placementId}/documents`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const placed = (await api.request('/placements', { token: client, body: form() })).body.placement.id as string;
+    const doc = await attach(client, placed, 'Itemized statement', 'Visit 2026-03-01: $1,250.50');
+    expect(doc.status).toBe(201);
+    expect(doc.body).toMatchObject({ displayName: 'Itemized statement', fileName: 'statement.txt', contentType: 'text/plain' });
+    expect((await attach(group, placed, 'x', 'y')).status).toBe(404); // another client's placement
+    const accepted = await api.request('/agency/placements/review', { token: agency, body: { placementIds: [placed], decision: 'accept' } });
+    const list = await api.request(`/accounts/${accepted.body.data[0].accountId}/attachments`, { token: client });
+    expect(list.body.data.map((a: { displayName: string }) => a.displayName)).toEqual(['Itemized statement']);
+    expect((await attach(client, placed, 'late', 'z')).status).toBe(409); // reviewed: attach to the account instead
   });
 
   it('accepts many at once', async () => {

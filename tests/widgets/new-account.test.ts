@@ -58,12 +58,18 @@ describe('ck-new-account', () => {
     expect(shadow(el).textContent).not.to.contain('512-34-6789'.replace(/-/g, ''));
     // the review takes focus so a screen reader hears it
     expect(shadow(el).activeElement?.id).to.equal('review');
+    // a document goes with it
+    const documents = shadow(el).querySelector<HTMLInputElement>('#f-documents')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['Itemized statement: $1,250.50'], 'statement.txt', { type: 'text/plain' }));
+    documents.files = transfer.files;
     setTimeout(() => click(el, 'place'));
     const event = await oneEvent(el, 'ck-placement-created');
     expect(event.detail.clientAccountNumber).to.equal(acct);
     const result = await find(el, '[part~=result]');
     expect(result.textContent).to.contain('pending the agency');
     expect(result.textContent).to.contain('ONEIL, MARY K JR');
+    expect(result.querySelector('[data-documents]')!.textContent).to.contain('statement.txt');
     const placement = await client.get<{ status: string; balance: { amountCents: number } }>(`/placements/${event.detail.placementId}`);
     expect(placement.status).to.equal('pending_review');
     expect(placement.balance.amountCents).to.equal(125050);

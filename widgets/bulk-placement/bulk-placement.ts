@@ -70,6 +70,9 @@ export class CkBulkPlacement extends CkElement {
 
   @state() private dragging = false;
 
+  /** share of the file sent so far (0…1) while uploading */
+  @state() private sent = 0;
+
   #portal = new PortalConnection(this);
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -95,8 +98,11 @@ export class CkBulkPlacement extends CkElement {
     form.append('file', file, file.name);
     this.busy = true;
     this.problem = '';
+    this.sent = 0;
     try {
-      const uploaded = await this.#portal.client.request<Uploaded>('POST', '/placements/batches', { form });
+      const uploaded = await this.#portal.client.upload<Uploaded>('/placements/batches', form, {
+        onProgress: (loaded, total) => (this.sent = total ? loaded / total : 0),
+      });
       this.uploaded = uploaded;
       this.batch = uploaded;
       this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
@@ -188,7 +194,10 @@ export class CkBulkPlacement extends CkElement {
         <p class="hint" id="file-hint">The first row must name the columns. Nothing is placed until you confirm the mapping.</p>
         <input part="input" id="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           aria-describedby="file-hint" ?disabled=${this.busy} @change=${this.#onFile} />
-        ${this.busy ? html`<p role="status">Uploading…</p>` : nothing}
+        ${this.busy
+          ? html`<progress part="progress" max="100" .value=${Math.round(this.sent * 100)} aria-label="Upload"></progress>
+              <p role="status">Uploading… ${Math.round(this.sent * 100)}%</p>`
+          : nothing}
       </div>
     `;
   }

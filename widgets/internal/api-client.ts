@@ -107,8 +107,6 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
-  /** a multipart body (uploads), sent as is instead of `body` */
-  form?: FormData;
   /** extra request headers, e.g. `Idempotency-Key` */
   headers?: Record<string, string>;
 }
@@ -255,15 +253,15 @@ export class ApiClient extends EventTarget {
     return response;
   }
 
-  async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
+  async #send(method: string, path: string, { query, body, signal, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
     const headers: Record<string, string> = { Accept: 'application/json', ...extra };
-    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
-    const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
       return await fetch(url, { method, headers, body: payload, signal, credentials: 'omit' });
     } catch (error) {

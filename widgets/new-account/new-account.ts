@@ -70,6 +70,9 @@ export class CkNewAccount extends CkElement {
 
   @state() private created: Created | null = null;
 
+  /** Documents attached after placing: names attached, and problems per file. */
+  @state() private documents: { attached: string[]; failed: string[] } = { attached: [], failed: [] };
+
   #portal = new PortalConnection(this);
   /** one key per reviewed input: a retried or double submit places the account once */
   #idempotencyKey = '';
@@ -78,6 +81,7 @@ export class CkNewAccount extends CkElement {
   /** Clears the form for the next account. */
   reset(): void {
     this.created = null;
+    this.documents = { attached: [], failed: [] };
     this.preview = null;
     this.errors = {};
     this.problem = '';
@@ -162,12 +166,32 @@ export class CkNewAccount extends CkElement {
     target?.focus();
   };
 
+  /** Uploads the chosen documents to the new placement; one failing file does not stop the others. */
+  async #attachDocuments(placementId: string): Promise<void> {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#f-documents');
+    const attached: string[] = [];
+    const failed: string[] = [];
+    for (const file of [...(input?.files ?? [])]) {
+      const form = new FormData();
+      form.append('name', file.name);
+      form.append('file', file, file.name);
+      try {
+        await this.#portal.client.upload(`/placements/${placementId}/documents`, form);
+        attached.push(file.name);
+      } catch (error) {
+        failed.push(`${file.name}: ${toProblem(error).detail}`);
+      }
+    }
+    this.documents = { attached, failed };
+  }
+
   /** Step 2: place exactly what was reviewed. */
   #onPlace = async () => {
     if (!this.#body) return;
     this.busy = true;
     try {
       const created = await this.#portal.client.request<Created>('POST', '/placements', { body: this.#body, headers: { 'Idempotency-Key': this.#idempotencyKey } });
+      await this.#attachDocuments(created.placement.id);
       this.created = created;
       this.preview = null;
       this.#body = null;
@@ -270,6 +294,11 @@ export class CkNewAccount extends CkElement {
         <h3>Account placed — pending the agency's review</h3>
         <p>${c.placement.debtorName}, account ${c.placement.clientAccountNumber}, ${formatMoney(c.placement.balance.amountCents, c.placement.balance.currency)}.
           It appears in your placements now and in account search once the agency accepts it.</p>
+        ${this.documents.attached.length ? html`<p data-documents>Documents attached: ${this.documents.attached.join(', ')}.</p>` : nothing}
+        ${this.documents.failed.length
+          ? html`<div class="alert" role="alert">Not attached (the account is placed; send these again from the account once accepted):
+              <ul>${this.documents.failed.map((f) => html`<li>${f}</li>`)}</ul></div>`
+          : nothing}
         ${c.changes.length ? html`<details><summary>What was normalised (${c.changes.length})</summary>${this.#renderChanges(c.changes)}</details>` : nothing}
         <div class="actions"><button part="button" type="button" data-action="another" @click=${() => this.reset()}>Place another account</button></div>
       </section>
@@ -321,6 +350,11 @@ export class CkNewAccount extends CkElement {
           <div class="field">
             <label part="label" for="f-comments">Comments for the agency</label>
             <textarea part="input" id="f-comments" name="comments" maxlength="2000"></textarea>
+          </div>
+          <div class="field">
+            <label part="label" for="f-documents">Documents (optional: statements, contracts …)</label>
+            <input part="input" id="f-documents" type="file" multiple aria-describedby="f-documents-hint" />
+            <span class="hint" id="f-documents-hint">Sent with the account when you place it.</span>
           </div>
           <div class="alert" part="error" role="alert" aria-live="assertive">${this.problem}</div>
           <div class="actions">
