@@ -9,6 +9,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ck-cli-'));
 const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SCRYPT_COST: '1024' };
 const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'api/main.ts', ...args], { env, encoding: 'utf8' });
 
+// Each call starts a fresh tsx process that loads the whole application: allow for a busy machine.
+const CLI_TIMEOUT = 180_000;
+
 describe('CLI', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -19,7 +22,7 @@ describe('CLI', () => {
     const again = cli('seed', '--accounts', '50');
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already has data');
-  });
+  }, CLI_TIMEOUT);
 
   it('creates a user with an issued password who must change it', () => {
     const r = cli('admin', 'create-user', '--username', 'pat.lee', '--email', 'pat@cascadepower.example', '--first', 'Pat', '--last', 'Lee', '--role', 'client_manager', '--clients', 'CPL');
@@ -28,7 +31,7 @@ describe('CLI', () => {
     const bad = cli('admin', 'create-user', '--username', 'x.y', '--email', 'x@y.example', '--first', 'X', '--last', 'Y', '--role', 'client_manager', '--clients', 'NOPE');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('No client NOPE');
-  });
+  }, CLI_TIMEOUT);
 
   it('serve --demo starts, prints the URL and the demo logins, and answers', async () => {
     const port = String(30000 + Math.floor(Math.random() * 20000));
@@ -49,5 +52,5 @@ describe('CLI', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<ck-portal');
     child.kill('SIGTERM');
-  });
+  }, CLI_TIMEOUT);
 });
