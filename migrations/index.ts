@@ -23,15 +23,16 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124400000 from './20261124400000_create_report_schedules.js';
+import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
+import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
+import * as m20261124400300 from './20261124400300_grant_report_permissions.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
 import * as m20261124600300 from './20261124600300_create_webhook_deliveries.js';
 import * as m20261124600400 from './20261124600400_create_webhook_attempts.js';
 import * as m20261124600500 from './20261124600500_grant_integration_manage.js';
-import * as m20261124400000 from './20261124400000_create_report_schedules.js';
-import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
-import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -55,15 +56,16 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124400000_create_report_schedules': m20261124400000,
+  '20261124400100_create_report_snapshots': m20261124400100,
+  '20261124400200_create_report_snapshot_files': m20261124400200,
+  '20261124400300_grant_report_permissions': m20261124400300,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,
   '20261124600300_create_webhook_deliveries': m20261124600300,
   '20261124600400_create_webhook_attempts': m20261124600400,
   '20261124600500_grant_integration_manage': m20261124600500,
-  '20261124400000_create_report_schedules': m20261124400000,
-  '20261124400100_create_report_snapshots': m20261124400100,
-  '20261124400200_create_report_snapshot_files': m20261124400200,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,6 +12,7 @@ import { createDb } from '../../api/platform/db.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { closePdf } from '../../api/platform/pdf.js';
 import '../../api/jobs-registry.js';
+import * as grant from '../../migrations/20261124400300_grant_report_permissions.js';
 
 describe('schedule periods', () => {
   it('falls on the next UTC midnight, Monday and first of the month', () => {
@@ -169,6 +170,28 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
       expect(new Date((await api.db('report_schedules').where({ id: schedule.id }).first('next_run_at')).nextRunAt).getTime()).toBe(first.getTime() + 2 * 86_400_000);
     } finally {
       if (other !== api.db) await other.destroy();
+    }
+  });
+});
+
+describe.each(DIALECTS)('report permissions on databases seeded earlier (%s)', (dialect) => {
+  it('the grant migration adds reports.financial / reports.schedule to the default roles, and takes them back', async () => {
+    const api = await startTestApi(dialect, { accounts: 0 });
+    try {
+      const perms = async (key: string) => JSON.parse((await api.db('roles').where({ key }).first('permissions')).permissions) as string[];
+      // As a database seeded before this feature would be:
+      await grant.down(api.db);
+      expect(await perms('client_manager')).not.toContain('reports.schedule');
+      expect(await perms('agency_staff')).not.toContain('reports.financial');
+      await grant.up(api.db);
+      await grant.up(api.db); // twice: no duplicates
+      expect((await perms('client_manager')).filter((p) => p === 'reports.schedule')).toHaveLength(1);
+      expect(await perms('client_manager')).toEqual(expect.arrayContaining(['reports.financial', 'reports.schedule']));
+      expect(await perms('agency_staff')).toContain('reports.financial');
+      expect(await perms('agency_staff')).not.toContain('reports.schedule');
+      expect(await perms('client_viewer')).not.toContain('reports.financial');
+    } finally {
+      await api.close();
     }
   });
 });
