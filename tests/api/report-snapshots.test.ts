@@ -65,6 +65,21 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
     expect((await api.request('/reports/schedules', { token: agency })).body.data.map((s: { id: string }) => s.id)).toContain(res.body.id);
   });
 
+  it('honours Idempotency-Key when creating a schedule', async () => {
+    const body = { frequency: 'monthly', clientId: cpl };
+    const headers = { 'Idempotency-Key': 'sched-once-1' };
+    const first = await api.request('/reports/recovery/schedules', { token: client, body, headers });
+    const again = await api.request('/reports/recovery/schedules', { token: client, body, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await api.db('report_schedules').where({ reportKey: 'recovery' }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    const other = await api.request('/reports/recovery/schedules', { token: client, body: { ...body, frequency: 'daily' }, headers });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+  });
+
   it('needs reports.schedule to schedule', async () => {
     const role = await api.db('roles').where({ key: 'client_manager' }).first('permissions');
     try {
