@@ -212,6 +212,47 @@ describe.each(DIALECTS)('reports (%s)', (dialect) => {
     expect(res.body.totals.feeCents + res.body.totals.netCents).toBe(res.body.totals.amountCents);
   });
 
+  it('payments and remittance read the transactions ledger when the database has one', async (ctx) => {
+    // Until the ledger (issue 3) is on this branch, a table of the expected shape stands in for it;
+    // once the real table exists this test steps aside and the ledger's own tests take over.
+    if (await api.db.schema.hasTable('transactions')) ctx.skip();
+    await api.db.schema.createTable('transactions', (t) => {
+      t.increments('id');
+      t.integer('account_id').unsigned().notNullable();
+      t.string('type', 32).notNullable();
+      t.bigInteger('amount_cents').notNullable();
+      t.date('effective_on').notNullable();
+      t.string('method', 16).nullable();
+      t.string('reference', 64).nullable();
+    });
+    try {
+      const mine = await accepted(cpl.id).orderBy('id').first('id', 'agency_account_number');
+      const theirs = await accepted(sbrh.id).orderBy('id').first('id');
+      await api.db('transactions').insert([
+        { accountId: mine.id, type: 'payment', amountCents: 10_001, effectiveOn: '2026-10-05', method: 'check', reference: 'CHK-1' },
+        { accountId: mine.id, type: 'payment', amountCents: 2_500, effectiveOn: '2026-10-20', method: 'card', reference: null },
+        { accountId: mine.id, type: 'adjustment', amountCents: -5_000, effectiveOn: '2026-10-21', method: null, reference: null },
+        { accountId: mine.id, type: 'payment', amountCents: 7_000, effectiveOn: '2026-11-02', method: 'ach', reference: null },
+        { accountId: theirs.id, type: 'payment', amountCents: 99_900, effectiveOn: '2026-10-10', method: 'card', reference: null },
+      ]);
+      const res = await run(client, 'payments', { parameters: { from: '2026-10-01', to: '2026-10-31' } });
+      expect(res.status).toBe(200);
+      expect(res.body.notices).toEqual(['Agency fee at 25% of each payment.']);
+      expect(res.body.rows).toEqual([
+        { paidOn: '2026-10-05', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'check', reference: 'CHK-1', amountCents: 10_001, feeCents: 2_500, netCents: 7_501 },
+        { paidOn: '2026-10-20', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'card', reference: null, amountCents: 2_500, feeCents: 625, netCents: 1_875 },
+      ]);
+      expect(res.body.totals).toMatchObject({ debtorName: '2 payments', amountCents: 12_501, feeCents: 3_125, netCents: 9_376 });
+      const agencyAll = await run(agency, 'payments', { parameters: { from: '2026-10-01', to: '2026-11-30' } });
+      expect(agencyAll.body.total).toBe(4);
+      expect(agencyAll.body.totals.amountCents).toBe(10_001 + 2_500 + 7_000 + 99_900);
+      const csv = parseCsv((await run(client, 'payments', { format: 'csv', parameters: { from: '2026-10-01', to: '2026-10-31' } })).text);
+      expect(csv.map((r) => r[6])).toEqual(['Amount', '100.01', '25.00', '125.01']);
+    } finally {
+      await api.db.schema.dropTable('transactions');
+    }
+  });
+
   it('rejects bad parameters with 400 problem+json', async () => {
     const bad = [
       { parameters: { from: '2026-02-30' } },
