@@ -34,7 +34,10 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
   let sbrh: string;
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 120 });
-    [agency, client, group] = await Promise.all([api.login('demo.agency'), api.login('demo.client'), api.login('demo.group')]);
+    // One after another: concurrent logins can deadlock on the shared login rate-limit rows (MariaDB).
+    agency = await api.login('demo.agency');
+    client = await api.login('demo.client');
+    group = await api.login('demo.group');
     cpl = (await api.db('clients').where({ code: 'CPL' }).first('public_id')).publicId;
     sbrh = (await api.db('clients').where({ code: 'SBRH' }).first('public_id')).publicId;
   });
