@@ -44,6 +44,7 @@ import * as m20261124300300 from './20261124300300_create_placement_column_maps.
 import * as m20261124400000 from './20261124400000_create_report_schedules.js';
 import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
 import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
+import * as m20261124400300 from './20261124400300_grant_report_permissions.js';
 import * as m20261124500000 from './20261124500000_create_user_mfa.js';
 import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
 import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
@@ -118,6 +119,7 @@ export const migrations: Record<string, Migration> = {
   '20261124400000_create_report_schedules': m20261124400000,
   '20261124400100_create_report_snapshots': m20261124400100,
   '20261124400200_create_report_snapshot_files': m20261124400200,
+  '20261124400300_grant_report_permissions': m20261124400300,
   '20261124500000_create_user_mfa': m20261124500000,
   '20261124500100_create_mfa_recovery_codes': m20261124500100,
   '20261124500200_create_mfa_challenges': m20261124500200,

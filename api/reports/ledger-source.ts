@@ -9,8 +9,8 @@
  */
 import type { Trx } from '../platform/db.js';
 
-/** Ledger entry types that are money received (a reversal is a negative payment). */
-export const PAYMENT_TYPES = ['payment', 'direct_payment', 'payment_reversal'];
+/** Ledger entry kinds that are money received (issue 3's ledger writes `payment`). */
+export const PAYMENT_TYPES = ['payment'];
 
 export interface LedgerColumns {
   type: string;
@@ -30,7 +30,7 @@ export async function ledgerColumns(trx: Trx): Promise<LedgerColumns | null> {
   const pick = (...names: string[]) => names.find((n) => cols.has(n)) ?? null;
   const type = pick('type', 'kind');
   const amount = pick('amount_cents');
-  const date = pick('effective_on', 'paid_on', 'posted_on', 'occurred_on', 'occurred_at', 'posted_at', 'created_at');
+  const date = pick('effective_date', 'effective_on', 'paid_on', 'posted_on', 'occurred_on', 'occurred_at', 'posted_at', 'created_at');
   if (!type || !amount || !date || !cols.has('account_id')) return null;
   return { type, amount, date, method: pick('method', 'payment_method'), reference: pick('reference') };
 }

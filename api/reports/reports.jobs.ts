@@ -18,15 +18,21 @@ interface SnapshotJob {
 export async function enqueueDueSnapshots(deps: AppDeps, now: Date): Promise<number> {
   const due = (await deps.db('report_schedules').where('status', 'active').where('next_run_at', '<=', now)
     .select('id', 'public_id', 'frequency', 'next_run_at')) as { id: number; publicId: string; frequency: Frequency; nextRunAt: unknown }[];
+  let enqueued = 0;
   for (const s of due) {
     const periodKey = periodKeyOf(new Date(s.nextRunAt as string | number | Date));
     await deps.db.transaction(async (trx) => {
+      // Claim the period by moving the schedule on, but only from the value this runner read: a
+      // second runner's UPDATE waits for the first's row lock, then matches nothing and stops here.
+      // A schedule that missed several periods (the service was down) catches up with one snapshot.
+      const moved = await trx('report_schedules').where({ id: s.id, nextRunAt: s.nextRunAt as Date }).update({ nextRunAt: nextBoundary(s.frequency, now) });
+      if (!moved) return;
+      // The dedupe key stays as a second guard (and the snapshot itself is unique per period).
       await enqueueJob(trx, { type: SNAPSHOT_JOB, payload: { scheduleId: s.publicId, periodKey } satisfies SnapshotJob, dedupeKey: `report-snapshot:${s.publicId}:${periodKey}` });
-      // A schedule that missed several periods (the service was down) catches up with one snapshot, not a backlog.
-      await trx('report_schedules').where({ id: s.id }).update({ nextRunAt: nextBoundary(s.frequency, now) });
+      enqueued++;
     });
   }
-  return due.length;
+  return enqueued;
 }
 
 defineTicker('reports.snapshots', (deps, now) => enqueueDueSnapshots(deps, now).then(() => undefined));

@@ -15,11 +15,11 @@ export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
       handler: ({ caller }) => listSchedules(db, caller),
     }),
     route({
-      method: 'post', path: '/reports/:key/schedules', tag: 'reports', auth: 'user', permission: 'reports.schedule',
+      method: 'post', path: '/reports/:key/schedules', tag: 'reports', auth: 'user', permission: 'reports.schedule', idempotent: true,
       summary: 'Schedule daily, weekly or monthly snapshots of a report for one client (or, for the agency, all clients).',
       params: ReportKeyParams,
       body: CreateScheduleBody,
-      responses: { 201: Schedule, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      responses: { 201: Schedule, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       handler: ({ caller, params, body, meta }) => createSchedule(db, caller, params.key, body, meta, new Date()),
     }),
     route({

@@ -109,7 +109,9 @@ describe.each(DIALECTS)('report PDF export (%s)', (dialect) => {
   };
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 300 });
-    [agency, client] = await Promise.all([api.login('demo.agency'), api.login('demo.client')]);
+    // One after another: concurrent logins can deadlock on the shared login rate-limit rows (MariaDB).
+    agency = await api.login('demo.agency');
+    client = await api.login('demo.client');
   });
   afterAll(async () => {
     await api.close();

@@ -195,21 +195,39 @@ describe.each(DIALECTS)('reports (%s)', (dialect) => {
     for (const r of clientRes.body.rows) expect(r.occurredAt >= '2026-01-01' && r.occurredAt < '2026-07-01').toBe(true);
   });
 
-  it('payments and remittance: fee and net add up; without a ledger it lists payments to date and says so', async () => {
-    const res = await run(agency, 'payments', { pageSize: 1000 });
+  it('payments and remittance read the transactions ledger: date range, fee rounding, tenancy, CSV', async () => {
+    const mine = await accepted(cpl.id).where('status', 'active').where('balance_cents', '>', 200_000).orderBy('id').first('id', 'public_id', 'agency_account_number');
+    const theirs = await accepted(sbrh.id).where('status', 'active').where('balance_cents', '>', 200_000).orderBy('id').first('public_id');
+    const post = async (token: string, id: string, body: object) => {
+      const res = await api.request(`/accounts/${id}/payments`, { token, body });
+      expect(res.status, res.text).toBe(201);
+    };
+    await post(client, mine.publicId, { amountCents: 10_001, paidOn: '2026-10-05', method: 'check', reference: 'CHK-1' });
+    await post(client, mine.publicId, { amountCents: 2_500, paidOn: '2026-10-20', method: 'card' });
+    await post(client, mine.publicId, { amountCents: 7_000, paidOn: '2026-11-02', method: 'ach' });
+    await post(agency, theirs.publicId, { amountCents: 99_900, paidOn: '2026-10-10', method: 'card' });
+    const credit = await api.request(`/accounts/${mine.publicId}/adjustments`, { token: agency, body: { type: 'credit', amountCents: 5_000, reason: 'Goodwill credit', effectiveOn: '2026-10-21' } });
+    expect(credit.status, credit.text).toBe(201);
+
+    const res = await run(client, 'payments', { parameters: { from: '2026-10-01', to: '2026-10-31' } });
     expect(res.status).toBe(200);
-    const paid = (await accepted().where('paid_to_date_cents', '>', 0).select('paid_to_date_cents')) as { paidToDateCents: number }[];
-    const hasLedger = await api.db.schema.hasTable('transactions');
-    if (!hasLedger) {
-      expect(res.body.notices[0]).toMatch(/ledger is not available/);
-      expect(res.body.total).toBe(paid.length);
-      expect(res.body.totals.amountCents).toBe(paid.reduce((s, p) => s + cents(p.paidToDateCents), 0));
-    }
-    for (const r of res.body.rows) {
-      expect(r.feeCents + r.netCents).toBe(r.amountCents);
-      expect(r.feeCents).toBe(Math.round(r.amountCents / 4));
-    }
-    expect(res.body.totals.feeCents + res.body.totals.netCents).toBe(res.body.totals.amountCents);
+    expect(res.body.notices).toEqual(['Agency fee at 25% of each payment.']);
+    expect(res.body.rows).toEqual([
+      { paidOn: '2026-10-05', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'check', reference: 'CHK-1', amountCents: 10_001, feeCents: 2_500, netCents: 7_501 },
+      { paidOn: '2026-10-20', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'card', reference: null, amountCents: 2_500, feeCents: 625, netCents: 1_875 },
+    ]);
+    expect(res.body.totals).toMatchObject({ debtorName: '2 payments', amountCents: 12_501, feeCents: 3_125, netCents: 9_376 });
+    const agencyAll = await run(agency, 'payments', { parameters: { from: '2026-10-01', to: '2026-11-30' } });
+    expect(agencyAll.body.total).toBe(4);
+    expect(agencyAll.body.totals.amountCents).toBe(10_001 + 2_500 + 7_000 + 99_900);
+    const [ledger] = await api.db('transactions').where('kind', 'payment').sum({ s: 'amount_cents' });
+    expect(agencyAll.body.totals.amountCents).toBe(Number(ledger!.s));
+    const csv = parseCsv((await run(client, 'payments', { format: 'csv', parameters: { from: '2026-10-01', to: '2026-10-31' } })).text);
+    expect(csv.map((r) => r[6])).toEqual(['Amount', '100.01', '25.00', '125.01']);
+    // The recovery summary's collected figure follows the ledger (paid to date moves with each payment).
+    const recovery = await run(client, 'recovery', { parameters: { groupBy: 'client' } });
+    const [paid] = await accepted(cpl.id).sum({ s: 'paid_to_date_cents' });
+    expect(recovery.body.totals.collectedCents).toBe(Number(paid!.s));
   });
 
   it('rejects bad parameters with 400 problem+json', async () => {

@@ -162,6 +162,24 @@ describe('ck-report-viewer', () => {
     expect(detail.blob.size).to.be.greaterThan(1000);
   });
 
+  it('schedules snapshots for one of the user\'s clients', async () => {
+    const client = await signIn(DEMO.group);
+    const el = await mount();
+    await choose(el, 'recovery');
+    el.activeTab = 'snapshots';
+    const form = await find<HTMLFormElement>(el, 'form[part~=schedule-form]');
+    const clients = [...form.querySelectorAll<HTMLOptionElement>('#scheduleClient option')].map((o) => o.textContent);
+    expect(clients).to.deep.equal(['Lakeside Family Clinic', 'St. Brigid Regional Hospital']);
+    form.querySelector<HTMLSelectElement>('#frequency')!.value = 'monthly';
+    form.querySelector<HTMLSelectElement>('#scheduleClient')!.value = form.querySelectorAll('option')[4]!.getAttribute('value')!;
+    form.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await waitUntil(() => shadow(el).querySelector('[part~=schedule-result]')!.textContent!.includes('scheduled'), 'the schedule', { timeout: 10000 });
+    expect(shadow(el).querySelector('[part~=schedule-result]')!.textContent).to.contain('Monthly snapshots of Recovery summary for St. Brigid Regional Hospital');
+    const { data } = await client.get<{ data: { report: { key: string }; frequency: string; client: { name: string } }[] }>('/reports/schedules');
+    expect(data.some((s) => s.report.key === 'recovery' && s.frequency === 'monthly' && s.client.name === 'St. Brigid Regional Hospital')).to.equal(true);
+    await expectAccessible(el);
+  });
+
   it('shows an empty state when a report has no snapshots', async () => {
     await signIn(DEMO.group);
     const el = await mount();

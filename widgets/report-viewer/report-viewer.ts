@@ -70,7 +70,9 @@ type Tab = (typeof TABS)[number]['id'];
  * @csspart tabs - The tab list.
  * @csspart tab - A tab.
  * @csspart panel - A tab panel.
- * @csspart form - The parameter form.
+ * @csspart form - The parameter form (and the schedule form).
+ * @csspart schedule-form - The "Schedule snapshots" form (users allowed to schedule).
+ * @csspart schedule-result - What was scheduled.
  * @csspart export-menu - The export disclosure menu.
  * @csspart progress - The progress shown while a report runs or a file is prepared.
  * @csspart notice - A caveat above the results.
@@ -114,6 +116,13 @@ export class CkReportViewer extends CkElement {
 
   @state() private snapshotPage = 1;
 
+  /** The outcome of the last "Schedule snapshots" submit. */
+  @state() private scheduleMessage = '';
+
+  @state() private scheduleError = '';
+
+  @state() private scheduling = false;
+
   #portal = new PortalConnection(this);
 
   #catalogue = new Task(this, {
@@ -155,7 +164,7 @@ export class CkReportViewer extends CkElement {
 
   /** Runs the chosen report with the parameters in the form (as the Run button does). */
   runReport(): void {
-    const form = this.renderRoot.querySelector<HTMLFormElement>('form[part~=form]');
+    const form = this.renderRoot.querySelector<HTMLFormElement>('#run-form');
     if (form) form.requestSubmit();
   }
 
@@ -219,7 +228,7 @@ export class CkReportViewer extends CkElement {
 
   async #export(format: Format): Promise<void> {
     const report = this.#current;
-    const form = this.renderRoot.querySelector<HTMLFormElement>('form[part~=form]');
+    const form = this.renderRoot.querySelector<HTMLFormElement>('#run-form');
     if (!report || !form || this.exporting) return;
     this.renderRoot.querySelector('details[part~=export-menu]')?.removeAttribute('open');
     this.exporting = format;
@@ -251,6 +260,60 @@ export class CkReportViewer extends CkElement {
     } finally {
       this.exporting = null;
     }
+  }
+
+  #onSchedule = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const report = this.#current;
+    if (!report || this.scheduling) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const clientId = String(data.get('scheduleClient') ?? '');
+    this.scheduling = true;
+    this.scheduleError = '';
+    this.scheduleMessage = '';
+    try {
+      const created = await this.#portal.client.request<{ frequency: string; nextRunAt: string; client: { name: string } | null }>(
+        'POST', `/reports/${encodeURIComponent(report.key)}/schedules`,
+        { body: { frequency: String(data.get('frequency')), ...(clientId ? { clientId } : {}), parameters: {} } },
+      );
+      this.scheduleMessage = `${humanize(created.frequency)} snapshots of ${report.title} for ${created.client?.name ?? 'all clients'} are scheduled; the first on ${formatDateTime(created.nextRunAt)}.`;
+      this.announcement = this.scheduleMessage;
+    } catch (error) {
+      this.scheduleError = toProblem(error).detail;
+    } finally {
+      this.scheduling = false;
+    }
+  };
+
+  #renderScheduleForm(report: Report) {
+    const user = this.#portal.user;
+    if (!user?.permissions.includes('reports.schedule')) return nothing;
+    const agency = user.kind === 'agency';
+    return html`
+      <form part="form schedule-form" aria-label="Schedule snapshots of ${report.title}" novalidate @submit=${this.#onSchedule}>
+        <div class="field">
+          <label part="label" for="frequency">Snapshot every</label>
+          <select part="input" id="frequency" name="frequency">
+            <option value="daily">Day</option>
+            <option value="weekly" selected>Week (Mondays)</option>
+            <option value="monthly">Month (the 1st)</option>
+          </select>
+        </div>
+        <div class="field">
+          <label part="label" for="scheduleClient">For</label>
+          <select part="input" id="scheduleClient" name="scheduleClient">
+            ${agency ? html`<option value="">All clients</option>` : nothing}
+            ${user.clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
+          </select>
+        </div>
+        <div class="actions">
+          <button part="button" type="submit" ?disabled=${this.scheduling}>Schedule snapshots</button>
+          <span class="hint">With the report's default parameters.</span>
+        </div>
+        <p class="hint" part="schedule-result">${this.scheduleMessage}</p>
+        <div class="alert" part="error" role="alert">${this.scheduleError}</div>
+      </form>
+    `;
   }
 
   #selectTab(tab: Tab, focus = false): void {
@@ -348,7 +411,7 @@ export class CkReportViewer extends CkElement {
     const errors = this.#fieldErrors();
     const running = this.#result.status === TaskStatus.PENDING;
     return keyed(report.key, html`
-      <form part="form" aria-label="${report.title} parameters" novalidate @submit=${this.#onSubmit}>
+      <form id="run-form" part="form" aria-label="${report.title} parameters" novalidate @submit=${this.#onSubmit}>
         ${report.parameters.map((p) => this.#renderParameter(p, errors))}
         <div class="actions">
           <button class="primary" part="button" type="submit" ?disabled=${running}>Run report</button>
@@ -431,6 +494,10 @@ export class CkReportViewer extends CkElement {
   }
 
   #renderSnapshotsPanel(report: Report) {
+    return html`${this.#renderScheduleForm(report)}${this.#renderSnapshotList(report)}`;
+  }
+
+  #renderSnapshotList(report: Report) {
     const list = this.#snapshots;
     if (list.status === TaskStatus.ERROR) return html`<div class="alert" part="error" role="alert">${toProblem(list.error).detail}</div>`;
     if (!list.value) return html`<p class="hint">Loading snapshots…</p>`;

@@ -37,7 +37,7 @@ function ledgerQuery(ctx: ReportContext, l: LedgerColumns): Knex.QueryBuilder {
     .join('clients', 'clients.id', 'accounts.client_id')
     .whereIn('transactions.account_id', reportAccounts(ctx, { placedRange: false }).select('accounts.id'))
     .whereIn(`transactions.${l.type}`, PAYMENT_TYPES);
-  const isDay = l.date.endsWith('_on');
+  const isDay = l.date.endsWith('_on') || l.date.endsWith('_date');
   if (params.from) q.where(`transactions.${l.date}`, '>=', isDay ? params.from : new Date(`${params.from}T00:00:00Z`));
   if (params.to) q.where(`transactions.${l.date}`, isDay ? '<=' : '<', isDay ? params.to : new Date(`${addDays(params.to, 1)}T00:00:00Z`));
   return q;
