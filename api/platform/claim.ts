@@ -21,8 +21,26 @@ export interface ClaimOptions {
   leaseMs: number;
 }
 
-/** Claims up to `limit` due rows and returns their ids (attempts already incremented). */
+const isDeadlock = (err: unknown) => (err as { code?: string }).code === 'ER_LOCK_DEADLOCK' || (err as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT';
+
+/**
+ * Claims up to `limit` due rows and returns their ids (attempts already incremented). Two claimers
+ * on MySQL can still deadlock on index gaps while moving rows to `working`; InnoDB rolls one back,
+ * and that one simply tries again (then gives up for this tick: the next tick claims).
+ */
 export async function claimDueRows(db: Db, o: ClaimOptions): Promise<number[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await claimOnce(db, o);
+    } catch (err) {
+      if (!isDeadlock(err)) throw err;
+      if (attempt >= 3) return [];
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+    }
+  }
+}
+
+async function claimOnce(db: Db, o: ClaimOptions): Promise<number[]> {
   const leaseUntil = new Date(o.now.getTime() + o.leaseMs);
   return db.transaction(async (trx) => {
     const q = trx(o.table)

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from './http/context.js';
 import type { Trx } from './db.js';
-import { now as clockNow } from './db.js';
+import { isMysql, now as clockNow } from './db.js';
 import { newId } from './ids.js';
 import { backoffMs, claimDueRows } from './claim.js';
 import { deliverOutbox } from './outbox.js';
@@ -78,8 +78,12 @@ export async function enqueueJob(
     return row.publicId;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const winner = await trx('jobs').where({ dedupeKey: input.dedupeKey }).first('publicId');
-    return (winner as { publicId: string }).publicId;
+    // The winner committed after this transaction's snapshot was taken: only a locking read sees it.
+    const q = trx('jobs').where({ dedupeKey: input.dedupeKey }).first('publicId');
+    if (isMysql(trx)) q.forShare();
+    const winner = (await q) as { publicId: string } | undefined;
+    if (!winner) throw err;
+    return winner.publicId;
   }
 }
 

@@ -186,6 +186,23 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
       expect(Number(byWorker[0]!.n)).toBe(0); // leases are released after running
     });
 
+    it('the same dedupe key enqueued by concurrent transactions yields one job and no error', async () => {
+      const key = `concurrent-${dialect}`;
+      const ids = await Promise.all(
+        [1, 2, 3].map(() =>
+          api.db.transaction(async (trx) => {
+            // read first, so that on MySQL the transaction's snapshot predates the winner's commit
+            await trx('jobs').count({ n: '*' });
+            const id = await enqueueJob(trx, { type: `test.record.${dialect}`, payload: { label: 'concurrent' }, dedupeKey: key });
+            await new Promise((r) => setTimeout(r, 150));
+            return id;
+          }),
+        ),
+      );
+      expect(new Set(ids).size).toBe(1);
+      expect(await api.db('jobs').where({ dedupeKey: key }).count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(1);
+    });
+
     it('tickers run on every worker tick with the given clock', async () => {
       const ticks: string[] = [];
       defineTicker(`test.ticker.${dialect}`, async (_deps, now) => {
