@@ -25,10 +25,16 @@ import { mfaRoutes } from './auth/mfa.routes.js';
 import { passwordResetRoutes } from './auth/password-reset.routes.js';
 import { usersAdminRoutes } from './users/users-admin.routes.js';
 import { embedRoutes } from './auth/embed.routes.js';
+import { placementRoutes } from './placements/placements.routes.js';
+import { batchRoutes } from './placements/batches.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
 import { webhookRoutes } from './integration/webhooks.routes.js';
+import { attachmentRoutes } from './attachments/attachments.routes.js';
+import { collabRoutes } from './collab/collab.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { snapshotRoutes } from './reports/snapshots.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -44,10 +50,16 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...passwordResetRoutes(deps),
     ...usersAdminRoutes(deps),
     ...embedRoutes(deps),
+    ...placementRoutes(deps),
+    ...batchRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
     ...webhookRoutes(deps),
+    ...attachmentRoutes(deps),
+    ...collabRoutes(deps),
+    ...reportRoutes(deps),
+    ...snapshotRoutes(deps),
   ];
   routes.push(
     route({
@@ -84,7 +96,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   app.use(problemMiddleware());
   app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
-  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
+  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());

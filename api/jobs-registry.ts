@@ -3,5 +3,6 @@
  * `<feature>.jobs.ts` module here (one line per feature). main.ts and the tests import this file
  * before starting a worker.
  */
-export {};
 import './integration/integration.jobs.js';
+import './placements/placements.jobs.js';
+import './reports/reports.jobs.js';

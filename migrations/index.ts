@@ -23,6 +23,18 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124200000 from './20261124200000_create_attachments.js';
+import * as m20261124200100 from './20261124200100_create_collab_folders.js';
+import * as m20261124200200 from './20261124200200_create_collab_files.js';
+import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
+import * as m20261124200400 from './20261124200400_create_collab_comments.js';
+import * as m20261124300000 from './20261124300000_create_placement_batches.js';
+import * as m20261124300100 from './20261124300100_create_placements.js';
+import * as m20261124300200 from './20261124300200_create_placement_batch_errors.js';
+import * as m20261124300300 from './20261124300300_create_placement_column_maps.js';
+import * as m20261124400000 from './20261124400000_create_report_schedules.js';
+import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
+import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
 import * as m20261124500000 from './20261124500000_create_user_mfa.js';
 import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
 import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
@@ -61,6 +73,18 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124200000_create_attachments': m20261124200000,
+  '20261124200100_create_collab_folders': m20261124200100,
+  '20261124200200_create_collab_files': m20261124200200,
+  '20261124200300_create_collab_file_versions': m20261124200300,
+  '20261124200400_create_collab_comments': m20261124200400,
+  '20261124300000_create_placement_batches': m20261124300000,
+  '20261124300100_create_placements': m20261124300100,
+  '20261124300200_create_placement_batch_errors': m20261124300200,
+  '20261124300300_create_placement_column_maps': m20261124300300,
+  '20261124400000_create_report_schedules': m20261124400000,
+  '20261124400100_create_report_snapshots': m20261124400100,
+  '20261124400200_create_report_snapshot_files': m20261124400200,
   '20261124500000_create_user_mfa': m20261124500000,
   '20261124500100_create_mfa_recovery_codes': m20261124500100,
   '20261124500200_create_mfa_challenges': m20261124500200,

@@ -87,6 +87,10 @@ describe('ck-account-pane', () => {
     await expectAccessible(el);
     partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
     await el.updateComplete;
+    const attachmentsTab = shadow(el).querySelector<HTMLElement>('#tab-attachments')!;
+    expect(attachmentsTab.getAttribute('aria-selected')).to.equal('true');
+    attachmentsTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await el.updateComplete;
     expect(activityTab.getAttribute('aria-selected')).to.equal('true');
   });
 

@@ -7,12 +7,14 @@ import { toProblem, type Account, type ActivityEntry, type ActivityPage } from '
 import { formatCount, formatDate, formatDateTime, formatMoney, label, statusLabel } from '../internal/format.js';
 import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
 import { accountPaneStyles } from './account-pane.styles.js';
+import '../account-attachments/account-attachments.js';
 
-type Tab = 'activity' | 'parties';
+type Tab = 'activity' | 'parties' | 'attachments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'activity', label: 'Activity' },
   { id: 'parties', label: 'Parties' },
+  { id: 'attachments', label: 'Attachments' },
 ];
 
 type Party = Account['parties'][number];
@@ -207,6 +209,12 @@ export class CkAccountPane extends CkElement {
     `;
   }
 
+  #renderPanel(tab: Tab, account: Account) {
+    if (tab === 'activity') return this.#renderActivity();
+    if (tab === 'attachments') return html`<ck-account-attachments account-id=${account.id} api=${this.api}></ck-account-attachments>`;
+    return html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`;
+  }
+
   #renderTabs(account: Account) {
     return html`
       <div>
@@ -225,7 +233,7 @@ export class CkAccountPane extends CkElement {
         </div>
         ${TABS.map((t) => html`
           <div part="panel" role="tabpanel" id="panel-${t.id}" aria-labelledby="tab-${t.id}" tabindex="0" ?hidden=${this.activeTab !== t.id}>
-            ${this.activeTab !== t.id ? nothing : t.id === 'activity' ? this.#renderActivity() : html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`}
+            ${this.activeTab !== t.id ? nothing : this.#renderPanel(t.id, account)}
           </div>`)}
       </div>
     `;

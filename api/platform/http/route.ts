@@ -51,6 +51,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
    * unparsed so that each record is validated on its own (per-record results); documented with this.
    */
   records?: ZodType;
+  /** a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here */
+  multipart?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
