@@ -21,12 +21,12 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { placementRoutes } from './placements/placements.routes.js';
+import { batchRoutes } from './placements/batches.routes.js';
 import { mfaRoutes } from './auth/mfa.routes.js';
 import { passwordResetRoutes } from './auth/password-reset.routes.js';
 import { usersAdminRoutes } from './users/users-admin.routes.js';
 import { embedRoutes } from './auth/embed.routes.js';
-import { placementRoutes } from './placements/placements.routes.js';
-import { batchRoutes } from './placements/batches.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
@@ -35,6 +35,16 @@ import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { collabRoutes } from './collab/collab.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { snapshotRoutes } from './reports/snapshots.routes.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { accountStatusRoutes } from './account-status/account-status.routes.js';
+import { noteRoutes } from './notes/notes.routes.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { inboxRoutes } from './inbox/inbox.routes.js';
+import { contactRoutes } from './contact/contact.routes.js';
+import { liveRoutes } from './live/live.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { payRoutes } from './pay/pay.routes.js';
+import { complianceRoutes } from './compliance/compliance.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,12 +56,12 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...placementRoutes(deps),
+    ...batchRoutes(deps),
     ...mfaRoutes(deps),
     ...passwordResetRoutes(deps),
     ...usersAdminRoutes(deps),
     ...embedRoutes(deps),
-    ...placementRoutes(deps),
-    ...batchRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
@@ -60,6 +70,16 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...collabRoutes(deps),
     ...reportRoutes(deps),
     ...snapshotRoutes(deps),
+    ...ledgerRoutes(deps),
+    ...accountStatusRoutes(deps),
+    ...noteRoutes(deps),
+    ...messageRoutes(deps),
+    ...inboxRoutes(deps),
+    ...contactRoutes(deps),
+    ...liveRoutes(deps),
+    ...auditRoutes(deps),
+    ...payRoutes(deps),
+    ...complianceRoutes(deps),
   ];
   routes.push(
     route({

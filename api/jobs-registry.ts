@@ -6,3 +6,7 @@
 import './integration/integration.jobs.js';
 import './placements/placements.jobs.js';
 import './reports/reports.jobs.js';
+import './account-status/account-status.jobs.js';
+import './audit/audit.jobs.js';
+import './pay/pay.jobs.js';
+import './compliance/compliance.jobs.js';

@@ -22,6 +22,10 @@ export const PERMISSIONS = {
   'agency.settings': 'Change agency settings',
   'audit.read': 'Query the audit trail',
   'integration.manage': 'Manage integration API keys',
+  'payments.links': 'Create personalised payment links for debtors',
+  'payments.offers': 'Make settlement and payment-plan offers; cancel plans',
+  'compliance.read': 'View and export compliance records (consents, opt-outs, disputes)',
+  'compliance.record': 'Record disputes, opt-outs and consent withdrawals received by phone or mail',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -35,7 +39,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial', 'payments.links', 'payments.offers', 'compliance.read', 'compliance.record'],
   },
   {
     key: 'client_manager',
@@ -43,7 +47,8 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     scope: 'client',
     permissions: [
       'accounts.read', 'accounts.place', 'accounts.update', 'accounts.status', 'payments.report', 'notes.write',
-      'attachments.read', 'attachments.write', 'reports.run', 'reports.financial', 'reports.schedule', 'collab.use', 'client_users.manage',
+      'attachments.read', 'attachments.write', 'reports.run', 'reports.financial', 'reports.schedule', 'collab.use',
+      'client_users.manage', 'compliance.read', 'compliance.record',
     ],
   },
   { key: 'client_viewer', name: 'Client viewer', scope: 'client', permissions: ['accounts.read', 'attachments.read', 'reports.run'] },

@@ -87,9 +87,13 @@ describe('ck-account-pane', () => {
     await expectAccessible(el);
     partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
     await el.updateComplete;
-    const attachmentsTab = shadow(el).querySelector<HTMLElement>('#tab-attachments')!;
-    expect(attachmentsTab.getAttribute('aria-selected')).to.equal('true');
-    attachmentsTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    expect(shadow(el).querySelector('#tab-payments')!.getAttribute('aria-selected')).to.equal('true');
+    // End goes to the last tab; ArrowRight from there wraps to the first
+    partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    await el.updateComplete;
+    const lastTab = shadow(el).querySelector<HTMLElement>('#tab-attachments')!;
+    expect(lastTab.getAttribute('aria-selected')).to.equal('true');
+    lastTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
     await el.updateComplete;
     expect(activityTab.getAttribute('aria-selected')).to.equal('true');
   });

@@ -13,12 +13,12 @@ import { createDb, migrateLatest } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
 import { createUser } from '../../api/users/users.service.js';
-import { newId } from '../../api/platform/ids.js';
-import { sha256Hex } from '../../api/platform/crypto.js';
 import { seedDemoSnapshot } from '../../api/seed/report-snapshots.js';
 import { closePdf } from '../../api/platform/pdf.js';
 import '../../api/jobs-registry.js';
 import { startWorker } from '../../api/platform/jobs.js';
+import { newId } from '../../api/platform/ids.js';
+import { sha256Hex } from '../../api/platform/crypto.js';
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';

@@ -243,6 +243,18 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
+  /**
+   * Opens a streaming GET (server-sent events) with the session's token in the header, refreshing
+   * an expired token once; resolves to the open response, whose body the caller reads.
+   */
+  async openStream(path: string, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const options: RequestOptions = { query, signal, headers: { Accept: 'text/event-stream' } };
+    let response = await this.#send('GET', path, options);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, options);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return response;
+  }
+
   async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {

@@ -59,6 +59,17 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   produces?: string;
   /** honour an `Idempotency-Key` header: replay the stored response, 409 on reuse (idempotency.ts) */
   idempotent?: boolean;
+  /**
+   * Runs after the path is parsed and before the body is validated: checks that the resource in the
+   * path is the caller's (throwing the 404), so another tenant's resource is a 404 whatever the body.
+   */
+  checkAccess?: (input: { params: P; caller: A extends 'public' ? Caller | undefined : Caller }) => Promise<void>;
+  /**
+   * For public routes whose caller is not a portal user (a debtor session): authenticates it and
+   * returns `kind:id`, stored as ctx.state.principal before the Idempotency-Key is looked up, so
+   * keys are scoped to that caller.
+   */
+  principal?: (deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => Promise<string>;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -127,7 +138,9 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
   for (const spec of routes) {
     router[spec.method](spec.path, async (ctx) => {
       await authenticate(deps, spec, ctx);
+      if (spec.principal) ctx.state.principal = await spec.principal(deps, ctx);
       const params = parse(spec.params, ctx.params, 'path');
+      if (spec.checkAccess) await spec.checkAccess({ params, caller: ctx.state.caller });
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
       const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
