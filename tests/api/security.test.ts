@@ -93,6 +93,19 @@ describe.each(DIALECTS)('hardening (%s)', (dialect) => {
     await api.db('rate_limits').delete();
   });
 
+  it('concurrent hits on one budget never fail: each is answered or limited, none is a 500', async () => {
+    await api.db('rate_limits').delete();
+    const results = await Promise.all(Array.from({ length: 14 }, (_, i) =>
+      fetch(`${strict}/api/v1/auth/forgot-password`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: `burst${i}@example.test` }) }).then((r) => r.status)));
+    expect(results.filter((s) => s !== 202 && s !== 429), JSON.stringify(results)).toEqual([]);
+    const accepted = results.filter((s) => s === 202).length;
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(6);
+    const [{ hits }] = await api.db('rate_limits').select('hits');
+    expect(hits).toBe(14);
+    await api.db('rate_limits').delete();
+  });
+
   it('limits request bodies: 413 problem+json, not a crash', async () => {
     const res = await api.request('/auth/login', { rawBody: JSON.stringify({ username: 'a', password: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(413);

@@ -2,6 +2,10 @@
  * Rate limits per IP (and per any other subject) for the doors attackers knock on: login, the MFA
  * step, password reset, SSO exchange, debtor identity checks. Fixed windows counted in the database,
  * so every API node sees the same count. Over the limit: 429 with Retry-After.
+ *
+ * Each step is one atomic statement (no read-then-write transaction): concurrent hits on one bucket
+ * queue on the row lock instead of deadlocking (an INSERT IGNORE's shared lock followed by
+ * SELECT … FOR UPDATE in two transactions is the classic MySQL deadlock).
  */
 import type { Db } from '../db.js';
 import { toIso } from '../db.js';
@@ -14,6 +18,7 @@ export interface RateRule {
   limit: number;
   windowMs: number;
 }
+
 
 /** Counts one hit for `subject` under `rule`; throws 429 when the window's limit is exceeded. */
 export async function hitRateLimit(db: Db, rule: RateRule, subject: string, now: Date = new Date()): Promise<void> {
