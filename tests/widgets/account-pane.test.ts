@@ -91,9 +91,9 @@ describe('ck-account-pane', () => {
     // End goes to the last tab; ArrowRight from there wraps to the first
     partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
     await el.updateComplete;
-    const messagesTab = shadow(el).querySelector<HTMLElement>('#tab-messages')!;
-    expect(messagesTab.getAttribute('aria-selected')).to.equal('true');
-    messagesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    const lastTab = shadow(el).querySelector<HTMLElement>('#tab-attachments')!;
+    expect(lastTab.getAttribute('aria-selected')).to.equal('true');
+    lastTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
     await el.updateComplete;
     expect(activityTab.getAttribute('aria-selected')).to.equal('true');
   });

@@ -10,14 +10,16 @@ import '../account-functions/account-functions.js';
 import { formatCount, formatDate, formatDateTime, formatMoney, label, statusLabel } from '../internal/format.js';
 import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
 import { accountPaneStyles } from './account-pane.styles.js';
+import '../account-attachments/account-attachments.js';
 
-type Tab = 'activity' | 'parties' | 'payments' | 'messages';
+type Tab = 'activity' | 'parties' | 'payments' | 'messages' | 'attachments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'activity', label: 'Activity' },
   { id: 'parties', label: 'Parties' },
   { id: 'payments', label: 'Payments' },
   { id: 'messages', label: 'Messages' },
+  { id: 'attachments', label: 'Attachments' },
 ];
 
 const KIND_LABELS: Record<string, string> = { payment: 'Direct payment', credit: 'Credit', write_off: 'Write-off', correction: 'Correction' };
@@ -381,6 +383,7 @@ export class CkAccountPane extends CkElement {
       case 'parties': return html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`;
       case 'payments': return this.#renderPayments();
       case 'messages': return this.#renderMessages();
+      case 'attachments': return html`<ck-account-attachments account-id=${account.id} api=${this.api}></ck-account-attachments>`;
     }
   }
 

@@ -138,6 +138,13 @@ export const accountSearchStyles = css`
       padding: var(--ck-space-1, 0.25rem) var(--ck-space-3, 0.75rem);
       text-align: start;
     }
+    /* In a card the label column carries the alignment; numbers read left to right like the rest. */
+    td.num {
+      text-align: start;
+    }
+    td > .badge {
+      justify-self: start;
+    }
     td::before {
       content: attr(data-label);
       font-weight: 600;

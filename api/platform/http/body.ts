@@ -9,12 +9,38 @@ import type { AppState } from './context.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function jsonBodyMiddleware(limit = '1mb'): Koa.Middleware<AppState> {
+/**
+ * Bulk integration calls (up to 10,000 records) get a larger limit and may send NDJSON (one JSON
+ * record per line), which arrives as an array like a JSON array would.
+ */
+const BULK = { prefix: '/api/v1/integration/', limit: '32mb' };
+
+function parseNdjson(text: string): unknown[] {
+  const out: unknown[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (err) {
+      throw badRequest('malformed_json', `Line ${i + 1} of the NDJSON body is not valid JSON: ${(err as Error).message}`, [
+        { path: `line.${i + 1}`, message: 'not valid JSON', code: 'malformed_json' },
+      ]);
+    }
+  }
+  return out;
+}
+
+export function jsonBodyMiddleware(defaultLimit = '1mb'): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     const hasBody = METHODS_WITH_BODY.has(ctx.method) && (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding');
     if (!hasBody || ctx.is('multipart/form-data')) return next();
-    if (!ctx.is('application/json', 'application/*+json')) {
-      throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    const bulk = ctx.path.startsWith(BULK.prefix);
+    const limit = bulk ? BULK.limit : defaultLimit;
+    const ndjson = bulk && Boolean(ctx.is('application/x-ndjson'));
+    if (!ndjson && !ctx.is('application/json', 'application/*+json')) {
+      throw new AppError(415, 'unsupported_media_type', bulk ? 'Send the request body as application/json or application/x-ndjson.' : 'Send the request body as application/json.');
     }
     let text: string;
     try {
@@ -24,6 +50,10 @@ export function jsonBodyMiddleware(limit = '1mb'): Koa.Middleware<AppState> {
         throw new AppError(413, 'body_too_large', `The request body is larger than ${limit}.`);
       }
       throw badRequest('unreadable_body', 'The request body could not be read.');
+    }
+    if (ndjson) {
+      (ctx.request as { body?: unknown }).body = parseNdjson(text);
+      return next();
     }
     try {
       (ctx.request as { body?: unknown }).body = text.trim() === '' ? undefined : JSON.parse(text);

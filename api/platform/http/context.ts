@@ -2,6 +2,9 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../db.js';
 import type { AuditActor } from '../audit.js';
+import type { IntegrationCaller } from '../auth/integration.js';
+
+export type { IntegrationCaller };
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +37,8 @@ export interface RequestMeta {
 export interface AppState {
   requestId: string;
   caller?: Caller;
+  /** set instead of `caller` on routes with `auth: 'integration'` (an API key) */
+  integration?: IntegrationCaller;
   /**
    * Who is calling when it is not a signed-in user (an integration key, a debtor session), as
    * `kind:id`; idempotency keys are scoped by it. Set by the auth layer.

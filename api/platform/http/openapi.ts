@@ -52,9 +52,23 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.auth === 'public' ? { security: [] } : {}),
+      ...(spec.auth === 'integration' ? { security: [{ integrationKey: [] }] } : {}),
       ...(spec.permission ? { 'x-permission': spec.permission } : {}),
+      ...(spec.scope ? { 'x-scope': spec.scope } : {}),
       parameters: parameters(spec),
+      ...(spec.records
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: { oneOf: [schema(spec.records, 'input'), { type: 'array', maxItems: 10_000, items: schema(spec.records, 'input') }] } },
+                'application/x-ndjson': { schema: schema(spec.records, 'input') },
+              },
+            },
+          }
+        : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
+      ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schema(spec.multipart, 'input') } } } } : {}),
       responses,
     };
   }
@@ -62,7 +76,12 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     openapi: '3.1.0',
     info: { title: 'CollectKit portal API', version: info.version, description: 'Headless client and debtor portal for collection agencies.' },
     servers: [{ url: info.serverUrl }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        integrationKey: { type: 'http', scheme: 'bearer', bearerFormat: 'ck_int_… API key', description: 'An agency integration API key (see docs/integration.md).' },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };

@@ -11,20 +11,24 @@ import { z, type ZodType } from 'zod';
 import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { zodToFieldErrors } from './problem.js';
 import { loadCaller } from '../auth/caller.js';
+import { loadIntegrationCaller, type IntegrationScope } from '../auth/integration.js';
 import { withIdempotencyKey } from '../idempotency.js';
-import type { AppDeps, AppState, Caller, RequestMeta } from './context.js';
+import type { AppDeps, AppState, Caller, IntegrationCaller, RequestMeta } from './context.js';
 
 /**
  * public: anyone; user: a signed-in user who finished onboarding; onboarding: a signed-in user,
- * even one who must still confirm the profile and change the issued password.
+ * even one who must still confirm the profile and change the issued password; integration: an
+ * agency API key (never a user token), limited by the route's `scope`.
  */
-export type RouteAuth = 'public' | 'user' | 'onboarding';
+export type RouteAuth = 'public' | 'user' | 'onboarding' | 'integration';
 
 export interface RouteInput<P, Q, B, A extends RouteAuth> {
   params: P;
   query: Q;
   body: B;
-  caller: A extends 'public' ? Caller | undefined : Caller;
+  caller: A extends 'public' ? Caller | undefined : A extends 'integration' ? undefined : Caller;
+  /** the API key's caller, on `auth: 'integration'` routes */
+  integration: A extends 'integration' ? IntegrationCaller : undefined;
   meta: RequestMeta;
   ctx: Koa.ParameterizedContext<AppState>;
 }
@@ -37,9 +41,18 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   tag: string;
   auth: A;
   permission?: string;
+  /** for `auth: 'integration'`: the scope the key must hold */
+  scope?: IntegrationScope;
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
+  /**
+   * Bulk routes: the body is one record, a JSON array or NDJSON of records, handed to the handler
+   * unparsed so that each record is validated on its own (per-record results); documented with this.
+   */
+  records?: ZodType;
+  /** a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here */
+  multipart?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
@@ -51,6 +64,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
    * path is the caller's (throwing the 404), so another tenant's resource is a 404 whatever the body.
    */
   checkAccess?: (input: { params: P; caller: A extends 'public' ? Caller | undefined : Caller }) => Promise<void>;
+  /**
+   * For public routes whose caller is not a portal user (a debtor session): authenticates it and
+   * returns `kind:id`, stored as ctx.state.principal before the Idempotency-Key is looked up, so
+   * keys are scoped to that caller.
+   */
+  principal?: (deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => Promise<string>;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -71,8 +90,13 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
 
 export function requestMeta(ctx: Koa.ParameterizedContext<AppState>): RequestMeta {
   const caller = ctx.state.caller;
+  const integration = ctx.state.integration;
   return {
-    actor: caller ? { type: 'user', id: caller.publicId } : { type: 'anonymous', id: null },
+    actor: caller
+      ? { type: 'user', id: caller.publicId }
+      : integration
+        ? { type: 'integration', id: integration.publicId }
+        : { type: 'anonymous', id: null },
     ip: ctx.ip || null,
     requestId: ctx.state.requestId,
     userAgent: ctx.get('User-Agent').slice(0, 255) || null,
@@ -83,6 +107,16 @@ async function authenticate(deps: AppDeps, spec: AnyRoute, ctx: Koa.Parameterize
   const header = ctx.get('Authorization');
   if (spec.auth === 'public') {
     if (header) ctx.state.caller = (await loadCaller(deps, header)) ?? undefined;
+    return;
+  }
+  if (spec.auth === 'integration') {
+    const integration = header ? await loadIntegrationCaller(deps, header) : null;
+    if (!integration) throw unauthorized('Send a valid, unrevoked integration API key as Authorization: Bearer.', 'invalid_api_key');
+    ctx.state.integration = integration;
+    ctx.state.principal = `integration:${integration.publicId}`;
+    if (spec.scope && !integration.scopes.has(spec.scope)) {
+      throw forbidden(`This API key lacks the ${spec.scope} scope.`, 'insufficient_scope');
+    }
     return;
   }
   const caller = header ? await loadCaller(deps, header) : null;
@@ -104,13 +138,14 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
   for (const spec of routes) {
     router[spec.method](spec.path, async (ctx) => {
       await authenticate(deps, spec, ctx);
+      if (spec.principal) ctx.state.principal = await spec.principal(deps, ctx);
       const params = parse(spec.params, ctx.params, 'path');
       if (spec.checkAccess) await spec.checkAccess({ params, caller: ctx.state.caller });
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
-      const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
+      const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
       const execute = async () => {
-        const result = await spec.handler({ params, query, body, caller: ctx.state.caller, meta: requestMeta(ctx), ctx });
+        const result = await spec.handler({ params, query, body, caller: ctx.state.caller, integration: ctx.state.integration, meta: requestMeta(ctx), ctx });
         if (ctx.body === undefined || ctx.body === null) {
           ctx.status = successStatus(spec);
           if (result !== undefined) ctx.body = result;

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
+import { appendEvent } from '../../api/platform/events.js';
+import { runWorkerOnce } from '../../api/platform/jobs.js';
+import { verifySignature } from '../../api/integration/webhook-signature.js';
+import '../../api/jobs-registry.js';
+
+/** A real HTTP receiver on loopback: records every request, answers per path from a plan. */
+async function startReceiver() {
+  const requests: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const plan: Record<string, number[]> = {};
+  const fallback: Record<string, number> = {};
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      requests.push({ path, headers: req.headers, body });
+      const code = plan[path]?.shift() ?? fallback[path] ?? 200;
+      res.writeHead(code, { 'Content-Type': 'text/plain' });
+      res.end(code < 300 ? 'thanks' : 'receiver is down');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, requests, plan, fallback, to: (path: string) => requests.filter((r) => r.path === path), close: () => new Promise((r) => server.close(r)) };
+}
+
+/** What docs/integration.md tells a receiver to do, written independently of the server code. */
+function receiverAccepts(secret: string, headers: IncomingHttpHeaders, body: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+  const timestamp = String(headers['collectkit-timestamp']);
+  const expected = `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+  return headers['collectkit-signature'] === expected && Math.abs(nowSeconds - Number(timestamp)) <= 300;
+}
+
+const DAY = 24 * 3600_000;
+
+describe.each(DIALECTS)('signed webhooks (%s)', (dialect) => {
+  let api: TestApi;
+  let key: string;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let account: { id: number; clientId: number };
+  const deps = () => ({ db: api.db, config: api.config });
+  const tick = (at: Date) => runWorkerOnce(deps(), at);
+  const append = (type: string, n: number) =>
+    api.db.transaction((trx) => appendEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility: 'client', payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
+  const register = (path: string, eventTypes: string[]) =>
+    api.request('/integration/webhooks', { token: key, body: { url: `${receiver.base}${path}`, eventTypes, description: path } });
+  const deliveries = (endpointId: string) => api.request(`/integration/webhooks/${endpointId}/deliveries`, { token: key });
+  const jobRunAt = async (deliveryId: string) => {
+    const job = await api.db('jobs').where({ dedupeKey: `whd:${deliveryId}` }).first('run_at', 'status');
+    return { at: new Date(new Date(job.runAt).getTime()), status: job.status as string };
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi(dialect, { accounts: 5 });
+    receiver = await startReceiver();
+    const agency = await api.login('demo.agency');
+    key = (await api.request('/agency/integration-keys', { token: agency, body: { name: 'Hooks', scopes: ['webhooks:manage', 'events:read'] } })).body.key;
+    account = await api.db('accounts').orderBy('id').first('id', 'client_id');
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await api.close();
+  });
+
+  it('delivers matching events, signed; receivers verify them and reject replays and tampering', async () => {
+    await append('account.note_added', 0); // before the endpoint exists: the feed has it, the webhook does not
+    const created = await register('/a', ['account.note_added', 'dispute.*']);
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: ID('whk'), url: `${receiver.base}/a`, description: '/a', eventTypes: ['account.note_added', 'dispute.*'], status: 'active',
+      disabledReason: null, disabledAt: null, createdAt: ISO_DATETIME, updatedAt: ISO_DATETIME, secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
+    });
+    const secret = created.body.secret as string;
+    const stored = await api.db('webhook_endpoints').where({ publicId: created.body.id }).first();
+    expect(stored.secretEncrypted).not.toContain(secret.slice(6));
+    expect((await api.request(`/integration/webhooks/${created.body.id}`, { token: key })).body.secret).toBeUndefined();
+
+    await append('account.note_added', 1);
+    await append('account.payment_reported', 2);
+    await append('dispute.opened', 3);
+    await tick(new Date());
+    const got = receiver.to('/a');
+    expect(got.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 3]);
+    for (const r of got) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(receiverAccepts(secret, r.headers, r.body)).toBe(true);
+      expect(JSON.parse(r.body).id).toBe(r.headers['collectkit-event-id']);
+    }
+    expect(JSON.parse(got[0]!.body)).toEqual({
+      id: ID('evt'), seq: expect.stringMatching(/^\d+$/), type: 'account.note_added', occurredAt: ISO_DATETIME, clientId: ID('cli'),
+      accountId: ID('acct'), visibility: 'client', actor: { type: 'user', id: 'usr_x' }, data: { n: 1 },
+    });
+    const { headers, body } = got[0]!;
+    // a captured request replayed ten minutes later, or altered, is refused
+    const later = Math.floor(Date.now() / 1000) + 600;
+    expect(receiverAccepts(secret, headers, body, later)).toBe(false);
+    expect(receiverAccepts(secret, headers, body.replace('"n":1', '"n":9'))).toBe(false);
+    expect(receiverAccepts('whsec_other', headers, body)).toBe(false);
+    const ts = String(headers['collectkit-timestamp']);
+    const sig = String(headers['collectkit-signature']);
+    expect(verifySignature({ secret, body, timestamp: ts, signature: sig })).toEqual({ ok: true });
+    expect(verifySignature({ secret, body, timestamp: ts, signature: sig, now: new Date(later * 1000) })).toEqual({ ok: false, reason: 'stale_timestamp' });
+    expect(verifySignature({ secret, body: `${body} `, timestamp: ts, signature: sig })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifySignature({ secret, body, timestamp: null, signature: sig })).toEqual({ ok: false, reason: 'missing_headers' });
+
+    // a rotated secret signs the next delivery; the old one no longer verifies
+    const rotated = await api.request(`/integration/webhooks/${created.body.id}/rotate-secret`, { token: key, method: 'POST' });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secret);
+    await append('account.note_added', 4);
+    await tick(new Date());
+    const next = receiver.to('/a').at(-1)!;
+    expect(JSON.parse(next.body).data.n).toBe(4);
+    expect(receiverAccepts(rotated.body.secret, next.headers, next.body)).toBe(true);
+    expect(receiverAccepts(secret, next.headers, next.body)).toBe(false);
+
+    const log = await deliveries(created.body.id);
+    expect(log.body.data.map((d: { status: string; lastStatusCode: number; attempts: number }) => [d.status, d.lastStatusCode, d.attempts])).toEqual([['succeeded', 200, 1], ['succeeded', 200, 1], ['succeeded', 200, 1]]);
+    // a second tick sends nothing again
+    await tick(new Date());
+    expect(receiver.to('/a')).toHaveLength(3);
+  });
+
+  it('retries a failing receiver with backoff until it recovers; the log keeps every response code', async () => {
+    const ep = (await register('/b', ['account.hold_placed'])).body;
+    receiver.plan['/b'] = [500, 503];
+    await append('account.hold_placed', 10);
+    const t0 = new Date();
+    await tick(t0);
+    expect(receiver.to('/b')).toHaveLength(1);
+    const [pending] = (await deliveries(ep.id)).body.data;
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, nextAttemptAt: new Date(t0.getTime() + 60_000).toISOString() });
+    await tick(new Date(t0.getTime() + 30_000));
+    expect(receiver.to('/b')).toHaveLength(1);
+    const t1 = new Date(t0.getTime() + 60_000);
+    await tick(t1);
+    expect(receiver.to('/b')).toHaveLength(2);
+    expect((await jobRunAt(pending.id)).at.getTime()).toBe(t1.getTime() + 4 * 60_000);
+    await tick(new Date(t1.getTime() + 4 * 60_000));
+    expect(receiver.to('/b')).toHaveLength(3);
+    const detail = await api.request(`/integration/webhooks/${ep.id}/deliveries/${pending.id}`, { token: key });
+    expect(detail.body).toMatchObject({ status: 'succeeded', attempts: 3, lastStatusCode: 200, deliveredAt: ISO_DATETIME, nextAttemptAt: null });
+    expect(detail.body.log.map((a: { attempt: number; statusCode: number; manual: boolean }) => [a.attempt, a.statusCode, a.manual])).toEqual([[1, 500, false], [2, 503, false], [3, 200, false]]);
+    expect(detail.body.log[0].responseExcerpt).toBe('receiver is down');
+    // every try carries the same event, freshly signed
+    const bodies = receiver.to('/b').map((r) => JSON.parse(r.body).id);
+    expect(new Set(bodies).size).toBe(1);
+    for (const r of receiver.to('/b')) expect(receiverAccepts(ep.secret, r.headers, r.body)).toBe(true);
+
+    // manual redelivery: one more try now, logged as manual
+    const again = await api.request(`/integration/webhooks/${ep.id}/deliveries/${pending.id}/redeliver`, { token: key, method: 'POST' });
+    expect(again.status).toBe(202);
+    await tick(new Date(t1.getTime() + 5 * 60_000));
+    expect(receiver.to('/b')).toHaveLength(4);
+    const after = await api.request(`/integration/webhooks/${ep.id}/deliveries/${pending.id}`, { token: key });
+    expect(after.body.log.at(-1)).toMatchObject({ attempt: 4, statusCode: 200, manual: true });
+    expect(after.body.status).toBe('succeeded');
+  });
+
+  it('logs network errors (nothing listening) as failed attempts to retry', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => closed.once('listening', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const ep = (await api.request('/integration/webhooks', { token: key, body: { url: `http://127.0.0.1:${port}/x`, eventTypes: ['account.address_changed'] } })).body;
+    await append('account.address_changed', 20);
+    await tick(new Date());
+    const [d] = (await deliveries(ep.id)).body.data;
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: 'ECONNREFUSED' });
+    expect((await api.request(`/integration/webhooks/${ep.id}`, { token: key, method: 'DELETE' })).status).toBe(204);
+    expect(await api.db('webhook_deliveries').where({ publicId: d.id })).toEqual([]);
+    await tick(new Date(Date.now() + DAY)); // its queued job finds nothing to do
+  });
+
+  it('keeps retrying for more than 3 days, then disables the endpoint and opens an agency inbox task', async () => {
+    const ep = (await register('/dead', ['account.recalled'])).body;
+    receiver.fallback['/dead'] = 503;
+    await append('account.recalled', 30);
+    const t0 = new Date();
+    let t = t0;
+    await tick(t);
+    const [d] = (await deliveries(ep.id)).body.data;
+    for (let attempt = 2; attempt <= 10; attempt++) {
+      expect((await api.request(`/integration/webhooks/${ep.id}`, { token: key })).body.status).toBe('active');
+      t = (await jobRunAt(d.id)).at;
+      await tick(t);
+      expect(receiver.to('/dead')).toHaveLength(attempt);
+    }
+    expect(t.getTime() - t0.getTime()).toBeGreaterThan(3 * DAY);
+    const endpoint = (await api.request(`/integration/webhooks/${ep.id}`, { token: key })).body;
+    expect(endpoint).toMatchObject({ status: 'disabled', disabledAt: ISO_DATETIME, disabledReason: expect.stringContaining('failed 10 times') });
+    expect((await deliveries(ep.id)).body.data[0]).toMatchObject({ status: 'failed', attempts: 10, lastStatusCode: 503 });
+    const task = await api.db('tasks').where({ kind: 'webhook_failing', sourceId: ep.id }).first();
+    expect(task).toMatchObject({ status: 'open', clientId: null, sourceType: 'webhook_endpoint' });
+    expect(task.title).toContain(`${receiver.base}/dead`);
+    expect(await api.db('audit_log').where({ action: 'webhook_endpoint.disable', targetId: ep.id }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect((await jobRunAt(d.id)).status).toBe('done');
+
+    // disabled: nothing is sent; re-enabled: what happened meanwhile is delivered
+    await append('account.recalled', 31);
+    await tick(new Date(t.getTime() + 60_000));
+    expect(receiver.to('/dead')).toHaveLength(10);
+    receiver.fallback['/dead'] = 204;
+    const enabled = await api.request(`/integration/webhooks/${ep.id}`, { token: key, method: 'PATCH', body: { status: 'active' } });
+    expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null });
+    await tick(new Date(t.getTime() + 120_000));
+    expect(receiver.to('/dead').map((r) => JSON.parse(r.body).data.n).at(-1)).toBe(31);
+  });
+
+  it('checks scope, URLs and event types; another endpoint id is a 404', async () => {
+    const agency = await api.login('demo.agency');
+    const feedOnly = (await api.request('/agency/integration-keys', { token: agency, body: { name: 'F', scopes: ['events:read'] } })).body.key;
+    expect((await api.request('/integration/webhooks', { token: feedOnly })).status).toBe(403);
+    expect((await api.request('/integration/webhooks', { token: agency })).status).toBe(401);
+    const bad = async (body: unknown) => (await api.request('/integration/webhooks', { token: key, body })).status;
+    expect(await bad({ url: 'http://example.com/hook', eventTypes: ['*'] })).toBe(400);
+    expect(await bad({ url: 'ftp://127.0.0.1/hook', eventTypes: ['*'] })).toBe(400);
+    expect(await bad({ url: 'https://user:pw@example.com/hook', eventTypes: ['*'] })).toBe(400);
+    expect(await bad({ url: 'https://example.com/hook', eventTypes: ['Account Note'] })).toBe(400);
+    expect(await bad({ url: 'https://example.com/hook', eventTypes: [] })).toBe(400);
+    expect(await bad({ url: 'https://example.com/hook', eventTypes: ['*'] })).toBe(201);
+    expect((await api.request('/integration/webhooks/whk_00000000000000000000000000', { token: key })).status).toBe(404);
+    const list = await api.request('/integration/webhooks', { token: key });
+    expect(list.body.data.length).toBeGreaterThanOrEqual(4);
+    expect(list.text).not.toContain('whsec_');
+  });
+});

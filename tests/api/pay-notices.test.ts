@@ -1,0 +1,75 @@
+/** Receipts and payment links through the transactional outbox, received by a real SMTP peer. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, startTestApi, type TestApi } from './harness.js';
+import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
+import { addCard, CARDS, linkSession, pay, payableAccounts, type PayableAccount } from './pay-helpers.js';
+import { deliverOutbox } from '../../api/platform/outbox.js';
+
+describe.each(DIALECTS)('payment notices (%s)', (dialect) => {
+  let api: TestApi;
+  let smtp: SmtpPeer;
+  let agency: string;
+  let accounts: PayableAccount[];
+  beforeAll(async () => {
+    smtp = await startSmtpPeer();
+    api = await startTestApi(dialect, { accounts: 60, config: { smtpUrl: smtp.url } });
+    agency = await api.login('demo.agency');
+    accounts = await payableAccounts(api, 4);
+  });
+  afterAll(async () => {
+    await api.close();
+    await smtp.close();
+  });
+  const deps = () => ({ db: api.db, config: api.config });
+
+  it('a successful payment writes its receipt to the outbox in the same transaction; the worker delivers it by SMTP', async () => {
+    const a = accounts[0]!;
+    const debtor = await linkSession(api, agency, a.publicId);
+    const res = await pay(api, debtor, { amountCents: 4321, paymentMethodId: await addCard(api, debtor), email: 'payer@mail.example' });
+    expect(res.status).toBe(201);
+    const row = await api.db('outbox').where({ category: 'pay.receipt', accountId: a.id }).first();
+    expect(row).toMatchObject({ recipient: 'payer@mail.example', status: 'pending', dedupeKey: `pay.receipt:${res.body.id}` });
+    const before = smtp.messages.length;
+    const delivered = await deliverOutbox(deps());
+    expect(delivered.sent).toBeGreaterThanOrEqual(1);
+    const mail = (await smtp.waitFor(before + 1)).find((m) => m.subject?.includes(res.body.receiptNumber))!;
+    expect(mail).toBeTruthy();
+    expect(mail.text).toContain('$43.21');
+    expect(mail.text).toContain('visa ending 4242');
+    expect(mail.text).not.toContain('4242424242424242');
+    expect((mail.to as { text: string }).text).toBe('payer@mail.example');
+    expect(mail.html).toContain('$43.21');
+    expect((await api.db('outbox').where({ id: row.id }).first()).status).toBe('sent');
+  });
+
+  it('a declined one-time payment sends no receipt; a rolled-back payment leaves no message', async () => {
+    const a = accounts[1]!;
+    const debtor = await linkSession(api, agency, a.publicId);
+    const declined = await pay(api, debtor, { amountCents: 1000, paymentMethodId: await addCard(api, debtor, CARDS.declined), email: 'payer@mail.example' });
+    expect(declined.status).toBe(402);
+    expect(await api.db('outbox').where({ accountId: a.id }).first()).toBeUndefined();
+  });
+
+  it('an agency user sends a payment link by email or SMS; the message carries the link', async () => {
+    const target = (await api.db('accounts').join('account_parties as p', 'p.account_id', 'accounts.id')
+      .where({ 'accounts.status': 'active', 'accounts.review_status': 'accepted', 'p.role': 'responsible' })
+      .whereNot('p.emails', '[]').where('p.phones', 'like', '%mobile%').first('accounts.public_id')) as { publicId: string };
+    expect(target).toBeTruthy();
+    const link = await api.request(`/agency/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'email' } });
+    expect(link.status).toBe(201);
+    expect(link.body.sentTo).toMatch(/^.\*+@/);
+    const before = smtp.messages.length;
+    await deliverOutbox(deps());
+    const mail = (await smtp.waitFor(before + 1)).slice(before).find((m) => m.subject?.startsWith('Your payment link'))!;
+    expect(mail.text).toContain(link.body.url);
+    const sms = await api.request(`/agency/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'sms' } });
+    expect(sms.status).toBe(201);
+    expect(sms.body.sentTo).toMatch(/^•••-•••-\d{4}$/);
+    await deliverOutbox(deps());
+    const logged = await api.db('sms_log').orderBy('id', 'desc').first();
+    expect(logged.body).toContain(sms.body.url);
+    // the opened link works
+    const session = await api.request('/pay/session/link', { body: { linkToken: sms.body.token } });
+    expect(session.body.account.id).toBe(target.publicId);
+  });
+});
