@@ -1,7 +1,8 @@
 /**
  * Test harness: a real API on a real, freshly migrated and seeded database, listening on an
  * ephemeral loopback port. SQLite always; MariaDB/MySQL too when TEST_MYSQL_URL is set (CI sets it),
- * each test file in a database of its own that is dropped afterwards.
+ * each test file in a database of its own (a copy of a migrated template, see mysql-template.ts)
+ * that is dropped afterwards.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { testConfig, type Config } from '../../api/config.js';
 import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { DEMO_USERS, seed } from '../../api/seed/seed.js';
+import { createMigratedMysqlDatabase } from './mysql-template.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 export const DIALECTS: Dialect[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
@@ -48,9 +50,7 @@ export interface TestResponse {
 async function createMysqlDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.TEST_MYSQL_URL!;
   const name = `ck_test_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = knexFactory({ client: 'mysql2', connection: serverUrl });
-  await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.destroy();
+  await createMigratedMysqlDatabase(serverUrl, name);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
