@@ -2,8 +2,8 @@
  * MariaDB test databases from a template. Running all migrations costs 10–20 s of DDL on MariaDB; a
  * test file needs the same schema every time. So the migrations run once into `ck_tpl_<hash>` (the
  * hash covers every migration file's content, so a changed migration makes a new template) and each
- * test database is a copy: `SHOW CREATE TABLE` replayed (foreign keys included) plus the template's
- * rows (knex's migration bookkeeping and any data a migration wrote) and its triggers — about a second.
+ * test database is a copy: `SHOW CREATE TABLE` replayed (foreign keys included), the template's rows
+ * (knex's migration bookkeeping and any data a migration wrote), then its triggers — about a second.
  *
  * Several vitest workers may start at once: a MariaDB named lock lets one of them build the template
  * while the others wait, and a `ck_template_ready` table marks it complete.
@@ -66,7 +66,8 @@ export async function createMigratedMysqlDatabase(serverUrl: string, target: str
     for (const table of tables) {
       await admin.raw(`INSERT INTO \`${target}\`.\`${table}\` SELECT * FROM \`${template}\`.\`${table}\``);
     }
-    // Triggers (the ledger's append-only guard) are not part of SHOW CREATE TABLE.
+    // Triggers are schema too (the append-only ledger refuses UPDATE and DELETE with them); replayed
+    // after the rows so that copying the template's data does not fire them.
     const triggers = ((await admin.raw('SELECT trigger_name AS name FROM information_schema.triggers WHERE trigger_schema = ?', [template]))[0] as { name: string }[]).map((t) => t.name);
     for (const trigger of triggers) {
       const [[row]] = (await admin.raw(`SHOW CREATE TRIGGER \`${template}\`.\`${trigger}\``)) as [Record<string, string>[]];
