@@ -114,7 +114,10 @@ export class CkPayForm extends CkElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('message', this.#onMessage);
-    const link = this.link || /(?:^#|&)link=([\w-]+)/.exec(location.hash)?.[1] || '';
+    const fromHash = /(?:^#|&)link=([\w-]+)/.exec(location.hash)?.[1] || '';
+    const link = this.link || fromHash;
+    // keep the token out of the address bar (bookmarks, screenshots, a shared screen)
+    if (fromHash) history.replaceState(history.state, '', location.pathname + location.search);
     if (link) void this.#openLink(link);
   }
 
