@@ -20,10 +20,24 @@ import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { placementRoutes } from './placements/placements.routes.js';
+import { batchRoutes } from './placements/batches.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
 import { webhookRoutes } from './integration/webhooks.routes.js';
+import { attachmentRoutes } from './attachments/attachments.routes.js';
+import { collabRoutes } from './collab/collab.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { snapshotRoutes } from './reports/snapshots.routes.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { accountStatusRoutes } from './account-status/account-status.routes.js';
+import { noteRoutes } from './notes/notes.routes.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { inboxRoutes } from './inbox/inbox.routes.js';
+import { contactRoutes } from './contact/contact.routes.js';
+import { liveRoutes } from './live/live.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { payRoutes } from './pay/pay.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,10 +50,24 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
+    ...placementRoutes(deps),
+    ...batchRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
     ...webhookRoutes(deps),
+    ...attachmentRoutes(deps),
+    ...collabRoutes(deps),
+    ...reportRoutes(deps),
+    ...snapshotRoutes(deps),
+    ...ledgerRoutes(deps),
+    ...accountStatusRoutes(deps),
+    ...noteRoutes(deps),
+    ...messageRoutes(deps),
+    ...inboxRoutes(deps),
+    ...contactRoutes(deps),
+    ...liveRoutes(deps),
+    ...auditRoutes(deps),
     ...payRoutes(deps),
   ];
   routes.push(
@@ -80,7 +108,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
     await next();
   });
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
-  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }) as Koa.Middleware<AppState>);
+  app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());

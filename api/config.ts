@@ -41,6 +41,8 @@ export interface Config {
   chromiumPath: string;
   /** Run the background worker (jobs, schedules, outbox) in this process. */
   runWorker: boolean;
+  /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
+  uploads?: { maxBytes?: number; allowedTypes?: string[] };
 }
 
 function generateSecrets(): Secrets {
@@ -84,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsProvider: env.SMS_PROVIDER ?? 'log',
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     runWorker: env.RUN_WORKER !== '0',
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
+      allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),
+    },
   };
 }
 

@@ -4,4 +4,8 @@
  * before starting a worker.
  */
 import './integration/integration.jobs.js';
+import './placements/placements.jobs.js';
+import './reports/reports.jobs.js';
+import './account-status/account-status.jobs.js';
+import './audit/audit.jobs.js';
 import './pay/pay.jobs.js';

@@ -14,13 +14,15 @@ import { createUser, issuePassword } from './users/users.service.js';
 import { startWorker } from './platform/jobs.js';
 import { closePdf } from './platform/pdf.js';
 import './jobs-registry.js';
+import { verifyAudit } from './audit/audit-chain.js';
 
 function usage(): never {
   console.error(`usage: tsx api/main.ts <command>
   serve [--demo]                 start the API (--demo: migrate, seed if empty, serve the demo site)
   migrate                        run database migrations
   seed [--accounts N]            seed the demo agency into an empty database (default 5000 accounts)
-  admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]`);
+  admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]
+  admin audit-verify             seal and verify the audit trail's hash chain (exit 1 when broken)`);
   process.exit(2);
 }
 
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.databaseUrl, config.dataDir);
   const { values } = parseArgs({
-    args: rest[0] === 'create-user' ? rest.slice(1) : rest,
+    args: rest[0] === 'create-user' || rest[0] === 'audit-verify' ? rest.slice(1) : rest,
     options: {
       demo: { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
       first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' },
@@ -85,6 +87,17 @@ async function main(): Promise<void> {
       break;
     }
     case 'admin': {
+      if (rest[0] === 'audit-verify') {
+        await migrateLatest(db);
+        const result = await verifyAudit(db);
+        await db.destroy();
+        if (result.ok) {
+          console.log(`Audit trail verified: ${result.checked} rows, hash chain intact.`);
+          return;
+        }
+        console.error(`Audit trail BROKEN at chain position ${result.broken!.chainSeq} (audit row ${result.broken!.auditId}): ${result.broken!.reason}.`);
+        process.exit(1);
+      }
       if (rest[0] !== 'create-user' || !values.username || !values.email || !values.first || !values.last || !values.role) usage();
       await migrateLatest(db);
       const password = issuePassword();

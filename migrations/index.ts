@@ -23,6 +23,27 @@ import * as m20261123130000 from './20261123130000_create_idempotency_keys.js';
 import * as m20261123130100 from './20261123130100_create_jobs.js';
 import * as m20261123130200 from './20261123130200_create_outbox.js';
 import * as m20261123130300 from './20261123130300_create_tasks.js';
+import * as m20261124100000 from './20261124100000_create_transactions.js';
+import * as m20261124100100 from './20261124100100_add_account_hold_columns.js';
+import * as m20261124100200 from './20261124100200_add_account_flag.js';
+import * as m20261124100300 from './20261124100300_create_message_threads.js';
+import * as m20261124100400 from './20261124100400_create_messages.js';
+import * as m20261124100500 from './20261124100500_create_message_reads.js';
+import * as m20261124100600 from './20261124100600_add_account_contact_preferences.js';
+import * as m20261124100700 from './20261124100700_create_contact_changes.js';
+import * as m20261124100800 from './20261124100800_add_audit_chain.js';
+import * as m20261124200000 from './20261124200000_create_attachments.js';
+import * as m20261124200100 from './20261124200100_create_collab_folders.js';
+import * as m20261124200200 from './20261124200200_create_collab_files.js';
+import * as m20261124200300 from './20261124200300_create_collab_file_versions.js';
+import * as m20261124200400 from './20261124200400_create_collab_comments.js';
+import * as m20261124300000 from './20261124300000_create_placement_batches.js';
+import * as m20261124300100 from './20261124300100_create_placements.js';
+import * as m20261124300200 from './20261124300200_create_placement_batch_errors.js';
+import * as m20261124300300 from './20261124300300_create_placement_column_maps.js';
+import * as m20261124400000 from './20261124400000_create_report_schedules.js';
+import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
+import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
@@ -62,6 +83,27 @@ export const migrations: Record<string, Migration> = {
   '20261123130100_create_jobs': m20261123130100,
   '20261123130200_create_outbox': m20261123130200,
   '20261123130300_create_tasks': m20261123130300,
+  '20261124100000_create_transactions': m20261124100000,
+  '20261124100100_add_account_hold_columns': m20261124100100,
+  '20261124100200_add_account_flag': m20261124100200,
+  '20261124100300_create_message_threads': m20261124100300,
+  '20261124100400_create_messages': m20261124100400,
+  '20261124100500_create_message_reads': m20261124100500,
+  '20261124100600_add_account_contact_preferences': m20261124100600,
+  '20261124100700_create_contact_changes': m20261124100700,
+  '20261124100800_add_audit_chain': m20261124100800,
+  '20261124200000_create_attachments': m20261124200000,
+  '20261124200100_create_collab_folders': m20261124200100,
+  '20261124200200_create_collab_files': m20261124200200,
+  '20261124200300_create_collab_file_versions': m20261124200300,
+  '20261124200400_create_collab_comments': m20261124200400,
+  '20261124300000_create_placement_batches': m20261124300000,
+  '20261124300100_create_placements': m20261124300100,
+  '20261124300200_create_placement_batch_errors': m20261124300200,
+  '20261124300300_create_placement_column_maps': m20261124300300,
+  '20261124400000_create_report_schedules': m20261124400000,
+  '20261124400100_create_report_snapshots': m20261124400100,
+  '20261124400200_create_report_snapshot_files': m20261124400200,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'attachments.read': 'View and download attachments',
   'attachments.write': 'Upload attachments',
   'reports.run': 'Run reports',
+  'reports.financial': 'Run payment, remittance and recovery reports',
+  'reports.schedule': 'Schedule report snapshots',
   'collab.use': 'Use the Collaboration Center',
   'users.manage': 'Manage users and roles',
   'agency.inbox': 'Work the agency inbox',
@@ -34,7 +36,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'payments.links', 'payments.offers'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial', 'payments.links', 'payments.offers'],
   },
   {
     key: 'client_manager',
@@ -42,7 +44,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     scope: 'client',
     permissions: [
       'accounts.read', 'accounts.place', 'accounts.update', 'accounts.status', 'payments.report', 'notes.write',
-      'attachments.read', 'attachments.write', 'reports.run', 'collab.use',
+      'attachments.read', 'attachments.write', 'reports.run', 'reports.financial', 'reports.schedule', 'collab.use',
     ],
   },
   { key: 'client_viewer', name: 'Client viewer', scope: 'client', permissions: ['accounts.read', 'attachments.read', 'reports.run'] },

@@ -13,6 +13,7 @@ import { createUser } from '../users/users.service.js';
 import { putSetting } from '../settings/settings.service.js';
 import type { Config } from '../config.js';
 import { Rng } from './rng.js';
+import { seedDocuments } from './documents.js';
 import {
   COLLECTOR_NOTES_CLIENT, COLLECTOR_NOTES_INTERNAL, EMPLOYERS, FIRST_NAMES, LAST_NAMES, MIDDLE_INITIALS, PLACES, STREETS,
 } from './demo-data.js';
@@ -186,4 +187,24 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
     });
     if ((start / batchSize) % 20 === 0 || start + batchSize >= options.accounts) log(`seeded ${Math.min(options.accounts, start + batchSize)} / ${options.accounts} accounts`);
   }
+  await seedDocuments(db, config);
+  await seedPlacements(db);
+}
+
+/** The accounts seeded as pending review are placements waiting in the agency's review queue. */
+async function seedPlacements(db: Db): Promise<void> {
+  const rng = new Rng(5);
+  const pending = (await db('accounts').where({ reviewStatus: 'pending_review' }).orderBy('id')
+    .select('id', 'client_id', 'client_account_number', 'created_at')) as { id: number; clientId: number; clientAccountNumber: string; createdAt: Date }[];
+  const keys = new Set<string>();
+  const rows = pending.map((a) => {
+    const key = `${a.clientId}:${a.clientAccountNumber}`;
+    const fresh = !keys.has(key);
+    keys.add(key);
+    return {
+      publicId: newId('plc', () => rng.bytes(16)), clientId: a.clientId, accountId: a.id, batchId: null, rowNumber: null, status: 'pending_review',
+      clientAccountNumber: a.clientAccountNumber, dedupeKey: fresh ? key : null, comments: null, placedByUserId: null, createdAt: a.createdAt,
+    };
+  });
+  await db.transaction((trx) => insertChunked(trx, 'placements', rows, 500));
 }

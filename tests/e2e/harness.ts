@@ -11,6 +11,8 @@ import { testConfig } from '../../api/config.js';
 import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
+import '../../api/jobs-registry.js';
+import { startWorker } from '../../api/platform/jobs.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -26,7 +28,7 @@ export interface DemoSite {
   close: () => Promise<void>;
 }
 
-export async function startDemoSite(options: { accounts?: number } = {}): Promise<DemoSite> {
+export async function startDemoSite(options: { accounts?: number; worker?: boolean } = {}): Promise<DemoSite> {
   if (!existsSync('dist/collectkit.js')) throw new Error('dist/collectkit.js is missing: run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
   const config = testConfig({ dataDir });
@@ -36,6 +38,8 @@ export async function startDemoSite(options: { accounts?: number } = {}): Promis
   const server = createApp({ config, db }, { serveDemoSite: true }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Background jobs (bulk placement runs), as `serve` runs them, for the tests that need them.
+  const worker = options.worker ? startWorker({ config, db }, { intervalMs: 200 }) : null;
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     url, db, browser,
@@ -48,6 +52,7 @@ export async function startDemoSite(options: { accounts?: number } = {}): Promis
     },
     close: async () => {
       await browser.close();
+      await worker?.stop();
       await new Promise((resolve) => server.close(resolve));
       await db.destroy();
       rmSync(dataDir, { recursive: true, force: true });

@@ -87,6 +87,14 @@ describe('ck-account-pane', () => {
     await expectAccessible(el);
     partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
     await el.updateComplete;
+    expect(shadow(el).querySelector('#tab-payments')!.getAttribute('aria-selected')).to.equal('true');
+    // End goes to the last tab; ArrowRight from there wraps to the first
+    partiesTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    await el.updateComplete;
+    const lastTab = shadow(el).querySelector<HTMLElement>('#tab-attachments')!;
+    expect(lastTab.getAttribute('aria-selected')).to.equal('true');
+    lastTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await el.updateComplete;
     expect(activityTab.getAttribute('aria-selected')).to.equal('true');
   });
 

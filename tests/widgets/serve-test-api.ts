@@ -13,6 +13,10 @@ import { createDb, migrateLatest } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
 import { createUser } from '../../api/users/users.service.js';
+import { seedDemoSnapshot } from '../../api/seed/report-snapshots.js';
+import { closePdf } from '../../api/platform/pdf.js';
+import '../../api/jobs-registry.js';
+import { startWorker } from '../../api/platform/jobs.js';
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
@@ -31,6 +35,9 @@ await db.transaction(async (trx) => {
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
 });
+// One report snapshot for the report viewer's Snapshots tab (Cascade Power & Light's inventory).
+await seedDemoSnapshot({ config, db }, { clientCode: 'CPL', reportKey: 'inventory', at: new Date('2026-11-23T06:00:00Z') });
+await closePdf();
 
 async function listen(app: ReturnType<typeof createApp>) {
   const server = app.listen(0, '127.0.0.1');
@@ -39,6 +46,8 @@ async function listen(app: ReturnType<typeof createApp>) {
 }
 
 const main = await listen(createApp({ config, db }));
+// Background jobs (bulk placement runs) as `serve` runs them, ticking fast for the tests.
+const worker = startWorker({ config, db }, { intervalMs: 200 });
 // The same database behind access tokens that live one second: the client's refresh-and-retry
 // path meets real expired tokens there.
 const shortLived = await listen(createApp({ config: { ...config, accessTokenTtlSeconds: 1 }, db }));
@@ -48,6 +57,7 @@ let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
+  void worker.stop();
   for (const { server } of [main, shortLived]) {
     server.close();
     server.closeAllConnections();

@@ -129,4 +129,69 @@ export const accountPaneStyles = css`
   :host {
     container-type: inline-size;
   }
+  .toolbar {
+    display: flex;
+    justify-content: flex-end;
+  }
+  .toolbar ck-account-functions {
+    display: flex;
+    flex-direction: row-reverse;
+    align-items: center;
+    gap: var(--ck-space-3, 0.75rem);
+  }
+  ul.threads,
+  ol.messages {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-2, 0.5rem);
+  }
+  ul.threads button {
+    width: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-1, 0.25rem) var(--ck-space-3, 0.75rem);
+    align-items: baseline;
+    text-align: left;
+  }
+  .unread {
+    margin-left: auto;
+    background: var(--ck-color-primary, #1d4ed8);
+    color: var(--ck-color-on-primary, #ffffff);
+    border-radius: 999px;
+    padding: 0 var(--ck-space-2, 0.5rem);
+    font-weight: 600;
+    font-size: var(--ck-font-size-small, 0.8125rem);
+  }
+  ol.messages li {
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    border-radius: var(--ck-radius, 6px);
+    background: var(--ck-color-surface-alt, #f4f6f8);
+    max-width: 85%;
+  }
+  ol.messages li[data-side='agency'] {
+    align-self: flex-end;
+    background: var(--ck-color-primary-surface, #e8effd);
+  }
+  [part~='thread'] form {
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-2, 0.5rem);
+    margin-top: var(--ck-space-3, 0.75rem);
+  }
+  [part~='thread'] textarea {
+    font: inherit;
+    border: 1px solid var(--ck-color-border, #8c959f);
+    border-radius: var(--ck-radius, 6px);
+    padding: var(--ck-space-2, 0.5rem);
+    min-height: 4rem;
+  }
+  [part~='thread'] label {
+    font-weight: 600;
+  }
+  [part~='thread'] h3 {
+    margin-top: var(--ck-space-3, 0.75rem);
+  }
 `;

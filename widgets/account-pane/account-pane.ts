@@ -4,24 +4,36 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { toProblem, type Account, type ActivityEntry, type ActivityPage } from '../internal/api-client.js';
+import type { LedgerPage, MessageThread, ThreadSummaries } from '../internal/action-types.js';
+import { LiveEvents } from '../internal/live-events.js';
+import '../account-functions/account-functions.js';
 import { formatCount, formatDate, formatDateTime, formatMoney, label, statusLabel } from '../internal/format.js';
 import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
 import { accountPaneStyles } from './account-pane.styles.js';
+import '../account-attachments/account-attachments.js';
 
-type Tab = 'activity' | 'parties';
+type Tab = 'activity' | 'parties' | 'payments' | 'messages' | 'attachments';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'activity', label: 'Activity' },
   { id: 'parties', label: 'Parties' },
+  { id: 'payments', label: 'Payments' },
+  { id: 'messages', label: 'Messages' },
+  { id: 'attachments', label: 'Attachments' },
 ];
+
+const KIND_LABELS: Record<string, string> = { payment: 'Direct payment', credit: 'Credit', write_off: 'Write-off', correction: 'Correction' };
 
 type Party = Account['parties'][number];
 
 /**
  * One account: a header band coloured by status (debtor, the client's account number, type,
- * status), the account data, the balance detail, and tabs — the activity timeline (loaded page by
- * page with "Load more") and the parties with their addresses, phones, emails and employers. It
- * loads again whenever `account-id` changes and listens to nothing else.
+ * status) with the "Account functions" menu (`ck-account-functions`), the account data, the
+ * balance detail, and tabs — the activity timeline (loaded page by page with "Load more"), the
+ * parties with their addresses, phones, emails and employers, the payments and adjustments, and
+ * the message threads with the agency (unread counts, reply in place). It loads again when
+ * `account-id` changes, after a function succeeds, and live whenever the server reports a change
+ * to the account (server-sent events), so two people looking at one account see the same thing.
  *
  * @summary The detail pane of one account, with its balance and activity timeline.
  * @tag ck-account-pane
@@ -38,6 +50,12 @@ type Party = Account['parties'][number];
  * @csspart timeline - The activity list.
  * @csspart button - Every button.
  * @csspart error - A problem shown when loading fails.
+ * @csspart payments - The payments and adjustments table.
+ * @csspart threads - The list of message threads.
+ * @csspart thread - The messages of the open thread.
+ * @csspart unread - The unread-count badge of a thread.
+ *
+ * @fires ck-account-changed - After an account function succeeded (from the functions menu).
  *
  * @cssprop --ck-color-status-active - Band colour of active accounts (and one token per status: hold, paid, settled, recalled, closed, disputed, bankrupt, deceased).
  * @cssprop --ck-color-primary - Colour of the selected tab.
@@ -62,6 +80,16 @@ export class CkAccountPane extends CkElement {
   /** The last activity page asked for ("Load more" adds one). */
   @state() private activityPage = 1;
 
+  /** Bumped when the account changed (a function, a live event): every section loads again. */
+  @state() private revision = 0;
+
+  /** The message thread open in the Messages tab. */
+  @state() private threadId = '';
+
+  @state() private replyError = '';
+  @state() private replying = false;
+  @state() private liveNote = '';
+
   #portal = new PortalConnection(this);
   #activity: ActivityEntry[] = [];
 
@@ -70,7 +98,7 @@ export class CkAccountPane extends CkElement {
       if (!userId || !id) return initialState;
       return client.get<Account>(`/accounts/${encodeURIComponent(id)}`, undefined, signal);
     },
-    args: () => [this.#portal.client, this.#userId, this.accountId] as const,
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.revision] as const,
   });
 
   #activityTask = new Task(this, {
@@ -80,8 +108,47 @@ export class CkAccountPane extends CkElement {
       this.#activity = page === 1 ? result.data : [...this.#activity, ...result.data];
       return result;
     },
-    args: () => [this.#portal.client, this.#userId, this.accountId, this.activityPage, this.activityPageSize] as const,
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.activityPage, this.activityPageSize, this.revision] as const,
   });
+
+  #payments = new Task(this, {
+    task: async ([client, userId, id, open], { signal }) => {
+      if (!userId || !id || !open) return initialState;
+      return client.get<LedgerPage>(`/accounts/${encodeURIComponent(id)}/transactions`, { pageSize: 100 }, signal);
+    },
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.activeTab === 'payments', this.revision] as const,
+  });
+
+  #threads = new Task(this, {
+    task: async ([client, userId, id, open], { signal }) => {
+      if (!userId || !id || !open) return initialState;
+      return client.get<ThreadSummaries>(`/accounts/${encodeURIComponent(id)}/messages`, undefined, signal);
+    },
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.activeTab === 'messages' && !this.threadId, this.revision] as const,
+  });
+
+  /** Opening a thread marks it read for this user (the server answers with the thread). */
+  #thread = new Task(this, {
+    task: async ([client, userId, id, threadId]) => {
+      if (!userId || !id || !threadId) return initialState;
+      return client.request<MessageThread>('POST', `/accounts/${encodeURIComponent(id)}/messages/${encodeURIComponent(threadId)}/read`);
+    },
+    args: () => [this.#portal.client, this.#userId, this.accountId, this.activeTab === 'messages' ? this.threadId : '', this.revision] as const,
+  });
+
+  #live = new LiveEvents(
+    this,
+    () => (this.#userId && this.accountId ? { client: this.#portal.client, key: `${this.#userId}|${this.accountId}`, query: { accountId: this.accountId } } : null),
+    (event) => {
+      this.liveNote = event.type === 'account.message_posted' ? 'New message on this account.' : 'This account was updated.';
+      this.revision += 1;
+    },
+  );
+
+  /** Whether the live stream is connected (for tests and status displays). */
+  get live(): boolean {
+    return this.#live.connected;
+  }
 
   get #userId(): string | null {
     const user = this.#portal.user;
@@ -108,11 +175,46 @@ export class CkAccountPane extends CkElement {
   };
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('accountId') || changed.has('activityPageSize')) {
+    const reloaded = (changed as Map<PropertyKey, unknown>).has('revision');
+    if (changed.has('accountId') || changed.has('activityPageSize') || reloaded) {
       this.activityPage = 1;
-      this.#activity = [];
+      // after a change the old entries stay on screen until the fresh first page replaces them
+      if (!reloaded) this.#activity = [];
     }
+    if (changed.has('accountId')) this.threadId = '';
   }
+
+  #onChanged = () => {
+    this.revision += 1;
+  };
+
+  #openThread(id: string): void {
+    this.threadId = id;
+    this.replyError = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~=thread] h3')?.focus());
+  }
+
+  #onReply = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const textarea = form.querySelector('textarea')!;
+    const body = textarea.value.trim();
+    if (!body) {
+      this.replyError = 'Write a message.';
+      return;
+    }
+    this.replying = true;
+    this.replyError = '';
+    try {
+      await this.#portal.client.request('POST', `/accounts/${encodeURIComponent(this.accountId)}/messages/${encodeURIComponent(this.threadId)}`, { body: { body } });
+      textarea.value = '';
+      this.revision += 1;
+    } catch (error) {
+      this.replyError = toProblem(error).detail;
+    } finally {
+      this.replying = false;
+    }
+  };
 
   #renderHeader(account: Account) {
     return html`
@@ -207,6 +309,84 @@ export class CkAccountPane extends CkElement {
     `;
   }
 
+  #renderPayments() {
+    return this.#payments.render({
+      pending: () => html`<p class="hint" role="status">Loading payments…</p>`,
+      error: (e) => html`<p class="alert" part="error" role="alert">${toProblem(e).detail}</p>`,
+      complete: (page) => page.data.length
+        ? html`<table part="payments">
+            <caption>Payments and adjustments, newest first</caption>
+            <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Balance after</th><th scope="col">By</th></tr></thead>
+            <tbody>
+              ${page.data.map((t) => html`<tr data-kind=${t.kind}>
+                <td>${formatDate(t.effectiveOn)}</td>
+                <td>${KIND_LABELS[t.kind] ?? label(t.kind)}${t.reference ? html` <span class="meta">ref ${t.reference}</span>` : nothing}${t.reason ? html`<br /><span class="meta">${t.reason}</span>` : nothing}</td>
+                <td class="num">${formatMoney(t.amount.amountCents, t.amount.currency)}</td>
+                <td class="num">${formatMoney(t.balanceAfter.amountCents, t.balanceAfter.currency)}</td>
+                <td>${t.createdBy ?? '—'}</td>
+              </tr>`)}
+            </tbody>
+          </table>`
+        : html`<p class="hint">No payments or adjustments reported yet. Use Account functions to report one.</p>`,
+    });
+  }
+
+  #renderMessages() {
+    if (this.threadId) {
+      return this.#thread.render({
+        pending: () => (this.#thread.value ? this.#renderThread(this.#thread.value) : html`<p class="hint" role="status">Loading the conversation…</p>`),
+        error: (e) => html`<p class="alert" part="error" role="alert">${toProblem(e).detail}</p>`,
+        complete: (thread) => this.#renderThread(thread),
+      });
+    }
+    return this.#threads.render({
+      pending: () => html`<p class="hint" role="status">Loading messages…</p>`,
+      error: (e) => html`<p class="alert" part="error" role="alert">${toProblem(e).detail}</p>`,
+      complete: (list) => list.data.length
+        ? html`<ul part="threads" class="threads">
+            ${list.data.map((t) => html`<li>
+              <button part="button" type="button" data-thread=${t.id} @click=${() => this.#openThread(t.id)}>
+                <strong>${t.subject}</strong>
+                <span class="meta">${t.messageCount} message${t.messageCount === 1 ? '' : 's'} · ${formatDateTime(t.lastMessageAt)}</span>
+                ${t.unreadCount ? html`<span class="unread" part="unread" aria-label="${t.unreadCount} unread">${t.unreadCount}</span>` : nothing}
+              </button>
+            </li>`)}
+          </ul>`
+        : html`<p class="hint">No messages yet. Use Account functions → Contact the agency to start one.</p>`,
+    });
+  }
+
+  #renderThread(thread: MessageThread) {
+    return html`
+      <section part="thread" aria-labelledby="thread-title">
+        <button part="button" type="button" data-action="back" @click=${() => (this.threadId = '')}>← All messages</button>
+        <h3 id="thread-title" tabindex="-1">${thread.subject}</h3>
+        <ol class="messages">
+          ${thread.messages.map((m) => html`<li data-side=${m.side}>
+            <div class="meta">${m.authorName} · <time datetime=${m.createdAt}>${formatDateTime(m.createdAt)}</time></div>
+            <div>${m.body}</div>
+          </li>`)}
+        </ol>
+        <form @submit=${this.#onReply} novalidate>
+          <label for="reply">Reply</label>
+          <textarea id="reply" name="reply" maxlength="4000" aria-describedby="reply-error" aria-invalid=${this.replyError ? 'true' : 'false'}></textarea>
+          <span class="error" id="reply-error" role="alert">${this.replyError}</span>
+          <button part="button" class="primary" type="submit" ?disabled=${this.replying}>${this.replying ? 'Sending…' : 'Send reply'}</button>
+        </form>
+      </section>
+    `;
+  }
+
+  #renderPanel(tab: Tab, account: Account) {
+    switch (tab) {
+      case 'activity': return this.#renderActivity();
+      case 'parties': return html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`;
+      case 'payments': return this.#renderPayments();
+      case 'messages': return this.#renderMessages();
+      case 'attachments': return html`<ck-account-attachments account-id=${account.id} api=${this.api}></ck-account-attachments>`;
+    }
+  }
+
   #renderTabs(account: Account) {
     return html`
       <div>
@@ -225,7 +405,7 @@ export class CkAccountPane extends CkElement {
         </div>
         ${TABS.map((t) => html`
           <div part="panel" role="tabpanel" id="panel-${t.id}" aria-labelledby="tab-${t.id}" tabindex="0" ?hidden=${this.activeTab !== t.id}>
-            ${this.activeTab !== t.id ? nothing : t.id === 'activity' ? this.#renderActivity() : html`<div class="parties">${account.parties.map((p) => this.#renderParty(p))}</div>`}
+            ${this.activeTab !== t.id ? nothing : this.#renderPanel(t.id, account)}
           </div>`)}
       </div>
     `;
@@ -234,18 +414,29 @@ export class CkAccountPane extends CkElement {
   override render() {
     if (!this.accountId) return html`<slot name="empty"><p class="hint">Choose an account to see its details.</p></slot>`;
     if (!this.#userId) return html`<p class="hint">Sign in to see this account.</p>`;
-    return this.#account.render({
-      pending: () => html`<div part="base" aria-busy="true"><p class="hint body">Loading the account…</p></div>`,
-      error: (error) => html`<div part="base"><p class="alert" part="error" role="alert">${toProblem(error).detail}</p></div>`,
-      complete: (account) => html`
-        <article part="base" aria-label="Account ${account.debtorName}">
-          ${this.#renderHeader(account)}
-          <div class="body">
-            <div class="columns">${this.#renderDetails(account)} ${this.#renderBalance(account)}</div>
-            ${this.#renderTabs(account)}
+    const complete = (account: Account) => html`
+      <article part="base" aria-label="Account ${account.debtorName}">
+        ${this.#renderHeader(account)}
+        <div class="body">
+          <div class="toolbar">
+            <ck-account-functions api=${this.api} .account=${account} @ck-account-changed=${this.#onChanged}></ck-account-functions>
           </div>
-        </article>
-      `,
+          <div class="columns">${this.#renderDetails(account)} ${this.#renderBalance(account)}</div>
+          ${this.#renderTabs(account)}
+        </div>
+        <p class="visually-hidden" role="status">${this.liveNote}</p>
+      </article>
+    `;
+    return this.#account.render({
+      // Reloading after a change keeps the pane (and focus) in place while the new data comes.
+      pending: () => {
+        const shown = this.#account.value;
+        return shown && shown.id === this.accountId
+          ? complete(shown)
+          : html`<div part="base" aria-busy="true"><p class="hint body">Loading the account…</p></div>`;
+      },
+      error: (error) => html`<div part="base"><p class="alert" part="error" role="alert">${toProblem(error).detail}</p></div>`,
+      complete,
     });
   }
 }

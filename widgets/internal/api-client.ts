@@ -74,10 +74,34 @@ export class ApiError extends Error {
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
+export interface UploadOptions {
+  /** bytes sent so far and the total (0 when unknown) */
+  onProgress?: (loaded: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The file name of a Content-Disposition header: `filename*` (UTF-8) first, else `filename`. */
+export function filenameOf(header: string | null): string {
+  if (!header) return 'download';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  return /filename="([^"]*)"/i.exec(header)?.[1] ?? 'download';
+}
+
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
+  /** a multipart body (uploads), sent as is instead of `body` */
+  form?: FormData;
+  /** extra request headers, e.g. `Idempotency-Key` */
+  headers?: Record<string, string>;
 }
 
 const STORAGE_PREFIX = 'collectkit:';
@@ -144,6 +168,18 @@ export class ApiClient extends EventTarget {
     return this.request<T>('GET', path, { query, signal });
   }
 
+  /**
+   * Like `request`, for a file the API produces (an attachment, a report export): the bytes as a Blob
+   * and the name from Content-Disposition. Tokens travel in the header, never in URLs.
+   */
+  async download(method: string, path: string, options: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
+    const withAccept = { ...options, headers: { Accept: '*/*', ...options.headers } };
+    let response = await this.#send(method, path, withAccept);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send(method, path, withAccept);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return { blob: await response.blob(), fileName: filenameOf(response.headers.get('Content-Disposition')) };
+  }
+
   /** Signs in; on success the session is kept and `session-change` fires. */
   async login(username: string, password: string): Promise<User> {
     const grant = await this.request<SessionGrant>('POST', '/auth/login', { body: { username, password } });
@@ -180,16 +216,29 @@ export class ApiClient extends EventTarget {
     return user;
   }
 
-  async #send(method: string, path: string, { query, body, signal }: RequestOptions): Promise<Response> {
+  /**
+   * Opens a streaming GET (server-sent events) with the session's token in the header, refreshing
+   * an expired token once; resolves to the open response, whose body the caller reads.
+   */
+  async openStream(path: string, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const options: RequestOptions = { query, signal, headers: { Accept: 'text/event-stream' } };
+    let response = await this.#send('GET', path, options);
+    if (response.status === 401 && this.#refreshToken && (await this.#refresh())) response = await this.#send('GET', path, options);
+    if (!response.ok) throw new ApiError(await this.#problemOf(response));
+    return response;
+  }
+
+  async #send(method: string, path: string, { query, body, signal, form, headers: extra }: RequestOptions): Promise<Response> {
     const url = new URL(`${this.base}/api/v1${path}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (this.#accessToken) headers.Authorization = `Bearer ${this.#accessToken}`;
+    const payload = form ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
-      return await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit' });
+      return await fetch(url, { method, headers, body: payload, signal, credentials: 'omit' });
     } catch (error) {
       if (signal?.aborted) throw error; // let @lit/task see the AbortError
       throw new ApiError(toProblem(error));
@@ -232,6 +281,41 @@ export class ApiClient extends EventTarget {
       this.#refreshing = null;
     });
     return this.#refreshing;
+  }
+
+  /**
+   * Sends a multipart form (uploads) with XMLHttpRequest — fetch cannot report upload progress — and
+   * calls `onProgress(loaded, total)` as the bytes go out. Abort with `signal` (rejects with an
+   * AbortError). Same session rules as `request`: one refresh and one retry after an expired token.
+   */
+  async upload<T>(path: string, form: FormData, options: UploadOptions = {}): Promise<T> {
+    let response = await this.#sendForm(path, form, options);
+    if (response.status === 401 && this.#refreshToken) {
+      const problem = await this.#problemOf(response.clone());
+      if (problem.code === 'unauthorized' && (await this.#refresh())) response = await this.#sendForm(path, form, options);
+    }
+    return this.#parse<T>(response);
+  }
+
+  #sendForm(path: string, form: FormData, { onProgress, signal }: UploadOptions): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.base}/api/v1${path}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (this.#accessToken) xhr.setRequestHeader('Authorization', `Bearer ${this.#accessToken}`);
+      xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : 0);
+      const onAbort = () => xhr.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      xhr.onload = () => {
+        signal?.removeEventListener('abort', onAbort);
+        const body = xhr.status === 204 ? null : xhr.responseText;
+        resolve(new Response(body, { status: xhr.status, headers: { 'Content-Type': xhr.getResponseHeader('Content-Type') ?? 'application/json' } }));
+      };
+      xhr.onerror = () => reject(new ApiError(toProblem(new Error('network'))));
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      xhr.send(form);
+    });
   }
 
   #setSession(grant: SessionGrant): void {

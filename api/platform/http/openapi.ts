@@ -68,6 +68,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
           }
         : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
+      ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schema(spec.multipart, 'input') } } } } : {}),
       responses,
     };
   }

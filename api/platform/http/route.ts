@@ -51,6 +51,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
    * unparsed so that each record is validated on its own (per-record results); documented with this.
    */
   records?: ZodType;
+  /** a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here */
+  multipart?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
   responses: Record<number, ZodType | null>;
   /** the response is not JSON (a file, a stream); described by its media type */
@@ -63,6 +65,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
    * keys are scoped to that caller.
    */
   principal?: (deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => Promise<string>;
+  /**
+   * Runs after the path is parsed and before the body is validated: checks that the resource in the
+   * path is the caller's (throwing the 404), so another tenant's resource is a 404 whatever the body.
+   */
+  checkAccess?: (input: { params: P; caller: A extends 'public' ? Caller | undefined : Caller }) => Promise<void>;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 
@@ -133,6 +140,7 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
       await authenticate(deps, spec, ctx);
       if (spec.principal) ctx.state.principal = await spec.principal(deps, ctx);
       const params = parse(spec.params, ctx.params, 'path');
+      if (spec.checkAccess) await spec.checkAccess({ params, caller: ctx.state.caller });
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
       const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');

@@ -1,0 +1,155 @@
+/**
+ * Status actions. Each runs on the locked account row, checks the move is sensible from the current
+ * status, and writes the change, a timeline entry, the audit row and an `account.status_changed`
+ * event in one transaction.
+ *
+ * The rules: an account in collection is active, on hold or disputed. Only those can be held,
+ * recalled or marked; a hold is released back to the status it interrupted; a recall is permanent —
+ * nothing is done to a recalled account afterwards.
+ */
+import type { Db, Trx } from '../platform/db.js';
+import { newId } from '../platform/ids.js';
+import { now as dbNow, toDateOnly } from '../platform/db.js';
+import type { Caller, RequestMeta } from '../platform/http/context.js';
+import type { AuditActor } from '../platform/audit.js';
+import { writeAudit } from '../platform/audit.js';
+import { appendEvent } from '../platform/events.js';
+import { badRequest, conflict } from '../platform/errors.js';
+import { formatCents, lockAccount, recordActivity, type LockedAccount } from '../accounts/account-write.js';
+import { flagAccount } from '../accounts/account-flag.js';
+import { openTask } from '../inbox/tasks.service.js';
+import type { HoldInput, RecallInput, ReleaseInput, StatusInput } from './account-status.schema.js';
+
+const IN_COLLECTION = ['active', 'hold', 'disputed'];
+const LABEL: Record<string, string> = {
+  active: 'active', hold: 'on hold', recalled: 'recalled', paid: 'paid', settled: 'settled', bankrupt: 'bankrupt', deceased: 'deceased',
+  business_closed: 'business closed', disputed: 'disputed', closed: 'closed',
+};
+
+function refuse(account: LockedAccount, action: string): never {
+  throw conflict('invalid_transition', `A ${LABEL[account.status] ?? account.status} account cannot be ${action}.`);
+}
+
+interface Change {
+  to: string;
+  holdUntil?: string | null;
+  statusBeforeHold?: string | null;
+  reason: string | null;
+  documentRef: string | null;
+  activityType: string;
+  activityBody: string;
+  auditAction: string;
+}
+
+async function apply(trx: Trx, caller: Caller | null, actor: AuditActor, meta: { ip: string | null; requestId: string | null }, account: LockedAccount, c: Change, now: Date) {
+  const before = await trx('accounts').where({ id: account.id }).first('status', 'hold_until', 'status_before_hold') as { status: string; holdUntil: unknown; statusBeforeHold: string | null };
+  const holdUntil = c.holdUntil ?? null;
+  await trx('accounts').where({ id: account.id }).update({ status: c.to, holdUntil, statusBeforeHold: c.statusBeforeHold ?? null, updatedAt: now });
+  const activity = { accountId: account.id, type: c.activityType, visibility: 'client' as const, body: c.activityBody };
+  const activityId = caller
+    ? await recordActivity(trx, caller, activity, now)
+    : await recordSystemActivity(trx, activity, now);
+  await writeAudit(trx, {
+    actor, action: c.auditAction, target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
+    before: { status: before.status, holdUntil: toDateOnly(before.holdUntil) },
+    after: { status: c.to, holdUntil, reason: c.reason, documentRef: c.documentRef },
+  });
+  await appendEvent(trx, {
+    type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor,
+    payload: { accountId: account.publicId, from: account.status, status: c.to, holdUntil, reason: c.reason },
+  });
+  return { accountId: account.publicId, from: account.status as never, status: c.to as never, holdUntil, reason: c.reason, documentRef: c.documentRef, activityId };
+}
+
+/** The worker releases expired holds as the system, not as a user. */
+async function recordSystemActivity(trx: Trx, a: { accountId: number; type: string; visibility: 'client'; body: string }, at: Date): Promise<string> {
+  const publicId = newId('act');
+  await trx('activity').insert({ publicId, ...a, actorUserId: null, actorName: 'CollectKit', occurredAt: at });
+  await trx('accounts').where({ id: a.accountId }).update({ lastActivityAt: at });
+  return publicId;
+}
+
+const withDoc = (text: string, ref: string | undefined) => (ref ? `${text} Supporting document: ${ref}.` : text);
+
+export async function holdAccount(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, input: HoldInput, now: Date = dbNow()) {
+  const today = now.toISOString().slice(0, 10);
+  if (input.until && input.until <= today) {
+    throw badRequest('validation_failed', 'The hold must end after today.', [{ path: 'until', code: 'too_small', message: 'Pick a day after today.' }]);
+  }
+  const account = await lockAccount(trx, caller, publicId);
+  if (!['active', 'disputed'].includes(account.status)) refuse(account, 'put on hold');
+  return apply(trx, caller, meta.actor, meta, account, {
+    to: 'hold', holdUntil: input.until ?? null, statusBeforeHold: account.status, reason: input.reason, documentRef: input.documentRef ?? null,
+    activityType: 'hold', auditAction: 'account.hold',
+    activityBody: withDoc(`Account placed on hold${input.until ? ` until ${input.until}` : ''}. Reason: ${input.reason}`, input.documentRef),
+  }, now);
+}
+
+export async function releaseAccount(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, input: ReleaseInput, now: Date = dbNow()) {
+  const account = await lockAccount(trx, caller, publicId);
+  if (account.status !== 'hold') refuse(account, 'released from hold');
+  const back = (await trx('accounts').where({ id: account.id }).first('status_before_hold')) as { statusBeforeHold: string | null };
+  return apply(trx, caller, meta.actor, meta, account, {
+    to: back.statusBeforeHold ?? 'active', reason: input.reason ?? null, documentRef: null, activityType: 'hold', auditAction: 'account.release',
+    activityBody: `Hold released${input.reason ? `. Reason: ${input.reason}` : '.'}`,
+  }, now);
+}
+
+export async function recallAccount(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, input: RecallInput, now: Date = dbNow()) {
+  const account = await lockAccount(trx, caller, publicId);
+  if (!IN_COLLECTION.includes(account.status)) refuse(account, 'recalled');
+  return apply(trx, caller, meta.actor, meta, account, {
+    to: 'recalled', reason: input.reason, documentRef: input.documentRef ?? null, activityType: 'recall', auditAction: 'account.recall',
+    activityBody: withDoc(`Account recalled by the client; collection has stopped. Reason: ${input.reason}`, input.documentRef),
+  }, now);
+}
+
+export async function markAccount(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, input: StatusInput, now: Date = dbNow()) {
+  const account = await lockAccount(trx, caller, publicId);
+  if (!IN_COLLECTION.includes(account.status) || account.status === input.status) refuse(account, `marked ${LABEL[input.status]}`);
+  // "Paid" means nothing is owed; a payment the client received is reported first, so the ledger agrees.
+  if (input.status === 'paid' && account.balanceCents > 0) {
+    throw conflict('balance_not_zero', `The balance is still ${formatCents(account.balanceCents, account.currency)}. Report the payment first, then mark the account paid.`);
+  }
+  const result = await apply(trx, caller, meta.actor, meta, account, {
+    to: input.status, reason: input.reason, documentRef: input.documentRef ?? null, activityType: input.status === 'disputed' ? 'dispute' : 'status_change',
+    auditAction: 'account.status_change',
+    activityBody: withDoc(`Status changed from ${LABEL[account.status]} to ${LABEL[input.status]}. Reason: ${input.reason}`, input.documentRef),
+  }, now);
+  // A dispute needs the agency's attention (validation of the debt): it lands in the inbox.
+  if (input.status === 'disputed') {
+    await flagAccount(trx, account.id, now);
+    await openTask(trx, {
+      clientId: account.clientId, accountId: account.id, kind: 'dispute', title: `Dispute on ${account.debtorName}`,
+      detail: input.reason, sourceType: 'activity', sourceId: result.activityId, createdByUserId: caller.userId,
+    });
+  }
+  return result;
+}
+
+/**
+ * Releases every hold whose until-date has come (the worker's ticker calls this). Each account is
+ * locked and re-checked, so a hold released by hand in the meantime is left alone.
+ */
+export async function releaseExpiredHolds(db: Db, now: Date = dbNow()): Promise<number> {
+  const today = now.toISOString().slice(0, 10);
+  const due = (await db('accounts').where({ status: 'hold' }).whereNotNull('hold_until').where('hold_until', '<=', today).limit(500)
+    .select('public_id')) as { publicId: string }[];
+  let released = 0;
+  const system: Caller = { userId: 0, publicId: 'system', username: 'system', displayName: 'CollectKit', kind: 'agency', permissions: new Set(), clientIds: 'all', sessionId: 0, sessionPublicId: '', onboardingRequired: false };
+  for (const { publicId } of due) {
+    const done = await db.transaction(async (trx) => {
+      const account = await lockAccount(trx, system, publicId);
+      const row = (await trx('accounts').where({ id: account.id }).first('hold_until', 'status_before_hold')) as { holdUntil: unknown; statusBeforeHold: string | null };
+      const until = toDateOnly(row.holdUntil);
+      if (account.status !== 'hold' || !until || until > today) return false;
+      await apply(trx, null, { type: 'system', id: 'hold-expiry' }, { ip: null, requestId: null }, account, {
+        to: row.statusBeforeHold ?? 'active', reason: `Hold ended on ${until}`, documentRef: null, activityType: 'hold', auditAction: 'account.release',
+        activityBody: `Hold ended on ${until}; collection resumed.`,
+      }, now);
+      return true;
+    });
+    if (done) released++;
+  }
+  return released;
+}

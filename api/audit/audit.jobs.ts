@@ -1,0 +1,7 @@
+/** The audit chain is sealed on every worker tick, off the request path. */
+import { defineTicker } from '../platform/jobs.js';
+import { sealAudit } from './audit-chain.js';
+
+defineTicker('audit.seal', async (deps) => {
+  await sealAudit(deps.db);
+});

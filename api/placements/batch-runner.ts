@@ -1,0 +1,211 @@
+/**
+ * The background run of a batch (job `placement.batch`). The file is streamed; rows are handled in
+ * chunks, and each chunk is ONE transaction: its placements, its error-report lines and the batch's
+ * checkpoint (`rows_done` + counters) commit together. So a crash or restart anywhere leaves whole
+ * rows only, and the next attempt resumes after the last checkpoint — never placing a row twice.
+ * The checkpoint update is conditional (`rows_done` unchanged and status still `running`): a run
+ * that lost its lease to another worker, or a batch rolled back meanwhile, makes the chunk give up.
+ *
+ * A place run works in slices of `batchLimits.sliceRows` and then enqueues its own continuation (in the last
+ * chunk's transaction), so no single job outlives the runner's lease however long the file.
+ */
+import type { AppDeps } from '../platform/http/context.js';
+import type { Trx } from '../platform/db.js';
+import { isMysql } from '../platform/db.js';
+import { writeAudit } from '../platform/audit.js';
+import { appendEvent } from '../platform/events.js';
+import { enqueueJob } from '../platform/jobs.js';
+import { openTask } from '../inbox/tasks.service.js';
+import { readRecords, isBlank } from './sheet-reader.js';
+import { defaultAccountType, evaluateRow, type ColumnMapping, type RowOutcome } from './bulk-row.js';
+import { existingNumbers, insertMany, writePlacements, type PlacementToWrite } from './placement-writer.js';
+import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, uploadDir, type BatchRow } from './batches.service.js';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+
+export const CHUNK_ROWS = 500;
+/** MySQL takes bigger multi-row statements well; SQLite's compound SELECT stops at 500 rows anyway. */
+export const CHUNK_ROWS_MYSQL = 1000;
+/** Rows one job handles before it hands over to its continuation (tests lower it to see the hand-over). */
+export const batchLimits = { sliceRows: 50_000 };
+
+class Superseded extends Error {}
+
+const SYSTEM = { type: 'system' as const, id: 'placement-batch' };
+
+async function countRows(path: string, b: BatchRow): Promise<number> {
+  let n = -1; // the header
+  for await (const _ of readRecords(path, b.format)) n++;
+  return Math.max(0, n);
+}
+
+interface Pending { rowNumber: number; outcome: RowOutcome }
+
+export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt: number): Promise<void> {
+  const { db, config } = deps;
+  let b = await loadBatch(db, { publicId: batchPublicId });
+  if (!b) return;
+  if (b.status === 'queued') {
+    await db('placement_batches').where({ id: b.id, status: 'queued' }).update({ status: 'running', updatedAt: new Date() });
+    b = (await loadBatch(db, { publicId: batchPublicId }))!;
+  }
+  if (b.status !== 'running') return; // finished, rolled back or failed meanwhile
+  const path = join(uploadDir(config), b.storedName);
+  try {
+    if (b.rowsTotal === null) {
+      const total = await countRows(path, b);
+      await db('placement_batches').where({ id: b.id }).update({ rowsTotal: total });
+      b.rowsTotal = total;
+    }
+    const finished = await runSlice(deps, b, path);
+    // The file is kept for a resume until the rows are placed; then it has done its job.
+    if (finished && b.mode === 'place') await rm(path, { force: true });
+  } catch (err) {
+    if (err instanceof Superseded) return;
+    // The runner retries with backoff; after the last attempt the batch waits for resume or rollback.
+    // The client sees where it stopped, never the internal error (it may quote SQL and row data).
+    const at = (await loadBatch(db, { publicId: batchPublicId }))?.rowsDone ?? b.rowsDone;
+    console.error(`[placement.batch ${batchPublicId}] attempt ${attempt} failed`, err);
+    await db('placement_batches').where({ id: b.id, status: 'running' }).update({
+      failure: `The run stopped after ${Number(at)} rows (attempt ${attempt} of ${BATCH_MAX_ATTEMPTS}); it is retried automatically, and can be resumed or rolled back.`,
+      ...(attempt >= BATCH_MAX_ATTEMPTS ? { status: 'failed' } : {}),
+      updatedAt: new Date(),
+    });
+    throw err;
+  }
+}
+
+/** Runs up to `batchLimits.sliceRows` rows; true when the file is finished. */
+async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boolean> {
+  const { db, config } = deps;
+  const mapping = JSON.parse(b.mappingJson!) as ColumnMapping;
+  const headers = JSON.parse(b.headersJson) as string[];
+  const index = new Map(headers.map((h, i) => [h, i]));
+  const type = defaultAccountType(b.clientKind);
+  const dryRun = b.mode === 'validate';
+  // Numbers seen in this run → their row, for "same number as row N". A place run also finds
+  // earlier slices' rows in the database; a dry run places nothing, so it keeps them all here.
+  const seen = new Map<string, number>();
+  let done = Number(b.rowsDone);
+  const start = done;
+  const chunkRows = isMysql(db) ? CHUNK_ROWS_MYSQL : CHUNK_ROWS;
+  let chunk: Pending[] = [];
+  let queuedTo = start;
+  let dataIndex = -1;
+  let headerSeen = false;
+
+  /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
+  const flush = async (items: Pending[], end: number, last: boolean) => {
+    const from = done;
+    const sliceEnds = !last && !dryRun && end - start >= batchLimits.sliceRows;
+    await db.transaction(async (trx) => {
+      await commitChunk(trx, config, b, items, seen, dryRun);
+      const finished = last ? { status: dryRun ? 'validated' : 'completed', finishedAt: new Date(), failure: null } : {};
+      const counters = countersOf(items);
+      const ok = await trx('placement_batches').where({ id: b.id, rowsDone: from, status: 'running' }).update({
+        rowsDone: end,
+        rowsPlaced: trx.raw('rows_placed + ?', [counters.placed]),
+        rowsInvalid: trx.raw('rows_invalid + ?', [counters.invalid]),
+        rowsDuplicate: trx.raw('rows_duplicate + ?', [counters.duplicate]),
+        updatedAt: new Date(),
+        ...finished,
+      });
+      if (!ok) throw new Superseded();
+      if (sliceEnds) {
+        await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:place:${end}`, maxAttempts: BATCH_MAX_ATTEMPTS });
+      }
+      if (last) {
+        const totals = (await trx('placement_batches').where({ id: b.id }).first('rows_placed', 'rows_invalid', 'rows_duplicate')) as Record<string, number>;
+        await writeAudit(trx, { actor: SYSTEM, action: `placement.batch.${dryRun ? 'validated' : 'completed'}`, target: { type: 'placement_batch', id: b.publicId }, after: totals });
+        await appendEvent(trx, { type: `placement.batch.${dryRun ? 'validated' : 'completed'}`, clientId: b.clientId, accountId: null, visibility: 'client', actor: SYSTEM, payload: { batchId: b.publicId, ...totals } });
+        if (!dryRun && Number(totals.rowsPlaced) > 0) {
+          await openTask(trx, {
+            clientId: b.clientId, kind: 'placement_review', createdByUserId: b.createdByUserId, sourceType: 'placement_batch', sourceId: b.publicId,
+            title: `Review ${Number(totals.rowsPlaced)} placements from ${b.clientName} (${b.fileName})`.slice(0, 255),
+          });
+        }
+      }
+    });
+    done = end;
+    return sliceEnds;
+  };
+
+  // Pipelined: while one chunk's transaction waits on the database, the next chunk is read and
+  // validated. Commits stay strictly one after another (each starts after the previous one ended),
+  // so checkpoints advance in order.
+  let inFlight: Promise<boolean> | null = null;
+  const previousEndedSlice = async () => {
+    if (!inFlight) return false;
+    const ended = await inFlight;
+    inFlight = null;
+    return ended;
+  };
+  for await (const cells of readRecords(path, b.format)) {
+    if (!headerSeen) {
+      if (isBlank(cells)) continue;
+      headerSeen = true;
+      continue;
+    }
+    dataIndex++;
+    if (dataIndex < start) continue; // before the checkpoint: finished by an earlier attempt or slice
+    // Blank lines (trailing rows of a spreadsheet) count as done and are neither placed nor errors.
+    if (!isBlank(cells)) chunk.push({ rowNumber: dataIndex + 2, outcome: evaluateRow(cells, index, mapping, type, new Date()) });
+    if (dataIndex + 1 - queuedTo >= chunkRows) {
+      if (await previousEndedSlice()) return false;
+      const items = chunk;
+      chunk = [];
+      queuedTo = dataIndex + 1;
+      inFlight = flush(items, queuedTo, false);
+      inFlight.catch(() => {}); // awaited (and thrown) at the next chunk or the end
+    }
+  }
+  if (await previousEndedSlice()) return false;
+  await flush(chunk, dataIndex + 1 < start ? start : dataIndex + 1, true);
+  return true;
+}
+
+function countersOf(chunk: Pending[]) {
+  let placed = 0;
+  let invalid = 0;
+  let duplicate = 0;
+  for (const p of chunk) {
+    if (!p.outcome.ok) invalid++;
+    else if (p.outcome.reason) duplicate++;
+    else placed++;
+  }
+  return { placed, invalid, duplicate };
+}
+
+/** Sorts a chunk into placed / duplicate / invalid, writes the placements (unless a dry run) and the report lines. */
+async function commitChunk(trx: Trx, config: AppDeps['config'], b: BatchRow, chunk: Pending[], seen: Map<string, number>, dryRun: boolean): Promise<void> {
+  const valid = chunk.filter((p) => p.outcome.ok);
+  const existing = await existingNumbers(trx, b.clientId, valid.map((p) => p.outcome.clientAccountNumber));
+  // Which of those this very batch placed in an earlier chunk or slice, and on which row.
+  const ownRows = new Map<string, number>();
+  if (existing.size) {
+    const rows = (await trx('placements').where({ batchId: b.id }).whereIn('client_account_number', [...existing]).select('client_account_number', 'row_number')) as { clientAccountNumber: string; rowNumber: number }[];
+    for (const r of rows) ownRows.set(r.clientAccountNumber, Number(r.rowNumber));
+  }
+  const toWrite: PlacementToWrite[] = [];
+  for (const p of valid) {
+    const n = p.outcome.clientAccountNumber;
+    const earlier = seen.get(n) ?? ownRows.get(n);
+    if (earlier !== undefined) p.outcome.reason = `Same client account number as row ${earlier} of this file.`;
+    else if (existing.has(n)) p.outcome.reason = 'This client account number has already been placed for this client.';
+    else {
+      seen.set(n, p.rowNumber);
+      toWrite.push({ value: p.outcome.value!, rowNumber: p.rowNumber });
+    }
+  }
+  if (!dryRun) await writePlacements(trx, config, toWrite, { clientId: b.clientId, userId: b.createdByUserId, batchId: b.id, now: new Date() });
+  await insertMany(trx, 'placement_batch_errors', chunk.filter((p) => !p.outcome.ok || p.outcome.reason).map((p) => ({
+    batchId: b.id, rowNumber: p.rowNumber, clientAccountNumber: p.outcome.clientAccountNumber.slice(0, 64) || null,
+    kind: p.outcome.ok ? 'duplicate' : 'invalid', reason: p.outcome.reason!,
+  })));
+  if (!dryRun && toWrite.length) {
+    await writeAudit(trx, {
+      actor: SYSTEM, action: 'placement.batch.rows', target: { type: 'placement_batch', id: b.publicId },
+      after: { fromRow: chunk[0]!.rowNumber, toRow: chunk[chunk.length - 1]!.rowNumber, placed: toWrite.length },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/** The bulk placement contract (F-PLACE 2): upload → mapping → validate (dry run) → place → report. */
+import { z } from 'zod';
+import { BULK_FIELD_NAMES, BULK_FIELDS, type BulkField } from './bulk-row.js';
+
+export const BATCH_STATUSES = ['uploaded', 'queued', 'running', 'validated', 'completed', 'failed', 'rolled_back'] as const;
+
+const fieldShape = Object.fromEntries(BULK_FIELD_NAMES.map((f) => [f, z.string().min(1).max(200).optional()])) as Record<BulkField, z.ZodOptional<z.ZodString>>;
+export const ColumnMappingSchema = z.strictObject(fieldShape).describe('target field → column header of the file');
+
+export const BatchUploadFields = z.strictObject({ clientId: z.string().min(4).max(40).optional() });
+
+export const BatchIdParams = z.strictObject({ id: z.string().min(4).max(40) });
+
+export const BatchStart = z.strictObject({
+  mapping: ColumnMappingSchema,
+  /** validate: a dry run (counts and the error report, nothing placed); place: place the valid rows */
+  mode: z.enum(['validate', 'place']).default('place'),
+  /** remember this mapping for the client's next file (default true) */
+  remember: z.boolean().default(true),
+});
+
+export const BulkFieldInfo = z.object({ field: z.string(), label: z.string(), required: z.boolean() });
+
+export const Batch = z.object({
+  id: z.string(),
+  status: z.enum(BATCH_STATUSES),
+  mode: z.enum(['validate', 'place']),
+  client: z.object({ id: z.string(), name: z.string() }),
+  fileName: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  columns: z.array(z.string()),
+  mapping: ColumnMappingSchema.nullable(),
+  rowsTotal: z.number().int().nullable(),
+  rowsDone: z.number().int(),
+  rowsPlaced: z.number().int(),
+  rowsInvalid: z.number().int(),
+  rowsDuplicate: z.number().int(),
+  /** 0…1, rows done / total (0 until the rows are counted) */
+  progress: z.number(),
+  failure: z.string().nullable(),
+  /** an earlier batch of this client with the very same file (its rows will come out as duplicates) */
+  sameFileAs: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  errorReportUrl: z.string(),
+});
+
+export const BatchUploaded = Batch.extend({
+  suggestedMapping: ColumnMappingSchema,
+  mappingSource: z.enum(['remembered', 'headers']),
+  /** the first rows, SSN-looking values masked, to help choose columns */
+  sampleRows: z.array(z.array(z.string())),
+  fields: z.array(BulkFieldInfo),
+});
+
+export const BULK_FIELD_INFO = BULK_FIELD_NAMES.map((f) => ({ field: f, label: BULK_FIELDS[f][0] as string }));

@@ -1,0 +1,250 @@
+/**
+ * Bulk placement batches (F-PLACE 2): an uploaded spreadsheet, its column mapping, and the run that
+ * validates (dry run) or places its rows in the background (batch-runner.ts). Tenancy: a batch is
+ * read through `resolveBatch` only — another client's batch is a 404.
+ */
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Config } from '../config.js';
+import type { Db, Trx } from '../platform/db.js';
+import { toIso } from '../platform/db.js';
+import type { Caller, RequestMeta } from '../platform/http/context.js';
+import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
+import { writeAudit } from '../platform/audit.js';
+import { appendEvent } from '../platform/events.js';
+import { enqueueJob } from '../platform/jobs.js';
+import { newId } from '../platform/ids.js';
+import { readRecords, isBlank, type SheetFormat } from './sheet-reader.js';
+import { mappingErrors, suggestMapping, REQUIRED_FIELDS, type ColumnMapping } from './bulk-row.js';
+import { BULK_FIELD_INFO } from './batches.schema.js';
+import { placementClient } from './placements.service.js';
+
+export const BATCH_JOB = 'placement.batch';
+export const BATCH_MAX_ATTEMPTS = 5;
+
+export const uploadDir = (config: Config) => join(config.dataDir, 'uploads', 'placements');
+
+export interface BatchRow {
+  id: number; publicId: string; clientId: number; status: string; mode: 'validate' | 'place'; fileName: string; storedName: string;
+  format: SheetFormat; fileSha256: string; fileSize: number | string; headersJson: string; mappingJson: string | null;
+  rowsTotal: number | null; rowsDone: number; rowsPlaced: number; rowsInvalid: number; rowsDuplicate: number; failure: string | null;
+  createdByUserId: number | null; createdAt: unknown; finishedAt: unknown; clientPublicId: string; clientName: string; clientKind: string;
+}
+
+export async function loadBatch(trx: Trx, where: { publicId: string }): Promise<BatchRow | undefined> {
+  return (await trx('placement_batches')
+    .join('clients', 'clients.id', 'placement_batches.client_id')
+    .where('placement_batches.public_id', where.publicId)
+    .first('placement_batches.*', 'clients.public_id as client_public_id', 'clients.name as client_name', 'clients.kind as client_kind')) as BatchRow | undefined;
+}
+
+async function resolveBatch(trx: Trx, caller: Caller, publicId: string): Promise<BatchRow> {
+  const b = await loadBatch(trx, { publicId });
+  if (!b || (caller.clientIds !== 'all' && !caller.clientIds.includes(b.clientId))) throw notFound('Batch');
+  return b;
+}
+
+async function sameFileAs(trx: Trx, b: BatchRow): Promise<string | null> {
+  const prev = (await trx('placement_batches').where({ clientId: b.clientId, fileSha256: b.fileSha256 }).where('id', '<', b.id)
+    .whereNot('status', 'rolled_back').orderBy('id', 'desc').first('public_id')) as { publicId: string } | undefined;
+  return prev?.publicId ?? null;
+}
+
+export async function toBatch(trx: Trx, b: BatchRow) {
+  const total = b.rowsTotal === null ? null : Number(b.rowsTotal);
+  return {
+    id: b.publicId, status: b.status as never, mode: b.mode, client: { id: b.clientPublicId, name: b.clientName },
+    fileName: b.fileName, format: b.format, columns: JSON.parse(b.headersJson) as string[],
+    mapping: b.mappingJson ? (JSON.parse(b.mappingJson) as ColumnMapping) : null,
+    rowsTotal: total, rowsDone: Number(b.rowsDone), rowsPlaced: Number(b.rowsPlaced), rowsInvalid: Number(b.rowsInvalid),
+    rowsDuplicate: Number(b.rowsDuplicate),
+    progress: total ? Math.min(1, Number(b.rowsDone) / total) : ['completed', 'validated'].includes(b.status) ? 1 : 0,
+    failure: b.failure, sameFileAs: await sameFileAs(trx, b), createdAt: toIso(b.createdAt)!, finishedAt: toIso(b.finishedAt),
+    errorReportUrl: `/api/v1/placements/batches/${b.publicId}/errors.csv`,
+  };
+}
+
+export async function getBatch(db: Db, caller: Caller, publicId: string) {
+  return toBatch(db, await resolveBatch(db, caller, publicId));
+}
+
+/** XLSX is a zip ("PK\3\4"); anything else must be text without NUL bytes to be taken as CSV. */
+async function sniffFormat(path: string): Promise<SheetFormat | null> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
+    if (!head.includes(0)) return 'csv'; // (an empty file too: peek() then says it is empty)
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const SSN_LIKE = /^\d{3}-?\d{2}-?\d{4}$/;
+const mask = (cell: string) => (SSN_LIKE.test(cell) ? `***-**-${cell.slice(-4)}` : cell);
+
+/** The header row and a few sample rows, read without loading the file. */
+async function peek(path: string, format: SheetFormat): Promise<{ headers: string[]; samples: string[][] }> {
+  let headers: string[] | null = null;
+  const samples: string[][] = [];
+  const records = readRecords(path, format);
+  try {
+    for await (const r of records) {
+      if (!headers) {
+        if (isBlank(r)) continue;
+        const seen = new Map<string, number>();
+        headers = r.map((h, i) => {
+          const name = h || `Column ${i + 1}`;
+          const n = (seen.get(name) ?? 0) + 1;
+          seen.set(name, n);
+          return n > 1 ? `${name} (${n})` : name;
+        });
+        continue;
+      }
+      if (!isBlank(r)) samples.push(r.map(mask));
+      if (samples.length >= 5) break;
+    }
+  } catch {
+    throw badRequest('unreadable_file', 'The file could not be read as CSV or XLSX.');
+  } finally {
+    await records.return(undefined);
+  }
+  if (!headers) throw badRequest('empty_file', 'The file is empty: the first row must name the columns.');
+  return { headers, samples };
+}
+
+export interface UploadedFile { path: string; originalname: string; size: number }
+
+export async function createBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, file: UploadedFile, clientPublicId: string | undefined, now: Date) {
+  try {
+    const format = await sniffFormat(file.path);
+    if (!format) throw new AppError(415, 'unsupported_file', 'Upload a CSV or an XLSX spreadsheet.');
+    const [{ headers, samples }, sha] = await Promise.all([peek(file.path, format), sha256File(file.path)]);
+    return await db.transaction(async (trx) => {
+      const client = await placementClient(trx, caller, clientPublicId);
+      const publicId = newId('plb');
+      const storedName = file.path.split(/[\\/]/).pop()!;
+      const remembered = (await trx('placement_column_maps').where({ clientId: client.id }).first('mapping_json')) as { mappingJson: string } | undefined;
+      const rememberedMapping = remembered ? (JSON.parse(remembered.mappingJson) as ColumnMapping) : null;
+      const usable = rememberedMapping && Object.values(rememberedMapping).every((h) => !h || headers.includes(h)) && REQUIRED_FIELDS.every((f) => rememberedMapping[f]);
+      await trx('placement_batches').insert({
+        publicId, clientId: client.id, status: 'uploaded', mode: 'place', fileName: file.originalname.slice(0, 255) || 'upload',
+        storedName, format, fileSha256: sha, fileSize: file.size, headersJson: JSON.stringify(headers), mappingJson: null,
+        rowsTotal: null, rowsDone: 0, rowsPlaced: 0, rowsInvalid: 0, rowsDuplicate: 0, failure: null,
+        createdByUserId: caller.userId, createdAt: now, updatedAt: now, finishedAt: null,
+      });
+      await writeAudit(trx, { ...meta, action: 'placement.batch.upload', target: { type: 'placement_batch', id: publicId }, after: { client: client.publicId, format, size: file.size, sha256: sha } });
+      const batch = await toBatch(trx, (await loadBatch(trx, { publicId }))!);
+      return {
+        ...batch,
+        suggestedMapping: usable ? rememberedMapping! : suggestMapping(headers),
+        mappingSource: usable ? ('remembered' as const) : ('headers' as const),
+        sampleRows: samples,
+        fields: BULK_FIELD_INFO.map((f) => ({ ...f, required: REQUIRED_FIELDS.includes(f.field as never) })),
+      };
+    });
+  } catch (err) {
+    await rm(file.path, { force: true });
+    throw err;
+  }
+}
+
+export async function startBatch(db: Db, caller: Caller, meta: RequestMeta, publicId: string, input: { mapping: ColumnMapping; mode: 'validate' | 'place'; remember: boolean }, now: Date) {
+  return db.transaction(async (trx) => {
+    const b = await resolveBatch(trx, caller, publicId);
+    if (!['uploaded', 'validated'].includes(b.status)) {
+      throw conflict('batch_not_startable', b.status === 'queued' || b.status === 'running' ? 'This batch is already running.' : `This batch is ${b.status.replace('_', ' ')}; upload the file again to start over.`);
+    }
+    const mapping = Object.fromEntries(Object.entries(input.mapping).filter(([, h]) => h)) as ColumnMapping;
+    const errors = mappingErrors(mapping, JSON.parse(b.headersJson) as string[]);
+    if (errors.length) throw badRequest('validation_failed', 'The column mapping is incomplete.', errors);
+    const changed = await trx('placement_batches').where({ id: b.id }).whereIn('status', ['uploaded', 'validated']).update({
+      status: 'queued', mode: input.mode, mappingJson: JSON.stringify(mapping), rowsDone: 0, rowsPlaced: 0, rowsInvalid: 0, rowsDuplicate: 0,
+      failure: null, finishedAt: null, updatedAt: now,
+    });
+    if (!changed) throw conflict('batch_not_startable', 'This batch is already running.');
+    await trx('placement_batch_errors').where({ batchId: b.id }).delete();
+    if (input.remember) {
+      await trx('placement_column_maps').where({ clientId: b.clientId }).delete();
+      await trx('placement_column_maps').insert({ clientId: b.clientId, mappingJson: JSON.stringify(mapping), updatedAt: now });
+    }
+    await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:${input.mode}:0`, maxAttempts: BATCH_MAX_ATTEMPTS });
+    await writeAudit(trx, { ...meta, action: `placement.batch.${input.mode === 'place' ? 'start' : 'validate'}`, target: { type: 'placement_batch', id: b.publicId }, after: { mapping } });
+    return toBatch(trx, (await loadBatch(trx, { publicId }))!);
+  });
+}
+
+/** A batch whose run gave up (the worker crashed or kept failing) continues where it stopped. */
+export async function resumeBatch(db: Db, caller: Caller, meta: RequestMeta, publicId: string, now: Date) {
+  return db.transaction(async (trx) => {
+    const b = await resolveBatch(trx, caller, publicId);
+    if (b.status !== 'failed') throw conflict('batch_not_resumable', 'Only a batch that stopped with a failure can be resumed.');
+    await trx('placement_batches').where({ id: b.id, status: 'failed' }).update({ status: 'running', failure: null, updatedAt: now });
+    await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:resume:${now.getTime()}`, maxAttempts: BATCH_MAX_ATTEMPTS });
+    await writeAudit(trx, { ...meta, action: 'placement.batch.resume', target: { type: 'placement_batch', id: b.publicId }, after: { fromRow: b.rowsDone } });
+    return toBatch(trx, (await loadBatch(trx, { publicId }))!);
+  });
+}
+
+/**
+ * Takes back every placement of the batch the agency has not accepted yet (accounts and all),
+ * and stops a run in progress: its next checkpoint sees the status and gives up.
+ */
+export async function rollbackBatch(db: Db, caller: Caller, meta: RequestMeta, publicId: string, now: Date) {
+  return db.transaction(async (trx) => {
+    const b = await resolveBatch(trx, caller, publicId);
+    if (b.status === 'rolled_back' || b.status === 'uploaded') throw conflict('batch_not_rollbackable', `This batch is ${b.status.replace('_', ' ')}: nothing to roll back.`);
+    await trx('placement_batches').where({ id: b.id }).update({ status: 'rolled_back', updatedAt: now, finishedAt: now });
+    let removed = 0;
+    for (;;) {
+      const ids = ((await trx('placements').where({ batchId: b.id, status: 'pending_review' }).limit(1000).select('account_id')) as { accountId: number }[]).map((r) => r.accountId);
+      if (!ids.length) break;
+      await trx('placements').whereIn('account_id', ids).delete();
+      for (const t of ['account_parties', 'account_phones', 'account_balances', 'activity']) await trx(t).whereIn('account_id', ids).delete();
+      await trx('accounts').whereIn('id', ids).delete();
+      removed += ids.length;
+    }
+    await trx('tasks').where({ sourceType: 'placement_batch', sourceId: b.publicId, status: 'open' }).update({ status: 'done', closedAt: now });
+    const kept = Number(((await trx('placements').where({ batchId: b.id }).count({ n: '*' })) as { n: number | string }[])[0]!.n);
+    await writeAudit(trx, { ...meta, action: 'placement.batch.rollback', target: { type: 'placement_batch', id: b.publicId }, before: { status: b.status, placed: b.rowsPlaced }, after: { status: 'rolled_back', removed, keptAlreadyReviewed: kept } });
+    await appendEvent(trx, { type: 'placement.batch.rolled_back', clientId: b.clientId, accountId: null, visibility: 'client', actor: meta.actor, payload: { batchId: b.publicId, removed } });
+    return { ...(await toBatch(trx, (await loadBatch(trx, { publicId }))!)), removed, kept };
+  });
+}
+
+/** CSV cells: quoted, and defused when a spreadsheet would run them as a formula. */
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The error report: one line per row not placed, streamed page by page. */
+export async function errorReport(db: Db, caller: Caller, publicId: string): Promise<{ fileName: string; stream: Readable }> {
+  const b = await resolveBatch(db, caller, publicId);
+  async function* lines() {
+    yield 'row,client_account_number,problem,reason\r\n';
+    let after = 0;
+    for (;;) {
+      const rows = (await db('placement_batch_errors').where({ batchId: b.id }).where('id', '>', after).orderBy('id').limit(2000)
+        .select('id', 'row_number', 'client_account_number', 'kind', 'reason')) as { id: number; rowNumber: number; clientAccountNumber: string | null; kind: string; reason: string }[];
+      if (!rows.length) return;
+      after = Number(rows[rows.length - 1]!.id);
+      yield rows.map((r) => [r.rowNumber, r.clientAccountNumber, r.kind, r.reason].map(csvCell).join(',')).join('\r\n') + '\r\n';
+    }
+  }
+  const base = b.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'placements';
+  return { fileName: `${base}-errors.csv`, stream: Readable.from(lines()) };
+}

@@ -1,0 +1,36 @@
+/**
+ * Scheduled snapshots on the job runner. The ticker turns each due schedule into one job per period
+ * (the dedupe key makes a second runner's enqueue a no-op) and moves the schedule to its next
+ * boundary; the job renders the snapshot, which is unique per (schedule, period) as a last guard.
+ */
+import type { AppDeps } from '../platform/http/context.js';
+import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
+import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
+import { produceSnapshot } from './snapshots.service.js';
+
+export const SNAPSHOT_JOB = 'reports.snapshot';
+
+interface SnapshotJob {
+  scheduleId: string;
+  periodKey: string;
+}
+
+export async function enqueueDueSnapshots(deps: AppDeps, now: Date): Promise<number> {
+  const due = (await deps.db('report_schedules').where('status', 'active').where('next_run_at', '<=', now)
+    .select('id', 'public_id', 'frequency', 'next_run_at')) as { id: number; publicId: string; frequency: Frequency; nextRunAt: unknown }[];
+  for (const s of due) {
+    const periodKey = periodKeyOf(new Date(s.nextRunAt as string | number | Date));
+    await deps.db.transaction(async (trx) => {
+      await enqueueJob(trx, { type: SNAPSHOT_JOB, payload: { scheduleId: s.publicId, periodKey } satisfies SnapshotJob, dedupeKey: `report-snapshot:${s.publicId}:${periodKey}` });
+      // A schedule that missed several periods (the service was down) catches up with one snapshot, not a backlog.
+      await trx('report_schedules').where({ id: s.id }).update({ nextRunAt: nextBoundary(s.frequency, now) });
+    });
+  }
+  return due.length;
+}
+
+defineTicker('reports.snapshots', (deps, now) => enqueueDueSnapshots(deps, now).then(() => undefined));
+
+defineJob<SnapshotJob>(SNAPSHOT_JOB, async (deps, payload) => {
+  await produceSnapshot(deps, payload.scheduleId, payload.periodKey, new Date());
+});

@@ -1,0 +1,65 @@
+import { route, type AnyRoute } from '../platform/http/route.js';
+import type { AppDeps } from '../platform/http/context.js';
+import { Problem } from '../auth/auth.schema.js';
+import {
+  CreateScheduleBody, DownloadQuery, PageQuery, ReportKeyParams, Schedule, ScheduleIdParams, ScheduleList, SnapshotIdParams, SnapshotList, SnapshotView,
+} from './reports.schema.js';
+import { createSchedule, deleteSchedule, listSchedules, listSnapshots, readSnapshotFile, viewSnapshot } from './snapshots.service.js';
+
+export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
+  return [
+    route({
+      method: 'get', path: '/reports/schedules', tag: 'reports', auth: 'user', permission: 'reports.run',
+      summary: 'The snapshot schedules of the caller\'s clients (agency users: all).',
+      responses: { 200: ScheduleList, 401: Problem, 403: Problem },
+      handler: ({ caller }) => listSchedules(db, caller),
+    }),
+    route({
+      method: 'post', path: '/reports/:key/schedules', tag: 'reports', auth: 'user', permission: 'reports.schedule',
+      summary: 'Schedule daily, weekly or monthly snapshots of a report for one client (or, for the agency, all clients).',
+      params: ReportKeyParams,
+      body: CreateScheduleBody,
+      responses: { 201: Schedule, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, body, meta }) => createSchedule(db, caller, params.key, body, meta, new Date()),
+    }),
+    route({
+      method: 'delete', path: '/reports/schedules/:id', tag: 'reports', auth: 'user', permission: 'reports.schedule',
+      summary: 'Stop a schedule. Snapshots already made are kept.',
+      params: ScheduleIdParams,
+      responses: { 204: null, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, meta }) => deleteSchedule(db, caller, params.id, meta),
+    }),
+    route({
+      method: 'get', path: '/reports/:key/snapshots', tag: 'reports', auth: 'user', permission: 'reports.run',
+      summary: 'Snapshots of a report, newest first, with the formats each can be downloaded in.',
+      params: ReportKeyParams,
+      query: PageQuery,
+      responses: { 200: SnapshotList, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, query }) => listSnapshots(db, caller, params.key, query.page, query.pageSize),
+    }),
+    route({
+      method: 'get', path: '/reports/snapshots/:id', tag: 'reports', auth: 'user', permission: 'reports.run',
+      summary: 'A snapshot as stored, for the on-screen view: one page of its rows.',
+      params: SnapshotIdParams,
+      query: PageQuery,
+      responses: { 200: SnapshotView, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, query }) => viewSnapshot(db, caller, params.id, query.page, query.pageSize),
+    }),
+    route({
+      method: 'get', path: '/reports/snapshots/:id/download', tag: 'reports', auth: 'user', permission: 'reports.run',
+      summary: 'Download a snapshot in one of its formats (json, csv, xlsx, pdf).',
+      params: SnapshotIdParams,
+      query: DownloadQuery,
+      produces: 'application/octet-stream',
+      responses: { 200: null, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: async ({ caller, params, query, ctx }) => {
+        const file = await readSnapshotFile(db, caller, params.id, query.format);
+        ctx.set('Content-Type', file.contentType);
+        ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
+        ctx.status = 200;
+        ctx.body = file.content;
+        return undefined;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
+import '../../api/jobs-registry.js';
+import { runWorkerOnce } from '../../api/platform/jobs.js';
+import { batchLimits } from '../../api/placements/batch-runner.js';
+import { goodRow, mixedRows, toCsv, toXlsx } from './fixtures/placement-sheets.js';
+
+const MAPPING = {
+  clientAccountNumber: 'Acct #', firstName: 'First Name', lastName: 'Last Name', ssn: 'SSN', dob: 'DOB', address1: 'Address',
+  city: 'City', state: 'State', zip: 'Zip Code', phone: 'Phone', principal: 'Balance', serviceDate: 'Service Date', comments: 'Notes',
+};
+
+describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
+  let api: TestApi;
+  let client: string;
+  let group: string;
+  let agency: string;
+  const deps = () => ({ db: api.db, config: api.config });
+  const work = () => runWorkerOnce(deps());
+
+  const upload = async (token: string, body: Buffer | string, name: string, fields: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([typeof body === 'string' ? body : new Uint8Array(body)]), name);
+    const res = await fetch(`${api.url}/api/v1/placements/batches`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const batch = async (id: string, token = client) => (await api.request(`/placements/batches/${id}`, { token })).body;
+  const report = async (id: string) => {
+    const res = await fetch(`${api.url}/api/v1/placements/batches/${id}/errors.csv`, { headers: { Authorization: `Bearer ${client}` } });
+    return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), text: await res.text() };
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi(dialect, { accounts: 60 });
+    [client, group, agency] = await Promise.all([api.login('demo.client'), api.login('demo.group'), api.login('demo.agency')]);
+  });
+  afterAll(() => api.close());
+
+  it('CSV with mixed rows: mapping suggested, dry run places nothing, place run places the valid rows, error report per row', async () => {
+    const up = await upload(client, toCsv(mixedRows('CSV')) + '\r\n', 'march placements.csv');
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ id: ID('plb'), status: 'uploaded', format: 'csv', fileName: 'march placements.csv', mappingSource: 'headers', client: { name: 'Cascade Power & Light' } });
+    expect(up.body.suggestedMapping).toEqual(MAPPING);
+    expect(up.body.sampleRows).toHaveLength(5);
+    expect(up.body.sampleRows[0][3]).toBe('***-**-1001');
+    expect(JSON.stringify(up.body)).not.toContain('512-11-1001');
+
+    const dry = await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping, mode: 'validate' } });
+    expect(dry.status).toBe(202);
+    expect(dry.body.status).toBe('queued');
+    await work();
+    expect(await batch(up.body.id)).toMatchObject({ status: 'validated', rowsTotal: 11, rowsDone: 11, rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, progress: 1 });
+    expect(await api.db('placements').where('client_account_number', 'like', 'CSV-%')).toHaveLength(0);
+
+    const run = await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping, mode: 'place' } });
+    expect(run.status).toBe(202);
+    await work();
+    const done = await batch(up.body.id);
+    expect(done).toMatchObject({ status: 'completed', mode: 'place', rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, rowsDone: 11, progress: 1, failure: null });
+    const placed = await api.db('placements').where('client_account_number', 'like', 'CSV-%').orderBy('row_number');
+    expect(placed.map((p: { rowNumber: number }) => Number(p.rowNumber))).toEqual([2, 3, 4, 5, 6, 7]);
+    for (const p of placed) expect(p.status).toBe('pending_review');
+    const acct = await api.db('accounts').where({ id: placed[1].accountId }).first();
+    expect(acct).toMatchObject({ reviewStatus: 'pending_review', debtorName: 'SMITH, JANE', balanceCents: expect.anything() });
+    expect(Number(acct.balanceCents)).toBe(10_225);
+    expect(placed[1].comments).toBe('AKA SMYTHE');
+    expect(placed[2].comments).toBe('Called, "twice"\nleft voicemail');
+    const party = await api.db('account_parties').where({ accountId: placed[4].accountId, role: 'responsible' }).first();
+    expect(party).toMatchObject({ address1: '5 OAK ST', address2: 'APT 5', dob: expect.anything(), ssnLast4: '1005' });
+    // in the client's placement list, not in search
+    const list = await api.request(`/placements?batchId=${up.body.id}`, { token: client });
+    expect(list.body.total).toBe(6);
+    expect(list.body.data[0]).toMatchObject({ batchId: up.body.id, status: 'pending_review' });
+    expect((await api.request('/accounts?clientAccountNumber=CSV-000001', { token: client })).body.total).toBe(0);
+
+    const r = await report(up.body.id);
+    expect(r.status).toBe(200);
+    expect(r.type).toContain('text/csv');
+    expect(r.disposition).toContain('march_placements-errors.csv');
+    const lines = r.text.trim().split('\r\n');
+    expect(lines[0]).toBe('row,client_account_number,problem,reason');
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toMatch(/^8,CSV-000007,invalid,"Phone \(column ""Phone""\): Include the area code/);
+    expect(lines[2]).toMatch(/^9,CSV-000008,invalid,.*ZIP 97205 is not in TEXAS/);
+    expect(lines[3]).toBe('10,CSV-000001,duplicate,Same client account number as row 2 of this file.');
+    expect(lines[4]).toMatch(/^11,CSV-000010,invalid,.*is not an amount/);
+    expect(r.text).not.toContain('512-');
+    expect(await api.db('audit_log').where({ action: 'placement.batch.rows', targetId: up.body.id })).toHaveLength(1);
+    expect(await api.db('events').where({ type: 'placement.batch.completed' })).toHaveLength(1);
+    // one inbox task for the agency to review the batch (none for the dry run)
+    const tasks = await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id });
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ kind: 'placement_review', status: 'open', title: 'Review 6 placements from Cascade Power & Light (march placements.csv)' });
+  });
+
+  it('re-uploading the same file places nothing twice; the mapping is remembered for the client', async () => {
+    const again = await upload(client, toCsv(mixedRows('CSV')) + '\r\n', 'march placements (1).csv');
+    expect(again.status).toBe(201);
+    expect(again.body.mappingSource).toBe('remembered');
+    expect(again.body.sameFileAs).toEqual(ID('plb'));
+    await api.request(`/placements/batches/${again.body.id}/start`, { token: client, body: { mapping: again.body.suggestedMapping } });
+    await work();
+    expect(await batch(again.body.id)).toMatchObject({ status: 'completed', rowsPlaced: 0, rowsDuplicate: 7, rowsInvalid: 3 });
+    expect(await api.db('placements').where('client_account_number', 'like', 'CSV-%')).toHaveLength(6);
+    const lines = (await report(again.body.id)).text.trim().split('\r\n');
+    expect(lines[1]).toBe('2,CSV-000001,duplicate,This client account number has already been placed for this client.');
+  });
+
+  it('a real XLSX: dates, numbers and ZIPs as Excel stores them', async () => {
+    const rows = mixedRows('XL');
+    rows[0]!.zip = '02134';
+    rows[0]!.city = 'Boston';
+    rows[0]!.state = 'MA';
+    const up = await upload(group, await toXlsx(rows), 'clinic.xlsx', { clientId: (await api.db('clients').where({ code: 'LFC' }).first()).publicId });
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ format: 'xlsx', client: { name: 'Lakeside Family Clinic' }, mappingSource: 'headers' });
+    expect(up.body.sampleRows[0][4]).toBe('1980-04-05');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: group, body: { mapping: up.body.suggestedMapping } });
+    await work();
+    expect(await batch(up.body.id, group)).toMatchObject({ status: 'completed', rowsTotal: 10, rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1 });
+    const first = await api.db('placements').where({ clientAccountNumber: 'XL-000001' }).first();
+    const party = await api.db('account_parties').where({ accountId: first.accountId, role: 'responsible' }).first();
+    expect(party).toMatchObject({ zip: '02134', state: 'MA' });
+    const acct = await api.db('accounts').where({ id: first.accountId }).first();
+    expect(acct.accountType).toBe('medical');
+    expect(Number(acct.balanceCents)).toBe(10_125);
+  });
+
+  it('tenancy and checks: another client is a 404, a bad mapping is a 400, junk files are a 415', async () => {
+    const up = await upload(client, toCsv([goodRow(1, 'TEN')]), 'a.csv');
+    expect((await api.request(`/placements/batches/${up.body.id}`, { token: group })).status).toBe(404);
+    expect((await api.request(`/placements/batches/${up.body.id}/start`, { token: group, body: { mapping: MAPPING } })).status).toBe(404);
+    expect((await fetch(`${api.url}/api/v1/placements/batches/${up.body.id}/errors.csv`, { headers: { Authorization: `Bearer ${group}` } })).status).toBe(404);
+    const cpl = (await api.db('clients').where({ code: 'CPL' }).first()).publicId;
+    expect((await upload(group, toCsv([goodRow(1, 'TEN')]), 'a.csv', { clientId: cpl })).status).toBe(404);
+    const bad = await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: { ...MAPPING, zip: 'Postcode', lastName: undefined } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual(expect.arrayContaining([
+      { path: 'mapping.lastName', code: 'required', message: expect.any(String) },
+      { path: 'mapping.zip', code: 'unknown_column', message: 'The file has no column "Postcode".' },
+    ]));
+    const junk = await upload(client, Buffer.from([0, 1, 2, 3, 0, 0]), 'x.bin');
+    expect(junk.status).toBe(415);
+    const empty = await upload(client, '', 'empty.csv');
+    expect(empty.status).toBe(400);
+    expect((await upload(agency, toCsv([goodRow(1, 'TEN')]), 'a.csv')).status).toBe(400); // the agency names the client
+  });
+
+  it('rollback takes back what the agency has not accepted', async () => {
+    const up = await upload(client, toCsv([1, 2, 3].map((i) => goodRow(i, 'RB'))), 'rb.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    await work();
+    const placed = await api.request(`/placements?batchId=${up.body.id}`, { token: client });
+    expect(placed.body.total).toBe(3);
+    await api.request('/agency/placements/review', { token: agency, body: { placementIds: [placed.body.data[0].id], decision: 'accept' } });
+    const rb = await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} });
+    expect(rb.status).toBe(200);
+    expect(rb.body).toMatchObject({ status: 'rolled_back', removed: 2, kept: 1 });
+    expect((await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first()).status).toBe('done');
+    expect(await api.db('accounts').where('client_account_number', 'like', 'RB-%')).toHaveLength(1);
+    expect(await api.db('audit_log').where({ action: 'placement.batch.rollback', targetId: up.body.id })).toHaveLength(1);
+    expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(409);
+  });
+
+  it('a long file is worked in slices, each job handing over to the next', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => goodRow(i + 1, 'SLICE'));
+    const up = await upload(client, toCsv(rows), 'slices.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    batchLimits.sliceRows = 1000;
+    try {
+      // each tick runs what is due; a slice's continuation is due on the next tick
+      for (let tick = 0; tick < 6 && (await batch(up.body.id)).status !== 'completed'; tick++) await work();
+    } finally {
+      batchLimits.sliceRows = 50_000;
+    }
+    expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsDone: 2500, rowsPlaced: 2500 });
+    const jobs = await api.db('jobs').where('dedupe_key', 'like', `placement.batch:${up.body.id}:%`).orderBy('id');
+    expect(jobs.map((j: { status: string }) => j.status)).toEqual(['done', 'done', 'done']);
+    expect(Number((await api.db('placements').where('client_account_number', 'like', 'SLICE-%').count({ n: '*' }))[0]!.n)).toBe(2500);
+  });
+
+  it('a worker killed mid-file: the next worker resumes at the checkpoint and no row is placed twice', async () => {
+    const n = 6000;
+    const rows = Array.from({ length: n }, (_, i) => goodRow(i + 1, 'CRASH'));
+    const up = await upload(client, toCsv(rows), 'big.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/run-worker.ts', import.meta.url).pathname], {
+      env: { ...process.env, CK_DATABASE_URL: api.config.databaseUrl, CK_DATA_DIR: api.config.dataDir }, stdio: 'inherit',
+    });
+    // kill it (SIGKILL: no cleanup) once a few chunks are committed
+    for (let i = 0; i < 600; i++) {
+      const b = await api.db('placement_batches').where({ publicId: up.body.id }).first();
+      if (Number(b.rowsDone) >= 1000) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const mid = await batch(up.body.id);
+    expect(mid.status).toBe('running');
+    expect(mid.rowsDone).toBeGreaterThanOrEqual(1000);
+    expect(mid.rowsDone).toBeLessThan(n);
+    expect(mid.rowsDone % 500).toBe(0);
+    expect(Number((await api.db('placements').where({ batchId: (await api.db('placement_batches').where({ publicId: up.body.id }).first()).id }).count({ n: '*' }))[0].n)).toBe(mid.rowsDone);
+    // the dead worker's lease runs out; the next tick takes the job over
+    await runWorkerOnce(deps(), new Date(Date.now() + 6 * 60_000));
+    const done = await batch(up.body.id);
+    expect(done).toMatchObject({ status: 'completed', rowsDone: n, rowsPlaced: n, rowsDuplicate: 0, rowsInvalid: 0 });
+    const all = await api.db('placements').where('client_account_number', 'like', 'CRASH-%').count({ n: '*' });
+    const distinct = await api.db('placements').where('client_account_number', 'like', 'CRASH-%').countDistinct({ n: 'row_number' });
+    expect(Number(all[0]!.n)).toBe(n);
+    expect(Number(distinct[0]!.n)).toBe(n);
+  }, 120_000);
+});

@@ -1,0 +1,56 @@
+import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
+import '../../widgets/index.js';
+import type { CkAccountAttachments } from '../../widgets/account-attachments/account-attachments.js';
+import type { CkAccountPane } from '../../widgets/account-pane/account-pane.js';
+import type { AccountPage } from '../../widgets/internal/api-client.js';
+import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
+import { dropFiles, pdfFile } from './upload-helpers.js';
+
+describe('ck-account-attachments', () => {
+  afterEach(signOut);
+
+  it('lists, uploads with a display name, downloads and deletes — accessible, with an empty state', async () => {
+    const client = await signIn(DEMO.client);
+    // an account nobody in these tests has touched
+    const account = (await client.get<AccountPage>('/accounts', { pageSize: 1, sort: 'balance', order: 'asc' })).data[0]!.id;
+    const portal = await fixture(html`<ck-portal api=${API}><ck-account-attachments account-id=${account}></ck-account-attachments></ck-portal>`);
+    const el = portal.querySelector<CkAccountAttachments>('ck-account-attachments')!;
+    const empty = await find(el, '[data-empty]');
+    expect(empty.textContent).to.contain('No attachments yet');
+    await expectAccessible(el);
+
+    const upload = await find(el, 'ck-upload');
+    expect(upload.getAttribute('hint')).to.contain('PDF');
+    dropFiles(upload, [pdfFile('dispute-letter.pdf')]);
+    await waitUntil(() => upload.shadowRoot!.querySelector('[data-action=upload]'), 'the Upload button');
+    const done = oneEvent(upload, 'ck-upload-complete');
+    upload.shadowRoot!.querySelector<HTMLButtonElement>('[data-action=upload]')!.click();
+    await done;
+    const row = await find(el, 'tbody tr');
+    expect(row.querySelector('th')!.textContent).to.equal('dispute-letter');
+    expect(row.textContent).to.contain('dispute-letter.pdf');
+    expect(row.textContent).to.contain('Dana Whitfield');
+    await expectAccessible(el);
+
+    row.querySelector<HTMLButtonElement>('[data-action=download]')!.click();
+    await waitUntil(() => shadow(el).querySelector('[role=status]')!.textContent!.includes('downloaded'), 'downloaded');
+
+    row.querySelector<HTMLButtonElement>('[data-action=delete]')!.click();
+    const confirm = await find<HTMLButtonElement>(el, '[data-action=confirm-delete]');
+    confirm.click();
+    await find(el, '[data-empty]');
+    expect(shadow(el).querySelector('[role=status]')!.textContent).to.contain('dispute-letter deleted');
+  });
+
+  it('is the account pane’s Attachments tab', async () => {
+    const client = await signIn(DEMO.client);
+    const account = (await client.get<AccountPage>('/accounts', { pageSize: 1 })).data[0]!.id;
+    const portal = await fixture(html`<ck-portal api=${API}><ck-account-pane account-id=${account}></ck-account-pane></ck-portal>`);
+    const pane = portal.querySelector<CkAccountPane>('ck-account-pane')!;
+    const tab = await find<HTMLButtonElement>(pane, '#tab-attachments');
+    tab.click();
+    const inner = await find(pane, 'ck-account-attachments');
+    await find(inner, 'ck-upload');
+    await expectAccessible(pane);
+  });
+});

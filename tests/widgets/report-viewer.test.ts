@@ -1,0 +1,182 @@
+import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../widgets/index.js';
+import type { CkReportViewer, ReportDownloadDetail } from '../../widgets/report-viewer/report-viewer.js';
+import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
+
+async function mount(attrs = ''): Promise<CkReportViewer> {
+  const portal = await fixture(html`<ck-portal api=${API}><ck-report-viewer page-size="20"></ck-report-viewer></ck-portal>`);
+  const el = portal.querySelector('ck-report-viewer')!;
+  if (attrs) el.setAttribute('report', attrs);
+  await find(el, 'form[part~=form]', 'the catalogue to load');
+  return el;
+}
+
+const select = (el: Element) => shadow(el).querySelector<HTMLSelectElement>('#report')!;
+const rows = (el: Element) => [...shadow(el).querySelectorAll<HTMLTableRowElement>('.results tbody tr')];
+const column = (el: Element, field: string) => rows(el).map((r) => r.querySelector(`[data-field=${field}]`)!.textContent!.trim());
+const tick = (el: Element, name: string, value: string) => {
+  shadow(el).querySelector<HTMLInputElement>(`input[name=${name}][value="${value}"]`)!.click();
+};
+
+async function runAndWait(el: CkReportViewer): Promise<void> {
+  shadow(el).querySelector<HTMLButtonElement>('form button[type=submit]')!.click();
+  await el.updateComplete;
+  await waitUntil(() => shadow(el).querySelector('.results')?.getAttribute('aria-busy') === 'false' && shadow(el).querySelector('.results table, .results [part~=empty], .results [part~=error]'), 'the report to run', { timeout: 15000 });
+}
+
+async function choose(el: CkReportViewer, key: string): Promise<void> {
+  select(el).value = key;
+  select(el).dispatchEvent(new Event('change'));
+  await el.updateComplete;
+}
+
+describe('ck-report-viewer', () => {
+  afterEach(signOut);
+
+  it('is accessible (catalogue, parameters, results with a chart)', async () => {
+    await signIn(DEMO.group);
+    const el = await mount();
+    await choose(el, 'status');
+    await runAndWait(el);
+    await find(el, 'figure[part~=chart] svg[role=img]');
+    await expectAccessible(el);
+  });
+
+  it('asks to sign in when nobody is signed in', async () => {
+    const portal = await fixture(html`<ck-portal api=${API}><ck-report-viewer></ck-report-viewer></ck-portal>`);
+    const el = portal.querySelector('ck-report-viewer')!;
+    await el.updateComplete;
+    expect(shadow(el).textContent).to.contain('Sign in to run reports.');
+  });
+
+  it('lists the reports the user may run, with only their own clients as a parameter', async () => {
+    const client = await signIn(DEMO.client);
+    const catalogue = await client.get<{ data: { key: string; title: string }[] }>('/reports');
+    const el = await mount();
+    expect([...select(el).options].map((o) => o.textContent)).to.deep.equal(catalogue.data.map((r) => r.title));
+    const clients = [...shadow(el).querySelectorAll<HTMLInputElement>('input[name=clientIds]')].map((i) => i.parentElement!.textContent!.trim());
+    expect(clients).to.deep.equal(['Cascade Power & Light']);
+    expect(shadow(el).textContent).to.contain('Last snapshot');
+  });
+
+  it('runs the status report: the table, totals and chart show the API\'s figures', async () => {
+    const client = await signIn(DEMO.agency);
+    const el = await mount();
+    await choose(el, 'status');
+    const running = oneEvent(el, 'ck-report-run');
+    shadow(el).querySelector<HTMLButtonElement>('form button[type=submit]')!.click();
+    await el.updateComplete;
+    // Progress while the report runs.
+    expect(shadow(el).querySelector('[part~=progress] progress')).to.not.equal(null);
+    const { detail } = await running;
+    await waitUntil(() => rows(el).length > 0, 'rows', { timeout: 10000 });
+    const api = await client.request<{ rows: { status: string; accounts: number }[]; totals: { accounts: number } }>('POST', '/reports/status/run', { body: {} });
+    expect(detail).to.deep.equal({ key: 'status', parameters: { asOf: shadow(el).querySelector<HTMLInputElement>('input[name=asOf]')!.value }, total: api.rows.length });
+    expect(column(el, 'accounts')).to.deep.equal(api.rows.map((r) => r.accounts.toLocaleString('en-US')));
+    const total = shadow(el).querySelector('.results tfoot [data-field=accounts]')!.textContent!.trim();
+    expect(total).to.equal(api.totals.accounts.toLocaleString('en-US'));
+    expect(shadow(el).querySelectorAll('figure svg rect').length).to.equal(api.rows.length);
+    await waitUntil(() => shadow(el).querySelector('[role=status][aria-live=polite]')!.textContent!.includes('rows'), 'the announcement');
+  });
+
+  it('applies the parameters: ticked statuses only', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount();
+    await choose(el, 'inventory');
+    tick(el, 'statuses', 'hold');
+    await runAndWait(el);
+    const statuses = column(el, 'status');
+    expect(statuses.length).to.be.greaterThan(0);
+    expect(new Set(statuses)).to.deep.equal(new Set(['Hold']));
+  });
+
+  it('shows the server\'s field error next to the field', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount();
+    shadow(el).querySelector<HTMLInputElement>('input[name=from]')!.value = '2026-06-01';
+    shadow(el).querySelector<HTMLInputElement>('input[name=to]')!.value = '2026-01-01';
+    await runAndWait(el);
+    const error = shadow(el).querySelector('#to-error')!;
+    expect(error.textContent).to.contain('from must not be after to');
+    expect(shadow(el).querySelector('input[name=to]')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(shadow(el).querySelector('.results [role=alert]')).to.not.equal(null);
+  });
+
+  it('pages through a long report', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount();
+    await runAndWait(el); // inventory, 20 rows a page
+    expect(rows(el)).to.have.length(20);
+    const first = column(el, 'agencyAccountNumber');
+    expect(shadow(el).querySelector('[part~=summary]')!.textContent).to.match(/^Rows 1–20 of /);
+    shadow(el).querySelector<HTMLButtonElement>('[data-page=next]')!.click();
+    await waitUntil(() => shadow(el).querySelector('[part~=summary]')!.textContent!.startsWith('Rows 21–40'), 'page 2', { timeout: 10000 });
+    expect(column(el, 'agencyAccountNumber')[0]).to.not.equal(first[0]);
+  });
+
+  it('exports CSV and PDF from the menu with the form\'s parameters', async () => {
+    await signIn(DEMO.client);
+    const el = await mount();
+    await choose(el, 'status');
+    el.addEventListener('ck-report-download', (e) => e.preventDefault());
+    shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
+    tick(el, 'statuses', 'active');
+    let download = oneEvent(el, 'ck-report-download');
+    shadow(el).querySelector<HTMLButtonElement>('button[data-format=csv]')!.click();
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part~=progress]')!.textContent).to.contain('Preparing CSV');
+    let detail = (await download).detail as ReportDownloadDetail;
+    expect(detail.fileName).to.match(/^status-\d{4}-\d\d-\d\d\.csv$/);
+    const csv = (await detail.blob.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]).to.equal('Status,Accounts,% of accounts,Paid to date,Balance');
+    expect(csv.slice(1, -1).map((l) => l.split(',')[0])).to.deep.equal(['active']);
+    download = oneEvent(el, 'ck-report-download');
+    shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
+    shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.click();
+    detail = (await download).detail as ReportDownloadDetail;
+    expect(detail.blob.type).to.equal('application/pdf');
+    expect(new TextDecoder().decode(await detail.blob.slice(0, 5).arrayBuffer())).to.equal('%PDF-');
+  });
+
+  it('lists snapshots, opens one and downloads it; tabs work with the keyboard', async () => {
+    await signIn(DEMO.client);
+    const el = await mount();
+    await choose(el, 'inventory');
+    const runTab = shadow(el).querySelector<HTMLButtonElement>('#tab-run')!;
+    runTab.focus();
+    runTab.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await el.updateComplete;
+    expect(el.activeTab).to.equal('snapshots');
+    expect(shadow(el).activeElement?.id).to.equal('tab-snapshots');
+    const row = await find(el, '#panel-snapshots tbody tr', 'the snapshot list');
+    expect(row.textContent).to.contain('Cascade Power & Light');
+    row.querySelector<HTMLButtonElement>('[data-action=view]')!.click();
+    await find(el, '#panel-snapshots section table', 'the snapshot view');
+    await expectAccessible(el);
+    el.addEventListener('ck-report-download', (e) => e.preventDefault());
+    const download = oneEvent(el, 'ck-report-download');
+    row.querySelector<HTMLButtonElement>('button[data-format=xlsx]')!.click();
+    const { detail } = await download;
+    expect(detail.fileName).to.equal('inventory-2026-11-23.xlsx');
+    expect(detail.snapshotId).to.equal(row.dataset.id);
+    expect(detail.blob.size).to.be.greaterThan(1000);
+  });
+
+  it('shows an empty state when a report has no snapshots', async () => {
+    await signIn(DEMO.group);
+    const el = await mount();
+    el.activeTab = 'snapshots';
+    const empty = await find(el, '#panel-snapshots [part~=empty]');
+    expect(empty.textContent).to.contain('No snapshots');
+  });
+
+  it('stacks the table into cards in a narrow container', async () => {
+    await signIn(DEMO.agency);
+    const portal = await fixture(html`<div style="width: 400px"><ck-portal api=${API}><ck-report-viewer report="status"></ck-report-viewer></ck-portal></div>`);
+    const el = portal.querySelector('ck-report-viewer')!;
+    await find(el, 'form[part~=form]');
+    await runAndWait(el);
+    expect(getComputedStyle(shadow(el).querySelector('.results thead')!).display).to.equal('none');
+    expect(getComputedStyle(rows(el)[0]!).display).to.equal('block');
+  });
+});

@@ -1,0 +1,299 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { z } from 'zod';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { toProblem } from '../internal/api-client.js';
+import { formatCount } from '../internal/format.js';
+import { baseStyles, formStyles } from '../internal/styles.js';
+import { placementFormStyles } from '../new-account/new-account.styles.js';
+import type { Batch, BatchUploaded } from '../../api/placements/batches.schema.js';
+
+type BatchT = z.output<typeof Batch>;
+type Uploaded = z.output<typeof BatchUploaded>;
+type Mapping = Record<string, string>;
+
+/** Detail of `ck-batch-complete`. */
+export interface BatchCompleteDetail {
+  batchId: string;
+  placed: number;
+  invalid: number;
+  duplicate: number;
+}
+
+const RUNNING = new Set(['queued', 'running']);
+
+/**
+ * Bulk placement from a spreadsheet: choose or drop a CSV/XLSX file, check the column mapping
+ * (suggested from the headers, remembered per client), optionally check the file first (a dry run),
+ * then place the valid rows. Progress shows while the server works through the file; at the end
+ * the counts and a downloadable error report (row number + reason) for the rows not placed.
+ *
+ * @summary Place many accounts from a CSV or XLSX file.
+ * @tag ck-bulk-placement
+ *
+ * @fires {CustomEvent<BatchCompleteDetail>} ck-batch-complete - A place run finished.
+ *
+ * @csspart base - The wrapper.
+ * @csspart dropzone - The file chooser / drop area.
+ * @csspart label - A label.
+ * @csspart input - The file input and the mapping selects.
+ * @csspart button - Every button.
+ * @csspart mapping - The mapping table.
+ * @csspart progress - The progress bar.
+ * @csspart summary - The counts after a run.
+ * @csspart error - A problem.
+ *
+ * @cssprop --ck-color-primary - Drop area highlight while a file is dragged over.
+ * @cssprop --ck-radius - Corner radius.
+ */
+export class CkBulkPlacement extends CkElement {
+  static override styles = [baseStyles, formStyles, placementFormStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** How often progress is polled while the file is processed, in milliseconds. */
+  @property({ type: Number, attribute: 'poll-interval' }) pollInterval = 700;
+
+  @state() private uploaded: Uploaded | null = null;
+
+  @state() private batch: BatchT | null = null;
+
+  @state() private mapping: Mapping = {};
+
+  @state() private problem = '';
+
+  @state() private mappingErrors: Record<string, string> = {};
+
+  @state() private busy = false;
+
+  @state() private dragging = false;
+
+  #portal = new PortalConnection(this);
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#timer);
+  }
+
+  /** Back to the first step. */
+  reset(): void {
+    clearTimeout(this.#timer);
+    this.uploaded = null;
+    this.batch = null;
+    this.mapping = {};
+    this.problem = '';
+    this.mappingErrors = {};
+  }
+
+  async #upload(file: File): Promise<void> {
+    const form = new FormData();
+    const clientId = (this.renderRoot.querySelector<HTMLSelectElement>('#client')?.value ?? '').trim();
+    if (clientId) form.append('clientId', clientId);
+    form.append('file', file, file.name);
+    this.busy = true;
+    this.problem = '';
+    try {
+      const uploaded = await this.#portal.client.request<Uploaded>('POST', '/placements/batches', { form });
+      this.uploaded = uploaded;
+      this.batch = uploaded;
+      this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
+    } catch (error) {
+      this.problem = toProblem(error).detail;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #onFile = (event: Event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (file) void this.#upload(file);
+  };
+
+  #onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    this.dragging = false;
+    const file = event.dataTransfer?.files[0];
+    if (file) void this.#upload(file);
+  };
+
+  #onDragOver = (event: DragEvent) => {
+    event.preventDefault();
+    this.dragging = true;
+  };
+
+  async #start(mode: 'validate' | 'place'): Promise<void> {
+    if (!this.batch) return;
+    this.busy = true;
+    this.problem = '';
+    this.mappingErrors = {};
+    try {
+      this.batch = await this.#portal.client.request<BatchT>('POST', `/placements/batches/${this.batch.id}/start`, {
+        body: { mapping: this.mapping, mode },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      });
+      this.#poll();
+    } catch (error) {
+      const problem = toProblem(error);
+      this.problem = problem.detail;
+      this.mappingErrors = Object.fromEntries((problem.errors ?? []).map((e) => [e.path.replace(/^mapping\./, ''), e.message]));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #poll(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(async () => {
+      if (!this.batch || !this.isConnected) return;
+      try {
+        this.batch = await this.#portal.client.get<BatchT>(`/placements/batches/${this.batch.id}`);
+      } catch (error) {
+        this.problem = toProblem(error).detail;
+        return;
+      }
+      if (RUNNING.has(this.batch.status)) this.#poll();
+      else if (this.batch.status === 'completed') {
+        this.emit<BatchCompleteDetail>('ck-batch-complete', { batchId: this.batch.id, placed: this.batch.rowsPlaced, invalid: this.batch.rowsInvalid, duplicate: this.batch.rowsDuplicate });
+      }
+    }, this.pollInterval);
+  }
+
+  async #downloadReport(): Promise<void> {
+    if (!this.batch) return;
+    try {
+      const { blob } = await this.#portal.client.download('GET', `/placements/batches/${this.batch.id}/errors.csv`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${this.batch.fileName.replace(/\.[^.]*$/, '')}-errors.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      this.problem = toProblem(error).detail;
+    }
+  }
+
+  #renderChoose() {
+    const clients = this.#portal.user?.clients ?? [];
+    return html`
+      ${clients.length > 1
+        ? html`<div class="field"><label part="label" for="client">Placed for</label>
+            <select part="input" id="client">${clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></div>`
+        : nothing}
+      <div class="drop" part="dropzone" ?data-over=${this.dragging} @dragover=${this.#onDragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#onDrop}>
+        <label part="label" for="file">Choose a spreadsheet (CSV or XLSX) or drop it here</label>
+        <p class="hint" id="file-hint">The first row must name the columns. Nothing is placed until you confirm the mapping.</p>
+        <input part="input" id="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          aria-describedby="file-hint" ?disabled=${this.busy} @change=${this.#onFile} />
+        ${this.busy ? html`<p role="status">Uploading…</p>` : nothing}
+      </div>
+    `;
+  }
+
+  #renderMapping(u: Uploaded) {
+    const columns = u.columns;
+    return html`
+      <section aria-labelledby="map-title">
+        <h3 id="map-title">Match your columns</h3>
+        <p class="hint">${u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : 'Suggested from the column names.'}
+          ${u.fileName} · ${u.client.name}${u.sameFileAs ? ' · This file was uploaded before: rows already placed will be reported as duplicates.' : ''}</p>
+        <div class="scroll">
+          <table part="mapping">
+            <thead><tr><th scope="col">Field</th><th scope="col">Column in your file</th><th scope="col">First value</th></tr></thead>
+            <tbody>
+              ${u.fields.map((f) => {
+                const error = this.mappingErrors[f.field] ?? '';
+                const col = this.mapping[f.field] ?? '';
+                const sample = col ? (u.sampleRows[0]?.[columns.indexOf(col)] ?? '') : '';
+                return html`<tr>
+                  <th scope="row"><label for="map-${f.field}">${f.label}${f.required ? ' (required)' : ''}</label></th>
+                  <td>
+                    <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error"
+                      @change=${(e: Event) => (this.mapping = { ...this.mapping, [f.field]: (e.target as HTMLSelectElement).value })}>
+                      <option value="" ?selected=${!col}>— not in my file —</option>
+                      ${columns.map((c) => html`<option value=${c} ?selected=${c === col}>${c}</option>`)}
+                    </select>
+                    <span class="error" part="field-error" id="map-${f.field}-error">${error}</span>
+                  </td>
+                  <td>${sample}</td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>
+        </div>
+        <div class="actions">
+          <button part="button" type="button" data-action="validate" ?disabled=${this.busy} @click=${() => this.#start('validate')}>Check the file first</button>
+          <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy} @click=${() => this.#start('place')}>Place accounts</button>
+          <button part="button" type="button" @click=${() => this.reset()}>Choose another file</button>
+        </div>
+      </section>
+    `;
+  }
+
+  #renderCounts(b: BatchT) {
+    const placedLabel = b.mode === 'validate' ? 'Ready to place' : 'Placed';
+    return html`
+      <dl class="counts" part="summary">
+        <div><dt>${placedLabel}</dt><dd data-count="placed">${formatCount(b.rowsPlaced)}</dd></div>
+        <div><dt>With errors</dt><dd data-count="invalid">${formatCount(b.rowsInvalid)}</dd></div>
+        <div><dt>Duplicates</dt><dd data-count="duplicate">${formatCount(b.rowsDuplicate)}</dd></div>
+      </dl>
+    `;
+  }
+
+  #renderRun(b: BatchT) {
+    const running = RUNNING.has(b.status);
+    const total = b.rowsTotal ?? 0;
+    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
+    return html`
+      <section aria-labelledby="run-title">
+        <h3 id="run-title">${running ? (b.mode === 'validate' ? 'Checking the file…' : 'Placing accounts…') : b.status === 'validated' ? 'File checked' : b.status === 'completed' ? 'Done' : 'Stopped'}</h3>
+        ${running
+          ? html`<progress part="progress" max=${total || 1} .value=${b.rowsDone} aria-label="Rows processed"></progress>
+              <p role="status" aria-live="polite">${total ? `${formatCount(b.rowsDone)} of ${formatCount(total)} rows` : 'Counting rows…'}</p>`
+          : html`<p role="status" aria-live="polite">${b.status === 'completed'
+              ? `${formatCount(b.rowsPlaced)} accounts placed; they wait for the agency's review.`
+              : b.status === 'validated'
+                ? `${formatCount(b.rowsPlaced)} rows can be placed; ${formatCount(notPlaced)} cannot.`
+                : (b.failure ?? `The batch is ${b.status.replace('_', ' ')}.`)}</p>`}
+        ${this.#renderCounts(b)}
+        ${!running && notPlaced > 0
+          ? html`<p><button part="button" type="button" data-action="report" @click=${() => this.#downloadReport()}>Download the error report (${formatCount(notPlaced)} rows)</button></p>`
+          : nothing}
+        ${!running && b.status === 'validated'
+          ? html`<div class="actions">
+              <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy || b.rowsPlaced === 0} @click=${() => this.#start('place')}>Place ${formatCount(b.rowsPlaced)} accounts</button>
+              <button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>
+            </div>`
+          : nothing}
+        ${!running && b.status === 'completed' ? html`<div class="actions"><button part="button" type="button" @click=${() => this.reset()}>Place another file</button></div>` : nothing}
+      </section>
+    `;
+  }
+
+  override render() {
+    const user = this.#portal.user;
+    if (!user || user.onboarding.required) return html`<p class="hint">Sign in to place accounts.</p>`;
+    const b = this.batch;
+    return html`
+      <div part="base">
+        ${!this.uploaded ? this.#renderChoose() : b && b.status === 'uploaded' ? this.#renderMapping(this.uploaded) : b ? this.#renderRun(b) : nothing}
+        <div class="alert" part="error" role="alert">${this.problem}</div>
+      </div>
+    `;
+  }
+}
+
+CkBulkPlacement.define('ck-bulk-placement');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-bulk-placement': CkBulkPlacement;
+  }
+  interface GlobalEventHandlersEventMap {
+    'ck-batch-complete': CustomEvent<BatchCompleteDetail>;
+  }
+}

@@ -1,0 +1,222 @@
+import { css } from 'lit';
+
+export const reportViewerStyles = css`
+  :host {
+    container-type: inline-size;
+  }
+  [part='base'] {
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-4, 1rem);
+  }
+  .picker {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-3, 0.75rem);
+    align-items: end;
+  }
+  .picker .field {
+    flex: 1 1 16rem;
+  }
+  [role='tablist'] {
+    display: flex;
+    gap: var(--ck-space-1, 0.25rem);
+    border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+  }
+  [role='tab'] {
+    border: none;
+    border-bottom: 3px solid transparent;
+    border-radius: 0;
+    background: none;
+  }
+  [role='tab'][aria-selected='true'] {
+    border-bottom-color: var(--ck-color-primary, #1d4ed8);
+    font-weight: 600;
+  }
+  form {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+    gap: var(--ck-space-3, 0.75rem);
+    align-items: start;
+  }
+  fieldset {
+    margin: 0;
+    border: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    border-radius: var(--ck-radius, 6px);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem) var(--ck-space-3, 0.75rem);
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-1, 0.25rem);
+    min-width: 0;
+  }
+  fieldset.range {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: var(--ck-space-2, 0.5rem);
+  }
+  fieldset.range legend {
+    grid-column: 1 / -1;
+  }
+  .check {
+    display: flex;
+    gap: var(--ck-space-2, 0.5rem);
+    align-items: center;
+    font-weight: normal;
+  }
+  .check input {
+    width: auto;
+    min-height: 0;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-2, 0.5rem);
+    grid-column: 1 / -1;
+    align-items: center;
+  }
+  details[part~='export-menu'] {
+    position: relative;
+  }
+  details[part~='export-menu'] summary {
+    cursor: pointer;
+    list-style: none;
+    border: 1px solid var(--ck-color-border, #8c959f);
+    border-radius: var(--ck-radius, 6px);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-4, 1rem);
+    min-height: 2.5rem;
+    display: inline-flex;
+    align-items: center;
+  }
+  details[part~='export-menu'] [role='group'] {
+    position: absolute;
+    z-index: 1;
+    display: flex;
+    flex-direction: column;
+    gap: var(--ck-space-1, 0.25rem);
+    margin-top: var(--ck-space-1, 0.25rem);
+    padding: var(--ck-space-2, 0.5rem);
+    background: var(--ck-color-surface, #ffffff);
+    border: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    border-radius: var(--ck-radius, 6px);
+    box-shadow: 0 4px 12px rgb(0 0 0 / 12%);
+  }
+  [part~='progress'] {
+    display: flex;
+    gap: var(--ck-space-2, 0.5rem);
+    align-items: center;
+  }
+  .notice {
+    background: var(--ck-color-warning-surface, #fff8e5);
+    border-left: 4px solid var(--ck-color-warning, #b86e12);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    margin: 0;
+  }
+  figure {
+    margin: 0;
+  }
+  svg {
+    width: 100%;
+    max-width: 48rem;
+    height: auto;
+    font-size: 11px;
+  }
+  svg .label,
+  svg .value {
+    fill: var(--ck-color-text, #1f2328);
+  }
+  .legend {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ck-space-1, 0.25rem);
+    margin-inline-end: var(--ck-space-3, 0.75rem);
+    font-size: var(--ck-font-size-small, 0.8125rem);
+  }
+  .swatch {
+    width: 0.75rem;
+    height: 0.75rem;
+    display: inline-block;
+  }
+  .table-wrap {
+    overflow-x: auto;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    background: var(--ck-color-surface, #ffffff);
+  }
+  caption {
+    text-align: start;
+    font-weight: 600;
+    padding-bottom: var(--ck-space-2, 0.5rem);
+  }
+  th,
+  td {
+    text-align: start;
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    vertical-align: top;
+  }
+  th {
+    font-size: var(--ck-font-size-small, 0.8125rem);
+    background: var(--ck-color-surface-alt, #f4f6f8);
+  }
+  tfoot td {
+    font-weight: 700;
+    border-top: 2px solid var(--ck-color-text, #1f2328);
+  }
+  .num {
+    text-align: end;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  .pager {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: var(--ck-space-2, 0.5rem);
+    flex-wrap: wrap;
+  }
+  .empty {
+    padding: var(--ck-space-4, 1rem);
+    background: var(--ck-color-surface-alt, #f4f6f8);
+    border-radius: var(--ck-radius, 6px);
+  }
+  .downloads {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-1, 0.25rem);
+  }
+  .downloads button {
+    padding: var(--ck-space-1, 0.25rem) var(--ck-space-2, 0.5rem);
+    min-height: 2rem;
+  }
+  [aria-busy='true'] table {
+    opacity: 0.6;
+  }
+  /* Narrow containers: tables become stacked cards. */
+  @container (max-width: 600px) {
+    thead {
+      display: none;
+    }
+    tr {
+      display: block;
+      padding: var(--ck-space-2, 0.5rem) 0;
+      border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    }
+    td {
+      display: flex;
+      justify-content: space-between;
+      gap: var(--ck-space-3, 0.75rem);
+      border: none;
+      padding: var(--ck-space-1, 0.25rem) var(--ck-space-2, 0.5rem);
+    }
+    td::before {
+      content: attr(data-label);
+      font-weight: 600;
+      text-align: start;
+    }
+    .num {
+      white-space: normal;
+    }
+  }
+`;

@@ -1,0 +1,525 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import type { z } from 'zod';
+import type { CatalogueResponse, ReportResult, SnapshotList, SnapshotView } from '../../api/reports/reports.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { ApiError, toProblem } from '../internal/api-client.js';
+import { formatCount, formatDate, formatDateTime, formatMoney, label as humanize } from '../internal/format.js';
+import { baseStyles, formStyles } from '../internal/styles.js';
+import { reportViewerStyles } from './report-viewer.styles.js';
+import { barChart } from './report-chart.js';
+
+type Catalogue = z.output<typeof CatalogueResponse>;
+type Report = Catalogue['data'][number];
+type Parameter = Report['parameters'][number];
+type Result = z.output<typeof ReportResult>;
+type Column = Result['columns'][number];
+type Row = Result['rows'][number];
+type Snapshots = z.output<typeof SnapshotList>;
+type SnapshotPage = z.output<typeof SnapshotView>;
+type Format = 'csv' | 'xlsx' | 'pdf';
+
+/** Detail of `ck-report-run`: a report finished running on screen. */
+export interface ReportRunDetail {
+  key: string;
+  parameters: Record<string, unknown>;
+  total: number;
+}
+
+/** Detail of `ck-report-download`: a file is ready; cancel the event to handle the Blob yourself. */
+export interface ReportDownloadDetail {
+  key: string;
+  format: string;
+  fileName: string;
+  blob: Blob;
+  /** the snapshot's id when the file is a snapshot */
+  snapshotId?: string;
+}
+
+const FORMAT_LABELS: Record<string, string> = { json: 'JSON', csv: 'CSV', xlsx: 'Excel (XLSX)', pdf: 'PDF' };
+const NUMERIC = new Set(['money', 'int', 'percent']);
+const TABS = [
+  { id: 'run', label: 'Run report' },
+  { id: 'snapshots', label: 'Snapshots' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+/**
+ * Reports for client and agency users: the catalogue the signed-in user may run, a form for the
+ * chosen report's parameters, the result as a table (with a chart where the report has one), exports
+ * as CSV, Excel or PDF, and the report's scheduled snapshots to view or download. Long runs and
+ * exports show progress and are announced to screen readers.
+ *
+ * @summary Run reports, export them, and browse their snapshots.
+ * @tag ck-report-viewer
+ *
+ * @slot empty - Replaces the "No rows match…" message.
+ *
+ * @fires {CustomEvent<ReportRunDetail>} ck-report-run - A report finished running on screen.
+ * @fires {CustomEvent<ReportDownloadDetail>} ck-report-download - An export or snapshot file is ready (cancelable: then nothing is saved).
+ *
+ * @csspart base - The wrapper.
+ * @csspart picker - The report chooser.
+ * @csspart label - A field label.
+ * @csspart input - An input or select.
+ * @csspart field-error - The error under a field.
+ * @csspart button - Every button.
+ * @csspart tabs - The tab list.
+ * @csspart tab - A tab.
+ * @csspart panel - A tab panel.
+ * @csspart form - The parameter form.
+ * @csspart export-menu - The export disclosure menu.
+ * @csspart progress - The progress shown while a report runs or a file is prepared.
+ * @csspart notice - A caveat above the results.
+ * @csspart chart - The chart figure.
+ * @csspart table - A results table.
+ * @csspart summary - "Rows 1–100 of 1,234".
+ * @csspart error - A problem shown when a request fails.
+ * @csspart empty - The no-rows message.
+ *
+ * @cssprop --ck-color-chart-1 - First chart series colour (and --ck-color-chart-2, -3).
+ * @cssprop --ck-color-surface-alt - Background of column headers and the empty state.
+ * @cssprop --ck-radius - Corner radius.
+ */
+export class CkReportViewer extends CkElement {
+  static override styles = [baseStyles, formStyles, reportViewerStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** The key of the chosen report (`inventory`, `status`, …); the first in the catalogue by default. */
+  @property({ reflect: true }) report = '';
+
+  /** Rows per page on screen (1–1000). */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 50;
+
+  /** The open tab. */
+  @property({ attribute: 'active-tab', reflect: true }) activeTab: Tab = 'run';
+
+  /** The parameters of the last run (null until the user runs the report). */
+  @state() private run: { key: string; parameters: Record<string, unknown>; page: number } | null = null;
+
+  /** The export being prepared, and what went wrong with the last one. */
+  @state() private exporting: string | null = null;
+
+  @state() private exportError = '';
+
+  /** Said by the polite live region: results ready, file downloaded. */
+  @state() private announcement = '';
+
+  @state() private snapshotId: string | null = null;
+
+  @state() private snapshotPage = 1;
+
+  #portal = new PortalConnection(this);
+
+  #catalogue = new Task(this, {
+    task: async ([client, userId], { signal }) => {
+      if (!userId) return initialState;
+      return client.get<Catalogue>('/reports', undefined, signal);
+    },
+    args: () => [this.#portal.client, this.#usableUserId] as const,
+  });
+
+  #result = new Task(this, {
+    task: async ([client, run, pageSize], { signal }) => {
+      if (!run) return initialState;
+      const result = await client.request<Result>('POST', `/reports/${encodeURIComponent(run.key)}/run`, {
+        body: { format: 'json', parameters: run.parameters, page: run.page, pageSize }, signal,
+      });
+      this.announcement = `${result.report.title}: ${formatCount(result.total)} rows.`;
+      this.emit<ReportRunDetail>('ck-report-run', { key: run.key, parameters: run.parameters, total: result.total });
+      return result;
+    },
+    args: () => [this.#portal.client, this.run, this.pageSize] as const,
+  });
+
+  #snapshots = new Task(this, {
+    task: async ([client, userId, key, tab], { signal }) => {
+      if (!userId || !key || tab !== 'snapshots') return initialState;
+      return client.get<Snapshots>(`/reports/${encodeURIComponent(key)}/snapshots`, { pageSize: 50 }, signal);
+    },
+    args: () => [this.#portal.client, this.#usableUserId, this.#current?.key ?? '', this.activeTab] as const,
+  });
+
+  #snapshot = new Task(this, {
+    task: async ([client, id, page, pageSize], { signal }) => {
+      if (!id) return initialState;
+      return client.get<SnapshotPage>(`/reports/snapshots/${encodeURIComponent(id)}`, { page, pageSize }, signal);
+    },
+    args: () => [this.#portal.client, this.snapshotId, this.snapshotPage, this.pageSize] as const,
+  });
+
+  /** Runs the chosen report with the parameters in the form (as the Run button does). */
+  runReport(): void {
+    const form = this.renderRoot.querySelector<HTMLFormElement>('form[part~=form]');
+    if (form) form.requestSubmit();
+  }
+
+  get #usableUserId(): string | null {
+    const user = this.#portal.user;
+    return user && !user.onboarding.required ? user.id : null;
+  }
+
+  get #reports(): Report[] {
+    return this.#catalogue.value?.data ?? [];
+  }
+
+  get #current(): Report | undefined {
+    return this.#reports.find((r) => r.key === this.report) ?? this.#reports[0];
+  }
+
+  #parametersOf(form: HTMLFormElement, report: Report): Record<string, unknown> {
+    const data = new FormData(form);
+    const out: Record<string, unknown> = {};
+    for (const p of report.parameters) {
+      if (p.type === 'dateRange') {
+        for (const name of ['from', 'to']) {
+          const v = String(data.get(name) ?? '');
+          if (v) out[name] = v;
+        }
+      } else if (p.multiple) {
+        const values = data.getAll(p.name).map(String);
+        if (values.length) out[p.name] = values;
+      } else {
+        const v = String(data.get(p.name) ?? '');
+        if (v) out[p.name] = v;
+      }
+    }
+    return out;
+  }
+
+  #onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const report = this.#current;
+    if (!report) return;
+    this.run = { key: report.key, parameters: this.#parametersOf(event.target as HTMLFormElement, report), page: 1 };
+  };
+
+  #onReportChange = (event: Event) => {
+    this.report = (event.target as HTMLSelectElement).value;
+  };
+
+  async #save(detail: ReportDownloadDetail): Promise<void> {
+    const event = this.emit<ReportDownloadDetail>('ck-report-download', detail, { cancelable: true });
+    if (event.defaultPrevented) return;
+    const url = URL.createObjectURL(detail.blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = detail.fileName;
+    a.rel = 'noopener';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  }
+
+  async #export(format: Format): Promise<void> {
+    const report = this.#current;
+    const form = this.renderRoot.querySelector<HTMLFormElement>('form[part~=form]');
+    if (!report || !form || this.exporting) return;
+    this.renderRoot.querySelector('details[part~=export-menu]')?.removeAttribute('open');
+    this.exporting = format;
+    this.exportError = '';
+    this.announcement = `Preparing ${FORMAT_LABELS[format]}…`;
+    try {
+      const { blob, fileName } = await this.#portal.client.download('POST', `/reports/${encodeURIComponent(report.key)}/run`, {
+        body: { format, parameters: this.#parametersOf(form, report) },
+      });
+      await this.#save({ key: report.key, format, fileName, blob });
+      this.announcement = `${fileName} is ready.`;
+    } catch (error) {
+      this.exportError = toProblem(error).detail;
+      this.announcement = '';
+    } finally {
+      this.exporting = null;
+    }
+  }
+
+  async #downloadSnapshot(snapshotId: string, key: string, format: string): Promise<void> {
+    this.exporting = format;
+    this.exportError = '';
+    try {
+      const { blob, fileName } = await this.#portal.client.download('GET', `/reports/snapshots/${encodeURIComponent(snapshotId)}/download`, { query: { format } });
+      await this.#save({ key, format, fileName, blob, snapshotId });
+      this.announcement = `${fileName} is ready.`;
+    } catch (error) {
+      this.exportError = toProblem(error).detail;
+    } finally {
+      this.exporting = null;
+    }
+  }
+
+  #selectTab(tab: Tab, focus = false): void {
+    this.activeTab = tab;
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+  }
+
+  #onTabKeydown = (event: KeyboardEvent) => {
+    const index = TABS.findIndex((t) => t.id === this.activeTab);
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    this.#selectTab(TABS[(moves[event.key]! + TABS.length) % TABS.length]!.id, true);
+  };
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('report') && changed.get('report') !== undefined) {
+      this.run = null;
+      this.snapshotId = null;
+      this.exportError = '';
+    }
+  }
+
+  #cell(column: Column, value: Row[string] | undefined): string {
+    if (value === null || value === undefined || value === '') return '—';
+    switch (column.type) {
+      case 'money': return formatMoney(Number(value));
+      case 'int': return formatCount(Number(value));
+      case 'percent': return `${Number(value).toFixed(1)}%`;
+      case 'date': return formatDate(String(value));
+      case 'datetime': return formatDateTime(String(value));
+      default: return column.key === 'status' || column.key === 'type' ? humanize(String(value)) : String(value);
+    }
+  }
+
+  #fieldErrors(): Record<string, string> {
+    const error = this.#result.status === TaskStatus.ERROR ? this.#result.error : null;
+    const out: Record<string, string> = {};
+    if (error instanceof ApiError) {
+      for (const e of error.problem.errors ?? []) {
+        const key = e.path.replace(/^parameters\./, '').split('.')[0] ?? '';
+        out[key] ??= e.message;
+      }
+    }
+    return out;
+  }
+
+  #renderParameter(p: Parameter, errors: Record<string, string>) {
+    const error = (name: string) => html`<span class="error" part="field-error" id="${name}-error">${errors[name] ?? ''}</span>`;
+    if (p.type === 'dateRange') {
+      return html`
+        <fieldset class="range">
+          <legend>${p.label}</legend>
+          ${['from', 'to'].map((name) => html`
+            <div class="field">
+              <label part="label" for="param-${name}">${name === 'from' ? 'From' : 'To'}</label>
+              <input part="input" type="date" id="param-${name}" name=${name} aria-invalid=${errors[name] ? 'true' : 'false'} aria-describedby="${name}-error" />
+              ${error(name)}
+            </div>`)}
+        </fieldset>
+      `;
+    }
+    if (p.multiple) {
+      return html`
+        <fieldset aria-describedby="${p.name}-error">
+          <legend>${p.label}</legend>
+          <span class="hint">None ticked: all.</span>
+          ${(p.options ?? []).map((o) => html`
+            <label class="check"><input type="checkbox" name=${p.name} value=${o.value} />${o.label}</label>`)}
+          ${error(p.name)}
+        </fieldset>
+      `;
+    }
+    if (p.options) {
+      return html`
+        <div class="field">
+          <label part="label" for="param-${p.name}">${p.label}</label>
+          <select part="input" id="param-${p.name}" name=${p.name} aria-describedby="${p.name}-error">
+            ${p.options.map((o) => html`<option value=${o.value} ?selected=${o.value === p.default}>${o.label}</option>`)}
+          </select>
+          ${error(p.name)}
+        </div>
+      `;
+    }
+    return html`
+      <div class="field">
+        <label part="label" for="param-${p.name}">${p.label}</label>
+        <input part="input" type="date" id="param-${p.name}" name=${p.name} .value=${p.default ?? ''} aria-invalid=${errors[p.name] ? 'true' : 'false'} aria-describedby="${p.name}-error" />
+        ${error(p.name)}
+      </div>
+    `;
+  }
+
+  #renderForm(report: Report) {
+    const errors = this.#fieldErrors();
+    const running = this.#result.status === TaskStatus.PENDING;
+    return keyed(report.key, html`
+      <form part="form" aria-label="${report.title} parameters" novalidate @submit=${this.#onSubmit}>
+        ${report.parameters.map((p) => this.#renderParameter(p, errors))}
+        <div class="actions">
+          <button class="primary" part="button" type="submit" ?disabled=${running}>Run report</button>
+          <details part="export-menu">
+            <summary part="button">Export…</summary>
+            <div role="group" aria-label="Export formats">
+              ${(['csv', 'xlsx', 'pdf'] as const).filter((f) => report.formats.includes(f)).map((f) => html`
+                <button part="button" type="button" data-format=${f} ?disabled=${this.exporting !== null} @click=${() => void this.#export(f)}>${FORMAT_LABELS[f]}</button>`)}
+            </div>
+          </details>
+          ${this.exporting ? html`<span part="progress"><progress aria-label="Preparing ${FORMAT_LABELS[this.exporting]}"></progress>Preparing ${FORMAT_LABELS[this.exporting]}…</span>` : nothing}
+        </div>
+        <div class="alert" part="error" role="alert">${this.exportError}</div>
+      </form>
+    `);
+  }
+
+  #renderTable(result: { report: { title: string }; columns: Column[]; rows: Row[]; totals: Row | null; total: number; page: number; pageSize: number }, onPage: (page: number) => void) {
+    if (result.total === 0) {
+      return html`<div class="empty" part="empty" role="status"><slot name="empty">No rows match these parameters. Widen the dates or tick fewer filters.</slot></div>`;
+    }
+    const from = (result.page - 1) * result.pageSize + 1;
+    const to = from + result.rows.length - 1;
+    const last = Math.max(1, Math.ceil(result.total / result.pageSize));
+    const td = (c: Column, row: Row) => html`<td class=${NUMERIC.has(c.type) ? 'num' : ''} data-label=${c.label} data-field=${c.key}>${this.#cell(c, row[c.key])}</td>`;
+    return html`
+      <div class="table-wrap" tabindex="0" role="region" aria-label="${result.report.title} table">
+        <table part="table">
+          <caption>${result.report.title}</caption>
+          <thead><tr>${result.columns.map((c) => html`<th scope="col" class=${NUMERIC.has(c.type) ? 'num' : ''}>${c.label}</th>`)}</tr></thead>
+          <tbody>${result.rows.map((row) => html`<tr>${result.columns.map((c) => td(c, row))}</tr>`)}</tbody>
+          ${result.totals ? html`<tfoot><tr>${result.columns.map((c) => td(c, result.totals!))}</tr></tfoot>` : nothing}
+        </table>
+      </div>
+      ${last > 1 || result.total > result.rows.length
+        ? html`<nav class="pager" aria-label="Result pages">
+            <span part="summary">Rows ${formatCount(from)}–${formatCount(to)} of ${formatCount(result.total)}</span>
+            <div>
+              <button part="button" type="button" data-page="previous" ?disabled=${result.page <= 1} @click=${() => onPage(result.page - 1)}>Previous</button>
+              <button part="button" type="button" data-page="next" ?disabled=${result.page >= last} @click=${() => onPage(result.page + 1)}>Next</button>
+            </div>
+          </nav>`
+        : html`<p part="summary">${formatCount(result.total)} rows</p>`}
+    `;
+  }
+
+  #renderResult(result: Result | SnapshotPage) {
+    const money = (key: string) => result.columns.find((c) => c.key === key)?.type === 'money';
+    return html`
+      ${result.notices.map((n) => html`<p class="notice" part="notice">${n}</p>`)}
+      ${result.chart && result.rows.length
+        ? barChart({
+            title: `${result.report.title} chart`, labelKey: result.chart.labelKey, series: result.chart.series, rows: result.rows,
+            format: (key, v) => (money(key) ? formatMoney(v) : formatCount(v)),
+          })
+        : nothing}
+      ${this.#renderTable(result, (page) => {
+        if ('snapshot' in result) this.snapshotPage = page;
+        else if (this.run) this.run = { ...this.run, page };
+      })}
+    `;
+  }
+
+  #renderRunPanel(report: Report) {
+    const task = this.#result;
+    let body: unknown = html`<p class="hint">Choose the parameters and run the report, or export it directly.</p>`;
+    if (task.status === TaskStatus.ERROR) {
+      body = html`<div class="alert" part="error" role="alert">${toProblem(task.error).detail}</div>`;
+    } else if (task.value && this.run) {
+      body = this.#renderResult(task.value);
+    }
+    return html`
+      <p class="hint">${report.description}</p>
+      ${this.#renderForm(report)}
+      ${task.status === TaskStatus.PENDING
+        ? html`<div part="progress"><progress aria-label="Running ${report.title}"></progress><span>Running ${report.title}…</span></div>`
+        : nothing}
+      <div class="results" aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>${body}</div>
+    `;
+  }
+
+  #renderSnapshotsPanel(report: Report) {
+    const list = this.#snapshots;
+    if (list.status === TaskStatus.ERROR) return html`<div class="alert" part="error" role="alert">${toProblem(list.error).detail}</div>`;
+    if (!list.value) return html`<p class="hint">Loading snapshots…</p>`;
+    if (!list.value.data.length) {
+      return html`<div class="empty" part="empty">No snapshots of ${report.title} yet. Snapshots appear here once a schedule has run.</div>`;
+    }
+    const open = this.#snapshot;
+    return html`
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Snapshots of ${report.title}">
+        <table part="table">
+          <caption>Snapshots of ${report.title}</caption>
+          <thead><tr><th scope="col">Made</th><th scope="col">Client</th><th scope="col" class="num">Rows</th><th scope="col">View</th><th scope="col">Download</th></tr></thead>
+          <tbody>
+            ${list.value.data.map((s) => html`
+              <tr data-id=${s.id}>
+                <td data-label="Made">${formatDateTime(s.generatedAt)}</td>
+                <td data-label="Client">${s.client?.name ?? 'All clients'}</td>
+                <td data-label="Rows" class="num">${formatCount(s.rowCount)}</td>
+                <td data-label="View">
+                  <button part="button" type="button" data-action="view" aria-pressed=${this.snapshotId === s.id ? 'true' : 'false'}
+                    aria-label="View the snapshot of ${formatDateTime(s.generatedAt)}"
+                    @click=${() => { this.snapshotId = s.id; this.snapshotPage = 1; }}>View</button>
+                </td>
+                <td data-label="Download">
+                  <div class="downloads">
+                    ${s.formats.filter((f) => f !== 'json').map((f) => html`
+                      <button part="button" type="button" data-format=${f} ?disabled=${this.exporting !== null}
+                        aria-label="Download the snapshot of ${formatDateTime(s.generatedAt)} as ${FORMAT_LABELS[f] ?? f}"
+                        @click=${() => void this.#downloadSnapshot(s.id, report.key, f)}>${(FORMAT_LABELS[f] ?? f).split(' ')[0]}</button>`)}
+                  </div>
+                </td>
+              </tr>`)}
+          </tbody>
+        </table>
+      </div>
+      <div class="alert" part="error" role="alert">${this.exportError}</div>
+      ${this.snapshotId
+        ? html`<section aria-label="Snapshot" class="results" aria-busy=${open.status === TaskStatus.PENDING ? 'true' : 'false'}>
+            ${open.status === TaskStatus.ERROR
+              ? html`<div class="alert" part="error" role="alert">${toProblem(open.error).detail}</div>`
+              : open.value
+                ? html`<h3>Snapshot of ${formatDateTime(open.value.snapshot.generatedAt)}</h3>${this.#renderResult(open.value)}`
+                : html`<div part="progress"><progress aria-label="Loading the snapshot"></progress>Loading the snapshot…</div>`}
+          </section>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    if (!this.#usableUserId) return html`<p class="hint">Sign in to run reports.</p>`;
+    const catalogue = this.#catalogue;
+    if (catalogue.status === TaskStatus.ERROR) return html`<div class="alert" part="error" role="alert">${toProblem(catalogue.error).detail}</div>`;
+    if (!catalogue.value) return html`<div part="progress"><progress aria-label="Loading reports"></progress>Loading reports…</div>`;
+    const report = this.#current;
+    if (!report) return html`<div class="empty" part="empty">No reports are available to you. Ask your administrator for the reports permission.</div>`;
+    return html`
+      <div part="base">
+        <div class="picker" part="picker">
+          <div class="field">
+            <label part="label" for="report">Report</label>
+            <select part="input" id="report" @change=${this.#onReportChange}>
+              ${this.#reports.map((r) => html`<option value=${r.key} ?selected=${r.key === report.key}>${r.title}</option>`)}
+            </select>
+          </div>
+          <p class="hint">${report.lastSnapshotAt ? html`Last snapshot ${formatDateTime(report.lastSnapshotAt)}` : 'No snapshots yet'}</p>
+        </div>
+        <div role="tablist" part="tabs" aria-label="Report views" @keydown=${this.#onTabKeydown}>
+          ${TABS.map((t) => html`
+            <button part="tab button" role="tab" type="button" id="tab-${t.id}" aria-selected=${this.activeTab === t.id ? 'true' : 'false'}
+              aria-controls="panel-${t.id}" tabindex=${this.activeTab === t.id ? 0 : -1} @click=${() => this.#selectTab(t.id)}>${t.label}</button>`)}
+        </div>
+        ${TABS.map((t) => html`
+          <div part="panel" role="tabpanel" id="panel-${t.id}" aria-labelledby="tab-${t.id}" ?hidden=${this.activeTab !== t.id}>
+            ${this.activeTab !== t.id ? nothing : t.id === 'run' ? this.#renderRunPanel(report) : this.#renderSnapshotsPanel(report)}
+          </div>`)}
+        <p class="visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
+      </div>
+    `;
+  }
+}
+
+CkReportViewer.define('ck-report-viewer');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-report-viewer': CkReportViewer;
+  }
+  interface GlobalEventHandlersEventMap {
+    'ck-report-run': CustomEvent<ReportRunDetail>;
+    'ck-report-download': CustomEvent<ReportDownloadDetail>;
+  }
+}
