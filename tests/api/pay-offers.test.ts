@@ -57,6 +57,11 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(res.body.payments).toEqual([expect.objectContaining({ kind: 'settlement', status: 'succeeded', amount: { amountCents: offer.body.amount.amountCents, currency: 'USD' } })]);
     expect(await account(a.id)).toMatchObject({ status: 'settled', balanceCents: 0 });
     expect(await api.db('activity').where({ accountId: a.id, type: 'settlement' }).first()).toBeTruthy();
+    // the ledger: the payment, then the write-off of the rest, ending at zero
+    const ledger = await api.db('transactions').where({ accountId: a.id }).orderBy('id').select('kind', 'amount_cents', 'balance_after_cents');
+    expect(ledger.map((t: { kind: string }) => t.kind)).toEqual(['payment', 'write_off']);
+    expect(Number(ledger[1].balanceAfterCents)).toBe(0);
+    expect(Number(ledger[0].amountCents) + Number(ledger[1].amountCents)).toBe(a.balanceCents);
     expect((await api.db('offers').where({ publicId: offer.body.id }).first()).status).toBe('accepted');
     // accepting twice is refused (a replay of the same key returns the first answer)
     const again = await api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, headers: { 'Idempotency-Key': `accept-${offer.body.id}` }, body: { paymentMethodId: card, agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } } });
