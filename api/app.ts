@@ -14,6 +14,7 @@ import { requestIdMiddleware } from './platform/http/request-id.js';
 import { problemMiddleware } from './platform/http/problem.js';
 import { jsonBodyMiddleware } from './platform/http/body.js';
 import { serveStatic } from './platform/http/static.js';
+import { inlineScriptHashes, securityHeaders } from './platform/http/security-headers.js';
 import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
 import { buildOpenApi } from './platform/http/openapi.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -22,6 +23,10 @@ import { accountRoutes } from './accounts/accounts.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { placementRoutes } from './placements/placements.routes.js';
 import { batchRoutes } from './placements/batches.routes.js';
+import { mfaRoutes } from './auth/mfa.routes.js';
+import { passwordResetRoutes } from './auth/password-reset.routes.js';
+import { usersAdminRoutes } from './users/users-admin.routes.js';
+import { embedRoutes } from './auth/embed.routes.js';
 import { integrationKeyRoutes } from './integration/keys.routes.js';
 import { inboundRoutes } from './integration/inbound.routes.js';
 import { feedRoutes } from './integration/feed.routes.js';
@@ -39,6 +44,7 @@ import { contactRoutes } from './contact/contact.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { payRoutes } from './pay/pay.routes.js';
+import { complianceRoutes } from './compliance/compliance.routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -52,6 +58,10 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...accountRoutes(deps),
     ...placementRoutes(deps),
     ...batchRoutes(deps),
+    ...mfaRoutes(deps),
+    ...passwordResetRoutes(deps),
+    ...usersAdminRoutes(deps),
+    ...embedRoutes(deps),
     ...integrationKeyRoutes(deps),
     ...inboundRoutes(deps),
     ...feedRoutes(deps),
@@ -69,6 +79,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...liveRoutes(deps),
     ...auditRoutes(deps),
     ...payRoutes(deps),
+    ...complianceRoutes(deps),
   ];
   routes.push(
     route({
@@ -89,6 +100,8 @@ export interface AppOptions {
 function corsOrigin(allowed: string[]) {
   return (ctx: Koa.Context): string => {
     const origin = ctx.get('Origin');
+    // `null` is what sandboxed frames, file: pages and some redirects send: never a registered origin.
+    if (origin === 'null') return '';
     if (allowed.includes('*')) return origin || '*';
     return allowed.includes(origin) ? origin : '';
   };
@@ -101,12 +114,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
 
   app.use(requestIdMiddleware());
   app.use(problemMiddleware());
-  app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
-    await next();
-  });
+  app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
   app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));

@@ -2,7 +2,7 @@
  * Typed configuration from the environment, with embedded defaults so that `npm start` works on a
  * fresh clone: SQLite under ./data, port 3000, secrets generated into DATA_DIR on first start.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -31,12 +31,16 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /** requests per IP per window to the sign-in doors (login, MFA step, reset, SSO exchange) */
+  authRateLimit: { perIp: number; windowMs: number };
   /** Outgoing mail relay, e.g. smtp://user:pass@relay:587 (the outbox delivers through it). */
   smtpUrl: string;
   /** From: of every email, e.g. "Northwind Recovery <noreply@northwind.example>". */
   mailFrom: string;
   /** SMS provider name; `log` records texts in the sms_log table (see platform/outbox.ts). */
   smsProvider: string;
+  /** HMAC key the SMS provider signs inbound-message webhooks with (STOP/START replies). */
+  smsWebhookSecret: string;
   /** Chromium for PDF export. */
   chromiumPath: string;
   /** Run the background worker (jobs, schedules, outbox) in this process. */
@@ -69,21 +73,25 @@ function loadSecrets(env: NodeJS.ProcessEnv, dataDir: string): Secrets {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   const dataDir = resolve(env.DATA_DIR ?? './data');
+  const secrets = loadSecrets(env, dataDir);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseUrl: env.DATABASE_URL ?? '',
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
-    secrets: loadSecrets(env, dataDir),
+    secrets,
     scryptCost: Number(env.SCRYPT_COST ?? 2 ** 17),
     accessTokenTtlSeconds: Number(env.ACCESS_TOKEN_TTL ?? 900),
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    authRateLimit: { perIp: Number(env.AUTH_RATE_LIMIT_PER_IP ?? 100), windowMs: 15 * 60_000 },
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
     mailFrom: env.MAIL_FROM ?? 'CollectKit <noreply@collectkit.localhost>',
     smsProvider: env.SMS_PROVIDER ?? 'log',
+    // Without SMS_WEBHOOK_SECRET, a key derived from the token secret (stable across restarts and nodes).
+    smsWebhookSecret: env.SMS_WEBHOOK_SECRET ?? createHmac('sha256', secrets.jwtSecret).update('collectkit/sms-webhook').digest('base64url'),
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     runWorker: env.RUN_WORKER !== '0',
     uploads: {
@@ -111,9 +119,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     refreshTokenTtlSeconds: 3600,
     publicUrl: 'http://localhost',
     logRequests: false,
+    // the suites sign in from one loopback address many times; the hardening test sets a low limit
+    authRateLimit: { perIp: 100_000, windowMs: 15 * 60_000 },
     smtpUrl: 'smtp://127.0.0.1:1',
     mailFrom: 'CollectKit Test <noreply@collectkit.test>',
     smsProvider: 'log',
+    smsWebhookSecret: 'test-sms-webhook-secret',
     chromiumPath: '/usr/bin/chromium',
     runWorker: false,
     ...overrides,

@@ -9,3 +9,4 @@ import './reports/reports.jobs.js';
 import './account-status/account-status.jobs.js';
 import './audit/audit.jobs.js';
 import './pay/pay.jobs.js';
+import './compliance/compliance.jobs.js';

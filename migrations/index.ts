@@ -44,6 +44,15 @@ import * as m20261124300300 from './20261124300300_create_placement_column_maps.
 import * as m20261124400000 from './20261124400000_create_report_schedules.js';
 import * as m20261124400100 from './20261124400100_create_report_snapshots.js';
 import * as m20261124400200 from './20261124400200_create_report_snapshot_files.js';
+import * as m20261124500000 from './20261124500000_create_user_mfa.js';
+import * as m20261124500100 from './20261124500100_create_mfa_recovery_codes.js';
+import * as m20261124500200 from './20261124500200_create_mfa_challenges.js';
+import * as m20261124500300 from './20261124500300_add_roles_mfa_required.js';
+import * as m20261124500400 from './20261124500400_create_password_resets.js';
+import * as m20261124500500 from './20261124500500_create_sso_keys.js';
+import * as m20261124500600 from './20261124500600_create_sso_token_uses.js';
+import * as m20261124500700 from './20261124500700_create_rate_limits.js';
+import * as m20261124500800 from './20261124500800_grant_client_users_manage.js';
 import * as m20261124600000 from './20261124600000_create_integration_keys.js';
 import * as m20261124600100 from './20261124600100_add_activity_external_id.js';
 import * as m20261124600200 from './20261124600200_create_webhook_endpoints.js';
@@ -60,6 +69,11 @@ import * as m20261124700600 from './20261124700600_create_payment_agreements.js'
 import * as m20261124700700 from './20261124700700_create_offers.js';
 import * as m20261124700800 from './20261124700800_create_payment_plans.js';
 import * as m20261124700900 from './20261124700900_grant_payment_permissions.js';
+import * as m20261124800000 from './20261124800000_create_esign_consents.js';
+import * as m20261124800100 from './20261124800100_create_contact_optouts.js';
+import * as m20261124800200 from './20261124800200_create_disputes.js';
+import * as m20261124800300 from './20261124800300_add_accounts_original_creditor.js';
+import * as m20261124800400 from './20261124800400_grant_compliance_permissions.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -104,6 +118,15 @@ export const migrations: Record<string, Migration> = {
   '20261124400000_create_report_schedules': m20261124400000,
   '20261124400100_create_report_snapshots': m20261124400100,
   '20261124400200_create_report_snapshot_files': m20261124400200,
+  '20261124500000_create_user_mfa': m20261124500000,
+  '20261124500100_create_mfa_recovery_codes': m20261124500100,
+  '20261124500200_create_mfa_challenges': m20261124500200,
+  '20261124500300_add_roles_mfa_required': m20261124500300,
+  '20261124500400_create_password_resets': m20261124500400,
+  '20261124500500_create_sso_keys': m20261124500500,
+  '20261124500600_create_sso_token_uses': m20261124500600,
+  '20261124500700_create_rate_limits': m20261124500700,
+  '20261124500800_grant_client_users_manage': m20261124500800,
   '20261124600000_create_integration_keys': m20261124600000,
   '20261124600100_add_activity_external_id': m20261124600100,
   '20261124600200_create_webhook_endpoints': m20261124600200,
@@ -120,6 +143,11 @@ export const migrations: Record<string, Migration> = {
   '20261124700700_create_offers': m20261124700700,
   '20261124700800_create_payment_plans': m20261124700800,
   '20261124700900_grant_payment_permissions': m20261124700900,
+  '20261124800000_create_esign_consents': m20261124800000,
+  '20261124800100_create_contact_optouts': m20261124800100,
+  '20261124800200_create_disputes': m20261124800200,
+  '20261124800300_add_accounts_original_creditor': m20261124800300,
+  '20261124800400_grant_compliance_permissions': m20261124800400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -19,3 +19,5 @@ export { CkAccountFunctions } from './account-functions/account-functions.js';
 export { CkInbox } from './inbox/inbox.js';
 export { CkPayForm } from './pay-form/pay-form.js';
 export { CkPayButton } from './pay-button/pay-button.js';
+export { CkUserAdmin } from './user-admin/user-admin.js';
+export { CkDisputeForm } from './dispute-form/dispute-form.js';

@@ -1,18 +1,23 @@
 import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
+import { limitAuthByIp } from './auth-rate-limit.js';
 import { getSetting } from '../settings/settings.service.js';
 import { describePolicy } from './password-policy.js';
 import { changePassword, login, logout, refresh } from './auth.service.js';
-import { ChangePasswordBody, LoginBody, PasswordPolicyResponse, Problem, RefreshBody, SessionResponse } from './auth.schema.js';
+import { ChangePasswordBody, LoginBody, LoginResponse, PasswordPolicyResponse, Problem, RefreshBody, SessionResponse } from './auth.schema.js';
 
-export function authRoutes({ db, config }: AppDeps): AnyRoute[] {
+export function authRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
   return [
     route({
       method: 'post', path: '/auth/login', tag: 'auth', auth: 'public',
-      summary: 'Sign in with username and password; returns an access token and a single-use refresh token.',
+      summary: 'Sign in with username and password; returns an access token and a single-use refresh token, or (two-step sign-in) a challenge for POST auth/mfa/verify.',
       body: LoginBody,
-      responses: { 200: SessionResponse, 400: Problem, 401: Problem, 429: Problem },
-      handler: ({ body, meta }) => login(db, config, body.username, body.password, meta),
+      responses: { 200: LoginResponse, 400: Problem, 401: Problem, 429: Problem },
+      handler: async ({ body, meta }) => {
+        await limitAuthByIp(deps, meta);
+        return login(db, config, body.username, body.password, meta);
+      },
     }),
     route({
       method: 'post', path: '/auth/refresh', tag: 'auth', auth: 'public',

@@ -33,6 +33,7 @@ export const MeResponse = z.object({
     required: z.boolean(),
     profileConfirmed: z.boolean(),
     passwordChangeRequired: z.boolean(),
+    mfaEnrolmentRequired: z.boolean().describe('the role requires two-step sign-in and the user has not enrolled yet'),
   }),
 });
 
@@ -54,3 +55,13 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
   requestId: z.string(),
 });
+
+export const MfaChallengeResponse = z.object({
+  mfaRequired: z.literal(true),
+  challengeToken: z.string().describe('send with the code to POST auth/mfa/verify; single use, 5 minutes'),
+  challengeExpiresAt: z.string(),
+  methods: z.array(z.enum(['totp', 'recovery_code'])),
+});
+
+/** A session, or — for a user with two-step sign-in — the challenge for the second step. */
+export const LoginResponse = z.union([SessionResponse, MfaChallengeResponse]);

@@ -18,6 +18,7 @@ import type { RequestMeta } from '../platform/http/context.js';
 import { getMe, type Me } from '../me/me.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { checkPasswordShape } from './password-policy.js';
+import { createMfaChallenge, hasConfirmedMfa, type MfaChallenge } from './mfa-challenge.js';
 
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
@@ -41,15 +42,15 @@ interface LoginUser {
   passwordChangedAt: unknown;
 }
 
-const throttleKey = (username: string) => username.trim().toLowerCase().slice(0, 191);
+export const throttleKey = (username: string) => username.trim().toLowerCase().slice(0, 191);
 
-async function assertNotLocked(db: Db, key: string): Promise<void> {
+export async function assertNotLocked(db: Db, key: string): Promise<void> {
   const row = (await db('login_throttle').where({ key }).first()) as { lockedUntil: unknown } | undefined;
   const lockedUntil = row?.lockedUntil ? new Date(toIso(row.lockedUntil)!).getTime() : 0;
   if (lockedUntil > Date.now()) throw tooManyRequests(Math.ceil((lockedUntil - Date.now()) / 1000));
 }
 
-async function recordFailure(trx: Trx, key: string): Promise<void> {
+export async function recordFailure(trx: Trx, key: string): Promise<void> {
   const row = (await trx('login_throttle').where({ key }).first()) as
     | { failures: number; windowStartedAt: unknown }
     | undefined;
@@ -95,7 +96,7 @@ export async function createSession(
   };
 }
 
-export async function login(db: Db, config: Config, username: string, password: string, meta: RequestMeta): Promise<SessionGrant> {
+export async function login(db: Db, config: Config, username: string, password: string, meta: RequestMeta): Promise<SessionGrant | MfaChallenge> {
   const key = throttleKey(username);
   await assertNotLocked(db, key);
   const user = (await db('users').where({ username: username.trim().toLowerCase() }).first(
@@ -117,11 +118,21 @@ export async function login(db: Db, config: Config, username: string, password: 
   }
 
   return db.transaction(async (trx) => {
-    await trx('login_throttle').where({ key }).delete();
     const policy = await getSetting(trx, 'password_policy');
     const changedAt = new Date(toIso(user.passwordChangedAt)!).getTime();
     const expired = policy.maxAgeDays > 0 && Date.now() - changedAt > policy.maxAgeDays * 86_400_000;
-    await trx('users').where({ id: user.id }).update({ lastLoginAt: now(), ...(expired ? { mustChangePassword: true } : {}) });
+    if (expired) await trx('users').where({ id: user.id }).update({ mustChangePassword: true });
+    if (await hasConfirmedMfa(trx, user.id)) {
+      // The password is right but a code is still owed: no session yet, and the failure counter stays
+      // (it is cleared when the second step succeeds), so guessing codes stays throttled.
+      await writeAudit(trx, {
+        actor: { type: 'user', id: user.publicId }, action: 'auth.login_mfa_challenge', target: { type: 'user', id: user.publicId },
+        ip: meta.ip, requestId: meta.requestId,
+      });
+      return createMfaChallenge(trx, user.id, new Date());
+    }
+    await trx('login_throttle').where({ key }).delete();
+    await trx('users').where({ id: user.id }).update({ lastLoginAt: now() });
     const grant = await createSession(trx, config, user, meta);
     await writeAudit(trx, {
       actor: { type: 'user', id: user.publicId }, action: 'auth.login', target: { type: 'user', id: user.publicId },
@@ -187,10 +198,24 @@ export async function changePassword(
     await db.transaction((trx) => writeAudit(trx, { actor: meta.actor, action: 'auth.password_change_failed', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId }));
     throw badRequest('validation_failed', 'The current password is incorrect.', [{ path: 'currentPassword', code: 'incorrect', message: 'The current password is incorrect.' }]);
   }
-  const policy = await getSetting(db, 'password_policy');
+  const hash = await acceptablePasswordHash(db, config, { id: userId, username: user.username, passwordHash: user.passwordHash }, newPassword);
+  await db.transaction(async (trx) => {
+    await storeNewPassword(trx, { id: userId, passwordHash: user.passwordHash }, hash);
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
+  });
+}
+
+/**
+ * Checks a new password against the policy (shape and history) and returns its hash; a 400
+ * `password_policy` otherwise. Shared by password change, reset and administrators' issuing.
+ */
+export async function acceptablePasswordHash(
+  trx: Trx, config: Config, user: { id: number; username: string; passwordHash: string }, newPassword: string,
+): Promise<string> {
+  const policy = await getSetting(trx, 'password_policy');
   const problems = checkPasswordShape(newPassword, user.username, policy);
   if (problems.length) throw badRequest('password_policy', 'The new password does not meet the password policy.', problems);
-  const history = (await db('password_history').where({ userId }).orderBy('created_at', 'desc').limit(policy.historyCount).pluck('password_hash')) as string[];
+  const history = (await trx('password_history').where({ userId: user.id }).orderBy('created_at', 'desc').limit(policy.historyCount).pluck('password_hash')) as string[];
   for (const old of [user.passwordHash, ...history].slice(0, Math.max(1, policy.historyCount))) {
     if (await verifyPassword(newPassword, old)) {
       throw badRequest('password_policy', 'The new password does not meet the password policy.', [
@@ -198,11 +223,19 @@ export async function changePassword(
       ]);
     }
   }
-  const hash = await hashPassword(newPassword, config.scryptCost);
-  await db.transaction(async (trx) => {
-    await trx('password_history').insert({ userId, passwordHash: user.passwordHash, createdAt: now() });
-    await trx('users').where({ id: userId }).update({ passwordHash: hash, passwordChangedAt: now(), mustChangePassword: false, updatedAt: now() });
-    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
-  });
+  return hashPassword(newPassword, config.scryptCost);
+}
+
+/** Replaces the password (the old hash goes into the history). */
+export async function storeNewPassword(trx: Trx, user: { id: number; passwordHash: string }, hash: string, mustChange = false): Promise<void> {
+  await trx('password_history').insert({ userId: user.id, passwordHash: user.passwordHash, createdAt: now() });
+  await trx('users').where({ id: user.id }).update({ passwordHash: hash, passwordChangedAt: now(), mustChangePassword: mustChange, updatedAt: now() });
+}
+
+/** Ends every open session of a user at once (reset, disable, administrator's action). */
+export async function revokeAllSessions(trx: Trx, userId: number, exceptSessionId?: number): Promise<number> {
+  const q = trx('sessions').where({ userId }).whereNull('revoked_at');
+  if (exceptSessionId) q.whereNot({ id: exceptSessionId });
+  return q.update({ revokedAt: now() });
 }
 

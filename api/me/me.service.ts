@@ -14,7 +14,7 @@ export interface Me {
   kind: 'agency' | 'client';
   permissions: string[];
   clients: { id: string; name: string; kind: string }[];
-  onboarding: { required: boolean; profileConfirmed: boolean; passwordChangeRequired: boolean };
+  onboarding: { required: boolean; profileConfirmed: boolean; passwordChangeRequired: boolean; mfaEnrolmentRequired: boolean };
 }
 
 interface UserRow {
@@ -28,13 +28,14 @@ interface UserRow {
   mustChangePassword: unknown;
   profileConfirmedAt: unknown;
   permissions: string;
+  mfaRequired: unknown;
 }
 
 export async function getMe(trx: Trx, userId: number): Promise<Me> {
   const user = (await trx('users')
     .join('roles', 'roles.id', 'users.role_id')
     .where('users.id', userId)
-    .first('users.*', 'roles.permissions')) as UserRow | undefined;
+    .first('users.*', 'roles.permissions', 'roles.mfa_required')) as UserRow | undefined;
   if (!user) throw notFound('User');
   const clientsQuery = trx('clients').select('public_id', 'name', 'kind').orderBy('name');
   if (user.kind === 'client') {
@@ -43,6 +44,7 @@ export async function getMe(trx: Trx, userId: number): Promise<Me> {
   const clients = (await clientsQuery) as { publicId: string; name: string; kind: string }[];
   const passwordChangeRequired = bool(user.mustChangePassword);
   const profileConfirmed = Boolean(user.profileConfirmedAt);
+  const mfaEnrolmentRequired = bool(user.mfaRequired) && !(await trx('user_mfa').where({ userId }).whereNotNull('confirmed_at').first('user_id'));
   return {
     id: user.publicId,
     username: user.username,
@@ -52,7 +54,7 @@ export async function getMe(trx: Trx, userId: number): Promise<Me> {
     kind: user.kind,
     permissions: (JSON.parse(user.permissions) as string[]).sort(),
     clients: clients.map((c) => ({ id: c.publicId, name: c.name, kind: c.kind })),
-    onboarding: { required: passwordChangeRequired || !profileConfirmed, profileConfirmed, passwordChangeRequired },
+    onboarding: { required: passwordChangeRequired || !profileConfirmed || mfaEnrolmentRequired, profileConfirmed, passwordChangeRequired, mfaEnrolmentRequired },
   };
 }
 

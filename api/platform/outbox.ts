@@ -37,6 +37,39 @@ export function defineOutboxPolicy(name: string, fn: OutboxPolicy): void {
   policies.set(name, fn);
 }
 
+/**
+ * What a decorator adds to a message as it is sent (not stored): headers (List-Unsubscribe) and a
+ * footer (the opt-out line). Asked after the policies said `send`, in registration order.
+ */
+export interface OutboxDecoration {
+  headers?: Record<string, string>;
+  appendText?: string;
+  appendHtml?: string;
+}
+export type OutboxDecorator = (deps: AppDeps, row: OutboxRow) => Promise<OutboxDecoration | null>;
+
+const decorators = new Map<string, OutboxDecorator>();
+
+export function defineOutboxDecorator(name: string, fn: OutboxDecorator): void {
+  decorators.set(name, fn);
+}
+
+async function decorate(deps: AppDeps, row: OutboxRow): Promise<{ row: OutboxRow; headers: Record<string, string> }> {
+  let out = row;
+  const headers: Record<string, string> = {};
+  for (const fn of decorators.values()) {
+    const d = await fn(deps, out);
+    if (!d) continue;
+    Object.assign(headers, d.headers ?? {});
+    out = {
+      ...out,
+      bodyText: d.appendText ? `${out.bodyText}${d.appendText}` : out.bodyText,
+      bodyHtml: out.bodyHtml && d.appendHtml ? `${out.bodyHtml}${d.appendHtml}` : out.bodyHtml,
+    };
+  }
+  return { row: out, headers };
+}
+
 /** Where SMS go. `log` (the default) records them in `sms_log`; a real provider implements the same. */
 export interface SmsProvider {
   send(deps: AppDeps, message: { to: string; body: string; outboxId: string }): Promise<{ messageId: string }>;
@@ -111,7 +144,8 @@ function mailTransport(url: string): Transporter {
   return t;
 }
 
-async function send(deps: AppDeps, row: OutboxRow): Promise<string> {
+async function send(deps: AppDeps, stored: OutboxRow): Promise<string> {
+  const { row, headers } = await decorate(deps, stored);
   if (row.channel === 'email') {
     const info = (await mailTransport(deps.config.smtpUrl).sendMail({
       from: deps.config.mailFrom,
@@ -119,7 +153,7 @@ async function send(deps: AppDeps, row: OutboxRow): Promise<string> {
       subject: row.subject ?? '',
       text: row.bodyText,
       ...(row.bodyHtml ? { html: row.bodyHtml } : {}),
-      headers: { 'X-CollectKit-Message': row.publicId },
+      headers: { ...headers, 'X-CollectKit-Message': row.publicId },
     })) as { messageId: string };
     return info.messageId;
   }

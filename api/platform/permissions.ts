@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'reports.schedule': 'Schedule report snapshots',
   'collab.use': 'Use the Collaboration Center',
   'users.manage': 'Manage users and roles',
+  'client_users.manage': 'Manage the users of my own clients (client administrators)',
   'agency.inbox': 'Work the agency inbox',
   'agency.review': 'Review placements',
   'agency.settings': 'Change agency settings',
@@ -23,6 +24,8 @@ export const PERMISSIONS = {
   'integration.manage': 'Manage integration API keys',
   'payments.links': 'Create personalised payment links for debtors',
   'payments.offers': 'Make settlement and payment-plan offers; cancel plans',
+  'compliance.read': 'View and export compliance records (consents, opt-outs, disputes)',
+  'compliance.record': 'Record disputes, opt-outs and consent withdrawals received by phone or mail',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -36,7 +39,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     key: 'agency_staff',
     name: 'Agency staff',
     scope: 'agency',
-    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial', 'payments.links', 'payments.offers'],
+    permissions: ['accounts.read', 'accounts.status', 'notes.write', 'attachments.read', 'attachments.write', 'agency.inbox', 'reports.run', 'collab.use', 'reports.financial', 'payments.links', 'payments.offers', 'compliance.read', 'compliance.record'],
   },
   {
     key: 'client_manager',
@@ -45,6 +48,7 @@ export const DEFAULT_ROLES: { key: string; name: string; scope: 'agency' | 'clie
     permissions: [
       'accounts.read', 'accounts.place', 'accounts.update', 'accounts.status', 'payments.report', 'notes.write',
       'attachments.read', 'attachments.write', 'reports.run', 'reports.financial', 'reports.schedule', 'collab.use',
+      'client_users.manage', 'compliance.read', 'compliance.record',
     ],
   },
   { key: 'client_viewer', name: 'Client viewer', scope: 'client', permissions: ['accounts.read', 'attachments.read', 'reports.run'] },

@@ -26,7 +26,9 @@ export function issuePassword(): string {
   return `${pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 4)}-${pick('abcdefghijkmnpqrstuvwxyz', 5)}-${pick('23456789', 4)}!`;
 }
 
-export async function createUser(trx: Trx, user: NewUser, scryptCost: number, actor: AuditActor): Promise<{ id: number; publicId: string }> {
+export async function createUser(
+  trx: Trx, user: NewUser, scryptCost: number, actor: AuditActor, meta?: { ip: string | null; requestId: string },
+): Promise<{ id: number; publicId: string }> {
   const username = user.username.trim().toLowerCase();
   if (await trx('users').where({ username }).first('id')) throw conflict('username_taken', `Username ${username} is already in use.`);
   const role = (await trx('roles').where({ key: user.roleKey }).first('id', 'scope')) as { id: number; scope: string } | undefined;
@@ -47,6 +49,6 @@ export async function createUser(trx: Trx, user: NewUser, scryptCost: number, ac
   if (role.scope === 'client' && clients.length) {
     await trx('user_clients').insert(clients.map((c) => ({ userId, clientId: c.id })));
   }
-  await writeAudit(trx, { actor, action: 'user.create', target: { type: 'user', id: publicId }, after: { username, role: user.roleKey, clients: user.clientCodes } });
+  await writeAudit(trx, { actor, action: 'user.create', target: { type: 'user', id: publicId }, ip: meta?.ip, requestId: meta?.requestId, after: { username, role: user.roleKey, clients: user.clientCodes } });
   return { id: userId, publicId };
 }

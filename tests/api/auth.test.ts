@@ -84,7 +84,7 @@ describe.each(DIALECTS)('auth (%s)', (dialect) => {
       createUser(trx, { username: 'new.clerk', email: 'new.clerk@cascadepower.example', firstName: 'New', lastName: 'Clerk', roleKey: 'client_manager', clientCodes: ['CPL'], password: 'Issued-Pass-1234' }, api.config.scryptCost, { type: 'system' }),
     );
     const login = await api.request('/auth/login', { body: { username: 'new.clerk', password: 'Issued-Pass-1234' } });
-    expect(login.body.user.onboarding).toEqual({ required: true, profileConfirmed: false, passwordChangeRequired: true });
+    expect(login.body.user.onboarding).toEqual({ required: true, profileConfirmed: false, passwordChangeRequired: true, mfaEnrolmentRequired: false });
     const token = login.body.accessToken;
     const blocked = await api.request('/accounts', { token });
     expect(blocked.status).toBe(403);

@@ -27,6 +27,12 @@ export const DEMO = {
 /** Matches serve-test-api.ts. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
 
+/** Matches serve-test-api.ts: users whose role requires two-step sign-in, not yet enrolled. */
+export const MFA_PASSWORD = 'Mfa-Widget-Pass-2026!';
+
+/** Matches serve-test-api.ts: a user with a pending password reset link whose token is known. */
+export const RESET_USER = { username: 'reset.user', password: 'Old-Reset-Pass-2026!', token: 'widget-test-reset-token-0123456789abcdef' };
+
 /** Signs the shared client of the test API in as `who` (after signing out whoever was in). */
 export async function signIn(who: { username: string; password: string }): Promise<ApiClient> {
   const client = clientFor(API);

@@ -17,10 +17,17 @@ import { seedDemoSnapshot } from '../../api/seed/report-snapshots.js';
 import { closePdf } from '../../api/platform/pdf.js';
 import '../../api/jobs-registry.js';
 import { startWorker } from '../../api/platform/jobs.js';
+import { newId } from '../../api/platform/ids.js';
+import { sha256Hex } from '../../api/platform/crypto.js';
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
 export const ONBOARDING_USERS = ['new.user1', 'new.user2', 'new.user3'];
+/** Users of a role that requires two-step sign-in (not yet enrolled); profile and password done. */
+export const MFA_PASSWORD = 'Mfa-Widget-Pass-2026!';
+export const MFA_USERS = ['mfa.user1', 'mfa.user2'];
+/** A user with a pending reset link whose token the tests know (the API tests cover how links are mailed). */
+export const RESET_USER = { username: 'reset.user', password: 'Old-Reset-Pass-2026!', token: 'widget-test-reset-token-0123456789abcdef' };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'collectkit-wtr-'));
 const config = testConfig({ dataDir, port: 0, host: '127.0.0.1' });
@@ -34,6 +41,23 @@ await db.transaction(async (trx) => {
       roleKey: 'client_manager', clientCodes: ['CPL'], password: ONBOARDING_PASSWORD, onboarded: false,
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
+  await trx('roles').insert({
+    publicId: newId('role'), key: 'client_secure', name: 'Client (two-step sign-in)', scope: 'client',
+    permissions: JSON.stringify(['accounts.read']), mfaRequired: true, createdAt: new Date(),
+  });
+  for (const [i, username] of MFA_USERS.entries()) {
+    await createUser(trx, {
+      username, email: `${username}@cascadepower.example`, firstName: 'Sam', lastName: `Secure${i + 1}`,
+      roleKey: 'client_secure', clientCodes: ['CPL'], password: MFA_PASSWORD, onboarded: true,
+    }, config.scryptCost, { type: 'system', id: 'widget-tests' });
+  }
+  const reset = await createUser(trx, {
+    username: RESET_USER.username, email: 'reset.user@cascadepower.example', firstName: 'Rae', lastName: 'Reset',
+    roleKey: 'client_manager', clientCodes: ['CPL'], password: RESET_USER.password, onboarded: true,
+  }, config.scryptCost, { type: 'system', id: 'widget-tests' });
+  await trx('password_resets').insert({
+    userId: reset.id, tokenHash: sha256Hex(RESET_USER.token), createdAt: new Date(), expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
 });
 // One report snapshot for the report viewer's Snapshots tab (Cascade Power & Light's inventory).
 await seedDemoSnapshot({ config, db }, { clientCode: 'CPL', reportKey: 'inventory', at: new Date('2026-11-23T06:00:00Z') });

@@ -11,13 +11,22 @@
  */
 import type { z } from 'zod';
 import type { Me } from '../../api/me/me.service.js';
-import type { PasswordPolicyResponse, SessionResponse } from '../../api/auth/auth.schema.js';
+import type { MfaChallengeResponse, PasswordPolicyResponse, SessionResponse } from '../../api/auth/auth.schema.js';
 import type {
   AccountDetail, AccountSearchResponse, AccountSummary, ActivityListResponse,
 } from '../../api/accounts/accounts.schema.js';
 
 export type User = Me;
 export type SessionGrant = z.output<typeof SessionResponse>;
+/** How to reach client support (`GET auth/forgot-username`). */
+export interface SupportContact {
+  phone: string;
+  email: string;
+  hours: string;
+  message: string;
+}
+/** The password was right; a second step (`verifyMfa`) is still owed. */
+export type MfaChallenge = z.output<typeof MfaChallengeResponse>;
 export type PasswordPolicy = z.output<typeof PasswordPolicyResponse>;
 export type Account = z.output<typeof AccountDetail>;
 export type AccountRow = z.output<typeof AccountSummary>;
@@ -180,9 +189,27 @@ export class ApiClient extends EventTarget {
     return { blob: await response.blob(), fileName: filenameOf(response.headers.get('Content-Disposition')) };
   }
 
-  /** Signs in; on success the session is kept and `session-change` fires. */
-  async login(username: string, password: string): Promise<User> {
-    const grant = await this.request<SessionGrant>('POST', '/auth/login', { body: { username, password } });
+  /**
+   * Signs in; on success the session is kept and `session-change` fires. A user with two-step
+   * sign-in gets the challenge instead: finish with `verifyMfa`.
+   */
+  async login(username: string, password: string): Promise<User | MfaChallenge> {
+    const grant = await this.request<SessionGrant | MfaChallenge>('POST', '/auth/login', { body: { username, password } });
+    if ('mfaRequired' in grant) return grant;
+    this.#setSession(grant);
+    return grant.user;
+  }
+
+  /** The second sign-in step: a code from the authenticator app, or a recovery code. */
+  async verifyMfa(challenge: MfaChallenge, proof: { code: string } | { recoveryCode: string }): Promise<User> {
+    const grant = await this.request<SessionGrant>('POST', '/auth/mfa/verify', { body: { challengeToken: challenge.challengeToken, ...proof } });
+    this.#setSession(grant);
+    return grant.user;
+  }
+
+  /** SSO for intranets: exchanges a token signed by the client's backend for a session. */
+  async exchangeEmbedToken(token: string): Promise<User> {
+    const grant = await this.request<SessionGrant>('POST', '/auth/embed', { body: { token } });
     this.#setSession(grant);
     return grant.user;
   }

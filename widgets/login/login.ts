@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem, type PasswordPolicy, type User } from '../internal/api-client.js';
+import { ApiError, toProblem, type MfaChallenge, type SupportContact, type PasswordPolicy, type User } from '../internal/api-client.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { loginStyles } from './login.styles.js';
 
@@ -12,12 +12,23 @@ export interface LoginDetail {
   user: User;
 }
 
-type Step = 'signin' | 'profile' | 'password' | 'signed-in';
+type Step = 'signin' | 'forgot-password' | 'forgot-username' | 'reset' | 'mfa' | 'profile' | 'password' | 'mfa-enrol' | 'recovery-codes' | 'signed-in';
+
+/** What `POST auth/mfa/enrol` returns. */
+interface Enrolment {
+  secret: string;
+  otpauthUri: string;
+  qrCodeSvg: string;
+}
 
 /**
- * Sign-in for client users. After the first sign-in with an issued password the user is led through
- * onboarding: step 1 confirms the profile (name, email), step 2 replaces the issued password — the
- * password policy is shown before they type. The server decides every rule; its messages appear next
+ * Sign-in for client users. A user with two-step sign-in is asked for the code from their
+ * authenticator app (or a recovery code) after the password. After the first sign-in with an issued
+ * password the user is led through onboarding: confirm the profile (name, email), replace the issued
+ * password — the password policy is shown before they type — and, when their role requires it, set up
+ * an authenticator app (QR code, first code, recovery codes to keep). Signed out, it offers "forgot
+ * password" (a reset link by email; opening the link's page shows the new-password form) and "forgot
+ * username" (the agency's client support contact). The server decides every rule; its messages appear next
  * to the field they concern. Once signed in it shows who is signed in and a sign-out button.
  *
  * @summary Username/password sign-in with first-login onboarding and sign-out.
@@ -36,6 +47,12 @@ type Step = 'signin' | 'profile' | 'password' | 'signed-in';
  * @csspart field-error - The error under a field.
  * @csspart error - The form-level error (a polite live region).
  * @csspart rules - The password policy list.
+ * @csspart qr - The QR code image to scan when setting up two-step sign-in.
+ * @csspart secret - The setup key, for typing into an app that cannot scan.
+ * @csspart recovery-codes - The list of recovery codes shown once after setup.
+ * @csspart link - The secondary text buttons (forgot password/username, recovery code, back).
+ * @csspart notice - Success messages on the signed-out screens (a polite live region).
+ * @csspart support - How to reach client support (forgot username).
  * @csspart button - Every button.
  * @csspart submit - The primary button of a step.
  *
@@ -60,12 +77,51 @@ export class CkLogin extends CkElement {
   /** Errors by field name, from the server's `errors[]` or required-field checks. */
   @state() private fieldErrors: Record<string, string> = {};
 
+  /** The pending second step after a correct password, if any. */
+  @state() private challenge: MfaChallenge | null = null;
+
+  /** Second step with a recovery code instead of an app code. */
+  @state() private useRecoveryCode = false;
+
+  /** Recovery codes to show once after enrolment, until the user says they are saved. */
+  @state() private recoveryCodes: string[] | null = null;
+
   #portal = new PortalConnection(this);
+
+  #enrolment = new Task(this, {
+    task: async ([client, wanted]) => (wanted ? client.request<Enrolment>('POST', '/auth/mfa/enrol') : null),
+    args: () => [this.#portal.client, this.#step === 'mfa-enrol'] as const,
+  });
 
   #policy = new Task(this, {
     task: async ([client, wanted], { signal }) => (wanted ? client.get<PasswordPolicy>('/auth/password-policy', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#step === 'password'] as const,
+    args: () => [this.#portal.client, this.#step === 'password' || this.#step === 'reset'] as const,
   });
+
+  #support = new Task(this, {
+    task: async ([client, wanted], { signal }) => (wanted ? client.get<SupportContact>('/auth/forgot-username', undefined, signal) : null),
+    args: () => [this.#portal.client, this.#step === 'forgot-username'] as const,
+  });
+
+  /** Signed-out screens: sign in, forgot password, forgot username, reset from an emailed link. */
+  @state() private view: 'signin' | 'forgot-password' | 'forgot-username' | 'reset' = 'signin';
+
+  /** A success message shown on the signed-out screens (a polite live region). */
+  @state() private notice = '';
+
+  /** The token of an emailed reset link, taken from the page's `#reset-password=…` fragment. */
+  #resetToken = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const match = /(?:^#|&)reset-password=([^&]+)/.exec(location.hash);
+    if (match) {
+      this.#resetToken = decodeURIComponent(match[1]!);
+      this.view = 'reset';
+      // Keep the token out of the address bar, history and anything that reads location later.
+      history.replaceState(history.state, '', location.pathname + location.search);
+    }
+  }
 
   /** The signed-in user, or null. */
   get user(): User | null {
@@ -82,10 +138,18 @@ export class CkLogin extends CkElement {
 
   get #step(): Step {
     const user = this.user;
-    if (!user) return 'signin';
+    if (!user) return this.challenge ? 'mfa' : this.view;
     if (!user.onboarding.profileConfirmed) return 'profile';
     if (user.onboarding.passwordChangeRequired) return 'password';
+    if (this.recoveryCodes) return 'recovery-codes';
+    if (user.onboarding.mfaEnrolmentRequired) return 'mfa-enrol';
     return 'signed-in';
+  }
+
+  /** "Step n of m" for onboarding: profile, password, and the authenticator when the role requires it. */
+  #stepLabel(n: number): string {
+    const total = this.user?.onboarding.mfaEnrolmentRequired || this.recoveryCodes ? 3 : 2;
+    return `Step ${n} of ${total}`;
   }
 
   #reset(): void {
@@ -137,9 +201,111 @@ export class CkLogin extends CkElement {
     const data = this.#readForm(event, ['username', 'password']);
     if (!data) return;
     const ok = await this.#run(async () => {
-      await this.#portal.client.login(data.username!.trim(), data.password!);
+      const result = await this.#portal.client.login(data.username!.trim(), data.password!);
+      if ('mfaRequired' in result) {
+        this.challenge = result;
+        this.useRecoveryCode = false;
+      }
     });
-    if (ok) this.#finished();
+    if (ok && !this.challenge) this.#finished();
+    if (ok && this.challenge) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input')?.focus());
+  };
+
+  #onVerifyMfa = async (event: SubmitEvent) => {
+    const field = this.useRecoveryCode ? 'recoveryCode' : 'code';
+    const data = this.#readForm(event, [field]);
+    if (!data || !this.challenge) return;
+    const challenge = this.challenge;
+    const proof = this.useRecoveryCode ? { recoveryCode: data.recoveryCode!.trim() } : { code: data.code!.replace(/\s+/g, '') };
+    const ok = await this.#run(async () => {
+      try {
+        await this.#portal.client.verifyMfa(challenge, proof);
+      } catch (error) {
+        // The challenge is spent (expired, too many tries): back to the password, with the reason shown.
+        if (error instanceof ApiError && (error.code === 'mfa_challenge_expired' || error.status === 429)) this.challenge = null;
+        else if (error instanceof ApiError && error.code === 'invalid_code') {
+          throw new ApiError({ ...error.problem, errors: [{ path: field, code: 'invalid_code', message: error.problem.detail }] });
+        }
+        throw error;
+      }
+    });
+    if (ok) {
+      this.challenge = null;
+      this.#finished();
+    }
+  };
+
+  #onToggleRecovery = () => {
+    this.useRecoveryCode = !this.useRecoveryCode;
+    this.#reset();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('form input')?.focus());
+  };
+
+  #onBackToSignIn = () => {
+    this.challenge = null;
+    this.view = 'signin';
+    this.#reset();
+  };
+
+  #show(view: 'forgot-password' | 'forgot-username') {
+    this.view = view;
+    this.notice = '';
+    this.#reset();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+  }
+
+  #onForgotPassword = async (event: SubmitEvent) => {
+    const data = this.#readForm(event, ['email']);
+    if (!data) return;
+    await this.#run(async () => {
+      const res = await this.#portal.client.request<{ message: string }>('POST', '/auth/forgot-password', { body: { email: data.email!.trim() } });
+      this.notice = res.message;
+    });
+  };
+
+  #onResetPassword = async (event: SubmitEvent) => {
+    const data = this.#readForm(event, ['newPassword', 'confirmPassword']);
+    if (!data) return;
+    if (data.newPassword !== data.confirmPassword) {
+      this.formError = 'The new passwords do not match.';
+      this.fieldErrors = { confirmPassword: 'Type the same new password twice.' };
+      return;
+    }
+    const ok = await this.#run(async () => {
+      await this.#portal.client.request('POST', '/auth/reset-password', { body: { token: this.#resetToken, newPassword: data.newPassword } });
+    });
+    if (ok) {
+      this.#resetToken = '';
+      this.view = 'signin';
+      this.notice = 'Your password is changed and you were signed out everywhere. Sign in with the new password.';
+    }
+  };
+
+  #onConfirmEnrolment = async (event: SubmitEvent) => {
+    const data = this.#readForm(event, ['code']);
+    if (!data) return;
+    const ok = await this.#run(async () => {
+      try {
+        const res = await this.#portal.client.request<{ recoveryCodes: string[] }>('POST', '/auth/mfa/enrol/confirm', { body: { code: data.code!.replace(/\s+/g, '') } });
+        this.recoveryCodes = res.recoveryCodes;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'invalid_code') {
+          throw new ApiError({ ...error.problem, errors: [{ path: 'code', code: 'invalid_code', message: error.problem.detail }] });
+        }
+        throw error;
+      }
+    });
+    if (ok) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+  };
+
+  #onRecoveryCodesSaved = async () => {
+    const ok = await this.#run(async () => {
+      await this.#portal.client.reloadUser();
+    });
+    if (ok) {
+      this.recoveryCodes = null;
+      this.#finished();
+    }
   };
 
   #onConfirmProfile = async (event: SubmitEvent) => {
@@ -171,7 +337,7 @@ export class CkLogin extends CkElement {
 
   #onSignOut = () => void this.logout();
 
-  #field(name: string, label: string, options: { type?: string; autocomplete?: string; value?: string; describedBy?: string } = {}) {
+  #field(name: string, label: string, options: { type?: string; autocomplete?: string; value?: string; describedBy?: string; inputmode?: string } = {}) {
     const error = this.fieldErrors[name] ?? '';
     return html`
       <div class="field" part="field">
@@ -182,6 +348,7 @@ export class CkLogin extends CkElement {
           name=${name}
           type=${options.type ?? 'text'}
           autocomplete=${options.autocomplete ?? 'off'}
+          inputmode=${options.inputmode ?? nothing}
           .value=${options.value ?? ''}
           required
           aria-invalid=${error ? 'true' : 'false'}
@@ -200,21 +367,81 @@ export class CkLogin extends CkElement {
     return html`<button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? 'Please wait…' : label}</button>`;
   }
 
+  #noticeRegion() {
+    return html`<div class="notice" part="notice" role="status" aria-live="polite">${this.notice}</div>`;
+  }
+
   #renderSignIn() {
     return html`
       <slot name="heading"><h2>Sign in</h2></slot>
+      ${this.#noticeRegion()}
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onSignIn}>
         ${this.#field('username', 'Username', { autocomplete: 'username' })}
         ${this.#field('password', 'Password', { type: 'password', autocomplete: 'current-password' })}
         ${this.#errorRegion()}
         <div class="actions">${this.#submit('Sign in')}</div>
       </form>
+      <div class="actions help">
+        <button class="link" part="button link" type="button" data-action="forgot-password" @click=${() => this.#show('forgot-password')}>Forgot password?</button>
+        <button class="link" part="button link" type="button" data-action="forgot-username" @click=${() => this.#show('forgot-username')}>Forgot username?</button>
+      </div>
+    `;
+  }
+
+  #renderForgotPassword() {
+    return html`
+      <h2 tabindex="-1">Reset your password</h2>
+      <p id="forgot-hint">Enter the email address of your portal account. We will email you a link to choose a new password.</p>
+      ${this.#noticeRegion()}
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onForgotPassword}>
+        ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email', describedBy: 'forgot-hint' })}
+        ${this.#errorRegion()}
+        <div class="actions">
+          ${this.#submit('Send reset link')}
+          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderForgotUsername() {
+    return html`
+      <h2 tabindex="-1">Forgot your username?</h2>
+      ${this.#support.render({
+        pending: () => html`<p class="hint" role="status">Loading how to reach client support…</p>`,
+        error: (error) => html`<p class="alert" role="alert">${toProblem(error).detail}</p>`,
+        complete: (support) => support
+          ? html`<p>${support.message}</p>
+            <dl class="support" part="support">
+              ${support.phone ? html`<dt>Phone</dt><dd><a href="tel:${support.phone.replace(/[^0-9+]/g, '')}">${support.phone}</a></dd>` : nothing}
+              ${support.email ? html`<dt>Email</dt><dd><a href="mailto:${support.email}">${support.email}</a></dd>` : nothing}
+              ${support.hours ? html`<dt>Hours</dt><dd>${support.hours}</dd>` : nothing}
+            </dl>`
+          : nothing,
+      })}
+      <div class="actions"><button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button></div>
+    `;
+  }
+
+  #renderReset() {
+    return html`
+      <h2>Choose a new password</h2>
+      ${this.#policyRules()}
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onResetPassword}>
+        ${this.#field('newPassword', 'New password', { type: 'password', autocomplete: 'new-password', describedBy: 'policy-rules' })}
+        ${this.#field('confirmPassword', 'Repeat the new password', { type: 'password', autocomplete: 'new-password' })}
+        ${this.#errorRegion()}
+        <div class="actions">
+          ${this.#submit('Set new password')}
+          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
+        </div>
+      </form>
     `;
   }
 
   #renderProfile(user: User) {
     return html`
-      <div class="steps">Step 1 of 2</div>
+      <div class="steps">${this.#stepLabel(1)}</div>
       <h2>Confirm your profile</h2>
       <p>Check your name and email address. We use them for notices about your accounts.</p>
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmProfile}>
@@ -227,8 +454,8 @@ export class CkLogin extends CkElement {
     `;
   }
 
-  #renderPassword() {
-    const rules = this.#policy.render({
+  #policyRules() {
+    return this.#policy.render({
       pending: () => html`<p class="hint" id="policy-rules">Loading the password rules…</p>`,
       complete: (policy) =>
         policy
@@ -237,8 +464,12 @@ export class CkLogin extends CkElement {
           : nothing,
       error: (error) => html`<p class="alert" id="policy-rules">${toProblem(error).detail}</p>`,
     });
+  }
+
+  #renderPassword() {
+    const rules = this.#policyRules();
     return html`
-      <div class="steps">Step 2 of 2</div>
+      <div class="steps">${this.#stepLabel(2)}</div>
       <h2>Choose a new password</h2>
       <p>Replace the password you were given with one only you know.</p>
       ${rules}
@@ -249,6 +480,71 @@ export class CkLogin extends CkElement {
         ${this.#errorRegion()}
         <div class="actions">${this.#submit('Change password')}</div>
       </form>
+    `;
+  }
+
+  #renderMfa() {
+    const recovery = this.useRecoveryCode;
+    return html`
+      <h2>Two-step sign-in</h2>
+      <p id="mfa-hint">${recovery
+        ? 'Enter one of the recovery codes you saved when you set up two-step sign-in. Each works once.'
+        : 'Enter the 6-digit code from your authenticator app.'}</p>
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onVerifyMfa}>
+        ${recovery
+          ? this.#field('recoveryCode', 'Recovery code', { describedBy: 'mfa-hint' })
+          : this.#field('code', 'Code', { autocomplete: 'one-time-code', inputmode: 'numeric', describedBy: 'mfa-hint' })}
+        ${this.#errorRegion()}
+        <div class="actions">
+          ${this.#submit('Verify')}
+          <button class="link" part="button link" type="button" @click=${this.#onToggleRecovery}>
+            ${recovery ? 'Use the app code instead' : 'Use a recovery code instead'}
+          </button>
+          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #renderEnrol() {
+    return html`
+      <div class="steps">${this.#stepLabel(3)}</div>
+      <h2>Set up two-step sign-in</h2>
+      <p>Your role requires a code from an authenticator app at each sign-in.</p>
+      ${this.#enrolment.render({
+        pending: () => html`<p class="hint" role="status">Preparing your setup code…</p>`,
+        error: (error) => html`<p class="alert" role="alert">${toProblem(error).detail}</p>`,
+        complete: (enrolment) => enrolment
+          ? html`
+            <ol class="enrol">
+              <li>
+                Scan this QR code with your authenticator app:
+                <img part="qr" class="qr" width="180" height="180" alt="QR code to add this portal to your authenticator app"
+                  src="data:image/svg+xml;base64,${btoa(enrolment.qrCodeSvg)}" />
+                <span class="hint">Cannot scan? Enter this setup key: <code part="secret" class="secret">${enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code></span>
+              </li>
+              <li id="enrol-hint">Enter the 6-digit code the app shows.</li>
+            </ol>
+            <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmEnrolment}>
+              ${this.#field('code', 'Code from the app', { autocomplete: 'one-time-code', inputmode: 'numeric', describedBy: 'enrol-hint' })}
+              ${this.#errorRegion()}
+              <div class="actions">${this.#submit('Turn on two-step sign-in')}</div>
+            </form>`
+          : nothing,
+      })}
+    `;
+  }
+
+  #renderRecoveryCodes(codes: string[]) {
+    return html`
+      <h2 tabindex="-1">Save your recovery codes</h2>
+      <p>Two-step sign-in is on. If you lose your phone, each of these codes signs you in once.
+        Keep them somewhere safe: they are shown only now.</p>
+      <ul part="recovery-codes" class="codes" aria-label="Recovery codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+      ${this.#errorRegion()}
+      <div class="actions">
+        <button class="primary" part="button submit" type="button" ?disabled=${this.busy} @click=${this.#onRecoveryCodesSaved}>I have saved these codes</button>
+      </div>
     `;
   }
 
@@ -266,13 +562,25 @@ export class CkLogin extends CkElement {
     const step = this.#step;
     return html`
       <section part="base" aria-label=${step === 'signed-in' ? 'Session' : 'Sign in'}>
-        ${step === 'signin' || !user
-          ? this.#renderSignIn()
-          : step === 'profile'
-            ? this.#renderProfile(user)
-            : step === 'password'
-              ? this.#renderPassword()
-              : this.#renderSignedIn(user)}
+        ${step === 'mfa'
+          ? this.#renderMfa()
+          : step === 'forgot-password'
+            ? this.#renderForgotPassword()
+            : step === 'forgot-username'
+              ? this.#renderForgotUsername()
+              : step === 'reset'
+                ? this.#renderReset()
+          : step === 'signin' || !user
+            ? this.#renderSignIn()
+            : step === 'profile'
+              ? this.#renderProfile(user)
+              : step === 'password'
+                ? this.#renderPassword()
+                : step === 'mfa-enrol'
+                  ? this.#renderEnrol()
+                  : step === 'recovery-codes'
+                    ? this.#renderRecoveryCodes(this.recoveryCodes!)
+                    : this.#renderSignedIn(user)}
       </section>
     `;
   }

@@ -20,6 +20,9 @@ interface SessionUserRow {
   mustChangePassword: unknown;
   profileConfirmedAt: unknown;
   permissions: string;
+  mfaRequired: unknown;
+  /** 1 when the user has a confirmed TOTP factor */
+  mfaEnrolled: unknown;
   /** comma-separated ids from user_clients (group_concat exists in SQLite and MySQL alike) */
   clientIdList: string | null;
   revokedAt: unknown;
@@ -39,7 +42,8 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
     .first(
       'sessions.id as session_id', 'sessions.public_id as session_public_id', 'sessions.revoked_at', 'sessions.expires_at',
       'users.id as user_id', 'users.public_id', 'users.username', 'users.first_name', 'users.last_name', 'users.kind',
-      'users.status', 'users.must_change_password', 'users.profile_confirmed_at', 'roles.permissions',
+      'users.status', 'users.must_change_password', 'users.profile_confirmed_at', 'roles.permissions', 'roles.mfa_required',
+      deps.db.raw('(select count(*) from user_mfa m where m.user_id = users.id and m.confirmed_at is not null) as mfa_enrolled'),
       // One round trip per request: the linked clients come along as a list.
       deps.db.raw('(select group_concat(uc.client_id) from user_clients uc where uc.user_id = users.id) as client_id_list'),
     )) as SessionUserRow | undefined;
@@ -57,6 +61,7 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
     clientIds,
     sessionId: row.sessionId,
     sessionPublicId: row.sessionPublicId,
-    onboardingRequired: bool(row.mustChangePassword) || !row.profileConfirmedAt,
+    // A role that requires MFA holds its users in onboarding until they have enrolled a factor.
+    onboardingRequired: bool(row.mustChangePassword) || !row.profileConfirmedAt || (bool(row.mfaRequired) && Number(row.mfaEnrolled) === 0),
   };
 }

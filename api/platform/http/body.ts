@@ -15,6 +15,16 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const BULK = { prefix: '/api/v1/integration/', limit: '32mb' };
 
+/**
+ * Paths (full, under /api/v1) that also take an HTML-form body (application/x-www-form-urlencoded),
+ * parsed to an object of strings: mail clients post RFC 8058 one-click unsubscribes that way.
+ * Every other path keeps answering 415 to forms.
+ */
+const formPaths = new Set<string>();
+export function acceptFormBody(path: string): void {
+  formPaths.add(path);
+}
+
 function parseNdjson(text: string): unknown[] {
   const out: unknown[] = [];
   const lines = text.split('\n');
@@ -39,7 +49,8 @@ export function jsonBodyMiddleware(defaultLimit = '1mb'): Koa.Middleware<AppStat
     const bulk = ctx.path.startsWith(BULK.prefix);
     const limit = bulk ? BULK.limit : defaultLimit;
     const ndjson = bulk && Boolean(ctx.is('application/x-ndjson'));
-    if (!ndjson && !ctx.is('application/json', 'application/*+json')) {
+    const isForm = Boolean(ctx.is('application/x-www-form-urlencoded')) && formPaths.has(ctx.path);
+    if (!ndjson && !isForm && !ctx.is('application/json', 'application/*+json')) {
       throw new AppError(415, 'unsupported_media_type', bulk ? 'Send the request body as application/json or application/x-ndjson.' : 'Send the request body as application/json.');
     }
     let text: string;
@@ -53,6 +64,10 @@ export function jsonBodyMiddleware(defaultLimit = '1mb'): Koa.Middleware<AppStat
     }
     if (ndjson) {
       (ctx.request as { body?: unknown }).body = parseNdjson(text);
+      return next();
+    }
+    if (isForm) {
+      (ctx.request as { body?: unknown }).body = Object.fromEntries(new URLSearchParams(text));
       return next();
     }
     try {

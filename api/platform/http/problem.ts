@@ -17,6 +17,20 @@ export function zodToFieldErrors(error: ZodError, prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * What an unexpected error may put in the log: its type, code and stack frames, but not the SQL a
+ * driver error quotes with its bound values (passwords hashes, tokens, emails, names).
+ */
+export function redactForLog(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const code = (err as { code?: unknown }).code;
+  // knex prefixes the driver's message with the query and its bindings: "insert into … - UNIQUE …".
+  // MySQL quotes the offending value too ("Duplicate entry 'a@b.example' for key …").
+  const message = (err.message.includes(' - ') ? err.message.slice(err.message.lastIndexOf(' - ') + 3) : err.message).replace(/'[^']*'/g, "'…'");
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n');
+  return `${err.name}${typeof code === 'string' ? ` (${code})` : ''}: ${message.slice(0, 300)}\n${frames}`;
+}
+
 function problemBody(status: number, code: string, detail: string, requestId: string, errors?: FieldError[]) {
   return {
     type: `https://collectkit.dev/problems/${code.replace(/_/g, '-')}`,
@@ -54,7 +68,7 @@ export function problemMiddleware(): Koa.Middleware<AppState> {
         errors = zodToFieldErrors(err);
       } else {
         // Never leak internals to the caller; the log has the stack, keyed by request id.
-        console.error(`[${requestId}] unhandled error`, err);
+        console.error(`[${requestId}] unhandled error ${redactForLog(err)}`);
       }
       ctx.status = status;
       ctx.type = 'application/problem+json';

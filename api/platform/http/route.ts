@@ -60,16 +60,16 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   /** honour an `Idempotency-Key` header: replay the stored response, 409 on reuse (idempotency.ts) */
   idempotent?: boolean;
   /**
+   * Runs after the path is parsed and before the body is validated: checks that the resource in the
+   * path is the caller's (throwing the 404), so another tenant's resource is a 404 whatever the body.
+   */
+  checkAccess?: (input: { params: P; caller: A extends 'public' ? Caller | undefined : Caller }) => Promise<void>;
+  /**
    * For public routes whose caller is not a portal user (a debtor session): authenticates it and
    * returns `kind:id`, stored as ctx.state.principal before the Idempotency-Key is looked up, so
    * keys are scoped to that caller.
    */
   principal?: (deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => Promise<string>;
-  /**
-   * Runs after the path is parsed and before the body is validated: checks that the resource in the
-   * path is the caller's (throwing the 404), so another tenant's resource is a 404 whatever the body.
-   */
-  checkAccess?: (input: { params: P; caller: A extends 'public' ? Caller | undefined : Caller }) => Promise<void>;
   handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>;
 }
 

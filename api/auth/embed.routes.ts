@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { route, type AnyRoute } from '../platform/http/route.js';
+import type { AppDeps } from '../platform/http/context.js';
+import { limitAuthByIp } from './auth-rate-limit.js';
+import { Problem, SessionResponse } from './auth.schema.js';
+import { SSO_ALGORITHMS } from '../platform/auth/sso.js';
+import { exchangeEmbedToken, listSsoKeys, registerSsoKey, revokeSsoKey } from './embed.service.js';
+import type { JWK } from 'jose';
+
+const EmbedBody = z.strictObject({ token: z.string().min(20).max(8192).describe('the JWT signed by the client\'s backend') });
+const ClientParams = z.strictObject({ id: z.string().regex(/^cli_[0-9a-z]{26}$/) });
+const KeyParams = z.strictObject({ id: z.string().regex(/^cli_[0-9a-z]{26}$/), keyId: z.string().regex(/^ssokey_[0-9a-z]{26}$/) });
+const Jwk = z.record(z.string(), z.unknown()).refine((j) => typeof j.kty === 'string', 'A JWK has kty.');
+const RegisterKeyBody = z.strictObject({
+  alg: z.enum(SSO_ALGORITHMS),
+  kid: z.string().min(1).max(100).optional(),
+  publicJwk: Jwk.optional(),
+  jwksUrl: z.string().max(500).optional(),
+});
+const SsoKey = z.object({
+  id: z.string(), alg: z.enum(SSO_ALGORITHMS), kid: z.string().nullable(), publicJwk: z.record(z.string(), z.unknown()).nullable(),
+  jwksUrl: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable(),
+});
+
+export function embedRoutes(deps: AppDeps): AnyRoute[] {
+  const { db, config } = deps;
+  return [
+    route({
+      method: 'post', path: '/auth/embed', tag: 'auth', auth: 'public',
+      summary: 'SSO for intranets: exchange a client-signed JWT (ES256/RS256; iss = client id, aud = the portal URL, sub = username, jti, exp ≤ 5 min) for a session.',
+      body: EmbedBody,
+      responses: { 200: SessionResponse, 400: Problem, 401: Problem, 429: Problem },
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), exchangeEmbedToken(db, config, body.token, meta, new Date())),
+    }),
+    route({
+      method: 'get', path: '/clients/:id/sso-keys', tag: 'auth', auth: 'user', permission: 'agency.settings',
+      summary: 'The public keys (or JWKS URLs) a client\'s backend signs embed tokens with.',
+      params: ClientParams, responses: { 200: z.object({ data: z.array(SsoKey) }), 401: Problem, 403: Problem, 404: Problem },
+      handler: async ({ caller, params }) => ({ data: await listSsoKeys(db, caller, params.id) }),
+    }),
+    route({
+      method: 'post', path: '/clients/:id/sso-keys', tag: 'auth', auth: 'user', permission: 'agency.settings',
+      summary: 'Register a client\'s public key (JWK) or JWKS URL for SSO embed tokens.',
+      params: ClientParams, body: RegisterKeyBody, responses: { 201: SsoKey, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => registerSsoKey(trx, caller, params.id, { ...body, publicJwk: body.publicJwk as JWK | undefined }, meta)),
+    }),
+    route({
+      method: 'delete', path: '/clients/:id/sso-keys/:keyId', tag: 'auth', auth: 'user', permission: 'agency.settings',
+      summary: 'Revoke a key: tokens signed with it stop working at once.',
+      params: KeyParams, responses: { 204: null, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, meta }) => db.transaction((trx) => revokeSsoKey(trx, caller, params.id, params.keyId, meta)),
+    }),
+  ];
+}

@@ -1,0 +1,227 @@
+/**
+ * Disputes and original-creditor requests (Regulation F §1006.38). Opening one, in one transaction:
+ * the account goes on hold at once (status `disputed`, or `hold` for an original-creditor request,
+ * when it was being collected), the client sees it on the account (a client-visible activity entry
+ * and event), the agency gets an inbox task, and a confirmation email is queued — which the outbox
+ * sends only with the debtor's E-SIGN consent and outside any opt-out (compliance.jobs.ts).
+ */
+import type { Trx } from '../platform/db.js';
+import { now as clockNow, toIso } from '../platform/db.js';
+import { newId } from '../platform/ids.js';
+import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { writeAudit } from '../platform/audit.js';
+import { appendEvent } from '../platform/events.js';
+import { enqueueEmail } from '../platform/outbox.js';
+import { openTask } from '../inbox/tasks.service.js';
+import type { AuditMeta } from './consents.service.js';
+
+export type DisputeKind = 'dispute' | 'original_creditor_request';
+export const DISPUTE_REASONS = ['not_mine', 'wrong_amount', 'already_paid', 'identity_theft', 'not_owed', 'other'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+const REASON_TEXT: Record<DisputeReason, string> = {
+  not_mine: 'the debt is not theirs',
+  wrong_amount: 'the amount is wrong',
+  already_paid: 'it was already paid',
+  identity_theft: 'identity theft',
+  not_owed: 'the debt is not owed',
+  other: 'another reason',
+};
+
+/** Statuses in which the account is being collected, so a dispute puts it on hold. */
+const COLLECTING = new Set(['active', 'hold', 'disputed']);
+/** The statuses a dispute or request puts an account in. */
+const HOLD_STATUSES = new Set(['disputed', 'hold']);
+
+export interface NewDispute {
+  accountId: number;
+  partyId?: number | null;
+  kind: DisputeKind;
+  /** disputes: all of the debt or part of it */
+  scope?: 'all' | 'part';
+  disputedAmountCents?: number;
+  reasonCode?: DisputeReason;
+  reason?: string | null;
+  /** debtor: online; agency or client: received by phone or mail and entered by their staff */
+  via: 'debtor' | 'agency' | 'client';
+  /** the user id of the staff member who entered it */
+  enteredByUserId?: number | null;
+  actorName: string;
+}
+
+interface DisputeRow {
+  id: number;
+  publicId: string;
+  accountId: number;
+  clientId: number;
+  kind: DisputeKind;
+  scope: 'all' | 'part' | null;
+  disputedAmountCents: number | string | null;
+  reasonCode: string | null;
+  reason: string | null;
+  status: 'open' | 'resolved';
+  previousStatus: string;
+  submittedVia: string;
+  submittedBy: string | null;
+  ip: string | null;
+  taskPublicId: string | null;
+  createdAt: unknown;
+  resolvedAt: unknown;
+  resolution: string | null;
+}
+
+export const disputeOut = (d: DisputeRow) => ({
+  id: d.publicId,
+  kind: d.kind,
+  scope: d.scope,
+  disputedAmountCents: d.disputedAmountCents === null ? null : Number(d.disputedAmountCents),
+  reasonCode: d.reasonCode,
+  reason: d.reason,
+  status: d.status,
+  submittedVia: d.submittedVia,
+  createdAt: toIso(d.createdAt)!,
+  resolvedAt: toIso(d.resolvedAt),
+  resolution: d.resolution,
+});
+
+const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+
+function describe(d: NewDispute): string {
+  if (d.kind === 'original_creditor_request') return 'The debtor asked for the name and address of the original creditor.';
+  const what = d.scope === 'part' ? `${money(d.disputedAmountCents!)} of the debt` : 'all of the debt';
+  return `The debtor disputed ${what}: ${REASON_TEXT[d.reasonCode!]}.`;
+}
+
+interface AccountForDispute {
+  id: number;
+  publicId: string;
+  clientId: number;
+  status: string;
+  balanceCents: number | string;
+  agencyAccountNumber: string;
+}
+
+export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, now: Date) {
+  if (input.kind === 'dispute') {
+    if (!input.scope || !input.reasonCode) throw badRequest('validation_failed', 'A dispute needs a scope (all or part) and a reason.');
+    if (input.reasonCode === 'other' && !input.reason?.trim()) throw badRequest('validation_failed', 'Tell us the reason in a few words.');
+  }
+  const account = (await trx('accounts').where({ id: input.accountId }).forUpdate()
+    .first('id', 'publicId', 'clientId', 'status', 'balanceCents', 'agencyAccountNumber')) as AccountForDispute | undefined;
+  if (!account) throw notFound('Account');
+  if (input.kind === 'dispute' && input.scope === 'part') {
+    const amount = input.disputedAmountCents ?? 0;
+    if (!Number.isInteger(amount) || amount <= 0 || amount > Number(account.balanceCents)) {
+      const message = `The disputed amount must be more than zero and not more than the balance (${money(Number(account.balanceCents))}).`;
+      throw badRequest('validation_failed', message, [{ path: 'disputedAmountCents', message, code: 'out_of_range' }]);
+    }
+  }
+  const party = (await trx('account_parties')
+    .where({ accountId: account.id })
+    .modify((q) => (input.partyId ? q.where({ id: input.partyId }) : q.where({ role: 'responsible' })))
+    .first('id', 'emails')) as { id: number; emails: string | null } | undefined;
+  if (input.partyId && !party) throw notFound('Party');
+
+  const openOfKind = await trx('disputes').where({ accountId: account.id, kind: input.kind, status: 'open' }).first('publicId');
+  if (openOfKind && input.kind === 'original_creditor_request') {
+    throw conflict('request_already_open', 'An original-creditor request is already open on this account.');
+  }
+  // While another dispute holds the account, this one inherits the status from before the first hold.
+  const holding = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').first('previousStatus')) as { previousStatus: string } | undefined;
+  const statusBefore = holding && HOLD_STATUSES.has(account.status) ? holding.previousStatus : account.status;
+
+  const publicId = newId('dsp');
+  const holdStatus = input.kind === 'dispute' ? 'disputed' : 'hold';
+  // A dispute outranks a request's plain hold; a request leaves a disputed account disputed.
+  const newStatus = !COLLECTING.has(account.status) ? account.status : account.status === 'disputed' ? 'disputed' : holdStatus;
+  const summary = describe(input);
+  const taskId = await openTask(trx, {
+    clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
+    title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
+    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
+    createdByUserId: input.enteredByUserId ?? null,
+  });
+  await trx('disputes').insert({
+    publicId, accountId: account.id, clientId: account.clientId, partyId: party?.id ?? null, kind: input.kind,
+    scope: input.kind === 'dispute' ? input.scope : null,
+    disputedAmountCents: input.kind === 'dispute' ? (input.scope === 'part' ? input.disputedAmountCents : Number(account.balanceCents)) : null,
+    reasonCode: input.kind === 'dispute' ? input.reasonCode : null, reason: input.reason?.trim() || null,
+    status: 'open', previousStatus: statusBefore, submittedVia: input.via, submittedBy: meta.actor.id ?? null, ip: meta.ip,
+    taskPublicId: taskId, createdAt: now,
+  });
+  if (newStatus !== account.status) {
+    await trx('accounts').where({ id: account.id }).update({ status: newStatus, updatedAt: clockNow(), lastActivityAt: now });
+  } else {
+    await trx('accounts').where({ id: account.id }).update({ lastActivityAt: now });
+  }
+  await trx('activity').insert({
+    publicId: newId('act'), accountId: account.id, type: 'dispute', visibility: 'client',
+    body: `${summary} Collection is on hold until the agency responds.`,
+    actorUserId: input.enteredByUserId ?? null, actorName: input.actorName, occurredAt: now,
+  });
+  await writeAudit(trx, {
+    actor: meta.actor, action: input.kind === 'dispute' ? 'dispute.opened' : 'dispute.original_creditor_requested',
+    target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
+    before: { status: account.status }, after: { status: newStatus, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, reasonCode: input.reasonCode ?? null },
+  });
+  await appendEvent(trx, {
+    type: 'dispute.opened', clientId: account.clientId, accountId: account.id, visibility: 'client',
+    payload: { accountId: account.publicId, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, accountStatus: newStatus }, actor: meta.actor,
+  });
+
+  // The confirmation goes to the debtor's address on file; the outbox decides whether it may go by email.
+  const email = party?.emails ? (JSON.parse(party.emails) as string[])[0] : undefined;
+  if (email) {
+    await enqueueEmail(trx, {
+      to: email, category: 'dispute_confirmation', accountId: account.id, partyId: party!.id, dedupeKey: `dispute-confirmation:${publicId}`,
+      subject: input.kind === 'dispute' ? 'We received your dispute' : 'We received your request for the original creditor',
+      text: `${input.kind === 'dispute' ? 'We received your dispute' : 'We received your request'} about account ${account.agencyAccountNumber} (reference ${publicId}).\n\n`
+        + `${summary.replace('The debtor', 'You')}\n\nWe have stopped collecting on this account until we send you our response.`,
+    });
+  }
+  const row = (await trx('disputes').where({ publicId }).first()) as DisputeRow;
+  return {
+    ...disputeOut(row),
+    accountStatus: newStatus,
+    confirmation: {
+      reference: publicId,
+      message: input.kind === 'dispute'
+        ? 'Your dispute was received. We have stopped collecting on this account until we send you verification of the debt.'
+        : 'Your request was received. We have stopped collecting on this account until we send you the name and address of the original creditor.',
+    },
+  };
+}
+
+/** The agency answered (verification or the creditor's name sent): the account returns to its earlier status. */
+export async function resolveDispute(trx: Trx, disputePublicId: string, resolution: string, actorName: string, actorUserId: number | null, meta: AuditMeta, now: Date) {
+  const d = (await trx('disputes').where({ publicId: disputePublicId }).forUpdate().first()) as DisputeRow | undefined;
+  if (!d) throw notFound('Dispute');
+  const accountId = d.accountId;
+  if (d.status !== 'open') throw conflict('dispute_not_open', 'This dispute is already resolved.');
+  const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('publicId', 'status')) as { publicId: string; status: string };
+  await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+  // Restore only what the dispute changed, and only when no other dispute still holds the account.
+  const othersOpen = await trx('disputes').where({ accountId, status: 'open' }).first('id');
+  const restore = !othersOpen && HOLD_STATUSES.has(account.status) && d.previousStatus !== account.status;
+  const newStatus = restore ? d.previousStatus : account.status;
+  if (newStatus !== account.status) await trx('accounts').where({ id: accountId }).update({ status: newStatus, updatedAt: clockNow() });
+  await trx('activity').insert({
+    publicId: newId('act'), accountId, type: 'dispute', visibility: 'client',
+    body: `The agency responded to the ${d.kind === 'dispute' ? 'dispute' : 'original-creditor request'}: ${resolution}`,
+    actorUserId, actorName, occurredAt: now,
+  });
+  await writeAudit(trx, {
+    actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
+    before: { status: account.status, dispute: 'open' }, after: { status: newStatus, dispute: 'resolved', disputeId: d.publicId },
+  });
+  await appendEvent(trx, {
+    type: 'dispute.resolved', clientId: d.clientId, accountId, visibility: 'client',
+    payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: newStatus }, actor: meta.actor,
+  });
+  return { ...disputeOut((await trx('disputes').where({ id: d.id }).first()) as DisputeRow), accountStatus: newStatus };
+}
+
+export async function listDisputes(trx: Trx, accountId: number) {
+  const rows = (await trx('disputes').where({ accountId }).orderBy('id', 'asc').select()) as DisputeRow[];
+  return rows.map(disputeOut);
+}

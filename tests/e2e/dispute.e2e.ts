@@ -1,0 +1,63 @@
+/**
+ * A client records a debtor's dispute on the demo site: the validation information is on screen,
+ * the dispute is sent, the confirmation appears — and behind it the account is on hold, the agency
+ * inbox has a task and the confirmation email waits in the outbox for the consent rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+
+describe('demo site: record a dispute', () => {
+  let site: DemoSite;
+  let page: Page;
+  beforeAll(async () => {
+    site = await startDemoSite({ accounts: 120 });
+    page = await site.newPage();
+  });
+  afterAll(() => site.close());
+
+  it('signs in as demo.client, opens an active account and disputes part of it', async () => {
+    await page.goto(`${site.url}/disputes.html`, { waitUntil: 'networkidle0' });
+    await typeInto(page, 'ck-login >>> #username', 'demo.client');
+    await typeInto(page, 'ck-login >>> #password', 'Cascade-Demo-2026!');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#signed-in:not([hidden])');
+
+    // Active accounts only, then open the first one.
+    await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    await page.select('ck-account-search >>> #status', 'active');
+    await page.click('ck-account-search >>> button[type=submit]');
+    await page.waitForFunction(() => {
+      const rows = [...(document.querySelector('ck-account-search')?.shadowRoot?.querySelectorAll('td[data-field=status]') ?? [])];
+      return rows.length > 0 && rows.every((td) => td.textContent?.trim() === 'Active');
+    });
+    const firstRow = await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    const accountId = await firstRow!.evaluate((tr) => tr.getAttribute('data-id')!);
+    await firstRow!.click();
+    await page.waitForFunction((id) => document.querySelector('ck-dispute-form')?.getAttribute('account-id') === id, {}, accountId);
+
+    // The validation information: the creditor and the current amount from the database.
+    await page.waitForSelector('ck-dispute-form >>> [data-field=current-amount]');
+    const account = await site.db('accounts').where({ publicId: accountId }).first('id', 'balance_cents');
+    const dollars = (Number(account.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+    expect(await page.$eval('ck-dispute-form >>> [data-field=current-amount]', (el) => el.textContent)).toBe(dollars);
+    expect(await page.$eval('ck-dispute-form >>> [data-field=current-creditor]', (el) => el.textContent)).toBe('Cascade Power & Light');
+
+    // Dispute $10.00 of it, because the amount is wrong.
+    await page.click('ck-dispute-form >>> input[value=dispute_part]');
+    await typeInto(page, 'ck-dispute-form >>> #amount', '10.00');
+    await page.select('ck-dispute-form >>> #reasonCode', 'wrong_amount');
+    await typeInto(page, 'ck-dispute-form >>> #reason', 'The debtor says the last bill was estimated.');
+    await page.click('ck-dispute-form >>> button[type=submit]');
+    await page.waitForSelector('ck-dispute-form >>> [part~=confirmation]');
+    const reference = await page.$eval('ck-dispute-form >>> [data-field=reference]', (el) => el.textContent);
+    expect(reference).toMatch(/^dsp_/);
+
+    // Behind the screen: on hold at once, an inbox task, the confirmation queued for the outbox rules.
+    expect(await site.db('accounts').where({ id: account.id }).first('status')).toEqual({ status: 'disputed' });
+    expect(await site.db('disputes').where({ publicId: reference }).first('kind', 'scope', 'disputed_amount_cents', 'submitted_via'))
+      .toEqual({ kind: 'dispute', scope: 'part', disputedAmountCents: 1000, submittedVia: 'client' });
+    expect(await site.db('tasks').where({ sourceId: reference }).first('kind', 'status')).toEqual({ kind: 'dispute', status: 'open' });
+    expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
+  });
+});

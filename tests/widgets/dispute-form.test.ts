@@ -1,0 +1,125 @@
+import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
+import '../../widgets/index.js';
+import type { CkDisputeForm, DisputeSubmittedDetail, Validation } from '../../widgets/dispute-form/dispute-form.js';
+import type { Account, AccountPage } from '../../widgets/internal/api-client.js';
+import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';
+
+const usd = (cents: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(cents / 100);
+
+/**
+ * Active accounts of Lakeside Family Clinic from the end of the alphabet, so that the disputes this
+ * file opens (which change an account's status) stay away from the accounts other widget tests pick.
+ */
+async function activeAccounts(): Promise<Account[]> {
+  const client = await signIn(DEMO.agency);
+  const page = await client.get<AccountPage>('/accounts', { status: 'active', sort: 'name', order: 'desc', pageSize: 100 });
+  const lakeside = page.data.filter((a) => a.client.name === 'Lakeside Family Clinic');
+  return Promise.all(lakeside.slice(0, 4).map((a) => client.get<Account>(`/accounts/${a.id}`)));
+}
+
+async function mount(accountId: string): Promise<CkDisputeForm> {
+  const portal = await fixture(html`<ck-portal api=${API}><ck-dispute-form account-id=${accountId}></ck-dispute-form></ck-portal>`);
+  const el = portal.querySelector('ck-dispute-form')!;
+  await find(el, '[part~=validation], [part~=error]', 'the validation information to load');
+  return el;
+}
+
+const choose = (el: CkDisputeForm, action: string) => {
+  const radio = shadow(el).querySelector<HTMLInputElement>(`input[name=action][value=${action}]`)!;
+  radio.click();
+  return el.updateComplete;
+};
+const submit = (el: CkDisputeForm) => shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+
+describe('ck-dispute-form', () => {
+  let accounts: Account[];
+  before(async () => {
+    accounts = await activeAccounts();
+  });
+  afterEach(signOut);
+
+  it('is accessible, with the form and after an error', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount(accounts[0]!.id);
+    await expectAccessible(el);
+    await choose(el, 'dispute_part');
+    submit(el);
+    await waitUntil(() => shadow(el).querySelector('#amount-error')!.textContent, 'the amount error');
+    await expectAccessible(el);
+  });
+
+  it('shows the validation information the server computed, adding up to the current amount', async () => {
+    const client = await signIn(DEMO.agency);
+    const account = accounts[0]!;
+    const v = await client.get<Validation>(`/accounts/${account.id}/validation`);
+    const el = await mount(account.id);
+    const text = (field: string) => shadow(el).querySelector(`[data-field=${field}]`)!.textContent!.trim();
+    expect(text('current-creditor')).to.equal('Lakeside Family Clinic');
+    expect(text('original-creditor')).to.equal(v.originalCreditor);
+    expect(text('itemization-balance')).to.equal(usd(v.itemization.balanceCents));
+    expect(text('payments')).to.equal(`− ${usd(v.changesSinceItemization.paymentsCents)}`);
+    expect(text('current-amount')).to.equal(usd(account.balanceDetail.totalCents));
+    expect(shadow(el).querySelector('caption')!.textContent).to.contain('changed since');
+  });
+
+  it('sends a partial dispute: confirmation shown and focused, the account is on hold at once', async () => {
+    const client = await signIn(DEMO.agency);
+    const account = accounts[1]!;
+    const el = await mount(account.id);
+    await choose(el, 'dispute_part');
+    type(el, 'amount', '12.50');
+    type(el, 'reasonCode', 'wrong_amount');
+    type(el, 'reason', 'Billed twice for one visit.');
+    const submitted = oneEvent(el, 'ck-dispute-submitted');
+    submit(el);
+    const event = (await submitted) as CustomEvent<DisputeSubmittedDetail>;
+    expect(event.detail.dispute).to.include({ kind: 'dispute', scope: 'part', disputedAmountCents: 1250, accountStatus: 'disputed' });
+    const confirmation = await find(el, '[part~=confirmation]');
+    expect(confirmation.getAttribute('role')).to.equal('status');
+    expect(shadow(el).activeElement).to.equal(confirmation);
+    expect(confirmation.querySelector('[data-field=reference]')!.textContent).to.equal(event.detail.dispute.id);
+    expect((await client.get<Account>(`/accounts/${account.id}`)).status).to.equal('disputed');
+    await expectAccessible(el);
+  });
+
+  it("shows the server's field errors next to the field (amount above the balance)", async () => {
+    await signIn(DEMO.agency);
+    const account = accounts[2]!;
+    const el = await mount(account.id);
+    await choose(el, 'dispute_part');
+    type(el, 'amount', String((account.balanceDetail.totalCents + 100) / 100));
+    submit(el);
+    const alert = await find(el, '[part~=error][role=alert]:not(:empty)');
+    expect(alert.textContent).to.contain('not more than the balance');
+    expect(shadow(el).querySelector('#amount-error')!.textContent).to.contain('not more than the balance');
+    expect(shadow(el).querySelector('#amount')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(shadow(el).querySelector('[part~=confirmation]')).to.equal(null);
+  });
+
+  it('speaks Spanish with lang="es"', async () => {
+    await signIn(DEMO.agency);
+    const portal = await fixture(html`<ck-portal api=${API}><ck-dispute-form lang="es" account-id=${accounts[0]!.id}></ck-dispute-form></ck-portal>`);
+    const el = portal.querySelector('ck-dispute-form')!;
+    await find(el, '[part~=validation]');
+    expect(shadow(el).querySelector('#validation-heading')!.textContent).to.equal('Sobre esta deuda');
+    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué desea hacer?');
+    expect(shadow(el).querySelector('tfoot th')!.textContent).to.equal('Monto actual');
+    submit(el);
+    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que desea hacer.', 'the Spanish error');
+    await expectAccessible(el);
+  });
+
+  it('asks for the original creditor; the host page can veto a request', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount(accounts[3]!.id);
+    await choose(el, 'original_creditor');
+    const veto = (e: Event) => e.preventDefault();
+    el.addEventListener('ck-dispute-request', veto, { once: true });
+    submit(el);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part~=confirmation]')).to.equal(null);
+    submit(el);
+    const confirmation = await find(el, '[part~=confirmation]');
+    expect(confirmation.textContent).to.contain('original creditor');
+  });
+});
