@@ -29,7 +29,8 @@ export function payableAccounts(trx: Trx): Knex.QueryBuilder {
   return trx('accounts').where('accounts.review_status', 'accepted').whereIn('accounts.status', PAYABLE_STATUSES);
 }
 
-const linkUrl = (config: Config, token: string) => `${config.publicUrl.replace(/\/$/, '')}/pay.html#link=${token}`;
+/** The token goes in the fragment: browsers never send it to a server or in a Referer header. */
+const linkUrl = (config: Config, payPageUrl: string, token: string) => `${payPageUrl || `${config.publicUrl.replace(/\/$/, '')}/pay.html`}#link=${token}`;
 
 export interface CreatedLink {
   id: string;
@@ -58,7 +59,7 @@ export async function createPaymentLink(
   // The token itself goes nowhere but the response: audit and events name the link by its id.
   await writeAudit(trx, { actor: meta.actor, action: 'payment_link.created', target: { type: 'account', id: accountPublicId }, ip: meta.ip, requestId: meta.requestId, after: { link: publicId, expiresAt: expiresAt.toISOString() } });
   await appendEvent(trx, { type: 'payment_link.created', clientId: account.clientId, accountId, visibility: 'internal', payload: { link: publicId, account: accountPublicId, expiresAt: expiresAt.toISOString() }, actor: meta.actor });
-  const url = linkUrl(config, token);
+  const url = linkUrl(config, settings.payPageUrl, token);
   let sentTo: string | null = null;
   if (input.send) {
     const to = await sendPaymentLink(trx, accountId, url, input.send, publicId);

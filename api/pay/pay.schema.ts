@@ -102,10 +102,12 @@ export const PaySettingsBody = z.strictObject({
   offerReminderDays: z.array(z.number().int().min(1).max(60)).max(3).optional(),
   minPaymentCents: z.number().int().min(1).optional(),
   agencyName: z.string().trim().min(1).max(200).optional(),
+  payPageUrl: z.union([z.url().max(500), z.literal('')]).optional(),
 });
 export const PaySettingsOut = z.object({
   allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), linkTtlDays: z.number(), maxScheduleDays: z.number(),
   declineRetries: z.number(), retryEveryDays: z.number(), offerReminderDays: z.array(z.number()), minPaymentCents: z.number(), agencyName: z.string(),
+  payPageUrl: z.string(),
 });
 
 export const OfferBody = z.discriminatedUnion('kind', [

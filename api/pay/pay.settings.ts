@@ -25,6 +25,8 @@ export interface PaySettings {
   minPaymentCents: number;
   /** the payee named in agreements and receipts */
   agencyName: string;
+  /** the agency's public page with ck-pay-form that links open (`#link=…` is appended); empty: the API's /pay.html */
+  payPageUrl: string;
 }
 
 export const PAY_DEFAULTS: PaySettings = {
@@ -38,6 +40,7 @@ export const PAY_DEFAULTS: PaySettings = {
   offerReminderDays: [7, 3, 1],
   minPaymentCents: 100,
   agencyName: 'Northwind Recovery',
+  payPageUrl: '',
 };
 
 export async function getPaySettings(trx: Trx): Promise<PaySettings> {

@@ -256,7 +256,7 @@ export async function finalizePayment(deps: AppDeps, paymentId: number, result: 
     const system = { type: 'system' as const, id: 'pay' };
     if (result.status === 'succeeded') {
       const receipt = receiptNumber(now);
-      const applied = await applyPaymentToBalance(trx, p.accountId, Number(p.amountCents), now);
+      const applied = await applyPaymentToBalance(trx, p.accountId, Number(p.amountCents), now, { methodKind: p.methodKind, reference: receipt });
       await trx('payments').where({ id: paymentId }).update({ status: 'succeeded', gatewayChargeId: result.id, receiptNumber: receipt, attempts: p.attempts + 1, updatedAt: now, completedAt: now });
       const method = p.methodKind === 'ach' ? `bank account ending ${p.methodLast4}` : `${p.methodBrand} ending ${p.methodLast4}`;
       await trx('activity').insert({
@@ -302,7 +302,7 @@ function isAutomatic(p: PaymentRow): boolean {
 async function afterSuccess(trx: Trx, p: PaymentRow, now: Date): Promise<void> {
   const system = { type: 'system' as const, id: 'pay' };
   if (p.kind === 'settlement') {
-    const settled = await settleRemainder(trx, p.accountId, now);
+    const settled = await settleRemainder(trx, p.accountId, now, p.receiptNumber ?? p.publicId);
     await trx('activity').insert({
       publicId: newId('act'), accountId: p.accountId, type: 'settlement', visibility: 'client',
       body: `Settled in full by an online settlement payment; the remaining ${formatMoney(settled.writtenOffCents, p.currency)} is written off.`,

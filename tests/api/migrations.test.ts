@@ -10,6 +10,7 @@ describe('migrations', () => {
     expect(Object.keys(migrations)).toEqual(files.sort());
   });
 
+  // ~60 migrations of DDL on a busy MariaDB take longer than the default test timeout
   it.each(DIALECTS)('roll all the way down and up again (%s)', async (dialect) => {
     const api = await startTestApi(dialect, { accounts: 0 });
     await api.db('settings').delete();
@@ -20,7 +21,7 @@ describe('migrations', () => {
     const [done] = (await api.db.migrate.list()) as [unknown[], unknown[]];
     expect(done).toHaveLength(Object.keys(migrations).length);
     await api.close();
-  });
+  }, 180_000);
 
   it('creates a SQLite database from nothing', async () => {
     const db = createDb('sqlite::memory:', '');

@@ -36,6 +36,11 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     // contact details are masked for a link holder
     for (const e of account.body.contact.emails) expect(e).toMatch(/^.\*+@/);
     expect((await api.db('payment_links').where({ publicId: link.body.id }).first()).useCount).toBe(1);
+    // links point at the agency's own pay page when it is set; the token rides in the fragment
+    await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { payPageUrl: 'https://northwind.example/pay' } });
+    const own = await api.request(`/agency/accounts/${a.publicId}/payment-links`, { token: agency, body: {} });
+    expect(own.body.url).toBe(`https://northwind.example/pay#link=${own.body.token}`);
+    await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { payPageUrl: '' } });
   });
 
   it('expired, revoked and unknown links are refused alike', async () => {

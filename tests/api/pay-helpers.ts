@@ -60,3 +60,21 @@ export async function pay(api: TestApi, debtor: string, body: { amountCents: num
     headers: key ? { 'Idempotency-Key': key } : {},
   });
 }
+
+/** The debtor consents to electronic delivery (E-SIGN, issue 9): without it the outbox sends nothing. */
+export async function giveConsent(api: TestApi, debtor: string, to: { email?: string; phone?: string } = {}): Promise<void> {
+  const esign = await api.request('/pay/esign', { token: debtor });
+  if (esign.status !== 200) throw new Error(`esign: ${esign.status} ${esign.text}`);
+  const res = await api.request('/pay/esign/consent', {
+    token: debtor,
+    body: { statementVersion: esign.body.statement.version, agree: true, channels: { email: true, sms: true }, email: to.email ?? 'consent@mail.example', phone: to.phone ?? '5035550100' },
+  });
+  if (res.status !== 201) throw new Error(`consent: ${res.status} ${res.text}`);
+}
+
+/** A delivery time inside the 8 am–9 pm window in every US time zone: tomorrow 20:00 UTC. */
+export function inContactWindow(): Date {
+  const d = new Date(Date.now() + 86_400_000);
+  d.setUTCHours(20, 0, 0, 0);
+  return d;
+}

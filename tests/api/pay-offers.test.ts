@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
 import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
-import { addCard, CARDS, linkSession, payableAccounts, type PayableAccount } from './pay-helpers.js';
+import { addCard, CARDS, giveConsent, inContactWindow, linkSession, payableAccounts, type PayableAccount } from './pay-helpers.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
 import '../../api/jobs-registry.js';
@@ -57,6 +57,11 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(res.body.payments).toEqual([expect.objectContaining({ kind: 'settlement', status: 'succeeded', amount: { amountCents: offer.body.amount.amountCents, currency: 'USD' } })]);
     expect(await account(a.id)).toMatchObject({ status: 'settled', balanceCents: 0 });
     expect(await api.db('activity').where({ accountId: a.id, type: 'settlement' }).first()).toBeTruthy();
+    // the ledger: the payment, then the write-off of the rest, ending at zero
+    const ledger = await api.db('transactions').where({ accountId: a.id }).orderBy('id').select('kind', 'amount_cents', 'balance_after_cents');
+    expect(ledger.map((t: { kind: string }) => t.kind)).toEqual(['payment', 'write_off']);
+    expect(Number(ledger[1].balanceAfterCents)).toBe(0);
+    expect(Number(ledger[0].amountCents) + Number(ledger[1].amountCents)).toBe(a.balanceCents);
     expect((await api.db('offers').where({ publicId: offer.body.id }).first()).status).toBe('accepted');
     // accepting twice is refused (a replay of the same key returns the first answer)
     const again = await api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, headers: { 'Idempotency-Key': `accept-${offer.body.id}` }, body: { paymentMethodId: card, agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } } });
@@ -82,6 +87,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const a = accounts[2]!;
     const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
     const debtor = await linkSession(api, agency, a.publicId);
+    await giveConsent(api, debtor, { email: 'plan@mail.example' });
     const card = await addCard(api, debtor);
     const { preview, res } = await accept(debtor, offer.body.id, card, { email: 'plan@mail.example' });
     expect(preview.body.schedule).toHaveLength(3);
@@ -90,7 +96,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(res.body.planId).toEqual(ID('plan'));
     expect(res.body.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'scheduled', 'scheduled']);
     const before = smtp.messages.length;
-    await deliverOutbox(deps());
+    await deliverOutbox(deps(), { now: inContactWindow() });
     const mails = (await smtp.waitFor(before + 2)).slice(before);
     const copy = mails.find((m) => m.subject?.startsWith('Your payment plan agreement'))!;
     expect(copy.text).toContain('Schedule:');

@@ -109,9 +109,17 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     expect(JSON.parse(event.payloadJson)).toMatchObject({ payment: res.body.id, amountCents: 5000, balanceAfterCents: before - 5000 });
     expect(await api.db('audit_log').where({ action: 'payment.succeeded', targetId: res.body.id }).first()).toBeTruthy();
     expect(await api.db('audit_log').where({ action: 'payment.submitted', targetId: res.body.id }).first()).toBeTruthy();
-    // the client sees it on the account
+    // the client sees it on the account and in the ledger (an append-only transactions row)
     const detail = await api.request(`/accounts/${a.publicId}`, { token: agency });
     expect(detail.body.balanceDetail.totalCents).toBe(before - 5000);
+    const txn = await api.db('transactions').where({ accountId: a.id, kind: 'payment' }).first();
+    expect(txn).toMatchObject({ method: 'card', reference: res.body.receiptNumber, createdByUserId: null });
+    expect(Number(txn.amountCents)).toBe(5000);
+    expect(Number(txn.balanceAfterCents)).toBe(before - 5000);
+    expect(Number(txn.principalDeltaCents) + Number(txn.interestDeltaCents) + Number(txn.feesDeltaCents) + Number(txn.costsDeltaCents)).toBe(-5000);
+    const ledger = await api.request(`/accounts/${a.publicId}/transactions`, { token: agency });
+    expect(ledger.status).toBe(200);
+    expect(JSON.stringify(ledger.body)).toContain(res.body.receiptNumber);
     // the receipt is readable by the session, not by another account's session
     expect((await api.request(`/pay/payments/${res.body.id}`, { token: debtor })).body.receiptNumber).toBe(res.body.receiptNumber);
     const other = await linkSession(api, agency, accounts[2]!.publicId);

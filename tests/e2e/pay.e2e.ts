@@ -49,6 +49,7 @@ describe('demo site: a debtor pays by card', () => {
     await page.goto(`${site.url}${new URL(url).pathname}${new URL(url).hash}`, { waitUntil: 'networkidle0' });
     expect(await page.title()).toContain('Northwind Recovery');
     await waitForStep(page, 'Amount');
+    expect(page.url()).not.toContain('link='); // the token left the address bar
     await typeInto(page, 'ck-pay-form >>> #amountCents', '25.00');
     await page.keyboard.press('Enter');
     await waitForStep(page, 'Payment method');

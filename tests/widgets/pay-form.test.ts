@@ -101,6 +101,11 @@ describe('ck-pay-form', () => {
     // signing is required
     shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
     await waitUntil(() => shadow(el).querySelector('#agreed-error')!.textContent !== '');
+    // a receipt email needs E-SIGN consent, asked right here
+    type(el, 'email', 'receipt.widget@mail.example');
+    const consent = await find<HTMLInputElement>(el, '#consentEmail');
+    consent.click();
+    await expectAccessible(el);
     const detail = await signAndPay(el);
     expect(detail.payments[0]).to.include({ status: 'succeeded' });
     expect(detail.payments[0]!.amount.amountCents).to.equal(1234);
@@ -109,6 +114,10 @@ describe('ck-pay-form', () => {
     const client = await signIn(DEMO.agency);
     const after = await client.get<Account>(`/accounts/${a!.id}`);
     expect(after.balanceDetail.totalCents).to.equal(a!.balanceDetail.totalCents - 1234);
+    // the consent is on record for the debtor
+    const session = await fetch(`${API}/api/v1/pay/session/link`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ linkToken: await linkFor(a!.id) }) }).then((r) => r.json()) as { token: string };
+    const esign = await fetch(`${API}/api/v1/pay/esign`, { headers: { Authorization: `Bearer ${session.token}` } }).then((r) => r.json()) as { consent: { channels: { email: boolean } } | null };
+    expect(esign.consent?.channels.email).to.equal(true);
   });
 
   it('opens from a payment link in Spanish and offers the settlement first', async () => {

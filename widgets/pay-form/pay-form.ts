@@ -87,6 +87,9 @@ export class CkPayForm extends CkElement {
   @state() private agreed = false;
   @state() private email = '';
   @state() private result: PaymentDetail | null = null;
+  /** the E-SIGN statement (issue 9) and whether the debtor agreed to electronic delivery of the receipt */
+  @state() private esign: { version: string; title: string; text: string; consented: boolean } | null = null;
+  @state() private consentEmail = false;
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
@@ -114,7 +117,10 @@ export class CkPayForm extends CkElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('message', this.#onMessage);
-    const link = this.link || /(?:^#|&)link=([\w-]+)/.exec(location.hash)?.[1] || '';
+    const fromHash = /(?:^#|&)link=([\w-]+)/.exec(location.hash)?.[1] || '';
+    const link = this.link || fromHash;
+    // keep the token out of the address bar (bookmarks, screenshots, a shared screen)
+    if (fromHash) history.replaceState(history.state, '', location.pathname + location.search);
     if (link) void this.#openLink(link);
   }
 
@@ -240,6 +246,10 @@ export class CkPayForm extends CkElement {
       this.preview = this.offer
         ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { paymentMethodId: method.id })
         : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
+      if (!this.esign) {
+        const e = await this.#client.request<{ statement: { version: string; title: string; text: string }; consent: { channels: { email: boolean } } | null }>('GET', '/pay/esign').catch(() => null);
+        if (e) this.esign = { ...e.statement, consented: Boolean(e.consent?.channels.email) };
+      }
       this.step = 'review';
     });
     // an amount or date the server refused: back to that step with its message
@@ -257,6 +267,11 @@ export class CkPayForm extends CkElement {
     const request = this.emit<PaymentDetail>('ck-payment-request', { payments: [], planId: null }, { cancelable: true });
     if (request.defaultPrevented) return;
     const done = await this.#run(async () => {
+      // E-SIGN: the receipt goes by email only with the debtor's consent, given here affirmatively
+      if (this.email && this.consentEmail && this.esign && !this.esign.consented) {
+        await this.#client.request('POST', '/pay/esign/consent', { statementVersion: this.esign.version, agree: true, channels: { email: true, sms: false }, email: this.email });
+        this.esign = { ...this.esign, consented: true };
+      }
       try {
         if (this.offer) {
           const accepted = await this.#client.request<OfferAccepted>('POST', `/pay/offers/${this.offer.id}/accept`, { paymentMethodId: this.method!.id, ...(this.email ? { email: this.email } : {}), agreement }, this.#idempotencyKey);
@@ -455,6 +470,10 @@ export class CkPayForm extends CkElement {
       </div>
       ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" name="email" type="email" part="input" autocomplete="email" .value=${this.email}
           @input=${(e: Event) => { this.email = (e.target as HTMLInputElement).value.trim(); }} aria-invalid=${this.fieldErrors.email ? 'true' : 'false'} aria-describedby=${this.#described('email') || nothing}>`)}
+      ${this.email && this.esign && !this.esign.consented ? html`<div class="field" part="field">
+        <label class="radio"><input type="checkbox" id="consentEmail" .checked=${this.consentEmail} @change=${(e: Event) => { this.consentEmail = (e.target as HTMLInputElement).checked; }}> ${this.#t('consentEmail')}</label>
+        <details><summary>${this.esign.title}</summary><p class="hint" style="white-space:pre-wrap">${this.esign.text}</p></details>
+      </div>` : nothing}
       ${this.#field('typedName', this.#t('typedName'), html`<input id="typedName" name="typedName" part="input" autocomplete="name" .value=${this.typedName}
           @input=${(e: Event) => { this.typedName = (e.target as HTMLInputElement).value; }} aria-invalid=${this.fieldErrors.typedName ? 'true' : 'false'} aria-describedby=${this.#described('typedName') || nothing}>`)}
       <div class="field" part="field">

@@ -22,7 +22,7 @@ const en = {
   agree: 'I have read and agree to the payment agreement.', mustAgree: 'Tick the box to accept the agreement.', payNow: 'Pay {amount}', schedule: 'Schedule {amount}', acceptAndSign: 'Sign and accept',
   processing: 'Processing your payment…', declined: 'The payment was declined: {reason}', tryAnother: 'Try another payment method.',
   thanks: 'Thank you! Your payment was received.', scheduledThanks: 'Your payment is scheduled.', planThanks: 'Your plan is set up.', receipt: 'Receipt', print: 'Print receipt',
-  emailReceipt: 'Email for the receipt (optional)', schedulePlan: 'Payment schedule', instalment: 'Payment {n}',
+  emailReceipt: 'Email for the receipt (optional)', consentEmail: 'Send my receipt and payment notices by email: I agree to receive them electronically.', schedulePlan: 'Payment schedule', instalment: 'Payment {n}',
 };
 
 const es: typeof en = {
@@ -46,7 +46,7 @@ const es: typeof en = {
   agree: 'He leído y acepto el acuerdo de pago.', mustAgree: 'Marque la casilla para aceptar el acuerdo.', payNow: 'Pagar {amount}', schedule: 'Programar {amount}', acceptAndSign: 'Firmar y aceptar',
   processing: 'Procesando su pago…', declined: 'El pago fue rechazado: {reason}', tryAnother: 'Pruebe otro método de pago.',
   thanks: '¡Gracias! Recibimos su pago.', scheduledThanks: 'Su pago está programado.', planThanks: 'Su plan está listo.', receipt: 'Recibo', print: 'Imprimir recibo',
-  emailReceipt: 'Correo para el recibo (opcional)', schedulePlan: 'Calendario de pagos', instalment: 'Pago {n}',
+  emailReceipt: 'Correo para el recibo (opcional)', consentEmail: 'Enviar mi recibo y avisos de pago por correo: acepto recibirlos electrónicamente.', schedulePlan: 'Calendario de pagos', instalment: 'Pago {n}',
 };
 
 export type MessageKey = keyof typeof en;
