@@ -45,6 +45,8 @@ import { liveRoutes } from './live/live.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { payRoutes } from './pay/pay.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
+import { payComplianceRoutes } from './compliance/pay-compliance.routes.js';
+import { requireDebtor } from './pay/debtor-session.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -80,6 +82,11 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...auditRoutes(deps),
     ...payRoutes(deps),
     ...complianceRoutes(deps),
+    // the debtor's compliance routes (validation, E-SIGN consent, disputes) behind the pay flow's session
+    ...payComplianceRoutes(deps, async (d, ctx) => {
+      const session = await requireDebtor(d, ctx);
+      return { accountPublicId: session.accountId, sessionId: session.sessionId };
+    }),
   ];
   routes.push(
     route({

@@ -9,6 +9,8 @@ import { addCard, CARDS, linkSession, payableAccounts, type PayableAccount } fro
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
 import '../../api/jobs-registry.js';
+import { nextWindowOpening } from '../../api/compliance/contact-window.js';
+import { ALL_US_ZONES } from '../../api/compliance/us-time-zones.js';
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -82,6 +84,10 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const a = accounts[2]!;
     const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
     const debtor = await linkSession(api, agency, a.publicId);
+    // E-SIGN consent to email delivery (issue 9): without it the outbox sends no agreement copy or receipt
+    const esign = await api.request('/pay/esign', { token: debtor });
+    const consent = await api.request('/pay/esign/consent', { token: debtor, body: { statementVersion: esign.body.statement.version, agree: true, channels: { email: true, sms: false }, email: 'plan@mail.example' } });
+    expect(consent.status).toBe(201);
     const card = await addCard(api, debtor);
     const { preview, res } = await accept(debtor, offer.body.id, card, { email: 'plan@mail.example' });
     expect(preview.body.schedule).toHaveLength(3);
@@ -90,7 +96,8 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(res.body.planId).toEqual(ID('plan'));
     expect(res.body.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'scheduled', 'scheduled']);
     const before = smtp.messages.length;
-    await deliverOutbox(deps());
+    // delivered at a moment inside 8 am–9 pm in every US zone (the outbox holds debtor mail otherwise)
+    await deliverOutbox(deps(), { now: nextWindowOpening(new Date(), ALL_US_ZONES)! });
     const mails = (await smtp.waitFor(before + 2)).slice(before);
     const copy = mails.find((m) => m.subject?.startsWith('Your payment plan agreement'))!;
     expect(copy.text).toContain('Schedule:');
