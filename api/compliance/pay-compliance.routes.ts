@@ -1,8 +1,8 @@
 /**
  * The debtor's side of compliance, under /pay: validation information, E-SIGN consent (read,
  * give, withdraw), disputes and original-creditor requests, opt-outs. The debtor session of the pay
- * flow (issue 7) authorises them and names the one account; `resolveDebtor` is that session check,
- * handed in by app.ts so this file does not depend on how the session is made.
+ * flow (pay/debtor-session.ts) authorises them and names the one account; `resolveDebtor` is that
+ * session check, handed in by app.ts (tests may hand in another).
  */
 import type Koa from 'koa';
 import { z } from 'zod';
@@ -54,6 +54,8 @@ async function debtorAccount(trx: Trx, access: DebtorAccess): Promise<{ accountI
 
 export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver): AnyRoute[] {
   const { db } = deps;
+  /** Idempotency keys are scoped to the debtor's account, as the pay routes do. */
+  const principal = async (d: AppDeps, ctx: Koa.ParameterizedContext<AppState>) => `debtor:${(await resolveDebtor(d, ctx)).accountPublicId}`;
   /** The debtor as the audit trail names them. */
   const debtorMeta = (access: DebtorAccess, meta: { ip: string | null; requestId: string; userAgent: string | null }) => ({
     actor: { type: 'debtor' as const, id: access.sessionId }, ip: meta.ip, requestId: meta.requestId, userAgent: meta.userAgent,
@@ -81,7 +83,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
       },
     }),
     route({
-      method: 'post', path: '/pay/esign/consent', tag: 'pay', auth: 'public',
+      method: 'post', path: '/pay/esign/consent', tag: 'pay', auth: 'public', idempotent: true, principal,
       summary: 'Give consent to electronic delivery (affirmative, recorded with time, IP and statement version).',
       body: GiveConsentBody,
       responses: { 201: Consent, 400: Problem, 401: Problem, 404: Problem },
@@ -125,9 +127,8 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
       },
     }),
     route({
-      // TODO(issue 7): with route()'s `principal` option (issue 7 adds it) this becomes
-      // `idempotent: true, principal: debtor:<account>` so a double submit opens one dispute.
-      method: 'post', path: '/pay/disputes', tag: 'pay', auth: 'public',
+      // A double submit (or a retried request) with the same Idempotency-Key opens one dispute.
+      method: 'post', path: '/pay/disputes', tag: 'pay', auth: 'public', idempotent: true, principal,
       summary: 'Dispute all or part of the debt, or ask for the original creditor: the account goes on hold at once; the confirmation is returned (and emailed with consent).',
       body: NewDisputeBody,
       responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 404: Problem, 409: Problem },

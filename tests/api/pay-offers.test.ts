@@ -9,6 +9,8 @@ import { addCard, CARDS, giveConsent, inContactWindow, linkSession, payableAccou
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
 import '../../api/jobs-registry.js';
+import { nextWindowOpening } from '../../api/compliance/contact-window.js';
+import { ALL_US_ZONES } from '../../api/compliance/us-time-zones.js';
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);

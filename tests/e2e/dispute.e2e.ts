@@ -37,7 +37,8 @@ describe('demo site: record a dispute', () => {
     await page.waitForFunction((id) => document.querySelector('ck-dispute-form')?.getAttribute('account-id') === id, {}, accountId);
 
     // The validation information: the creditor and the current amount from the database.
-    await page.waitForSelector('ck-dispute-form >>> [data-field=current-amount]');
+    await page.waitForSelector('ck-dispute-form >>> [part~=validation], ck-dispute-form >>> [part~=error]');
+    expect(await page.$eval('ck-dispute-form', (el) => el.shadowRoot!.querySelector('[part~=error]')?.textContent ?? '')).toBe('');
     const account = await site.db('accounts').where({ publicId: accountId }).first('id', 'balance_cents');
     const dollars = (Number(account.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
     expect(await page.$eval('ck-dispute-form >>> [data-field=current-amount]', (el) => el.textContent)).toBe(dollars);

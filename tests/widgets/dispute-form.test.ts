@@ -3,6 +3,7 @@ import '../../widgets/index.js';
 import type { CkDisputeForm, DisputeSubmittedDetail, Validation } from '../../widgets/dispute-form/dispute-form.js';
 import type { Account, AccountPage } from '../../widgets/internal/api-client.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';
+import { PayApi } from '../../widgets/pay-form/pay-api.js';
 
 const usd = (cents: number) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(cents / 100);
 
@@ -121,5 +122,26 @@ describe('ck-dispute-form', () => {
     submit(el);
     const confirmation = await find(el, '[part~=confirmation]');
     expect(confirmation.textContent).to.contain('original creditor');
+  });
+
+  it('in the debtor flow: the pay session client, pay/validation and pay/disputes', async () => {
+    // The debtor opens a payment link the agency made: a real debtor session, as ck-pay-form holds it.
+    const agency = await signIn(DEMO.agency);
+    const account = accounts[2]!;
+    const link = await agency.request<{ token: string }>('POST', `/agency/accounts/${account.id}/payment-links`, { body: {} });
+    await signOut();
+    const payApi = new PayApi(API);
+    const session = await payApi.request<{ token: string }>('POST', '/pay/session/link', { linkToken: link.token });
+    payApi.token = session.token;
+    const el = await fixture<CkDisputeForm>(html`<ck-dispute-form .debtor=${payApi}></ck-dispute-form>`);
+    await find(el, '[part~=validation]');
+    const v = await payApi.request<Validation>('GET', '/pay/validation');
+    expect(shadow(el).querySelector('[data-field=current-amount]')!.textContent).to.equal(usd(v.currentAmountCents));
+    await expectAccessible(el);
+    await choose(el, 'dispute_all');
+    type(el, 'reasonCode', 'already_paid');
+    submit(el);
+    const confirmation = await find(el, '[part~=confirmation]');
+    expect(confirmation.textContent).to.contain('Dispute received');
   });
 });
