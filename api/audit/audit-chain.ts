@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../platform/db.js';
 import { isMysql, toIso } from '../platform/db.js';
 
-interface AuditRow {
+/** An audit_log row as read back (camelCase). */
+export interface AuditRow {
   id: number | string;
   occurredAt: unknown;
   actorType: string;

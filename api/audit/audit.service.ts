@@ -2,21 +2,7 @@
 import type { Db } from '../platform/db.js';
 import { toIso } from '../platform/db.js';
 import type { AuditFilter } from './audit.schema.js';
-
-interface Row {
-  id: number | string;
-  occurredAt: unknown;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  requestId: string | null;
-  beforeJson: string | null;
-  afterJson: string | null;
-  chainSeq: unknown;
-}
+import type { AuditRow } from './audit-chain.js';
 
 const parse = (json: string | null) => (json === null ? null : (JSON.parse(json) as unknown));
 const dayStart = (d: string) => (d.length === 10 ? new Date(`${d}T00:00:00.000Z`) : new Date(d));
@@ -33,7 +19,7 @@ export async function queryAudit(db: Db, f: AuditFilter) {
   const [rows, [{ n }]] = (await Promise.all([
     q.clone().orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).select(),
     q.clone().count({ n: '*' }),
-  ])) as [Row[], { n: number | string }[]];
+  ])) as [AuditRow[], { n: number | string }[]];
   return {
     data: rows.map((r) => ({
       id: Number(r.id), occurredAt: toIso(r.occurredAt)!, actor: { type: r.actorType, id: r.actorId }, action: r.action,
