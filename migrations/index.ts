@@ -75,6 +75,7 @@ import * as m20261124800100 from './20261124800100_create_contact_optouts.js';
 import * as m20261124800200 from './20261124800200_create_disputes.js';
 import * as m20261124800300 from './20261124800300_add_accounts_original_creditor.js';
 import * as m20261124800400 from './20261124800400_grant_compliance_permissions.js';
+import * as m20261124900000 from './20261124900000_index_accounts_client_status_review.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -150,6 +151,7 @@ export const migrations: Record<string, Migration> = {
   '20261124800200_create_disputes': m20261124800200,
   '20261124800300_add_accounts_original_creditor': m20261124800300,
   '20261124800400_grant_compliance_permissions': m20261124800400,
+  '20261124900000_index_accounts_client_status_review': m20261124900000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
