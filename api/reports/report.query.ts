@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { toDateOnly } from '../platform/db.js';
 import { visibleAccounts } from '../accounts/accounts.scope.js';
 import { AGE_BUCKETS, bucketPlacedRange, daysBetween } from './report.params.js';
-import type { ReportContext, Row } from './report.types.js';
+import type { ReportContext, Row, ReportDefinition } from './report.types.js';
 
 export const CHUNK = 1000;
 
@@ -85,3 +85,17 @@ export const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v
 
 /** percentage with one decimal; 0 when the base is 0 */
 export const pct = (part: number, whole: number) => (whole ? Math.round((part * 1000) / whole) / 10 : 0);
+
+/**
+ * For summary reports whose rows are a few groups computed at once: count, page and stream all read
+ * the same small, already-aggregated list.
+ */
+export function groupedRows(rows: (ctx: ReportContext) => Promise<Row[]>): Pick<ReportDefinition, 'count' | 'page' | 'stream'> {
+  return {
+    count: async (ctx) => (await rows(ctx)).length,
+    page: async (ctx, offset, limit) => (await rows(ctx)).slice(offset, offset + limit),
+    stream: async function* (ctx) {
+      yield await rows(ctx);
+    },
+  };
+}

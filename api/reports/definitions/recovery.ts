@@ -5,7 +5,7 @@
  */
 import type { ReportContext, ReportDefinition, Row } from '../report.types.js';
 import { AGE_BUCKETS } from '../report.params.js';
-import { ageBucketSql, num, pct, reportAccounts } from '../report.query.js';
+import { ageBucketSql, num, pct, reportAccounts, groupedRows } from '../report.query.js';
 
 const CLIENT_GROUP_LABELS: Record<string, string> = { hospital: 'Hospitals', clinic: 'Clinics', utility: 'Utilities', landlord: 'Landlords', b2b: 'Commercial (B2B)' };
 
@@ -49,11 +49,7 @@ export const recoveryReport: ReportDefinition = {
     { key: 'recoveryRate', label: 'Recovery rate', type: 'percent' },
     { key: 'balanceCents', label: 'Balance', type: 'money' },
   ],
-  count: async (ctx) => (await rows(ctx)).length,
-  page: async (ctx, offset, limit) => (await rows(ctx)).slice(offset, offset + limit),
-  stream: async function* (ctx) {
-    yield await rows(ctx);
-  },
+  ...groupedRows(rows),
   totals: async (ctx) => {
     const all = await rows(ctx);
     const placed = all.reduce((s, r) => s + num(r.placedCents), 0);

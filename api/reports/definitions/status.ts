@@ -1,7 +1,7 @@
 /** Status report: how many accounts and how much balance sit in each status. */
 import { ACCOUNT_STATUSES } from '../../accounts/accounts.schema.js';
 import type { ReportContext, ReportDefinition, Row } from '../report.types.js';
-import { num, pct, reportAccounts } from '../report.query.js';
+import { num, pct, reportAccounts, groupedRows } from '../report.query.js';
 
 async function rows(ctx: ReportContext): Promise<Row[]> {
   const groups = (await reportAccounts(ctx, { placedRange: true }).groupBy('accounts.status').select(
@@ -29,11 +29,7 @@ export const statusReport: ReportDefinition = {
     { key: 'paidCents', label: 'Paid to date', type: 'money' },
     { key: 'balanceCents', label: 'Balance', type: 'money' },
   ],
-  count: async (ctx) => (await rows(ctx)).length,
-  page: async (ctx, offset, limit) => (await rows(ctx)).slice(offset, offset + limit),
-  stream: async function* (ctx) {
-    yield await rows(ctx);
-  },
+  ...groupedRows(rows),
   totals: async (ctx) => {
     const all = await rows(ctx);
     return {
