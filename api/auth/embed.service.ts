@@ -16,6 +16,7 @@ import { peekIssuer, publicJwkProblem, verifyEmbedToken, type SsoAlgorithm, type
 import { resolveClientId } from '../accounts/accounts.scope.js';
 import { createSession, type SessionGrant } from './auth.service.js';
 import type { JWK } from 'jose';
+import { isUniqueViolation } from '../platform/unique-violation.js';
 
 const REFUSED = 'The sign-in token was not accepted.';
 
@@ -70,7 +71,7 @@ export async function exchangeEmbedToken(db: Db, config: Config, token: string, 
     return grant;
   }).catch((err: unknown) => {
     // Two racing exchanges of one token: the primary key refuses the second insert.
-    if (/unique|duplicate/i.test(String((err as Error).message))) return 'replayed';
+    if (isUniqueViolation(err)) return 'replayed';
     throw err;
   });
   if (typeof outcome === 'string') throw await refuse(outcome, client.publicId);

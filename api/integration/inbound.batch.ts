@@ -13,6 +13,7 @@ import { zodToFieldErrors } from '../platform/http/problem.js';
 import type { Config } from '../config.js';
 import type { IntegrationCaller, RequestMeta } from '../platform/http/context.js';
 import { MAX_RECORDS } from './inbound.schema.js';
+import { isUniqueViolation } from '../platform/unique-violation.js';
 
 export interface Outcome {
   status: 'created' | 'updated' | 'unchanged';
@@ -55,11 +56,6 @@ function asRecords(body: unknown): unknown[] {
 function isDeadlock(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 export async function runBatch<T>(

@@ -130,9 +130,3 @@ export async function writePlacements(trx: Trx, config: Config, items: Placement
   await insertMany(trx, 'placements', placements);
   return written;
 }
-
-/** A unique-key violation on either engine (a concurrent placement of the same number won). */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; message?: string };
-  return e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e?.message ?? '');
-}

@@ -14,7 +14,8 @@ import { appendEvent } from '../platform/events.js';
 import { openTask } from '../inbox/tasks.service.js';
 import { resolveClientId } from '../accounts/accounts.scope.js';
 import { normalizePlacement, redact } from './normalize.js';
-import { existingNumbers, isUniqueViolation, writePlacements } from './placement-writer.js';
+import { existingNumbers, writePlacements } from './placement-writer.js';
+import { isUniqueViolation } from '../platform/unique-violation.js';
 import type { PlacementInputT, PlacementListQueryT } from './placements.schema.js';
 
 export interface ClientRef { id: number; publicId: string; name: string }

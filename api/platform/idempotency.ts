@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { AppDeps, AppState } from './http/context.js';
 import { badRequest, conflict } from './errors.js';
 import { now, toIso } from './db.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** A `running` row older than this belongs to a process that died mid-request: it may be taken over. */
 const STALE_AFTER_MS = 5 * 60_000;
@@ -40,11 +41,6 @@ function replay(ctx: Ctx, row: KeyRow): void {
   ctx.status = row.responseStatus ?? 200;
   ctx.set('Idempotent-Replayed', 'true');
   if (row.responseJson !== null) ctx.body = JSON.parse(row.responseJson);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT';
 }
 
 /**

@@ -15,6 +15,7 @@ import { isMysql, now as clockNow } from './db.js';
 import { newId } from './ids.js';
 import { backoffMs, claimDueRows } from './claim.js';
 import { deliverOutbox } from './outbox.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export interface JobInfo {
   id: string;
@@ -38,11 +39,6 @@ export function defineJob<P>(type: string, handler: JobDefinition<P>['handler'],
 
 export function defineTicker(name: string, fn: (deps: AppDeps, now: Date) => Promise<void>): void {
   tickers.set(name, fn);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
 }
 
 /**

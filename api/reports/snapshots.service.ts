@@ -20,6 +20,7 @@ import { CONTENT_TYPES, exportReport } from './reports.export.js';
 import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
 import { visibleSnapshots } from './snapshots.read.js';
 import type { Row } from './report.types.js';
+import { isUniqueViolation } from '../platform/unique-violation.js';
 
 /** A snapshot's JSON keeps at most this many rows (the files keep every row). */
 export const SNAPSHOT_JSON_MAX_ROWS = 10_000;
@@ -161,11 +162,6 @@ export async function renderAllFormats(run: PreparedRun, given: ReportParameters
   }
   return { files, rowCount: total, notices };
 }
-
-const isUniqueViolation = (err: unknown) => {
-  const e = err as { code?: string; errno?: number; message?: string };
-  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '');
-};
 
 /**
  * Produces the snapshot of a schedule for one period, once. Returns its public id, or null when the
