@@ -5,6 +5,7 @@
  * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes.
  */
 import type { Db } from './db.js';
+import type { AppDeps } from './http/context.js';
 import { isMysql } from './db.js';
 
 export interface ClaimOptions {
@@ -67,4 +68,12 @@ async function claimOnce(db: Db, o: ClaimOptions): Promise<number[]> {
 /** Exponential backoff: 30 s, 1 min, 2 min … capped at `capMs`. */
 export function backoffMs(attempt: number, baseMs = 30_000, capMs = 6 * 3600_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The claimed rows, read in one query, in the order they were claimed (due first). */
+export async function rowsInClaimOrder<T extends { id: number | string }>(deps: AppDeps, table: 'jobs' | 'outbox', ids: number[]): Promise<T[]> {
+  if (!ids.length) return [];
+  const rows = (await deps.db(table).whereIn('id', ids)) as T[];
+  const position = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!);
 }

@@ -13,7 +13,7 @@ import type { AppDeps } from './http/context.js';
 import type { Trx } from './db.js';
 import { isMysql, now as clockNow } from './db.js';
 import { newId } from './ids.js';
-import { backoffMs, claimDueRows } from './claim.js';
+import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
 import { deliverOutbox } from './outbox.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -101,8 +101,9 @@ export async function runDueJobs(deps: AppDeps, opts: { now?: Date; limit?: numb
     table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt',
     now: at, limit: opts.limit ?? 20, workerId: opts.workerId ?? defaultWorkerId(), leaseMs: 5 * 60_000,
   });
-  for (const id of ids) {
-    const job = (await deps.db('jobs').where({ id }).first()) as JobRow;
+  const claimed = await rowsInClaimOrder<JobRow>(deps, 'jobs', ids);
+  for (const job of claimed) {
+    const id = job.id;
     const definition = jobTypes.get(job.type);
     try {
       if (!definition) throw new Error(`No handler is registered for job type ${job.type}.`);

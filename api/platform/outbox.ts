@@ -12,7 +12,7 @@ import type { AppDeps } from './http/context.js';
 import type { Trx } from './db.js';
 import { now as clockNow } from './db.js';
 import { newId } from './ids.js';
-import { backoffMs, claimDueRows } from './claim.js';
+import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
 
 export interface OutboxRow {
   id: number;
@@ -177,8 +177,8 @@ export async function deliverOutbox(deps: AppDeps, opts: { now?: Date; workerId?
     table: 'outbox', waiting: 'pending', working: 'sending', dueColumn: 'notBefore',
     now: at, limit: opts.limit ?? 50, workerId: opts.workerId ?? `${hostname()}:${process.pid}`, leaseMs: 2 * 60_000,
   });
-  for (const id of ids) {
-    const row = (await deps.db('outbox').where({ id }).first()) as OutboxRow;
+  for (const row of await rowsInClaimOrder<OutboxRow>(deps, 'outbox', ids)) {
+    const id = row.id;
     let decision: PolicyDecision = { action: 'send' };
     for (const policy of policies.values()) {
       decision = await policy(deps.db, row, at);
