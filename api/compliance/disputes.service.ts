@@ -13,6 +13,8 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
 import { openTask } from '../inbox/tasks.service.js';
+import { insertAttachment } from '../attachments/attachments.service.js';
+import type { ReceivedFile } from '../platform/uploads/receive.js';
 import type { AuditMeta } from './consents.service.js';
 
 export type DisputeKind = 'dispute' | 'original_creditor_request';
@@ -47,6 +49,12 @@ export interface NewDispute {
   /** the user id of the staff member who entered it */
   enteredByUserId?: number | null;
   actorName: string;
+  /**
+   * An optional supporting document, already received into the file store (receiveForm). It is
+   * linked to the dispute and becomes an attachment of the account in this transaction; if the
+   * transaction fails the caller discards the stored bytes.
+   */
+  document?: ReceivedFile | null;
 }
 
 interface DisputeRow {
@@ -68,7 +76,16 @@ interface DisputeRow {
   createdAt: unknown;
   resolvedAt: unknown;
   resolution: string | null;
+  documentName: string | null;
+  documentAttachmentId: string | null;
+  documentContentType: string | null;
+  documentSizeBytes: number | string | null;
 }
+
+/** Disputes with their supporting document's attachment (at most one per dispute). */
+const disputeRows = (trx: Trx) => trx('disputes')
+  .leftJoin('attachments', 'attachments.dispute_id', 'disputes.id')
+  .select('disputes.*', 'attachments.public_id as document_attachment_id', 'attachments.content_type as document_content_type', 'attachments.size_bytes as document_size_bytes');
 
 export const disputeOut = (d: DisputeRow) => ({
   id: d.publicId,
@@ -82,6 +99,9 @@ export const disputeOut = (d: DisputeRow) => ({
   createdAt: toIso(d.createdAt)!,
   resolvedAt: toIso(d.resolvedAt),
   resolution: d.resolution,
+  document: d.documentAttachmentId
+    ? { attachmentId: d.documentAttachmentId, fileName: d.documentName!, contentType: d.documentContentType!, sizeBytes: Number(d.documentSizeBytes) }
+    : null,
 });
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
@@ -138,7 +158,8 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
   const taskId = await openTask(trx, {
     clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
     title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
-    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
+    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}`
+      + `${input.document ? `\n\nSupporting document: ${input.document.originalName} (with the account's attachments).` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
     createdByUserId: input.enteredByUserId ?? null,
   });
   await trx('disputes').insert({
@@ -149,6 +170,16 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
     status: 'open', previousStatus: statusBefore, submittedVia: input.via, submittedBy: meta.actor.id ?? null, ip: meta.ip,
     taskPublicId: taskId, createdAt: now,
   });
+  let documentAttachmentId: string | null = null;
+  if (input.document) {
+    const dispute = (await trx('disputes').where({ publicId }).first('id')) as { id: number };
+    documentAttachmentId = await insertAttachment(trx, {
+      accountId: account.id, file: input.document, disputeId: dispute.id,
+      displayName: `${input.kind === 'dispute' ? 'Dispute' : 'Original-creditor request'} document (${publicId})`,
+      uploadedByUserId: input.enteredByUserId ?? null, uploadedByName: input.enteredByUserId ? null : input.actorName,
+    }, meta);
+    await trx('disputes').where({ id: dispute.id }).update({ documentName: input.document.originalName.slice(0, 200), documentKey: input.document.key });
+  }
   if (newStatus !== account.status) {
     await trx('accounts').where({ id: account.id }).update({ status: newStatus, updatedAt: clockNow(), lastActivityAt: now });
   } else {
@@ -156,17 +187,17 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
   }
   await trx('activity').insert({
     publicId: newId('act'), accountId: account.id, type: 'dispute', visibility: 'client',
-    body: `${summary} Collection is on hold until the agency responds.`,
+    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} Collection is on hold until the agency responds.`,
     actorUserId: input.enteredByUserId ?? null, actorName: input.actorName, occurredAt: now,
   });
   await writeAudit(trx, {
     actor: meta.actor, action: input.kind === 'dispute' ? 'dispute.opened' : 'dispute.original_creditor_requested',
     target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
-    before: { status: account.status }, after: { status: newStatus, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, reasonCode: input.reasonCode ?? null },
+    before: { status: account.status }, after: { status: newStatus, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, reasonCode: input.reasonCode ?? null, documentAttachmentId },
   });
   await appendEvent(trx, {
     type: 'dispute.opened', clientId: account.clientId, accountId: account.id, visibility: 'client',
-    payload: { accountId: account.publicId, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, accountStatus: newStatus }, actor: meta.actor,
+    payload: { accountId: account.publicId, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, accountStatus: newStatus, documentAttachmentId }, actor: meta.actor,
   });
 
   // The confirmation goes to the debtor's address on file; the outbox decides whether it may go by email.
@@ -179,7 +210,7 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
         + `${summary.replace('The debtor', 'You')}\n\nWe have stopped collecting on this account until we send you our response.`,
     });
   }
-  const row = (await trx('disputes').where({ publicId }).first()) as DisputeRow;
+  const row = (await disputeRows(trx).where('disputes.public_id', publicId).first()) as DisputeRow;
   return {
     ...disputeOut(row),
     accountStatus: newStatus,
@@ -218,10 +249,10 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
     type: 'dispute.resolved', clientId: d.clientId, accountId, visibility: 'client',
     payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: newStatus }, actor: meta.actor,
   });
-  return { ...disputeOut((await trx('disputes').where({ id: d.id }).first()) as DisputeRow), accountStatus: newStatus };
+  return { ...disputeOut((await disputeRows(trx).where('disputes.id', d.id).first()) as DisputeRow), accountStatus: newStatus };
 }
 
 export async function listDisputes(trx: Trx, accountId: number) {
-  const rows = (await trx('disputes').where({ accountId }).orderBy('id', 'asc').select()) as DisputeRow[];
+  const rows = (await disputeRows(trx).where('disputes.account_id', accountId).orderBy('disputes.id', 'asc')) as DisputeRow[];
   return rows.map(disputeOut);
 }

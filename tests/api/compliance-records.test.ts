@@ -157,7 +157,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: ID('dsp'), kind: 'dispute', scope: 'part', disputedAmountCents: 10_000, reasonCode: 'wrong_amount', reason: 'I paid $100 in March.',
-        status: 'open', submittedVia: 'agency', createdAt: expect.any(String), resolvedAt: null, resolution: null, accountStatus: 'disputed',
+        status: 'open', submittedVia: 'agency', createdAt: expect.any(String), resolvedAt: null, resolution: null, document: null, accountStatus: 'disputed',
         confirmation: { reference: res.body.id, message: expect.stringContaining('stopped collecting') },
       });
       const replay = await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: agency, body, headers });
