@@ -76,6 +76,8 @@ import * as m20261124800200 from './20261124800200_create_disputes.js';
 import * as m20261124800300 from './20261124800300_add_accounts_original_creditor.js';
 import * as m20261124800400 from './20261124800400_grant_compliance_permissions.js';
 import * as m20261124900000 from './20261124900000_index_accounts_client_status_review.js';
+import * as m20261125100000 from './20261125100000_attachments_uploaded_by_debtor.js';
+import * as m20261125100100 from './20261125100100_attachments_dispute_link.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -152,6 +154,8 @@ export const migrations: Record<string, Migration> = {
   '20261124800300_add_accounts_original_creditor': m20261124800300,
   '20261124800400_grant_compliance_permissions': m20261124800400,
   '20261124900000_index_accounts_client_status_review': m20261124900000,
+  '20261125100000_attachments_uploaded_by_debtor': m20261125100000,
+  '20261125100100_attachments_dispute_link': m20261125100100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

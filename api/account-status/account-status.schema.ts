@@ -31,4 +31,6 @@ export const StatusChange = z.object({
   reason: z.string().nullable(),
   documentRef: z.string().nullable(),
   activityId: z.string(),
+  /** marked disputed: the dispute record opened for it (GET /accounts/:id/disputes) */
+  disputeId: z.string().optional(),
 });

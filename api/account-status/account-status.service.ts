@@ -6,6 +6,11 @@
  * The rules: an account in collection is active, on hold or disputed. Only those can be held,
  * recalled or marked; a hold is released back to the status it interrupted; a recall is permanent —
  * nothing is done to a recalled account afterwards.
+ *
+ * Disputes have one path, the disputes service (compliance/disputes.service.ts): marking an account
+ * disputed opens a dispute record there (hold, inbox task, audit, the debtor's confirmation); a move
+ * out of collection closes the open records; and while a dispute or original-creditor request is
+ * open, a hold cannot end in collecting (a release is refused, an expiring hold stays a plain hold).
  */
 import type { Db, Trx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
@@ -16,8 +21,7 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { badRequest, conflict } from '../platform/errors.js';
 import { formatCents, lockAccount, recordActivity, type LockedAccount } from '../accounts/account-write.js';
-import { flagAccount } from '../accounts/account-flag.js';
-import { openTask } from '../inbox/tasks.service.js';
+import { closeOpenDisputes, openDisputeHold, recordDispute } from '../compliance/disputes.service.js';
 import type { HoldInput, RecallInput, ReleaseInput, StatusInput } from './account-status.schema.js';
 
 const IN_COLLECTION = ['active', 'hold', 'disputed'];
@@ -58,6 +62,9 @@ async function apply(trx: Trx, caller: Caller | null, actor: AuditActor, meta: {
     type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor,
     payload: { accountId: account.publicId, from: account.status, status: c.to, holdUntil, reason: c.reason },
   });
+  if (!IN_COLLECTION.includes(c.to)) {
+    await closeOpenDisputes(trx, account, c.to, `Closed: the account was ${c.to === 'recalled' ? 'recalled' : `marked ${LABEL[c.to]}`}${c.reason ? ` (${c.reason})` : ''}.`, { actor, ...meta }, now);
+  }
   return { accountId: account.publicId, from: account.status as never, status: c.to as never, holdUntil, reason: c.reason, documentRef: c.documentRef, activityId };
 }
 
@@ -89,8 +96,12 @@ export async function releaseAccount(trx: Trx, caller: Caller, meta: RequestMeta
   const account = await lockAccount(trx, caller, publicId);
   if (account.status !== 'hold') refuse(account, 'released from hold');
   const back = (await trx('accounts').where({ id: account.id }).first('status_before_hold')) as { statusBeforeHold: string | null };
+  const to = back.statusBeforeHold ?? 'active';
+  if (to === 'active' && (await openDisputeHold(trx, account.id))) {
+    throw conflict('dispute_open', 'A dispute or original-creditor request is open on this account: collection stays on hold until the agency answers it (resolve it from the inbox).');
+  }
   return apply(trx, caller, meta.actor, meta, account, {
-    to: back.statusBeforeHold ?? 'active', reason: input.reason ?? null, documentRef: null, activityType: 'hold', auditAction: 'account.release',
+    to, reason: input.reason ?? null, documentRef: null, activityType: 'hold', auditAction: 'account.release',
     activityBody: `Hold released${input.reason ? `. Reason: ${input.reason}` : '.'}`,
   }, now);
 }
@@ -107,24 +118,26 @@ export async function recallAccount(trx: Trx, caller: Caller, meta: RequestMeta,
 export async function markAccount(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, input: StatusInput, now: Date = dbNow()) {
   const account = await lockAccount(trx, caller, publicId);
   if (!IN_COLLECTION.includes(account.status) || account.status === input.status) refuse(account, `marked ${LABEL[input.status]}`);
+  if (input.status === 'disputed') {
+    // The disputes service does it all: the record (entered by this user), hold, inbox task, audit, confirmation.
+    const { created, activityId } = await recordDispute(trx, {
+      accountId: account.id, kind: 'dispute', scope: 'all', reasonCode: 'other', reason: withDoc(input.reason, input.documentRef),
+      via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName,
+    }, meta, now);
+    return {
+      accountId: account.publicId, from: account.status as never, status: created.accountStatus as never, holdUntil: null,
+      reason: input.reason, documentRef: input.documentRef ?? null, activityId, disputeId: created.id,
+    };
+  }
   // "Paid" means nothing is owed; a payment the client received is reported first, so the ledger agrees.
   if (input.status === 'paid' && account.balanceCents > 0) {
     throw conflict('balance_not_zero', `The balance is still ${formatCents(account.balanceCents, account.currency)}. Report the payment first, then mark the account paid.`);
   }
-  const result = await apply(trx, caller, meta.actor, meta, account, {
-    to: input.status, reason: input.reason, documentRef: input.documentRef ?? null, activityType: input.status === 'disputed' ? 'dispute' : 'status_change',
+  return apply(trx, caller, meta.actor, meta, account, {
+    to: input.status, reason: input.reason, documentRef: input.documentRef ?? null, activityType: 'status_change',
     auditAction: 'account.status_change',
     activityBody: withDoc(`Status changed from ${LABEL[account.status]} to ${LABEL[input.status]}. Reason: ${input.reason}`, input.documentRef),
   }, now);
-  // A dispute needs the agency's attention (validation of the debt): it lands in the inbox.
-  if (input.status === 'disputed') {
-    await flagAccount(trx, account.id, now);
-    await openTask(trx, {
-      clientId: account.clientId, accountId: account.id, kind: 'dispute', title: `Dispute on ${account.debtorName}`,
-      detail: input.reason, sourceType: 'activity', sourceId: result.activityId, createdByUserId: caller.userId,
-    });
-  }
-  return result;
 }
 
 /**
@@ -143,8 +156,20 @@ export async function releaseExpiredHolds(db: Db, now: Date = dbNow()): Promise<
       const row = (await trx('accounts').where({ id: account.id }).first('hold_until', 'status_before_hold')) as { holdUntil: unknown; statusBeforeHold: string | null };
       const until = toDateOnly(row.holdUntil);
       if (account.status !== 'hold' || !until || until > today) return false;
-      await apply(trx, null, { type: 'system', id: 'hold-expiry' }, { ip: null, requestId: null }, account, {
-        to: row.statusBeforeHold ?? 'active', reason: `Hold ended on ${until}`, documentRef: null, activityType: 'hold', auditAction: 'account.release',
+      const to = row.statusBeforeHold ?? 'active';
+      const actor = { type: 'system', id: 'hold-expiry' } as const;
+      if (to === 'active' && (await openDisputeHold(trx, account.id))) {
+        // An original-creditor request came in during the hold: the account stays on hold for it (no
+        // end date), and answering it now returns the account to collection, not to the ended hold.
+        await apply(trx, null, actor, { ip: null, requestId: null }, account, {
+          to: 'hold', reason: `Hold ended on ${until}`, documentRef: null, activityType: 'hold', auditAction: 'account.release',
+          activityBody: `Hold ended on ${until}; collection stays on hold until the agency answers the open original-creditor request.`,
+        }, now);
+        await trx('disputes').where({ accountId: account.id, status: 'open', previousStatus: 'hold' }).update({ previousStatus: 'active' });
+        return true;
+      }
+      await apply(trx, null, actor, { ip: null, requestId: null }, account, {
+        to, reason: `Hold ended on ${until}`, documentRef: null, activityType: 'hold', auditAction: 'account.release',
         activityBody: `Hold ended on ${until}; collection resumed.`,
       }, now);
       return true;

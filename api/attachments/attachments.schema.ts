@@ -20,7 +20,8 @@ export const Attachment = z.object({
   sha256: z.string(),
   /** can be shown in a browser tab (PDF, images, text) */
   viewable: z.boolean(),
-  uploadedBy: UserRef,
+  /** id null: sent by someone without a portal account (the debtor, with a dispute) */
+  uploadedBy: z.object({ id: z.string().nullable(), name: z.string() }),
   uploadedAt: z.string(),
   /** the caller may delete it (agency users: any; client users: their own uploads) */
   canDelete: z.boolean(),

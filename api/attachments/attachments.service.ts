@@ -7,9 +7,9 @@ import type { Db, Trx } from '../platform/db.js';
 import { now, toIso } from '../platform/db.js';
 import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { newId } from '../platform/ids.js';
-import { writeAudit } from '../platform/audit.js';
+import { writeAudit, type AuditActor } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
-import { forbidden, notFound } from '../platform/errors.js';
+import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { kindByMime, type UploadLimits } from '../platform/uploads/file-kinds.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
@@ -26,16 +26,20 @@ interface AttachmentRow {
   sizeBytes: number | string;
   sha256: string;
   storageKey: string;
-  uploadedByUserId: number;
+  /** null: sent by someone without a portal account (a debtor's dispute document) */
+  uploadedByUserId: number | null;
+  uploadedByName: string | null;
+  /** set: the supporting document of this dispute, kept with the compliance record */
+  disputeId: number | null;
   createdAt: unknown;
-  uploaderPublicId: string;
-  uploaderFirstName: string;
-  uploaderLastName: string;
+  uploaderPublicId: string | null;
+  uploaderFirstName: string | null;
+  uploaderLastName: string | null;
 }
 
 function baseQuery(trx: Trx) {
   return trx('attachments')
-    .join('users', 'users.id', 'attachments.uploaded_by_user_id')
+    .leftJoin('users', 'users.id', 'attachments.uploaded_by_user_id')
     .whereNull('attachments.deleted_at')
     .select(
       'attachments.*',
@@ -43,9 +47,12 @@ function baseQuery(trx: Trx) {
     );
 }
 
-/** Agency users with attachments.write may delete any attachment; client users only what they uploaded. */
+/**
+ * Agency users with attachments.write may delete any attachment; client users only what they uploaded.
+ * A dispute's document is part of the compliance record: nobody deletes it.
+ */
 const mayDelete = (caller: Caller, row: AttachmentRow) =>
-  caller.permissions.has('attachments.write') && (caller.kind === 'agency' || row.uploadedByUserId === caller.userId);
+  row.disputeId === null && caller.permissions.has('attachments.write') && (caller.kind === 'agency' || row.uploadedByUserId === caller.userId);
 
 function present(caller: Caller, row: AttachmentRow) {
   return {
@@ -56,7 +63,9 @@ function present(caller: Caller, row: AttachmentRow) {
     sizeBytes: Number(row.sizeBytes),
     sha256: row.sha256,
     viewable: kindByMime(row.contentType)?.inline ?? false,
-    uploadedBy: { id: row.uploaderPublicId, name: `${row.uploaderFirstName} ${row.uploaderLastName}` },
+    uploadedBy: row.uploaderPublicId
+      ? { id: row.uploaderPublicId, name: `${row.uploaderFirstName} ${row.uploaderLastName}` }
+      : { id: null, name: row.uploadedByName ?? 'Unknown' },
     uploadedAt: toIso(row.createdAt)!,
     canDelete: mayDelete(caller, row),
   };
@@ -79,6 +88,39 @@ async function findAttachment(trx: Trx, caller: Caller, accountPublicId: string,
   return row;
 }
 
+export interface NewAttachment {
+  accountId: number;
+  displayName: string;
+  file: ReceivedFile;
+  /** the portal user who uploaded it, or null with `uploadedByName` (a debtor) */
+  uploadedByUserId: number | null;
+  uploadedByName?: string | null;
+  disputeId?: number | null;
+}
+
+/**
+ * Records a received file as an attachment of the account, in the caller's transaction: the row, the
+ * audit row and the `attachment.added` event. Returns the public id. Other features that take a file
+ * which belongs on the account (a dispute's document) call this inside their own transaction.
+ */
+export async function insertAttachment(trx: Trx, a: NewAttachment, meta: { actor: AuditActor; ip: string | null; requestId?: string | null }): Promise<string> {
+  const account = (await trx('accounts').where({ id: a.accountId }).first('client_id', 'public_id')) as { clientId: number; publicId: string };
+  const publicId = newId('att');
+  const { file, displayName } = a;
+  await trx('attachments').insert({
+    publicId, accountId: a.accountId, clientId: account.clientId, displayName, originalName: file.originalName,
+    contentType: file.kind.mime, sizeBytes: file.size, sha256: file.sha256, storageKey: file.key,
+    uploadedByUserId: a.uploadedByUserId, uploadedByName: a.uploadedByName ?? null, disputeId: a.disputeId ?? null, createdAt: now(),
+  });
+  const after = { account: account.publicId, displayName, fileName: file.originalName, contentType: file.kind.mime, sizeBytes: file.size, sha256: file.sha256 };
+  await writeAudit(trx, { actor: meta.actor, action: 'attachment.upload', target: { type: 'attachment', id: publicId }, ip: meta.ip, requestId: meta.requestId, after });
+  await appendEvent(trx, {
+    type: 'attachment.added', clientId: account.clientId, accountId: a.accountId, visibility: 'client', actor: meta.actor,
+    payload: { attachmentId: publicId, accountId: account.publicId, displayName, contentType: file.kind.mime, sizeBytes: file.size },
+  });
+  return publicId;
+}
+
 /**
  * `resolvedAccountId`: an account the caller's feature already resolved under its own rules (a
  * pending placement's documents: the account is not yet visible to the client's account routes).
@@ -86,19 +128,7 @@ async function findAttachment(trx: Trx, caller: Caller, accountPublicId: string,
 export async function recordAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, displayName: string, file: ReceivedFile, resolvedAccountId?: number) {
   return db.transaction(async (trx) => {
     const accountId = resolvedAccountId ?? (await resolveAccountId(trx, caller, accountPublicId));
-    const account = (await trx('accounts').where({ id: accountId }).first('client_id')) as { clientId: number };
-    const publicId = newId('att');
-    await trx('attachments').insert({
-      publicId, accountId, clientId: account.clientId, displayName, originalName: file.originalName,
-      contentType: file.kind.mime, sizeBytes: file.size, sha256: file.sha256, storageKey: file.key,
-      uploadedByUserId: caller.userId, createdAt: now(),
-    });
-    const after = { account: accountPublicId, displayName, fileName: file.originalName, contentType: file.kind.mime, sizeBytes: file.size, sha256: file.sha256 };
-    await writeAudit(trx, { actor: meta.actor, action: 'attachment.upload', target: { type: 'attachment', id: publicId }, ip: meta.ip, requestId: meta.requestId, after });
-    await appendEvent(trx, {
-      type: 'attachment.added', clientId: account.clientId, accountId, visibility: 'client', actor: meta.actor,
-      payload: { attachmentId: publicId, accountId: accountPublicId, displayName, contentType: file.kind.mime, sizeBytes: file.size },
-    });
+    const publicId = await insertAttachment(trx, { accountId, displayName, file, uploadedByUserId: caller.userId }, meta);
     const row = (await baseQuery(trx).where('attachments.public_id', publicId).first()) as AttachmentRow;
     return present(caller, row);
   });
@@ -124,6 +154,7 @@ export async function openAttachment(db: Db, caller: Caller, meta: RequestMeta, 
 export async function deleteAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, attachmentPublicId: string): Promise<string> {
   return db.transaction(async (trx) => {
     const row = await findAttachment(trx, caller, accountPublicId, attachmentPublicId);
+    if (row.disputeId !== null) throw conflict('dispute_document', 'This document came with a dispute and is kept with the compliance record; it cannot be deleted.');
     if (!mayDelete(caller, row)) throw forbidden('Only the person who uploaded this attachment, or the agency, can delete it.', 'not_your_attachment');
     await trx('attachments').where({ id: row.id }).update({ deletedAt: now(), deletedByUserId: caller.userId });
     await writeAudit(trx, {

@@ -13,8 +13,9 @@ import { resolveAccountId } from '../accounts/accounts.scope.js';
 import {
   AccountIdParams, EsignStatementOut, InboundSmsBody, InboundSmsResult, OneClickBody, OptOutBody, OptOutResult, UnsubscribeQuery,
   UnsubscribeResult, WithdrawConsentBody, WithdrawConsentResult, ValidationInformation, NewDisputeBody, DisputeCreated, DisputeList,
-  DisputeParams, ResolveDisputeBody, DisputeResolved, ExportQuery, ComplianceExport,
+  DisputeParams, ResolveDisputeBody, DisputeResolved, ExportQuery, ComplianceExport, NewDisputeForm,
 } from './compliance.schema.js';
+import { readDisputeRequest } from './dispute-request.js';
 import { validationInformation } from './validation.service.js';
 import { listDisputes, openDispute, resolveDispute } from './disputes.service.js';
 import { complianceCsv, complianceRecord } from './export.service.js';
@@ -129,13 +130,24 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
     }),
     route({
       method: 'post', path: '/accounts/:id/disputes', tag: 'compliance', auth: 'user', permission: 'compliance.record', idempotent: true,
-      summary: 'Record a dispute or original-creditor request the debtor made by phone or mail: the account goes on hold at once, the agency inbox gets a task, the client sees it, a confirmation is emailed (with consent).',
-      params: AccountIdParams, body: NewDisputeBody,
-      responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
-        const accountId = await resolveAccountId(trx, caller, params.id);
-        return openDispute(trx, { ...body, accountId, via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName }, meta, new Date());
-      }),
+      summary: 'Record a dispute or original-creditor request the debtor made by phone or mail: the account goes on hold at once, the agency inbox gets a task, the client sees it, a confirmation is emailed (with consent). '
+        + 'JSON, or multipart/form-data with a supporting document in `file` (the attachment rules; it becomes an attachment of the account).',
+      params: AccountIdParams, body: NewDisputeBody, multipart: NewDisputeForm,
+      responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem },
+      handler: async ({ caller, params, body, meta, ctx }) => {
+        // 404 before a single byte is stored
+        await resolveAccountId(db, caller, params.id);
+        const request = await readDisputeRequest(ctx, config, body);
+        try {
+          return await db.transaction(async (trx) => {
+            const accountId = await resolveAccountId(trx, caller, params.id);
+            return openDispute(trx, { ...request.body, accountId, via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName, document: request.document }, meta, new Date());
+          });
+        } catch (err) {
+          await request.discard();
+          throw err;
+        }
+      },
     }),
     route({
       // Answering a dispute is the agency's work (it verifies the debt), hence agency/* and the inbox permission.

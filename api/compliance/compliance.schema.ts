@@ -92,6 +92,18 @@ export const Dispute = z.object({
   createdAt: z.string(),
   resolvedAt: z.string().nullable(),
   resolution: z.string().nullable(),
+  /** the supporting document sent with it: an attachment of the account */
+  document: z.object({ attachmentId: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number().int() }).nullable(),
+});
+
+/** multipart/form-data: the fields of the JSON body as text, and an optional supporting document in `file` */
+export const NewDisputeForm = z.object({
+  kind: z.enum(['dispute', 'original_creditor_request']),
+  scope: z.enum(['all', 'part']).optional(),
+  disputedAmountCents: z.string().optional().describe('integer cents'),
+  reasonCode: z.enum(DISPUTE_REASON_CODES).optional(),
+  reason: z.string().optional(),
+  file: z.string().optional().describe('binary: PDF, image, text or Office document within the upload limits'),
 });
 
 export const DisputeCreated = Dispute.extend({

@@ -1,9 +1,15 @@
 /**
- * Disputes and original-creditor requests (Regulation F §1006.38). Opening one, in one transaction:
+ * Disputes and original-creditor requests (Regulation F §1006.38): the one path for every dispute,
+ * whether the debtor sent it online, staff entered it (POST /accounts/:id/disputes) or an agency or
+ * client user marked the account disputed (account-status). Opening one, in one transaction:
  * the account goes on hold at once (status `disputed`, or `hold` for an original-creditor request,
  * when it was being collected), the client sees it on the account (a client-visible activity entry
  * and event), the agency gets an inbox task, and a confirmation email is queued — which the outbox
  * sends only with the debtor's E-SIGN consent and outside any opt-out (compliance.jobs.ts).
+ *
+ * While a record is open it holds the account. Resolving the last one restores the status it
+ * interrupted; a status change that takes the account out of collection (recalled, paid, settled …)
+ * closes the open records (`closeOpenDisputes`, called by account-status).
  */
 import type { Trx } from '../platform/db.js';
 import { now as clockNow, toIso } from '../platform/db.js';
@@ -13,6 +19,9 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
 import { openTask } from '../inbox/tasks.service.js';
+import { flagAccount } from '../accounts/account-flag.js';
+import { insertAttachment } from '../attachments/attachments.service.js';
+import type { ReceivedFile } from '../platform/uploads/receive.js';
 import type { AuditMeta } from './consents.service.js';
 
 export type DisputeKind = 'dispute' | 'original_creditor_request';
@@ -47,6 +56,12 @@ export interface NewDispute {
   /** the user id of the staff member who entered it */
   enteredByUserId?: number | null;
   actorName: string;
+  /**
+   * An optional supporting document, already received into the file store (receiveForm). It is
+   * linked to the dispute and becomes an attachment of the account in this transaction; if the
+   * transaction fails the caller discards the stored bytes.
+   */
+  document?: ReceivedFile | null;
 }
 
 interface DisputeRow {
@@ -68,7 +83,16 @@ interface DisputeRow {
   createdAt: unknown;
   resolvedAt: unknown;
   resolution: string | null;
+  documentName: string | null;
+  documentAttachmentId: string | null;
+  documentContentType: string | null;
+  documentSizeBytes: number | string | null;
 }
+
+/** Disputes with their supporting document's attachment (at most one per dispute). */
+const disputeRows = (trx: Trx) => trx('disputes')
+  .leftJoin('attachments', 'attachments.dispute_id', 'disputes.id')
+  .select('disputes.*', 'attachments.public_id as document_attachment_id', 'attachments.content_type as document_content_type', 'attachments.size_bytes as document_size_bytes');
 
 export const disputeOut = (d: DisputeRow) => ({
   id: d.publicId,
@@ -82,6 +106,9 @@ export const disputeOut = (d: DisputeRow) => ({
   createdAt: toIso(d.createdAt)!,
   resolvedAt: toIso(d.resolvedAt),
   resolution: d.resolution,
+  document: d.documentAttachmentId
+    ? { attachmentId: d.documentAttachmentId, fileName: d.documentName!, contentType: d.documentContentType!, sizeBytes: Number(d.documentSizeBytes) }
+    : null,
 });
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
@@ -101,7 +128,13 @@ interface AccountForDispute {
   agencyAccountNumber: string;
 }
 
+/** Opens a dispute or request; the API's answer. */
 export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, now: Date) {
+  return (await recordDispute(trx, input, meta, now)).created;
+}
+
+/** As openDispute, with the timeline entry's id (account-status answers with it). */
+export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta, now: Date) {
   if (input.kind === 'dispute') {
     if (!input.scope || !input.reasonCode) throw badRequest('validation_failed', 'A dispute needs a scope (all or part) and a reason.');
     if (input.reasonCode === 'other' && !input.reason?.trim()) throw badRequest('validation_failed', 'Tell us the reason in a few words.');
@@ -138,7 +171,8 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
   const taskId = await openTask(trx, {
     clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
     title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
-    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
+    detail: `${summary}${input.reason ? `\n\nIn the debtor's words: ${input.reason}` : ''}`
+      + `${input.document ? `\n\nSupporting document: ${input.document.originalName} (with the account's attachments).` : ''}\n\nReceived ${input.via === 'debtor' ? 'online from the debtor' : input.via === 'client' ? 'by the client and entered in the portal' : 'by the agency'}; collection is on hold.`,
     createdByUserId: input.enteredByUserId ?? null,
   });
   await trx('disputes').insert({
@@ -149,24 +183,38 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
     status: 'open', previousStatus: statusBefore, submittedVia: input.via, submittedBy: meta.actor.id ?? null, ip: meta.ip,
     taskPublicId: taskId, createdAt: now,
   });
+  let documentAttachmentId: string | null = null;
+  if (input.document) {
+    const dispute = (await trx('disputes').where({ publicId }).first('id')) as { id: number };
+    documentAttachmentId = await insertAttachment(trx, {
+      accountId: account.id, file: input.document, disputeId: dispute.id,
+      displayName: `${input.kind === 'dispute' ? 'Dispute' : 'Original-creditor request'} document (${publicId})`,
+      uploadedByUserId: input.enteredByUserId ?? null, uploadedByName: input.enteredByUserId ? null : input.actorName,
+    }, meta);
+    await trx('disputes').where({ id: dispute.id }).update({ documentName: input.document.originalName.slice(0, 200), documentKey: input.document.key });
+  }
   if (newStatus !== account.status) {
     await trx('accounts').where({ id: account.id }).update({ status: newStatus, updatedAt: clockNow(), lastActivityAt: now });
+    await statusChanged(trx, account, newStatus, summary, meta);
   } else {
     await trx('accounts').where({ id: account.id }).update({ lastActivityAt: now });
   }
+  // the flag follows the inbox (accounts/account-flag.ts): a task that needs the agency just opened
+  await flagAccount(trx, account.id, now);
+  const activityId = newId('act');
   await trx('activity').insert({
-    publicId: newId('act'), accountId: account.id, type: 'dispute', visibility: 'client',
-    body: `${summary} Collection is on hold until the agency responds.`,
+    publicId: activityId, accountId: account.id, type: 'dispute', visibility: 'client',
+    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} Collection is on hold until the agency responds.`,
     actorUserId: input.enteredByUserId ?? null, actorName: input.actorName, occurredAt: now,
   });
   await writeAudit(trx, {
     actor: meta.actor, action: input.kind === 'dispute' ? 'dispute.opened' : 'dispute.original_creditor_requested',
     target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
-    before: { status: account.status }, after: { status: newStatus, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, reasonCode: input.reasonCode ?? null },
+    before: { status: account.status }, after: { status: newStatus, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, reasonCode: input.reasonCode ?? null, documentAttachmentId },
   });
   await appendEvent(trx, {
     type: 'dispute.opened', clientId: account.clientId, accountId: account.id, visibility: 'client',
-    payload: { accountId: account.publicId, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, accountStatus: newStatus }, actor: meta.actor,
+    payload: { accountId: account.publicId, disputeId: publicId, kind: input.kind, scope: input.scope ?? null, accountStatus: newStatus, documentAttachmentId }, actor: meta.actor,
   });
 
   // The confirmation goes to the debtor's address on file; the outbox decides whether it may go by email.
@@ -179,8 +227,8 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
         + `${summary.replace('The debtor', 'You')}\n\nWe have stopped collecting on this account until we send you our response.`,
     });
   }
-  const row = (await trx('disputes').where({ publicId }).first()) as DisputeRow;
-  return {
+  const row = (await disputeRows(trx).where('disputes.public_id', publicId).first()) as DisputeRow;
+  const created = {
     ...disputeOut(row),
     accountStatus: newStatus,
     confirmation: {
@@ -190,6 +238,42 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
         : 'Your request was received. We have stopped collecting on this account until we send you the name and address of the original creditor.',
     },
   };
+  return { created, activityId };
+}
+
+/** Every status change, whichever path made it, is an `account.status_changed` event (as account-status writes). */
+async function statusChanged(trx: Trx, account: { id: number; publicId: string; clientId: number; status: string }, status: string, reason: string, meta: AuditMeta) {
+  await appendEvent(trx, {
+    type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor: meta.actor,
+    payload: { accountId: account.publicId, from: account.status, status, holdUntil: null, reason },
+  });
+}
+
+/** What the open records of an account require: `disputed` (a dispute), `hold` (only requests) or nothing. */
+export async function openDisputeHold(trx: Trx, accountId: number): Promise<'disputed' | 'hold' | null> {
+  const kinds = (await trx('disputes').where({ accountId, status: 'open' }).distinct('kind')) as { kind: DisputeKind }[];
+  if (kinds.some((k) => k.kind === 'dispute')) return 'disputed';
+  return kinds.length ? 'hold' : null;
+}
+
+/**
+ * The account left collection by a status action (recalled, marked paid, settled, bankrupt …): its
+ * open disputes and requests close with that as the resolution. The status itself is the caller's.
+ */
+export async function closeOpenDisputes(trx: Trx, account: { id: number; publicId: string; clientId: number }, toStatus: string, resolution: string, meta: AuditMeta, now: Date): Promise<string[]> {
+  const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId')) as { id: number; publicId: string }[];
+  for (const d of open) {
+    await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+    await writeAudit(trx, {
+      actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
+      before: { dispute: 'open' }, after: { status: toStatus, dispute: 'resolved', disputeId: d.publicId, resolution },
+    });
+    await appendEvent(trx, {
+      type: 'dispute.resolved', clientId: account.clientId, accountId: account.id, visibility: 'client',
+      payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: toStatus }, actor: meta.actor,
+    });
+  }
+  return open.map((d) => d.publicId);
 }
 
 /** The agency answered (verification or the creditor's name sent): the account returns to its earlier status. */
@@ -198,13 +282,28 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   if (!d) throw notFound('Dispute');
   const accountId = d.accountId;
   if (d.status !== 'open') throw conflict('dispute_not_open', 'This dispute is already resolved.');
-  const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('publicId', 'status')) as { publicId: string; status: string };
+  const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('id', 'publicId', 'clientId', 'status', 'statusBeforeHold')) as
+    { id: number; publicId: string; clientId: number; status: string; statusBeforeHold: string | null };
   await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
   // Restore only what the dispute changed, and only when no other dispute still holds the account.
-  const othersOpen = await trx('disputes').where({ accountId, status: 'open' }).first('id');
-  const restore = !othersOpen && HOLD_STATUSES.has(account.status) && d.previousStatus !== account.status;
-  const newStatus = restore ? d.previousStatus : account.status;
-  if (newStatus !== account.status) await trx('accounts').where({ id: accountId }).update({ status: newStatus, updatedAt: clockNow() });
+  const stillHeld = await openDisputeHold(trx, accountId);
+  // A hold placed by hand on the disputed account (account-status) interrupts the dispute: it stays,
+  // and its release returns to what the dispute interrupted instead of to `disputed`.
+  const heldByHand = account.status === 'hold' && account.statusBeforeHold === 'disputed';
+  let newStatus = account.status;
+  if (heldByHand) {
+    const back = stillHeld ?? (d.previousStatus === 'hold' ? 'active' : d.previousStatus);
+    await trx('accounts').where({ id: accountId }).update({ statusBeforeHold: back });
+  } else if (stillHeld === null && HOLD_STATUSES.has(account.status) && d.previousStatus !== account.status) {
+    newStatus = d.previousStatus;
+  } else if (stillHeld === 'hold' && account.status === 'disputed') {
+    // the dispute is answered; an open original-creditor request still holds the account
+    newStatus = 'hold';
+  }
+  if (newStatus !== account.status) {
+    await trx('accounts').where({ id: accountId }).update({ status: newStatus, updatedAt: clockNow() });
+    await statusChanged(trx, account, newStatus, `Dispute answered: ${resolution}`, meta);
+  }
   await trx('activity').insert({
     publicId: newId('act'), accountId, type: 'dispute', visibility: 'client',
     body: `The agency responded to the ${d.kind === 'dispute' ? 'dispute' : 'original-creditor request'}: ${resolution}`,
@@ -218,10 +317,10 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
     type: 'dispute.resolved', clientId: d.clientId, accountId, visibility: 'client',
     payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: newStatus }, actor: meta.actor,
   });
-  return { ...disputeOut((await trx('disputes').where({ id: d.id }).first()) as DisputeRow), accountStatus: newStatus };
+  return { ...disputeOut((await disputeRows(trx).where('disputes.id', d.id).first()) as DisputeRow), accountStatus: newStatus };
 }
 
 export async function listDisputes(trx: Trx, accountId: number) {
-  const rows = (await trx('disputes').where({ accountId }).orderBy('id', 'asc').select()) as DisputeRow[];
+  const rows = (await disputeRows(trx).where('disputes.account_id', accountId).orderBy('disputes.id', 'asc')) as DisputeRow[];
   return rows.map(disputeOut);
 }

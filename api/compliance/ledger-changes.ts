@@ -1,17 +1,17 @@
 /**
- * "What changed since the itemization date", read from the ledger through this one function, so the
- * validation information never depends on where the ledger lives.
+ * "What changed since the itemization date", read from the append-only `transactions` ledger
+ * (issue 3) through this one function, so the validation information never depends on how the
+ * ledger is laid out.
  *
- * Today (main has no transactions table yet) it derives the changes from the balance components:
- * each component's `original_cents` is its amount on the itemization date and `current_cents` its
- * amount now; increases of interest are interest, increases of fees/costs (or principal) are fees,
- * decreases are payments up to the account's paid-to-date and credits beyond that.
- *
- * When the append-only `transactions` ledger (issue 3) lands, replace the body with a sum over
- * `transactions` rows of the account with `effective_date > since`: positive interest deltas →
- * interest; positive fees/costs/principal deltas → fees; kind 'payment' → payments (minus its deltas);
- * the other negative deltas (credit, write_off, correction) → credits. Debtor payments of issue 7 post
- * to that ledger too, so they are counted there. The caller and its tests need no change.
+ * The account's rows with `effective_date` after the itemization date, classified by kind and the
+ * sign of their per-component deltas:
+ * - kind `payment` → payments (the amount it took off, i.e. minus the sum of its deltas). Debtor
+ *   payments of issue 7 (pay/apply-payment-to-balance.ts) append `payment` rows too, so they count.
+ * - any other kind (credit, write_off, correction): a positive interest delta → interest; a positive
+ *   fees, costs or principal delta → fees; every negative delta → credits.
+ * Rows on or before the itemization date are part of the itemization balance, not changes. Every
+ * delta lands in exactly one bucket, so interest + fees − payments − credits is the sum of the
+ * deltas after the date.
  */
 import type { Trx } from '../platform/db.js';
 
@@ -22,26 +22,23 @@ export interface LedgerChanges {
   creditsCents: number;
 }
 
-interface ComponentRow {
-  component: string;
-  originalCents: number | string;
-  currentCents: number | string;
-}
+const D = ['principal_delta_cents', 'interest_delta_cents', 'fees_delta_cents', 'costs_delta_cents'] as const;
+const pos = (c: string) => `CASE WHEN ${c} > 0 THEN ${c} ELSE 0 END`;
+const neg = (c: string) => `CASE WHEN ${c} < 0 THEN -${c} ELSE 0 END`;
+const notPayment = (expr: string) => `SUM(CASE WHEN kind <> 'payment' THEN ${expr} ELSE 0 END)`;
 
-export async function ledgerChangesSince(trx: Trx, accountId: number, _since: string): Promise<LedgerChanges> {
-  const [components, account] = (await Promise.all([
-    trx('account_balances').where({ accountId }).select('component', 'originalCents', 'currentCents'),
-    trx('accounts').where({ id: accountId }).first('paidToDateCents'),
-  ])) as [ComponentRow[], { paidToDateCents: number | string }];
-  let interestCents = 0;
-  let feesCents = 0;
-  let reductionCents = 0;
-  for (const c of components) {
-    const delta = Number(c.currentCents) - Number(c.originalCents);
-    if (delta < 0) reductionCents -= delta;
-    else if (c.component === 'interest') interestCents += delta;
-    else feesCents += delta;
-  }
-  const paymentsCents = Math.min(Number(account.paidToDateCents), reductionCents);
-  return { interestCents, feesCents, paymentsCents, creditsCents: reductionCents - paymentsCents };
+/** `since`: the itemization date, YYYY-MM-DD; rows effective on that day are not changes. */
+export async function ledgerChangesSince(trx: Trx, accountId: number, since: string): Promise<LedgerChanges> {
+  const row = (await trx('transactions')
+    .where({ accountId })
+    .where('effective_date', '>', since)
+    .first(
+      trx.raw(`SUM(CASE WHEN kind = 'payment' THEN -(${D.join(' + ')}) ELSE 0 END) AS payments`),
+      trx.raw(`${notPayment(pos('interest_delta_cents'))} AS interest`),
+      trx.raw(`${notPayment(`${pos('principal_delta_cents')} + ${pos('fees_delta_cents')} + ${pos('costs_delta_cents')}`)} AS fees`),
+      trx.raw(`${notPayment(D.map(neg).join(' + '))} AS credits`),
+    )) as { payments: unknown; interest: unknown; fees: unknown; credits: unknown } | undefined;
+  // SUM over no rows is NULL; MariaDB returns DECIMAL sums as strings.
+  const n = (v: unknown) => Number(v ?? 0);
+  return { interestCents: n(row?.interest), feesCents: n(row?.fees), paymentsCents: n(row?.payments), creditsCents: n(row?.credits) };
 }

@@ -11,7 +11,8 @@ import { route, type AnyRoute } from '../platform/http/route.js';
 import { notFound } from '../platform/errors.js';
 import { Problem } from '../auth/auth.schema.js';
 import type { Trx } from '../platform/db.js';
-import { Consent, DisputeCreated, EsignStatementOut, NewDisputeBody, ValidationInformation } from './compliance.schema.js';
+import { Consent, DisputeCreated, EsignStatementOut, NewDisputeBody, NewDisputeForm, ValidationInformation } from './compliance.schema.js';
+import { readDisputeRequest } from './dispute-request.js';
 import { validationInformation } from './validation.service.js';
 import { openDispute } from './disputes.service.js';
 import { activeConsent, consentOut, recordConsent, withdrawConsent, type ConsentRow } from './consents.service.js';
@@ -129,15 +130,26 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
     route({
       // A double submit (or a retried request) with the same Idempotency-Key opens one dispute.
       method: 'post', path: '/pay/disputes', tag: 'pay', auth: 'public', idempotent: true, principal,
-      summary: 'Dispute all or part of the debt, or ask for the original creditor: the account goes on hold at once; the confirmation is returned (and emailed with consent).',
+      summary: 'Dispute all or part of the debt, or ask for the original creditor: the account goes on hold at once; the confirmation is returned (and emailed with consent). '
+        + 'JSON, or multipart/form-data with the same fields and a supporting document in `file` (the attachment rules: 413 over the size limit, 415 for types not accepted); the document becomes an attachment of the account.',
       body: NewDisputeBody,
-      responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 404: Problem, 409: Problem },
+      multipart: NewDisputeForm,
+      responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem },
       handler: async ({ ctx, body, meta }) => {
+        // the session (401) and the account (404) before a single byte is stored
         const access = await resolveDebtor(deps, ctx);
-        return db.transaction(async (trx) => {
-          const { accountId, partyId } = await debtorAccount(trx, access);
-          return openDispute(trx, { ...body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)' }, debtorMeta(access, meta), new Date());
-        });
+        await debtorAccount(db, access);
+        const request = await readDisputeRequest(ctx, deps.config, body);
+        try {
+          return await db.transaction(async (trx) => {
+            const { accountId, partyId } = await debtorAccount(trx, access);
+            return openDispute(trx, { ...request.body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)', document: request.document }, debtorMeta(access, meta), new Date());
+          });
+        } catch (err) {
+          // nothing of the dispute was written: the stored document goes too
+          await request.discard();
+          throw err;
+        }
       },
     }),
   ];

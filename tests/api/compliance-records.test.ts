@@ -10,6 +10,7 @@ import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
 import { validationInformation } from '../../api/compliance/validation.service.js';
 import { consent, makeDebtor, type Debtor } from './compliance-helpers.js';
+import { applyPaymentToBalance } from '../../api/pay/apply-payment-to-balance.js';
 
 const NOON_PACIFIC = new Date('2026-11-24T20:00:00Z');
 
@@ -33,17 +34,45 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
   });
   const deliver = () => deliverOutbox({ config: api.config, db: api.db }, { now: NOON_PACIFIC });
 
-  async function setLedger(d: Debtor, components: Record<string, [number, number]>, paidToDateCents: number, dates: { chargeOffDate: string | null; serviceDate: string | null }, originalCreditor: string | null = null) {
+  /** Places the account with these balance components (its balance on placement) and the reference dates. */
+  async function setLedger(d: Debtor, components: Record<string, number>, dates: { chargeOffDate: string | null; serviceDate: string | null }, originalCreditor: string | null = null) {
     await api.db('account_balances').where({ accountId: d.accountId }).delete();
-    await api.db('account_balances').insert(Object.entries(components).map(([component, [originalCents, currentCents]]) => ({ accountId: d.accountId, component, originalCents, currentCents })));
-    const balanceCents = Object.values(components).reduce((s, [, cur]) => s + cur, 0);
-    await api.db('accounts').where({ id: d.accountId }).update({ balanceCents, paidToDateCents, originalCreditor, status: 'active', ...dates });
+    // every component has its row, as placements write them (a missing one reads as zero)
+    const all = { principal: 0, interest: 0, fees: 0, costs: 0, ...components };
+    await api.db('account_balances').insert(Object.entries(all).map(([component, cents]) => ({ accountId: d.accountId, component, originalCents: cents, currentCents: cents })));
+    const balanceCents = Object.values(components).reduce((s, cents) => s + cents, 0);
+    await api.db('accounts').where({ id: d.accountId }).update({ balanceCents, paidToDateCents: 0, originalCreditor, status: 'active', ...dates });
   }
+  /** Ledger entries through the real ledger routes (issue 3), each with its effective date. */
+  const payment = async (d: Debtor, amountCents: number, paidOn: string) =>
+    expect((await api.request(`/accounts/${d.accountPublicId}/payments`, { token: agency, body: { amountCents, paidOn, method: 'check' } })).status).toBe(201);
+  const correction = async (d: Debtor, component: string, deltaCents: number, effectiveOn: string) =>
+    expect((await api.request(`/accounts/${d.accountPublicId}/adjustments`, { token: agency, body: { type: 'correction', component, deltaCents, reason: 'Ledger fixture', effectiveOn } })).status).toBe(201);
+  const credit = async (d: Debtor, amountCents: number, effectiveOn: string) =>
+    expect((await api.request(`/accounts/${d.accountPublicId}/adjustments`, { token: agency, body: { type: 'credit', amountCents, reason: 'Ledger fixture', effectiveOn } })).status).toBe(201);
+  /** The identity the validation notice shows the debtor. */
+  const addsUp = (v: Awaited<ReturnType<typeof validationInformation>>) => {
+    const c = v.changesSinceItemization;
+    return v.itemization.balanceCents + c.interestCents + c.feesCents - c.paymentsCents - c.creditsCents === v.currentAmountCents;
+  };
 
   describe('validation information', () => {
-    it('itemizes interest, fees, payments and credits since the itemization date, adding up to the current amount', async () => {
+    it('itemizes interest, fees, payments (reported and online) and credits after the itemization date from the ledger', async () => {
       const d = await makeDebtor(api, 10, { state: 'OR', zip: '97201' });
-      await setLedger(d, { principal: [100_000, 80_000], interest: [5_000, 7_500], fees: [0, 2_500], costs: [1_000, 0] }, 15_000, { chargeOffDate: '2026-03-31', serviceDate: '2025-12-01' });
+      await setLedger(d, { principal: 100_000, interest: 5_000, fees: 0, costs: 1_000 }, { chargeOffDate: '2026-03-31', serviceDate: '2025-12-01' });
+      // on or before the itemization date: part of the itemization balance, not changes
+      await payment(d, 3_000, '2026-02-15'); // costs −1,000, interest −2,000
+      await correction(d, 'interest', 1_500, '2026-03-31');
+      // after it
+      await correction(d, 'interest', 2_500, '2026-05-01');
+      await correction(d, 'fees', 2_500, '2026-06-01');
+      await payment(d, 10_000, '2026-07-01');
+      await credit(d, 6_000, '2026-08-01');
+      await correction(d, 'principal', -1_000, '2026-09-01');
+      // the debtor pays 50.00 online (issue 7): a ledger payment effective today
+      await api.db.transaction((trx) => applyPaymentToBalance(trx, d.accountId, 5_000, new Date('2026-11-20T18:00:00Z'), { methodKind: 'card', reference: 'pay_fixture' }));
+      expect(await api.db('transactions').where({ accountId: d.accountId }).count({ n: '*' })).toEqual([{ n: 8 }]);
+
       const res = await api.request(`/accounts/${d.accountPublicId}/validation`, { token: client });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
@@ -53,16 +82,21 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
         currency: 'USD',
         currentCreditor: 'Cascade Power & Light',
         originalCreditor: 'Cascade Power & Light',
-        itemization: { date: '2026-03-31', reference: 'charge_off', balanceCents: 106_000 },
-        // +2,500 interest, +2,500 fees; 21,000 of reductions = 15,000 paid + 6,000 credited
-        changesSinceItemization: { interestCents: 2_500, feesCents: 2_500, paymentsCents: 15_000, creditsCents: 6_000 },
-        currentAmountCents: 90_000,
+        // placed 106,000; −3,000 paid and +1,500 interest on or before 3/31
+        itemization: { date: '2026-03-31', reference: 'charge_off', balanceCents: 104_500 },
+        // payments 10,000 reported + 5,000 online; credits 6,000 credit + 1,000 principal correction
+        changesSinceItemization: { interestCents: 2_500, feesCents: 2_500, paymentsCents: 15_000, creditsCents: 7_000 },
+        currentAmountCents: 87_500,
       });
+      expect(addsUp(res.body)).toBe(true);
+      // the current amount is the account's balance, which the ledger moved
+      expect(await api.db('accounts').where({ id: d.accountId }).first('balanceCents')).toEqual({ balanceCents: 87_500 });
     });
 
     it('names the original creditor and picks the reference date the account has', async () => {
       const bought = await makeDebtor(api, 11, { state: 'OR', zip: '97201' });
-      await setLedger(bought, { principal: [50_000, 50_000], interest: [0, 1_234] }, 0, { chargeOffDate: null, serviceDate: '2025-10-15' }, 'Acme Bank, N.A.');
+      await setLedger(bought, { principal: 50_000, interest: 0 }, { chargeOffDate: null, serviceDate: '2025-10-15' }, 'Acme Bank, N.A.');
+      await correction(bought, 'interest', 1_234, '2026-01-31');
       const v = await validationInformation(api.db, bought.accountId);
       expect(v).toMatchObject({
         currentCreditor: 'Cascade Power & Light', originalCreditor: 'Acme Bank, N.A.',
@@ -71,11 +105,31 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
         currentAmountCents: 51_234,
       });
       const placed = await makeDebtor(api, 12, { state: 'OR', zip: '97201' });
-      await setLedger(placed, { principal: [20_000, 0] }, 20_000, { chargeOffDate: null, serviceDate: null });
+      await setLedger(placed, { principal: 20_000 }, { chargeOffDate: null, serviceDate: null });
+      await api.db('accounts').where({ id: placed.accountId }).update({ placedOn: '2026-06-01' });
+      await payment(placed, 20_000, '2026-06-02');
       const p = await validationInformation(api.db, placed.accountId);
-      expect(p.itemization).toMatchObject({ reference: 'placement', balanceCents: 20_000 });
+      expect(p.itemization).toEqual({ date: '2026-06-01', reference: 'placement', balanceCents: 20_000 });
       expect(p.changesSinceItemization).toEqual({ interestCents: 0, feesCents: 0, paymentsCents: 20_000, creditsCents: 0 });
       expect(p.currentAmountCents).toBe(0);
+    });
+
+    it('entries before the itemization date are not changes; a write-off after it is a credit', async () => {
+      const d = await makeDebtor(api, 17, { state: 'OR', zip: '97201' });
+      await setLedger(d, { principal: 40_000, fees: 2_000 }, { chargeOffDate: '2026-09-30', serviceDate: null });
+      await payment(d, 2_500, '2026-04-01'); // fees −2,000, principal −500
+      await correction(d, 'interest', 800, '2026-09-29');
+      await credit(d, 1_000, '2026-09-30');
+      let v = await validationInformation(api.db, d.accountId);
+      expect(v.itemization.balanceCents).toBe(42_000 - 2_500 + 800 - 1_000);
+      expect(v.changesSinceItemization).toEqual({ interestCents: 0, feesCents: 0, paymentsCents: 0, creditsCents: 0 });
+      expect(v.currentAmountCents).toBe(v.itemization.balanceCents);
+      expect((await api.request(`/accounts/${d.accountPublicId}/adjustments`, { token: agency, body: { type: 'write_off', reason: 'Uncollectable', effectiveOn: '2026-10-01' } })).status).toBe(201);
+      v = await validationInformation(api.db, d.accountId);
+      expect(v.itemization.balanceCents).toBe(39_300);
+      expect(v.changesSinceItemization).toEqual({ interestCents: 0, feesCents: 0, paymentsCents: 0, creditsCents: 39_300 });
+      expect(v.currentAmountCents).toBe(0);
+      expect(addsUp(v)).toBe(true);
     });
 
     it('adds up on every seeded account; tenancy: another client is a 404', async () => {
@@ -83,7 +137,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       for (const a of accounts) {
         const v = await validationInformation(api.db, a.id);
         const c = v.changesSinceItemization;
-        expect(v.itemization.balanceCents + c.interestCents + c.feesCents - c.paymentsCents - c.creditsCents).toBe(v.currentAmountCents);
+        expect(addsUp(v)).toBe(true);
         expect(Math.min(v.itemization.balanceCents, c.interestCents, c.feesCents, c.paymentsCents, c.creditsCents)).toBeGreaterThanOrEqual(0);
       }
       const other = await makeDebtor(api, 0, { state: 'OR', zip: '97201' }, 'SBRH');
@@ -95,7 +149,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
   describe('disputes', () => {
     it('dispute → hold at once → inbox task → the client sees it → confirmation emailed with consent', async () => {
       const d = await makeDebtor(api, 13, { state: 'OR', zip: '97201' });
-      await setLedger(d, { principal: [30_000, 30_000] }, 0, { chargeOffDate: '2026-01-31', serviceDate: null });
+      await setLedger(d, { principal: 30_000 }, { chargeOffDate: '2026-01-31', serviceDate: null });
       await consent(api, d, { email: true, sms: false });
       const body = { kind: 'dispute', scope: 'part', disputedAmountCents: 10_000, reasonCode: 'wrong_amount', reason: 'I paid $100 in March.' };
       const headers = { 'Idempotency-Key': `dispute-${dialect}-1` };
@@ -103,7 +157,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: ID('dsp'), kind: 'dispute', scope: 'part', disputedAmountCents: 10_000, reasonCode: 'wrong_amount', reason: 'I paid $100 in March.',
-        status: 'open', submittedVia: 'agency', createdAt: expect.any(String), resolvedAt: null, resolution: null, accountStatus: 'disputed',
+        status: 'open', submittedVia: 'agency', createdAt: expect.any(String), resolvedAt: null, resolution: null, document: null, accountStatus: 'disputed',
         confirmation: { reference: res.body.id, message: expect.stringContaining('stopped collecting') },
       });
       const replay = await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: agency, body, headers });
@@ -146,7 +200,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
 
     it('without consent the confirmation is not emailed (cancelled in the outbox), but the dispute stands', async () => {
       const d = await makeDebtor(api, 14, { state: 'OR', zip: '97201' });
-      await setLedger(d, { principal: [30_000, 30_000] }, 0, { chargeOffDate: '2026-01-31', serviceDate: null });
+      await setLedger(d, { principal: 30_000 }, { chargeOffDate: '2026-01-31', serviceDate: null });
       const res = await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: agency, body: { kind: 'dispute', scope: 'all', reasonCode: 'not_mine' } });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ disputedAmountCents: 30_000, accountStatus: 'disputed' });
@@ -158,7 +212,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
 
     it('original-creditor request: hold, one open at a time; bad input and permissions', async () => {
       const d = await makeDebtor(api, 15, { state: 'OR', zip: '97201' });
-      await setLedger(d, { principal: [30_000, 30_000] }, 0, { chargeOffDate: '2026-01-31', serviceDate: null });
+      await setLedger(d, { principal: 30_000 }, { chargeOffDate: '2026-01-31', serviceDate: null });
       const url = `/accounts/${d.accountPublicId}/disputes`;
       const oc = await api.request(url, { token: agency, body: { kind: 'original_creditor_request', reason: '=HYPERLINK("http://x.example")' } });
       expect(oc.status).toBe(201);
@@ -187,7 +241,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
   describe('compliance export', () => {
     it('exports consents, opt-outs, disputes, messages and their audit rows as JSON and CSV', async () => {
       const d = await makeDebtor(api, 16, { state: 'OR', zip: '97201' });
-      await setLedger(d, { principal: [30_000, 30_000] }, 0, { chargeOffDate: '2026-01-31', serviceDate: null });
+      await setLedger(d, { principal: 30_000 }, { chargeOffDate: '2026-01-31', serviceDate: null });
       await consent(api, d, { email: true, sms: true });
       await api.request(`/accounts/${d.accountPublicId}/opt-outs`, { token: agency, body: { channel: 'sms', address: d.phone, note: 'Asked on the phone: no texts.' } });
       const oc = await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: agency, body: { kind: 'original_creditor_request', reason: '=HYPERLINK("http://x.example")' } });

@@ -127,7 +127,7 @@ describe.each(DIALECTS)('notes and the agency inbox (%s)', (dialect) => {
     await api.request(`/accounts/${acct.publicId}/status`, { token: client, body: { status: 'disputed', reason: 'Debtor says the bill was paid in 2024' } });
     const inbox = await api.request(`/agency/inbox?kind=dispute&accountId=${acct.publicId}`, { token: staff });
     expect(inbox.body.data).toHaveLength(1);
-    expect(inbox.body.data[0]).toMatchObject({ kind: 'dispute', detail: 'Debtor says the bill was paid in 2024', account: { status: 'disputed', flagged: true } });
+    expect(inbox.body.data[0]).toMatchObject({ kind: 'dispute', detail: expect.stringContaining('Debtor says the bill was paid in 2024'), account: { status: 'disputed', flagged: true } });
   });
 
   it('the inbox is for agency staff only', async () => {

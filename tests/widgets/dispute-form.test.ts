@@ -1,6 +1,6 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
 import '../../widgets/index.js';
-import type { CkDisputeForm, DisputeSubmittedDetail, Validation } from '../../widgets/dispute-form/dispute-form.js';
+import type { CkDisputeForm, DisputeRequestDetail, DisputeSubmittedDetail, Validation } from '../../widgets/dispute-form/dispute-form.js';
 import type { Account, AccountPage } from '../../widgets/internal/api-client.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';
 import { PayApi } from '../../widgets/pay-form/pay-api.js';
@@ -15,7 +15,7 @@ async function activeAccounts(): Promise<Account[]> {
   const client = await signIn(DEMO.agency);
   const page = await client.get<AccountPage>('/accounts', { status: 'active', sort: 'name', order: 'desc', pageSize: 100 });
   const lakeside = page.data.filter((a) => a.client.name === 'Lakeside Family Clinic');
-  return Promise.all(lakeside.slice(0, 4).map((a) => client.get<Account>(`/accounts/${a.id}`)));
+  return Promise.all(lakeside.slice(0, 7).map((a) => client.get<Account>(`/accounts/${a.id}`)));
 }
 
 async function mount(accountId: string): Promise<CkDisputeForm> {
@@ -30,6 +30,20 @@ const choose = (el: CkDisputeForm, action: string) => {
   radio.click();
   return el.updateComplete;
 };
+/** A tiny valid PDF, and bytes no upload accepts (a Windows executable header). */
+const PDF_TEXT = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+const pdfFile = () => new File([PDF_TEXT], 'receipt.pdf', { type: 'application/pdf' });
+const exeFile = () => new File([new Uint8Array([0x4d, 0x5a, ...new Array(510).fill(0)])], 'proof.exe', { type: 'application/octet-stream' });
+
+/** Picks a file in the document field as a person would (the input's files, then its change event). */
+function attach(el: CkDisputeForm, file: File) {
+  const input = shadow(el).querySelector<HTMLInputElement>('#document')!;
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
 const submit = (el: CkDisputeForm) => shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
 
 describe('ck-dispute-form', () => {
@@ -97,6 +111,48 @@ describe('ck-dispute-form', () => {
     expect(shadow(el).querySelector('[part~=confirmation]')).to.equal(null);
   });
 
+  it('attaches a supporting document: labelled and described, sent with the dispute, an attachment of the account', async () => {
+    const client = await signIn(DEMO.agency);
+    const account = accounts[4]!;
+    const el = await mount(account.id);
+    await choose(el, 'dispute_all');
+    const input = shadow(el).querySelector<HTMLInputElement>('#document')!;
+    expect(shadow(el).querySelector('label[for=document]')!.textContent).to.equal('Supporting document (optional)');
+    expect(input.getAttribute('aria-describedby')).to.equal('document-hint document-error');
+    await expectAccessible(el);
+    type(el, 'reasonCode', 'already_paid');
+    attach(el, pdfFile());
+    const requested = oneEvent(el, 'ck-dispute-request');
+    const submitted = oneEvent(el, 'ck-dispute-submitted');
+    submit(el);
+    expect(((await requested) as CustomEvent<DisputeRequestDetail>).detail.document?.name).to.equal('receipt.pdf');
+    const receipt = ((await submitted) as CustomEvent<DisputeSubmittedDetail>).detail.dispute;
+    expect(receipt.document).to.include({ fileName: 'receipt.pdf', contentType: 'application/pdf' });
+    await find(el, '[part~=confirmation]');
+    const list = await client.get<{ data: { id: string; fileName: string; sizeBytes: number }[] }>(`/accounts/${account.id}/attachments`);
+    expect(list.data.find((a) => a.id === receipt.document!.attachmentId)).to.include({ fileName: 'receipt.pdf', sizeBytes: PDF_TEXT.length });
+  });
+
+  it('a file the server refuses: the reason under the file field, nothing sent, still accessible', async () => {
+    await signIn(DEMO.agency);
+    const el = await mount(accounts[5]!.id);
+    await choose(el, 'dispute_all');
+    type(el, 'reasonCode', 'not_mine');
+    attach(el, exeFile());
+    submit(el);
+    await waitUntil(() => shadow(el).querySelector('#document-error')!.textContent, 'the file error');
+    expect(shadow(el).querySelector('#document-error')!.textContent).to.contain('not accepted');
+    expect(shadow(el).querySelector('#document')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(shadow(el).querySelector('[part~=confirmation]')).to.equal(null);
+    await expectAccessible(el);
+    // choosing another file clears the error; the dispute goes through with it
+    attach(el, pdfFile());
+    await el.updateComplete;
+    expect(shadow(el).querySelector('#document')!.getAttribute('aria-invalid')).to.equal('false');
+    submit(el);
+    await find(el, '[part~=confirmation]');
+  });
+
   it('speaks Spanish with lang="es"', async () => {
     await signIn(DEMO.agency);
     const portal = await fixture(html`<ck-portal api=${API}><ck-dispute-form lang="es" account-id=${accounts[0]!.id}></ck-dispute-form></ck-portal>`);
@@ -140,8 +196,12 @@ describe('ck-dispute-form', () => {
     await expectAccessible(el);
     await choose(el, 'dispute_all');
     type(el, 'reasonCode', 'already_paid');
+    attach(el, pdfFile());
+    const submitted = oneEvent(el, 'ck-dispute-submitted');
     submit(el);
     const confirmation = await find(el, '[part~=confirmation]');
     expect(confirmation.textContent).to.contain('Dispute received');
+    // the debtor's document went with it, through the pay session (multipart)
+    expect(((await submitted) as CustomEvent<DisputeSubmittedDetail>).detail.dispute.document).to.include({ fileName: 'receipt.pdf' });
   });
 });

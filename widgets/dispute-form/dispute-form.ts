@@ -16,6 +16,7 @@ import { translate, type Lang, type MessageKey } from './dispute-i18n.js';
  * shape): requests go to the /pay routes of the debtor session, which names the account.
  */
 export interface DebtorRequester {
+  /** `body` is JSON, or a FormData when a document is attached (multipart/form-data) */
   request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T>;
 }
 
@@ -26,6 +27,8 @@ export type DisputeReceipt = z.output<typeof DisputeCreated>;
 export interface DisputeRequestDetail {
   accountId: string;
   body: Record<string, unknown>;
+  /** the supporting document chosen, if any */
+  document: File | null;
 }
 export interface DisputeSubmittedDetail {
   accountId: string;
@@ -36,12 +39,19 @@ type Action = 'dispute_all' | 'dispute_part' | 'original_creditor';
 
 const REASONS = ['not_mine', 'wrong_amount', 'already_paid', 'not_owed', 'identity_theft', 'other'] as const;
 
+/** What the server accepts by default (platform/uploads/file-kinds.ts); it decides from the bytes and says why it refuses. */
+const DOCUMENT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.tif,.tiff,.txt,.docx,application/pdf,image/*';
+/** Problems about the file itself, shown under the file field. */
+const FILE_PROBLEMS = new Set(['file_too_large', 'type_not_allowed', 'type_not_recognized', 'content_mismatch', 'empty_file', 'invalid_name', 'name_too_long', 'multipart_required', 'bad_multipart']);
+
 /**
  * Validation information and a dispute form for one account: who the debt is owed to (now and
  * originally), the balance on the itemization date and every change since (interest, fees,
  * payments, credits) up to the current amount — all computed by the server — and a form to dispute
- * all or part of the debt or to ask for the original creditor. Sending it puts the account on hold
- * at once; the confirmation (with its reference) is shown in place and announced.
+ * all or part of the debt or to ask for the original creditor, with an optional supporting document
+ * (sent as multipart/form-data; the server stores it with the account's attachments). Sending it
+ * puts the account on hold at once; the confirmation (with its reference) is shown in place and
+ * announced.
  *
  * Inside the agency or client portal it works on `account-id` with the signed-in user (staff record
  * a dispute received by phone or mail). In the debtor's pay flow, ck-pay-form sets `debtor` to its
@@ -111,11 +121,25 @@ export class CkDisputeForm extends CkElement {
     return this.lang === 'es' ? 'es-US' : 'en-US';
   }
 
-  /** Sends the dispute by the debtor session or, in the portal, for the account. */
-  #send(body: Record<string, unknown>): Promise<DisputeReceipt> {
-    if (this.debtor) return this.debtor.request<DisputeReceipt>('POST', '/pay/disputes', body, `ckdsp-${crypto.randomUUID()}`);
-    return this.#portal.client.request<DisputeReceipt>('POST', `/accounts/${encodeURIComponent(this.accountId)}/disputes`, { body });
+  /** Sends the dispute by the debtor session or, in the portal, for the account; with a document as a multipart form. */
+  #send(body: Record<string, unknown>, document: File | null): Promise<DisputeReceipt> {
+    let form: FormData | null = null;
+    if (document) {
+      form = new FormData();
+      for (const [key, value] of Object.entries(body)) form.append(key, String(value));
+      form.append('file', document, document.name);
+    }
+    if (this.debtor) return this.debtor.request<DisputeReceipt>('POST', '/pay/disputes', form ?? body, `ckdsp-${crypto.randomUUID()}`);
+    const path = `/accounts/${encodeURIComponent(this.accountId)}/disputes`;
+    return form ? this.#portal.client.upload<DisputeReceipt>(path, form) : this.#portal.client.request<DisputeReceipt>('POST', path, { body });
   }
+
+  /** A new file clears the error about the previous one. */
+  #onDocument = () => {
+    if (!this.fieldErrors.document) return;
+    const { document: _cleared, ...rest } = this.fieldErrors;
+    this.fieldErrors = rest;
+  };
 
   #onAction = (event: Event) => {
     this.action = (event.target as HTMLInputElement).value as Action;
@@ -150,12 +174,14 @@ export class CkDisputeForm extends CkElement {
     if (this.busy) return;
     this.fieldErrors = {};
     this.formError = '';
-    const body = this.#body(event.target as HTMLFormElement);
+    const form = event.target as HTMLFormElement;
+    const body = this.#body(form);
     if (!body) return;
-    if (this.emit<DisputeRequestDetail>('ck-dispute-request', { accountId: this.accountId, body }, { cancelable: true }).defaultPrevented) return;
+    const document = form.querySelector<HTMLInputElement>('#document')?.files?.[0] ?? null;
+    if (this.emit<DisputeRequestDetail>('ck-dispute-request', { accountId: this.accountId, body, document }, { cancelable: true }).defaultPrevented) return;
     this.busy = true;
     try {
-      const receipt = await this.#send(body);
+      const receipt = await this.#send(body, document);
       this.receipt = receipt;
       this.emit<DisputeSubmittedDetail>('ck-dispute-submitted', { accountId: this.accountId, dispute: receipt });
       await this.updateComplete;
@@ -164,6 +190,8 @@ export class CkDisputeForm extends CkElement {
       const errors = error instanceof ApiError ? error.fieldErrors() : {};
       // The server names the amount field disputedAmountCents; the person typed it as "amount".
       if (errors.disputedAmountCents) errors.amount = errors.disputedAmountCents;
+      // too large, a type not accepted, content that does not match its name: said under the file field
+      if (error instanceof ApiError && FILE_PROBLEMS.has(error.code)) errors.document = error.problem.detail;
       this.fieldErrors = errors;
       this.formError = toProblem(error).detail;
     } finally {
@@ -237,6 +265,16 @@ export class CkDisputeForm extends CkElement {
         ${this.action
           ? this.#field('reason', disputing ? this.#t('tellMore') : this.#t('addAnything'), html`
               <textarea part="input" id="reason" name="reason" maxlength="2000" aria-invalid=${invalid('reason')} aria-describedby="reason-error"></textarea>`)
+          : nothing}
+        ${this.action
+          ? html`
+              <div class="field" part="field">
+                <label for="document">${this.#t('document')}</label>
+                <span class="hint" id="document-hint">${this.#t('documentHint')}</span>
+                <input part="input" type="file" id="document" name="document" accept=${DOCUMENT_ACCEPT}
+                  aria-invalid=${invalid('document')} aria-describedby="document-hint document-error" @change=${this.#onDocument} />
+                <span class="error" part="field-error" id="document-error">${this.fieldErrors.document ?? ''}</span>
+              </div>`
           : nothing}
         <p class="alert" part="error" role="alert">${this.formError}</p>
         <button part="button" class="primary" type="submit" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>${this.busy ? this.#t('sending') : this.#t('send')}</button>

@@ -1,6 +1,6 @@
 /**
  * The pay form's small client: the debtor session token in memory only (never in storage), JSON
- * bodies, problem+json errors as ApiError, and Idempotency-Key on the requests that move money.
+ * bodies (or a FormData for an upload), problem+json errors as ApiError, and Idempotency-Key on the requests that move money.
  */
 import type { z } from 'zod';
 import type {
@@ -29,14 +29,17 @@ export class PayApi {
     return `${this.base.replace(/\/+$/, '')}/api/v1`;
   }
 
+  /** `body`: sent as JSON, or as multipart/form-data when it is a FormData (a dispute's document). */
   async request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof FormData;
+    // the browser sets the multipart Content-Type with its boundary
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
     let response: Response;
     try {
-      response = await fetch(`${this.apiRoot}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' });
+      response = await fetch(`${this.apiRoot}${path}`, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), credentials: 'omit' });
     } catch (error) {
       throw new ApiError(toProblem(error));
     }

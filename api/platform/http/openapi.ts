@@ -67,8 +67,17 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
             },
           }
         : {}),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } } } : {}),
-      ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schema(spec.multipart, 'input') } } } } : {}),
+      ...(spec.body || spec.multipart
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                ...(spec.body ? { 'application/json': { schema: schema(spec.body, 'input') } } : {}),
+                ...(spec.multipart ? { 'multipart/form-data': { schema: schema(spec.multipart, 'input') } } : {}),
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -51,7 +51,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
    * unparsed so that each record is validated on its own (per-record results); documented with this.
    */
   records?: ZodType;
-  /** a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here */
+  /**
+   * a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here.
+   * With `body` too, the route takes either: JSON is validated as `body`, a multipart request is left
+   * to the handler (its `body` is undefined).
+   */
   multipart?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
   responses: Record<number, ZodType | null>;
@@ -143,7 +147,8 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
       if (spec.checkAccess) await spec.checkAccess({ params, caller: ctx.state.caller });
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
-      const body = spec.records ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
+      const formHandledByRoute = spec.multipart !== undefined && Boolean(ctx.is('multipart/form-data'));
+      const body = spec.records || formHandledByRoute ? rawBody : parse(spec.body, rawBody ?? (spec.body ? {} : undefined), 'body');
       const execute = async () => {
         const result = await spec.handler({ params, query, body, caller: ctx.state.caller, integration: ctx.state.integration, meta: requestMeta(ctx), ctx });
         if (ctx.body === undefined || ctx.body === null) {

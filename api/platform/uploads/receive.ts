@@ -126,6 +126,20 @@ function translate(err: unknown, limits: UploadLimits): unknown {
  * Receive the single file of field `file` and the form's text fields. Throws problem-ready AppErrors.
  */
 export async function receiveUpload(ctx: Koa.Context | Koa.ParameterizedContext<never>, config: Config): Promise<ReceivedUpload> {
+  const form = await receiveForm(ctx, config);
+  if (!form.file) throw badRequest('file_required', 'Attach a file in the form field "file".');
+  return { file: form.file, fields: form.fields, discard: form.discard };
+}
+
+/** A form whose file is optional (a dispute's supporting document): `file` is null when none was sent. */
+export interface ReceivedForm {
+  file: ReceivedFile | null;
+  fields: Record<string, unknown>;
+  discard: () => Promise<void>;
+}
+
+/** As `receiveUpload`, with the same limits and type rules, but the form may come without a file. */
+export async function receiveForm(ctx: Koa.Context | Koa.ParameterizedContext<never>, config: Config): Promise<ReceivedForm> {
   const limits = uploadLimits(config);
   const store = fileStoreFor(config);
   if (!ctx.is('multipart/form-data')) {
@@ -148,7 +162,7 @@ export async function receiveUpload(ctx: Koa.Context | Koa.ParameterizedContext<
   }
   const file = (ctx as unknown as { file?: ReceivedFile }).file;
   const fields = { ...((ctx.request as { body?: Record<string, unknown> }).body ?? {}) };
-  if (!file) throw badRequest('file_required', 'Attach a file in the form field "file".');
+  if (!file) return { file: null, fields, discard: async () => {} };
   return {
     file: { key: file.key, size: file.size, sha256: file.sha256, kind: file.kind, originalName: file.originalName },
     fields,
