@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AppDeps, AppState } from './platform/http/context.js';
 import { requestIdMiddleware } from './platform/http/request-id.js';
+import { callerCacheFor, callerCacheStaleAfterWrites } from './platform/auth/caller-cache.js';
 import { problemMiddleware } from './platform/http/problem.js';
 import { jsonBodyMiddleware } from './platform/http/body.js';
 import { serveStatic } from './platform/http/static.js';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   mountRoutes(api, deps, allRoutes(deps));
 
   app.use(requestIdMiddleware());
+  app.use(callerCacheStaleAfterWrites(callerCacheFor(deps.db)));
   app.use(problemMiddleware());
   app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.

@@ -36,7 +36,8 @@ export async function throughput(concurrency: number, ms: number, fn: () => Prom
 /** Starts `tsx api/main.ts serve` in its own process (so client and server do not share a core). */
 export async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn('npx', ['tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // node itself (tsx as a loader), not `npx tsx`: killing an npx wrapper leaves the server running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening')) resolve();

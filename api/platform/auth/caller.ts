@@ -1,11 +1,13 @@
 /**
  * Who is calling: a Bearer access token is verified, then its session, user, role and linked clients
- * are read in one query, so that logout, disabling a user or revoking a session takes effect on the
- * next request (nothing is cached in process memory: API nodes stay stateless).
+ * are read in one query — or taken from the process's caller cache (caller-cache.ts), which forgets a
+ * user as soon as the trigger-written change log says something about them changed, so logout,
+ * disabling a user or revoking a session still takes effect on the next request.
  */
 import type { AppDeps, Caller } from '../http/context.js';
 import { verifyAccessToken } from './tokens.js';
 import { bool } from '../db.js';
+import { callerCacheFor } from './caller-cache.js';
 
 interface SessionUserRow {
   sessionId: number;
@@ -34,6 +36,11 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
   if (!match) return null;
   const claims = await verifyAccessToken(match[1]!, deps.config.secrets.jwtSecret);
   if (!claims) return null;
+  const cache = callerCacheFor(deps.db);
+  const key = `${claims.sid}\u0000${claims.sub}`;
+  const cached = await cache.get(key);
+  if (cached) return cached;
+  const generation = cache.generation();
   const row = (await deps.db('sessions')
     .join('users', 'users.id', 'sessions.user_id')
     .join('roles', 'roles.id', 'users.role_id')
@@ -48,10 +55,11 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
       deps.db.raw('(select group_concat(uc.client_id) from user_clients uc where uc.user_id = users.id) as client_id_list'),
     )) as SessionUserRow | undefined;
   if (!row || row.revokedAt || row.status !== 'active') return null;
-  if (new Date(row.expiresAt as string | number | Date).getTime() < Date.now()) return null;
+  const sessionExpiresAt = new Date(row.expiresAt as string | number | Date).getTime();
+  if (sessionExpiresAt < Date.now()) return null;
   const clientIds =
     row.kind === 'agency' ? ('all' as const) : (row.clientIdList ?? '').split(',').filter(Boolean).map(Number);
-  return {
+  const caller: Caller = {
     userId: row.userId,
     publicId: row.publicId,
     username: row.username,
@@ -64,4 +72,6 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
     // A role that requires MFA holds its users in onboarding until they have enrolled a factor.
     onboardingRequired: bool(row.mustChangePassword) || !row.profileConfirmedAt || (bool(row.mfaRequired) && Number(row.mfaEnrolled) === 0),
   };
+  cache.put(key, caller, sessionExpiresAt, generation);
+  return caller;
 }
