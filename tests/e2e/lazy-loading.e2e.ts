@@ -82,11 +82,10 @@ describe('lazy element registration from the one script tag', () => {
       document.getElementById('later')!.innerHTML = '<section><ck-login></ck-login><p><ck-pay-button></ck-pay-button></p></section>';
     });
     await page.waitForFunction(() => document.querySelector('ck-login')?.shadowRoot?.querySelector('form'));
-    const inner = await page.waitForFunction(() => {
+    await page.waitForFunction(() => {
       const form = document.querySelector('ck-pay-button')?.shadowRoot?.querySelector('ck-pay-form');
-      return form && form instanceof customElements.get('ck-pay-form')! && form.shadowRoot?.querySelector('h2') ? form : null;
+      return Boolean(form && form instanceof customElements.get('ck-pay-form')! && form.shadowRoot?.querySelector('h2'));
     });
-    expect(await inner.evaluate((el) => el.localName)).toBe('ck-pay-form');
     expect(fetched.has(payFormChunk)).toBe(true);
 
     // In the agency's own shadow root: invisible to the observer until the page calls discover().
