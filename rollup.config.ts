@@ -17,7 +17,7 @@
  * of Lit when an agency adds a query string to the script URL, and never a mismatch between a
  * cached chunk and a redeployed entry.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
@@ -39,6 +39,20 @@ const theme: Plugin = {
 };
 
 const ENTRY = 'widgets/index.ts';
+/** modules the entry imports statically (found on the first manualChunks call, once the graph is complete) */
+let eager: Set<string> | null = null;
+
+/** Each build starts afresh (watch mode too): the eager set is recomputed, and since hashed names
+ * change with every build the last build's chunks are cleared rather than piled up. */
+const freshBuild: Plugin = {
+  name: 'collectkit-fresh-build',
+  buildStart() {
+    eager = null;
+  },
+  renderStart() {
+    for (const dir of ['dist/chunks', 'dist/elements']) rmSync(dir, { recursive: true, force: true });
+  },
+};
 
 export default defineConfig({
   input: { collectkit: ENTRY },
@@ -50,16 +64,17 @@ export default defineConfig({
     chunkFileNames: 'chunks/[name]-[hash:8].js',
     // The entry's static imports (not the entry: its autoloader start stays in collectkit.js).
     manualChunks(id, { getModuleInfo }) {
-      const entry = getModuleInfo(resolve(ENTRY));
-      if (!entry || id === entry.id) return undefined;
-      const seen = new Set<string>();
-      const visit = (m: string): boolean => {
-        if (m === id) return true;
-        if (seen.has(m)) return false;
-        seen.add(m);
-        return (getModuleInfo(m)?.importedIds ?? []).some(visit);
-      };
-      return visit(entry.id) ? 'core' : undefined;
+      if (!eager) {
+        eager = new Set();
+        const visit = (m: string) => {
+          if (eager!.has(m)) return;
+          eager!.add(m);
+          for (const dep of getModuleInfo(m)?.importedIds ?? []) visit(dep);
+        };
+        visit(resolve(ENTRY));
+        eager.delete(resolve(ENTRY));
+      }
+      return eager.has(id) ? 'core' : undefined;
     },
   },
   plugins: [
@@ -67,6 +82,7 @@ export default defineConfig({
     nodeResolve({ browser: true, exportConditions: ['production'] }),
     esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', legalComments: 'none' }),
     theme,
+    freshBuild,
     terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
   ],
 });
