@@ -14,7 +14,7 @@ import { requestIdMiddleware } from './platform/http/request-id.js';
 import { callerCacheFor, callerCacheStaleAfterWrites } from './platform/auth/caller-cache.js';
 import { problemMiddleware } from './platform/http/problem.js';
 import { jsonBodyMiddleware } from './platform/http/body.js';
-import { serveStatic } from './platform/http/static.js';
+import { serveStatic, serveWidgets } from './platform/http/static.js';
 import { inlineScriptHashes, securityHeaders } from './platform/http/security-headers.js';
 import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
 import { buildOpenApi } from './platform/http/openapi.js';
@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
   app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
-  app.use(serveStatic('/widgets', `${ROOT}/dist`, { cors: true }));
+  app.use(serveWidgets(`${ROOT}/dist`));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());
   app.use(api.routes());

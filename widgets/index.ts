@@ -1,23 +1,19 @@
 /**
- * The drop-in bundle: importing it registers every CollectKit element. Registration is harmless
- * when the bundle is loaded twice (see CkElement.define).
+ * The drop-in bundle, dist/collectkit.js: one script tag registers every CollectKit element.
+ *
+ * Eager (the hashed core chunk): Lit, the API client, CkElement and `ck-portal` — the @lit/context
+ * provider, which must exist before any consumer upgrades and asks it for the API client. Every
+ * other element is registered lazily: its chunk is imported when its tag first appears in the page
+ * (internal/autoloader.ts). Each element's class is exported by its own module,
+ * dist/elements/<tag>.js (e.g. `import { CkLogin } from '…/widgets/elements/ck-login.js'`, which
+ * also registers it at once).
  */
+import { startAutoloader } from './internal/autoloader.js';
+
 export { CkElement } from './internal/ck-element.js';
 export { ApiClient, ApiError, clientFor } from './internal/api-client.js';
 export { apiClientContext, sessionContext } from './internal/context.js';
 export { CkPortal } from './portal/portal.js';
-export { CkLogin } from './login/login.js';
-export { CkAccountSearch } from './account-search/account-search.js';
-export { CkAccountPane } from './account-pane/account-pane.js';
-export { CkUpload } from './upload/upload.js';
-export { CkAccountAttachments } from './account-attachments/account-attachments.js';
-export { CkCollabCenter } from './collab-center/collab-center.js';
-export { CkReportViewer } from './report-viewer/report-viewer.js';
-export { CkNewAccount } from './new-account/new-account.js';
-export { CkBulkPlacement } from './bulk-placement/bulk-placement.js';
-export { CkAccountFunctions } from './account-functions/account-functions.js';
-export { CkInbox } from './inbox/inbox.js';
-export { CkPayForm } from './pay-form/pay-form.js';
-export { CkPayButton } from './pay-button/pay-button.js';
-export { CkUserAdmin } from './user-admin/user-admin.js';
-export { CkDisputeForm } from './dispute-form/dispute-form.js';
+export { discover, loadElement } from './internal/autoloader.js';
+
+startAutoloader();

@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkAccountAttachments } from '../../widgets/account-attachments/account-attachments.js';
 import type { CkAccountPane } from '../../widgets/account-pane/account-pane.js';
 import type { AccountPage } from '../../widgets/internal/api-client.js';

@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkAccountPane } from '../../widgets/account-pane/account-pane.js';
 import type { CkAccountFunctions } from '../../widgets/account-functions/account-functions.js';
 import type { Account, AccountPage } from '../../widgets/internal/api-client.js';

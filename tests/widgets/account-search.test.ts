@@ -1,5 +1,5 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkAccountSearch } from '../../widgets/account-search/account-search.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';
 

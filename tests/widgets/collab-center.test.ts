@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkCollabCenter } from '../../widgets/collab-center/collab-center.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
 import { dropFiles, pdfFile } from './upload-helpers.js';

@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkDisputeForm, DisputeRequestDetail, DisputeSubmittedDetail, Validation } from '../../widgets/dispute-form/dispute-form.js';
 import type { Account, AccountPage } from '../../widgets/internal/api-client.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';

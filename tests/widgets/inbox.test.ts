@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkInbox } from '../../widgets/inbox/inbox.js';
 import type { AccountPage, ActivityPage } from '../../widgets/internal/api-client.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';

@@ -1,6 +1,6 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { Secret, TOTP } from 'otpauth';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkLogin } from '../../widgets/login/login.js';
 import { API, MFA_PASSWORD, expectAccessible, find, shadow, signOut, type } from './helpers.js';
 

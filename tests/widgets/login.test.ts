@@ -1,5 +1,5 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkLogin } from '../../widgets/login/login.js';
 import { API, DEMO, ONBOARDING_PASSWORD, expectAccessible, find, shadow, signOut, type } from './helpers.js';
 

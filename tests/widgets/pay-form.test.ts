@@ -1,6 +1,6 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkPayForm, PaymentDetail } from '../../widgets/pay-form/pay-form.js';
 import type { CkPayButton } from '../../widgets/pay-button/pay-button.js';
 import type { Account, AccountPage } from '../../widgets/internal/api-client.js';

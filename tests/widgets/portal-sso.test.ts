@@ -1,6 +1,6 @@
 import { fixture, html, expect, oneEvent } from '@open-wc/testing';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkPortal } from '../../widgets/portal/portal.js';
 import { API, DEMO, signIn, signOut } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { fixture, html, expect, oneEvent, waitUntil, aTimeout } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import { ApiClient, ApiError, type User } from '../../widgets/internal/api-client.js';
 import { CkElement } from '../../widgets/internal/ck-element.js';
 import { CkLogin } from '../../widgets/login/login.js';

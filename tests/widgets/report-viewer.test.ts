@@ -1,5 +1,5 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkReportViewer, ReportDownloadDetail } from '../../widgets/report-viewer/report-viewer.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
-import '../../widgets/index.js';
+import '../../widgets/all.js';
 import type { CkUpload } from '../../widgets/upload/upload.js';
 import type { AccountPage } from '../../widgets/internal/api-client.js';
 import type { AttachmentPage } from '../../widgets/internal/documents.js';

@@ -2,17 +2,18 @@
  * Search benchmark (issue 2): authenticated `GET /api/v1/accounts` against the same SQL run directly
  * through knex, on MariaDB with 1,000,000 seeded accounts (BENCH_ACCOUNTS to change), in one run.
  * Reports the API/SQL latency ratio at p50 and p95, and requests per second at 20 concurrent
- * connections, for: name prefix, agency account number, status + client. Also prints the size of
- * dist/collectkit.js min+gzip.
+ * connections, for: name prefix, agency account number, status + client. Also prints the widget
+ * bundle's size min+gzip (scripts/bundle-size.ts: the entry, what issue 2's elements load, all
+ * chunks); that part alone: `npx tsx scripts/bundle-size.ts`.
  *
  *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 npx tsx tests/bench/search/search.bench.ts
  */
 import knexFactory, { type Knex } from 'knex';
-import { existsSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../../../api/config.js';
 import { createDb, migrateLatest } from '../../../api/platform/db.js';
 import { seed } from '../../../api/seed/seed.js';
+import { describeBundle } from '../../../scripts/bundle-size.js';
 import { fmt, percentile, startApiProcess, throughput, timeEach } from '../lib.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
@@ -21,6 +22,12 @@ const DB_NAME = `ck_bench_${ACCOUNTS}`;
 const DATABASE_URL = Object.assign(new URL(SERVER), { pathname: `/${DB_NAME}` }).toString();
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+/** The widget bundle's sizes, from the last `npm run build`. */
+function bundleReport(): string {
+  if (!existsSync('dist/bundle-graph.json')) return 'widget bundle: dist/bundle-graph.json missing — run `npm run build` first';
+  return describeBundle('dist');
+}
 
 async function prepareDatabase(dataDir: string): Promise<void> {
   const admin = knexFactory({ client: 'mysql2', connection: SERVER.toString() });
@@ -101,13 +108,7 @@ async function main() {
     await raw.destroy();
     await ours.destroy();
   }
-  const bundle = 'dist/collectkit.js';
-  if (existsSync(bundle)) {
-    const bytes = readFileSync(bundle);
-    console.log(`\nwidget bundle ${bundle}: ${(bytes.length / 1024).toFixed(1)} kB min, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} kB min+gzip (target < 40 kB)`);
-  } else {
-    console.log('\nwidget bundle: dist/collectkit.js missing — run `npm run build` first');
-  }
+  console.log(`\n${bundleReport()}`);
 }
 
 main().catch((err) => {

@@ -1,0 +1,27 @@
+/**
+ * Every CollectKit element the drop-in bundle registers on first use, and the module that defines
+ * it. The autoloader (internal/autoloader.ts) imports a module when its tag first appears in the
+ * page; rollup turns each `import()` into its own hashed chunk under dist/chunks/.
+ *
+ * `ck-portal` is not here: it is the @lit/context provider, defined eagerly by the entry so it
+ * exists before any consumer upgrades and asks for the API client (a context request made before
+ * its provider is defined is lost). The build checks this list against every `define('ck-…')`
+ * (scripts/rollup-element-checks.ts), so a new widget cannot be forgotten.
+ */
+export const lazyElements: Readonly<Record<string, () => Promise<unknown>>> = {
+  'ck-login': () => import('./login/login.js'),
+  'ck-account-search': () => import('./account-search/account-search.js'),
+  'ck-account-pane': () => import('./account-pane/account-pane.js'),
+  'ck-account-functions': () => import('./account-functions/account-functions.js'),
+  'ck-account-attachments': () => import('./account-attachments/account-attachments.js'),
+  'ck-upload': () => import('./upload/upload.js'),
+  'ck-collab-center': () => import('./collab-center/collab-center.js'),
+  'ck-report-viewer': () => import('./report-viewer/report-viewer.js'),
+  'ck-new-account': () => import('./new-account/new-account.js'),
+  'ck-bulk-placement': () => import('./bulk-placement/bulk-placement.js'),
+  'ck-inbox': () => import('./inbox/inbox.js'),
+  'ck-pay-form': () => import('./pay-form/pay-form.js'),
+  'ck-pay-button': () => import('./pay-button/pay-button.js'),
+  'ck-user-admin': () => import('./user-admin/user-admin.js'),
+  'ck-dispute-form': () => import('./dispute-form/dispute-form.js'),
+};
