@@ -24,9 +24,25 @@ export async function resolveAccountId(trx: Trx, caller: Caller, publicId: strin
   return row.id;
 }
 
+/**
+ * A client's public id never changes and never moves to another client, so once looked up it is
+ * remembered, per database (keyed by the connection settings every transaction of a knex shares).
+ * Only the mapping is remembered: whether the caller may see the client is decided on every call.
+ */
+const clientIdByPublicId = new WeakMap<object, Map<string, number>>();
+const CLIENT_ID_MEMORY = 10_000;
+
 /** The internal id of a client the caller is linked to, or 404. */
 export async function resolveClientId(trx: Trx, caller: Caller, publicId: string): Promise<number> {
-  const row = (await trx('clients').where({ publicId }).first('id')) as { id: number } | undefined;
-  if (!row || (caller.clientIds !== 'all' && !caller.clientIds.includes(row.id))) throw notFound('Client');
-  return row.id;
+  const dbKey = trx.client.config as object;
+  let known = clientIdByPublicId.get(dbKey);
+  if (!known) clientIdByPublicId.set(dbKey, (known = new Map()));
+  let id = known.get(publicId);
+  if (id === undefined) {
+    const row = (await trx('clients').where({ publicId }).first('id')) as { id: number } | undefined;
+    if (row && known.size < CLIENT_ID_MEMORY) known.set(publicId, row.id);
+    id = row?.id;
+  }
+  if (id === undefined || (caller.clientIds !== 'all' && !caller.clientIds.includes(id))) throw notFound('Client');
+  return id;
 }
