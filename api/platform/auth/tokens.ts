@@ -26,16 +26,35 @@ export async function signAccessToken(claims: AccessClaims, secret: string, ttlS
     .sign(new TextEncoder().encode(secret));
 }
 
+/**
+ * Tokens whose signature has been checked, until they expire. A token is immutable and an HMAC check
+ * costs more than the rest of a small request (WebCrypto, a thread-pool round trip), while the same
+ * token comes back on every request of its session. Per secret, so a token is never accepted under
+ * a secret it was not checked against. Bounded; expiry is still checked on every use.
+ */
+const verifiedTokens = new Map<string, Map<string, { claims: AccessClaims; expiresAtMs: number }>>();
+const VERIFIED_TOKENS_MAX = 20_000;
+
 /** Returns the claims, or null for any invalid, expired or tampered token. */
 export async function verifyAccessToken(token: string, secret: string): Promise<AccessClaims | null> {
+  let known = verifiedTokens.get(secret);
+  const hit = known?.get(token);
+  if (hit) {
+    if (Date.now() < hit.expiresAtMs) return hit.claims;
+    known!.delete(token);
+  }
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
     });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-    return { sub: payload.sub, sid: payload.sid };
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
+    const claims = { sub: payload.sub, sid: payload.sid };
+    if (!known) verifiedTokens.set(secret, (known = new Map()));
+    if (known.size >= VERIFIED_TOKENS_MAX) known.delete(known.keys().next().value!);
+    known.set(token, { claims, expiresAtMs: payload.exp * 1000 });
+    return claims;
   } catch (err) {
     if (err instanceof errors.JOSEError) return null;
     throw err;
