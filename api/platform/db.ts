@@ -11,15 +11,30 @@ import { migrationSource } from '../../migrations/index.js';
 export type Db = Knex;
 export type Trx = Knex.Transaction | Knex;
 
-const toSnake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const toCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/**
+ * Identifiers and column names are a small, fixed set, converted on every query and every row: each
+ * conversion is computed once (a regex replace per key per row showed up in request profiles).
+ */
+function remembered(convert: (s: string) => string): (s: string) => string {
+  const known = new Map<string, string>();
+  return (s) => {
+    let out = known.get(s);
+    if (out === undefined) {
+      out = convert(s);
+      if (known.size < 10_000) known.set(s, out);
+    }
+    return out;
+  };
+}
+const toSnake = remembered((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const toCamel = remembered((s) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
 
 function camelRow(row: unknown): unknown {
   if (row === null || typeof row !== 'object' || Array.isArray(row) || row instanceof Date || Buffer.isBuffer(row)) {
     return row;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[toCamel(k)] = v;
+  for (const k of Object.keys(row)) out[toCamel(k)] = (row as Record<string, unknown>)[k];
   return out;
 }
 
