@@ -17,7 +17,7 @@
  *   BENCH_SKIP_RAW=1 — the API side only (while profiling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, openAsBlob, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -84,7 +84,30 @@ function sampleRss(pid: number) {
   return { stop: () => (clearInterval(timer), Math.max(peak, statusMb(pid, 'VmRSS'))) };
 }
 
-interface ApiRun { seconds: number; idleMb: number; peakMb: number; hwmMb: number }
+/** CPU seconds (user + system) a process has used so far; 0 when it is not there. */
+function cpuSeconds(pid: number | null): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The local database server's pid, to count its CPU too (the machine is shared: wall time alone is noisy). */
+function databasePid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+    } catch { /* gone */ }
+  }
+  return null;
+}
+const DB_PID = databasePid();
+
+interface ApiRun { seconds: number; idleMb: number; peakMb: number; hwmMb: number; apiCpu: number; dbCpu: number }
 
 async function placeThroughApi(rows: number, csv: string, dataDir: string): Promise<ApiRun> {
   const url = await freshDatabase(`ck_bench_place_${rows}`, dataDir);
@@ -100,6 +123,7 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
     const { accessToken } = (await call('/auth/login', json({ username: 'demo.client', password: 'Cascade-Demo-2026!' }))) as { accessToken: string };
     const idleMb = statusMb(api.child.pid!, 'VmRSS');
     const rss = sampleRss(api.child.pid!);
+    const [apiCpu0, dbCpu0] = [cpuSeconds(api.child.pid!), cpuSeconds(DB_PID)];
     const started = Date.now();
     const form = new FormData();
     form.append('file', await openAsBlob(csv), 'bench.csv');
@@ -120,7 +144,10 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
       if (!['queued', 'running'].includes(b.status)) throw new Error(`batch ${b.status}`);
     }
     const seconds = (Date.now() - started) / 1000;
-    return { seconds, idleMb, peakMb: rss.stop(), hwmMb: statusMb(api.child.pid!, 'VmHWM') };
+    return {
+      seconds, idleMb, peakMb: rss.stop(), hwmMb: statusMb(api.child.pid!, 'VmHWM'),
+      apiCpu: cpuSeconds(api.child.pid!) - apiCpu0, dbCpu: cpuSeconds(DB_PID) - dbCpu0,
+    };
   } finally {
     api.child.kill('SIGTERM');
     await once(api.child, 'exit');
@@ -132,7 +159,7 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
  * same kind of values (random public ids, ciphertext-sized SSN columns), generated before the clock
  * starts, so the index work is the same and only the API's own work is left out.
  */
-async function rawInsert(rows: number, dataDir: string): Promise<number> {
+async function rawInsert(rows: number, dataDir: string): Promise<{ seconds: number; clientCpu: number; dbCpu: number }> {
   const url = await freshDatabase('ck_bench_place_raw', dataDir);
   const k = knexFactory({ client: 'mysql2', connection: url });
   const conn = (await k.client.acquireConnection()) as { promise(): { query(sql: string, values: unknown[]): Promise<unknown> } };
@@ -142,6 +169,7 @@ async function rawInsert(rows: number, dataDir: string): Promise<number> {
   const accountIds = Array.from({ length: rows + 1 }, () => newId('acct'));
   const placementIds = Array.from({ length: rows + 1 }, () => newId('plc'));
   const hashes = Array.from({ length: rows + 1 }, () => randomBytes(32).toString('hex'));
+  const [clientCpu0, dbCpu0] = [cpuSeconds(process.pid), cpuSeconds(DB_PID)];
   const started = Date.now();
   const chunk = 1000;
   for (let start = 1; start <= rows; start += chunk) {
@@ -163,9 +191,10 @@ async function rawInsert(rows: number, dataDir: string): Promise<number> {
     await q.query('COMMIT', []);
   }
   const seconds = (Date.now() - started) / 1000;
+  const [clientCpu, dbCpu] = [cpuSeconds(process.pid) - clientCpu0, cpuSeconds(DB_PID) - dbCpu0];
   await k.client.releaseConnection(conn);
   await k.destroy();
-  return seconds;
+  return { seconds, clientCpu, dbCpu };
 }
 
 async function main() {
@@ -181,18 +210,20 @@ async function main() {
       console.log(`placing ${rows.toLocaleString('en-US')} rows through the API…`);
       results.push({ rows, ...(await placeThroughApi(rows, csv, dataDir)) });
       const r = results[results.length - 1]!;
-      console.log(`  ${fmt(r.seconds, 1)} s, ${fmt(rows / r.seconds, 0)} rows/s, RSS idle ${fmt(r.idleMb, 0)} MB → peak ${fmt(r.peakMb, 0)} MB while placing, VmHWM ${fmt(r.hwmMb, 0)} MB`);
+      console.log(`  ${fmt(r.seconds, 1)} s, ${fmt(rows / r.seconds, 0)} rows/s, CPU: API ${fmt(r.apiCpu, 1)} s + database ${fmt(r.dbCpu, 1)} s; RSS idle ${fmt(r.idleMb, 0)} MB → peak ${fmt(r.peakMb, 0)} MB while placing, VmHWM ${fmt(r.hwmMb, 0)} MB`);
       rmSync(csv, { force: true });
     }
     const base = results[0]!;
     if (process.env.BENCH_SKIP_RAW) return;
     console.log(`raw multi-row INSERT of ${base.rows.toLocaleString('en-US')} rows…`);
-    const rawSeconds = await rawInsert(base.rows, dataDir);
+    const raw = await rawInsert(base.rows, dataDir);
+    const rawSeconds = raw.seconds;
     const apiRate = base.rows / base.seconds;
     const rawRate = base.rows / rawSeconds;
     console.log('\nbulk placement on MariaDB');
     console.log(`  API (upload → placed, validated + normalised + encrypted): ${fmt(apiRate, 0)} rows/s (${fmt(base.seconds, 1)} s for ${base.rows.toLocaleString('en-US')})`);
     console.log(`  raw multi-row INSERT through mysql2:                        ${fmt(rawRate, 0)} rows/s (${fmt(rawSeconds, 1)} s)`);
+    console.log(`  CPU seconds: API process ${fmt(base.apiCpu, 1)} + database ${fmt(base.dbCpu, 1)}; raw client ${fmt(raw.clientCpu, 1)} + database ${fmt(raw.dbCpu, 1)} (2 shared cores: wall time is noisy)`);
     console.log(`  ratio API / raw: ${fmt(apiRate / rawRate)}× (target ≥ 0.5×)`);
     for (const r of results) {
       console.log(`  API process RSS, ${r.rows.toLocaleString('en-US')} rows: peak ${fmt(r.peakMb, 0)} MB while placing (sampled every 100 ms from the upload on; idle before: ${fmt(r.idleMb, 0)} MB), lifetime VmHWM ${fmt(r.hwmMb, 0)} MB (start-up + login + placing) — target < 300 MB, flat`);
