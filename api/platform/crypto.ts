@@ -25,8 +25,19 @@ export function pooledRandomBytes(n: number): Buffer {
   return out;
 }
 
+/** Keys come as base64 from config: decoded once, not per value (a bulk placement encrypts every row). */
+const decodedKeys = new Map<string, Buffer>();
+function keyBytes(keyBase64: string): Buffer {
+  let key = decodedKeys.get(keyBase64);
+  if (!key) {
+    key = Buffer.from(keyBase64, 'base64');
+    if (decodedKeys.size < 16) decodedKeys.set(keyBase64, key);
+  }
+  return key;
+}
+
 export function encrypt(plain: string, keyBase64: string): string {
-  const key = Buffer.from(keyBase64, 'base64');
+  const key = keyBytes(keyBase64);
   const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
@@ -41,7 +52,7 @@ export function decrypt(sealed: string, keyBase64: string): string {
 }
 
 export function lookupHash(value: string, keyBase64: string): string {
-  return createHmac('sha256', Buffer.from(keyBase64, 'base64')).update(value).digest('hex');
+  return createHmac('sha256', keyBytes(keyBase64)).update(value).digest('hex');
 }
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
