@@ -4,10 +4,12 @@
  * costs a handful of statements, not thousands). Callers hand in a transaction: a row is placed
  * completely or not at all.
  */
+import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { Trx } from '../platform/db.js';
 import { isMysql } from '../platform/db.js';
-import { newId } from '../platform/ids.js';
+import { randomBytes } from 'node:crypto';
+import { encodeBase32, newId } from '../platform/ids.js';
 import { encrypt, lookupHash } from '../platform/crypto.js';
 import { nameKey } from '../accounts/name-key.js';
 import { displayName, type NormalizedPerson, type NormalizedPlacement } from './normalize.js';
@@ -28,14 +30,28 @@ export interface WrittenPlacement { placementPublicId: string; accountId: number
 
 export const dedupeKey = (clientId: number, clientAccountNumber: string) => `${clientId}:${clientAccountNumber}`;
 
-/** Multi-row INSERT in slices that stay under both engines' statement limits. */
+/**
+ * Multi-row INSERT in slices that stay under both engines' statement limits. The rows must all have
+ * the same keys (camelCase columns).
+ */
 export async function insertMany(trx: Trx, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (!rows.length) return;
+  const columns = Object.keys(rows[0]!);
+  if (isMysql(trx)) {
+    // One `VALUES ?` binding holding the rows as arrays: mysql2 escapes them in one pass (as a raw
+    // mysql2 insert does), where a knex insert first normalises every row and mysql2 then scans
+    // one `?` per value. Values are inlined (no prepared statement, so no 65,535-placeholder cap);
+    // the bound is max_allowed_packet (16 MB by default), far above 2,000 rows of ours.
+    const size = Math.max(1, Math.min(2000, Math.floor(60_000 / columns.length)));
+    const sql = `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) VALUES ?`;
+    for (let i = 0; i < rows.length; i += size) {
+      const values = rows.slice(i, i + size).map((r) => columns.map((c) => r[c] ?? null));
+      await trx.raw(sql, [table, ...columns, values] as unknown as readonly Knex.RawBinding[]);
+    }
+    return;
+  }
   // SQLite: knex inserts many rows as one compound SELECT, and SQLite allows 500 terms in one.
-  // MySQL: knex sends values inlined (no prepared statement, so no 65,535-placeholder cap); the
-  // bound is max_allowed_packet (16 MB by default), far above 1,000 rows of ours.
-  const [maxRows, maxValues] = isMysql(trx) ? [2000, 60_000] : [500, 20_000];
-  const size = Math.max(1, Math.min(maxRows, Math.floor(maxValues / Object.keys(rows[0]!).length)));
+  const size = Math.max(1, Math.min(500, Math.floor(20_000 / columns.length)));
   for (let i = 0; i < rows.length; i += size) await trx(table).insert(rows.slice(i, i + size));
 }
 
@@ -70,6 +86,16 @@ function partyRow(accountId: number, role: string, p: NormalizedPerson, config: 
 
 const ROLES = [['responsible', 'responsible'], ['spouse', 'spouse'], ['secondLocation', 'second_location'], ['patient', 'patient']] as const;
 
+/**
+ * The agency number is derived from the row id, so an account is inserted with a stand-in that
+ * insertAccounts replaces in the same transaction. Unique across processes (a random tag) and
+ * increasing within one, so a chunk's stand-ins land side by side in the unique index instead of
+ * on a random page each; "~" never starts a real agency number.
+ */
+const PLACEHOLDER_TAG = `~${encodeBase32(randomBytes(5))}`;
+let placeholderSeq = 0;
+const placeholderAgencyNumber = () => `${PLACEHOLDER_TAG}${(placeholderSeq++).toString(36).padStart(12, '0')}`;
+
 /** One placement's rows, built (ids, encryption, name keys) before any transaction is open. */
 export interface PreparedPlacement {
   rowNumber: number | null;
@@ -94,9 +120,8 @@ export function preparePlacements(config: Config, items: PlacementToWrite[], ctx
     const b = v.balance;
     const name = displayName(v.responsible);
     const publicId = newId('acct');
-    // The agency number is derived from the row id after the insert; until then the (unique) public id holds the slot.
     const account = {
-      publicId, clientId: ctx.clientId, agencyAccountNumber: publicId, clientAccountNumber: v.clientAccountNumber,
+      publicId, clientId: ctx.clientId, agencyAccountNumber: placeholderAgencyNumber(), clientAccountNumber: v.clientAccountNumber,
       debtorName: name, debtorNameKey: nameKey(name), accountType: v.accountType, status: 'active', reviewStatus: 'pending_review',
       placedOn, serviceDate: v.serviceDate, chargeOffDate: v.chargeOffDate, lastActivityAt: ctx.now,
       balanceCents: b.principalCents + b.interestCents + b.feesCents + b.costsCents, paidToDateCents: 0, currency: 'USD',
@@ -128,22 +153,59 @@ export function preparePlacements(config: Config, items: PlacementToWrite[], ctx
   });
 }
 
+/**
+ * MySQL/MariaDB give the rows of one multi-row INSERT consecutive ids (first = insertId, then
+ * + auto_increment_increment) when innodb_autoinc_lock_mode is 0 or 1 (MariaDB's default; not
+ * Galera's 2, nor MySQL 8's default 2). Then the ids need no query; otherwise: null.
+ */
+const idSteps = new WeakMap<object, Promise<number | null>>();
+function consecutiveIdStep(trx: Trx): Promise<number | null> {
+  const key = trx.client.config as object;
+  let step = idSteps.get(key);
+  if (!step) {
+    step = trx.raw('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step').then((r) => {
+      const row = (r as [{ mode: number | string; step: number | string }[]])[0][0]!;
+      return Number(row.mode) <= 1 ? Number(row.step) : null;
+    });
+    step.catch(() => idSteps.delete(key)); // asked again next time
+    idSteps.set(key, step);
+  }
+  return step;
+}
+
+/**
+ * Inserts accounts and answers their ids, in order. The agency number is derived from the id, so
+ * until it is known the (unique) public id holds the slot; it is set here, in the same transaction.
+ */
+async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[]): Promise<number[]> {
+  const step = isMysql(trx) ? await consecutiveIdStep(trx) : null;
+  const agencyNumber = isMysql(trx) ? "CONCAT('NR', 1000000 + id)" : "'NR' || (1000000 + id)";
+  const size = step === null ? 500 : 1000; // SQLite: 500 terms in a compound SELECT
+  const ids: number[] = [];
+  for (let i = 0; i < accounts.length; i += size) {
+    const slice = accounts.slice(i, i + size);
+    let sliceIds: number[];
+    if (step !== null) {
+      const [first] = (await trx('accounts').insert(slice)) as number[];
+      sliceIds = slice.map((_, j) => Number(first) + j * step);
+    } else {
+      await trx('accounts').insert(slice);
+      const rows = (await trx('accounts').whereIn('public_id', slice.map((a) => a.publicId as string)).select('id', 'public_id')) as { id: number; publicId: string }[];
+      const idOf = new Map(rows.map((r) => [r.publicId, Number(r.id)]));
+      sliceIds = slice.map((a) => idOf.get(a.publicId as string)!);
+    }
+    const update = trx('accounts').update({ agencyAccountNumber: trx.raw(agencyNumber) });
+    // consecutive ids: a range, which holds exactly this INSERT's rows
+    await (step === 1 ? update.whereBetween('id', [sliceIds[0]!, sliceIds[sliceIds.length - 1]!]) : update.whereIn('id', sliceIds));
+    ids.push(...sliceIds);
+  }
+  return ids;
+}
+
 /** Inserts prepared placements: the accounts first (their ids are needed), then everything that points at them. */
 export async function insertPrepared(trx: Trx, prepared: PreparedPlacement[]): Promise<WrittenPlacement[]> {
   if (!prepared.length) return [];
-  const accounts = prepared.map((p) => p.account);
-  await insertMany(trx, 'accounts', accounts);
-  const idOf = new Map<string, number>();
-  for (let i = 0; i < accounts.length; i += 1000) {
-    const slice = accounts.slice(i, i + 1000).map((a) => a.publicId as string);
-    const idRows = (await trx('accounts').whereIn('public_id', slice).select('id', 'public_id')) as { id: number; publicId: string }[];
-    for (const r of idRows) idOf.set(r.publicId, Number(r.id));
-  }
-  const ids = accounts.map((a) => idOf.get(a.publicId as string)!);
-  const agencyNumber = isMysql(trx) ? "CONCAT('NR', 1000000 + id)" : "'NR' || (1000000 + id)";
-  for (let i = 0; i < ids.length; i += 1000) {
-    await trx('accounts').whereIn('id', ids.slice(i, i + 1000)).update({ agencyAccountNumber: trx.raw(agencyNumber) });
-  }
+  const ids = await insertAccounts(trx, prepared.map((p) => p.account));
   const parties: Record<string, unknown>[] = [];
   const phones: Record<string, unknown>[] = [];
   const balances: Record<string, unknown>[] = [];

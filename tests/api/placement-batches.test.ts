@@ -74,6 +74,14 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(placed[2].comments).toBe('Called, "twice"\nleft voicemail');
     const party = await api.db('account_parties').where({ accountId: placed[4].accountId, role: 'responsible' }).first();
     expect(party).toMatchObject({ address1: '5 OAK ST', address2: 'APT 5', dob: expect.anything(), ssnLast4: '1005' });
+    // every placement points at its own account (ids come back from the multi-row INSERT), and the
+    // account's stand-in agency number was replaced by NR + id
+    for (const p of placed) {
+      const a = await api.db('accounts').where({ id: p.accountId }).first();
+      expect(a).toMatchObject({ clientAccountNumber: p.clientAccountNumber, agencyAccountNumber: `NR${1_000_000 + Number(p.accountId)}` });
+      expect(await api.db('account_balances').where({ accountId: p.accountId })).toHaveLength(4);
+    }
+    expect(await api.db('accounts').where('agency_account_number', 'like', '~%')).toHaveLength(0);
     // in the client's placement list, not in search
     const list = await api.request(`/placements?batchId=${up.body.id}`, { token: client });
     expect(list.body.total).toBe(6);
