@@ -6,8 +6,10 @@
  * The checkpoint update is conditional (`rows_done` unchanged and status still `running`): a run
  * that lost its lease to another worker, or a batch rolled back meanwhile, makes the chunk give up.
  *
- * A place run works in slices of `batchLimits.sliceRows` and then enqueues its own continuation (in the last
- * chunk's transaction), so no single job outlives the runner's lease however long the file.
+ * A place run works in slices of at most `batchLimits.sliceMs` (or `sliceRows`) and then enqueues its own
+ * continuation (in the last chunk's transaction), so no single job outlives the runner's lease (5
+ * minutes) however long the file. Slices are bounded by time rather than rows: a continuation
+ * re-reads the file up to its checkpoint, so few long slices cost far less than many short ones.
  */
 import type { AppDeps } from '../platform/http/context.js';
 import type { Trx } from '../platform/db.js';
@@ -26,8 +28,8 @@ import { rm } from 'node:fs/promises';
 export const CHUNK_ROWS = 500;
 /** MySQL takes bigger multi-row statements well; SQLite's compound SELECT stops at 500 rows anyway. */
 export const CHUNK_ROWS_MYSQL = 1000;
-/** Rows one job handles before it hands over to its continuation (tests lower it to see the hand-over). */
-export const batchLimits = { sliceRows: 50_000 };
+/** When one job hands over to its continuation: after this long or this many rows (tests lower them). */
+export const batchLimits = { sliceMs: 60_000, sliceRows: 1_000_000 };
 
 class Superseded extends Error {}
 
@@ -80,7 +82,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
   }
 }
 
-/** Runs up to `batchLimits.sliceRows` rows; true when the file is finished. */
+/** Runs one slice; true when the file is finished. */
 async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boolean> {
   const { db, config } = deps;
   const mapping = JSON.parse(b.mappingJson!) as ColumnMapping;
@@ -88,9 +90,11 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   const index = new Map(headers.map((h, i) => [h, i]));
   const type = defaultAccountType(b.clientKind);
   const dryRun = b.mode === 'validate';
-  // Numbers seen in this run → their row, for "same number as row N". A place run also finds
-  // earlier slices' rows in the database; a dry run places nothing, so it keeps them all here.
+  // Numbers placed by the chunk being committed → their row, for "same number as row N". A place
+  // run forgets them once the chunk commits (later chunks find them in the database, so memory
+  // stays flat however long the file); a dry run places nothing, so it keeps them all here.
   const seen = new Map<string, number>();
+  const sliceStarted = Date.now();
   let done = Number(b.rowsDone);
   const start = done;
   const chunkRows = isMysql(db) ? CHUNK_ROWS_MYSQL : CHUNK_ROWS;
@@ -104,7 +108,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
   const flush = async (items: Pending[], end: number, last: boolean) => {
     const from = done;
-    const sliceEnds = !last && !dryRun && end - start >= batchLimits.sliceRows;
+    const sliceEnds = !last && !dryRun && (end - start >= batchLimits.sliceRows || Date.now() - sliceStarted >= batchLimits.sliceMs);
     await db.transaction(async (trx) => {
       await commitChunk(trx, b, items, seen, dryRun);
       const finished = last ? { status: dryRun ? 'validated' : 'completed', finishedAt: new Date(), failure: null } : {};
@@ -134,6 +138,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
       }
     });
     done = end;
+    if (!dryRun) seen.clear();
     return sliceEnds;
   };
 
