@@ -171,8 +171,8 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
     }
     // The file's records arrive without a turn of the event loop in between (a read buffer holds
     // thousands): give the previous chunk's transaction its turn regularly, or its statements
-    // would wait for the whole buffer to be validated.
-    if (dataIndex % 50 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    // would wait for the whole buffer to be validated (each turn costs ~1 µs; 10 rows take ~0.6 ms).
+    if (dataIndex % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (dataIndex + 1 - queuedTo >= chunkRows) {
       if (await previousEndedSlice()) return false;
       const items = chunk;
