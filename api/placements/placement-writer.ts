@@ -4,11 +4,11 @@
  * costs a handful of statements, not thousands). Callers hand in a transaction: a row is placed
  * completely or not at all.
  */
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { Trx } from '../platform/db.js';
 import { isMysql } from '../platform/db.js';
-import { randomBytes } from 'node:crypto';
 import { encodeBase32, newId } from '../platform/ids.js';
 import { encrypt, lookupHash } from '../platform/crypto.js';
 import { nameKey } from '../accounts/name-key.js';
