@@ -9,6 +9,8 @@ import ExcelJS from 'exceljs';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
+const [QUOTE, COMMA, LF, CR] = [0x22, 0x2c, 0x0a, 0x0d];
+
 /** Parses CSV text arriving in pieces; `push` returns the records completed so far. */
 export class CsvParser {
   private field = '';
@@ -25,43 +27,65 @@ export class CsvParser {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
+    // Runs of ordinary characters are appended as one slice (not one character at a time): the
+    // parser reads every row of a bulk placement, and once more to count them.
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
       if (this.pendingCr) {
         this.pendingCr = false;
-        if (c === '\n') continue;
+        if (text.charCodeAt(i) === LF) {
+          i++;
+          continue;
+        }
       }
       if (this.quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            this.field += '"';
-            i++;
-          } else if (i + 1 === text.length) {
-            // a quote at the end of a chunk: decide when the next chunk arrives
-            this.quoted = false;
-            this.afterQuote = true;
-          } else {
-            this.quoted = false;
-          }
+        const q = text.indexOf('"', i);
+        if (q === -1) {
+          this.field += text.slice(i);
+          break;
+        }
+        this.field += text.slice(i, q);
+        if (q + 1 < n && text.charCodeAt(q + 1) === QUOTE) {
+          this.field += '"';
+          i = q + 2;
+        } else if (q + 1 === n) {
+          // a quote at the end of a chunk: decide when the next chunk arrives
+          this.quoted = false;
+          this.afterQuote = true;
+          break;
         } else {
-          this.field += c;
+          this.quoted = false;
+          i = q + 1;
         }
         continue;
       }
       if (this.afterQuote) {
         this.afterQuote = false;
-        if (c === '"') {
+        if (text.charCodeAt(i) === QUOTE) {
           this.field += '"';
           this.quoted = true;
+          i++;
           continue;
         }
       }
-      if (c === '"' && this.field === '') this.quoted = true;
-      else if (c === ',') this.endField();
-      else if (c === '\n' || c === '\r') {
-        if (c === '\r') this.pendingCr = true;
+      let j = i;
+      for (let c = text.charCodeAt(j); j < n && c !== COMMA && c !== LF && c !== CR && c !== QUOTE; c = text.charCodeAt(++j));
+      if (j > i) {
+        this.field += text.slice(i, j);
+        i = j;
+        if (i === n) break;
+      }
+      const c = text.charCodeAt(i++);
+      if (c === QUOTE) {
+        if (this.field === '') this.quoted = true;
+        else this.field += '"';
+      } else if (c === COMMA) {
+        this.endField();
+      } else {
+        if (c === CR) this.pendingCr = true;
         out.push(this.endRecord());
-      } else this.field += c;
+      }
     }
     return out;
   }

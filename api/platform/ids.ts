@@ -2,7 +2,7 @@
  * Public ids are opaque and prefixed (`acct_…`, `usr_…`), never the sequential primary key.
  * 16 random bytes in Crockford-like base32 lower case: 26 characters, not guessable.
  */
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './crypto.js';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -24,7 +24,7 @@ export function encodeBase32(bytes: Uint8Array): string {
   return out;
 }
 
-export function newId(prefix: IdPrefix, random: () => Uint8Array = () => randomBytes(16)): string {
+export function newId(prefix: IdPrefix, random: () => Uint8Array = () => pooledRandomBytes(16)): string {
   return `${prefix}_${encodeBase32(random())}`;
 }
 

@@ -10,6 +10,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from './http/context.js';
+import type { Knex } from 'knex';
 import type { Trx } from './db.js';
 import { isMysql, now as clockNow } from './db.js';
 import { newId } from './ids.js';
@@ -41,6 +42,23 @@ export function defineTicker(name: string, fn: (deps: AppDeps, now: Date) => Pro
   tickers.set(name, fn);
 }
 
+/** The wake-up calls of the workers running in this process (startWorker). */
+const localWorkers = new Set<() => void>();
+
+/**
+ * Once the caller's (outermost) transaction commits, this process's workers tick at once instead of
+ * at their next interval: a job enqueued by a request, or a long job's continuation, starts without
+ * waiting up to a whole interval (2 s). Other processes' workers still find it on their next tick.
+ */
+function wakeLocalWorkersAfterCommit(trx: Trx): void {
+  if (!localWorkers.size) return;
+  const wake = () => localWorkers.forEach((w) => w());
+  let t = trx as Knex.Transaction & { parentTransaction?: Knex.Transaction };
+  if (!t.isTransaction) return wake();
+  while (t.parentTransaction) t = t.parentTransaction;
+  t.executionPromise.then(wake, () => {});
+}
+
 /**
  * Adds a job in the caller's transaction. With a `dedupeKey` that exists already, nothing is added
  * and the existing job's id is returned. (On MySQL the insert is `INSERT IGNORE`-like via a savepoint.)
@@ -60,6 +78,7 @@ export async function enqueueJob(
     dedupeKey: input.dedupeKey ?? null,
     createdAt: clockNow(),
   };
+  wakeLocalWorkersAfterCommit(trx);
   if (!input.dedupeKey) {
     await trx('jobs').insert(row);
     return row.publicId;
@@ -145,19 +164,36 @@ export async function runWorkerOnce(deps: AppDeps, now: Date = new Date(), worke
 export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): { stop(): Promise<void> } {
   const workerId = defaultWorkerId();
   let stopped = false;
+  let ticking = false;
+  let wokenDuringTick = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     if (stopped) return;
+    ticking = true;
+    wokenDuringTick = false;
     running = runWorkerOnce(deps, new Date(), workerId).catch((err: unknown) => {
       console.error(`[worker] tick failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     await running;
-    if (!stopped) timer = setTimeout(() => void tick(), opts.intervalMs ?? 2000);
+    ticking = false;
+    if (!stopped) timer = setTimeout(() => void tick(), wokenDuringTick ? 0 : (opts.intervalMs ?? 2000));
   };
+  // A wake-up during a tick (e.g. a job enqueuing its continuation) means one more tick right after it.
+  const wake = () => {
+    if (stopped) return;
+    if (ticking) {
+      wokenDuringTick = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(), 0);
+  };
+  localWorkers.add(wake);
   let timer = setTimeout(() => void tick(), 0);
   return {
     async stop() {
       stopped = true;
+      localWorkers.delete(wake);
       clearTimeout(timer);
       await running;
     },

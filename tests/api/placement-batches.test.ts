@@ -74,6 +74,14 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(placed[2].comments).toBe('Called, "twice"\nleft voicemail');
     const party = await api.db('account_parties').where({ accountId: placed[4].accountId, role: 'responsible' }).first();
     expect(party).toMatchObject({ address1: '5 OAK ST', address2: 'APT 5', dob: expect.anything(), ssnLast4: '1005' });
+    // every placement points at its own account (ids come back from the multi-row INSERT), and the
+    // account's stand-in agency number was replaced by NR + id
+    for (const p of placed) {
+      const a = await api.db('accounts').where({ id: p.accountId }).first();
+      expect(a).toMatchObject({ clientAccountNumber: p.clientAccountNumber, agencyAccountNumber: `NR${1_000_000 + Number(p.accountId)}` });
+      expect(await api.db('account_balances').where({ accountId: p.accountId })).toHaveLength(4);
+    }
+    expect(await api.db('accounts').where('agency_account_number', 'like', '~%')).toHaveLength(0);
     // in the client's placement list, not in search
     const list = await api.request(`/placements?batchId=${up.body.id}`, { token: client });
     expect(list.body.total).toBe(6);
@@ -182,17 +190,28 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     const rows = Array.from({ length: 2500 }, (_, i) => goodRow(i + 1, 'SLICE'));
     const up = await upload(client, toCsv(rows), 'slices.csv');
     await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    const limit = batchLimits.sliceRows;
     batchLimits.sliceRows = 1000;
     try {
       // each tick runs what is due; a slice's continuation is due on the next tick
       for (let tick = 0; tick < 6 && (await batch(up.body.id)).status !== 'completed'; tick++) await work();
     } finally {
-      batchLimits.sliceRows = 50_000;
+      batchLimits.sliceRows = limit;
     }
     expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsDone: 2500, rowsPlaced: 2500 });
     const jobs = await api.db('jobs').where('dedupe_key', 'like', `placement.batch:${up.body.id}:%`).orderBy('id');
     expect(jobs.map((j: { status: string }) => j.status)).toEqual(['done', 'done', 'done']);
     expect(Number((await api.db('placements').where('client_account_number', 'like', 'SLICE-%').count({ n: '*' }))[0]!.n)).toBe(2500);
+  });
+
+  it('a number repeated chunks later (after the first was committed) is reported with the row that placed it', async () => {
+    const rows = [...Array.from({ length: 1100 }, (_, i) => goodRow(i + 1, 'LATE')), goodRow(3, 'LATE')];
+    const up = await upload(client, toCsv(rows), 'late-duplicate.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    await work();
+    expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsDone: 1101, rowsPlaced: 1100, rowsDuplicate: 1 });
+    const lines = (await report(up.body.id)).text.trim().split('\r\n');
+    expect(lines).toEqual(['row,client_account_number,problem,reason', '1102,LATE-000003,duplicate,Same client account number as row 4 of this file.']);
   });
 
   it('a worker killed mid-file: the next worker resumes at the checkpoint and no row is placed twice', async () => {

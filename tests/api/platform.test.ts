@@ -19,7 +19,7 @@ import { requestIdMiddleware } from '../../api/platform/http/request-id.js';
 import { problemMiddleware } from '../../api/platform/http/problem.js';
 import { jsonBodyMiddleware } from '../../api/platform/http/body.js';
 import { mountRoutes, route } from '../../api/platform/http/route.js';
-import { defineJob, defineTicker, enqueueJob, runDueJobs, runWorkerOnce } from '../../api/platform/jobs.js';
+import { defineJob, defineTicker, enqueueJob, runDueJobs, runWorkerOnce, startWorker } from '../../api/platform/jobs.js';
 import { defineOutboxPolicy, deliverOutbox, enqueueEmail, enqueueSms } from '../../api/platform/outbox.js';
 import { openTask } from '../../api/inbox/tasks.service.js';
 import { closePdf, renderPdf } from '../../api/platform/pdf.js';
@@ -210,6 +210,29 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
       });
       await runWorkerOnce(deps(), new Date('2031-05-06T07:08:09.000Z'));
       expect(ticks).toEqual(['2031-05-06T07:08:09.000Z']);
+    });
+
+    it('a running worker starts a job once its transaction commits, and a continuation right after its job, not an interval later', async () => {
+      const chain: string[] = [];
+      defineJob<{ n: number }>(`test.chain.${dialect}`, async ({ db }, { n }) => {
+        chain.push(`step-${n}`);
+        if (n < 2) await db.transaction((trx) => enqueueJob(trx, { type: `test.chain.${dialect}`, payload: { n: n + 1 } }));
+      });
+      const worker = startWorker(deps(), { intervalMs: 60_000 });
+      try {
+        await new Promise((r) => setTimeout(r, 300)); // the worker's first tick has run and found nothing of ours
+        const started = Date.now();
+        await api.db.transaction(async (trx) => {
+          await enqueueJob(trx, { type: `test.chain.${dialect}`, payload: { n: 0 } });
+          await new Promise((r) => setTimeout(r, 300));
+          expect(chain).toEqual([]); // not before the commit
+        });
+        while (chain.length < 3 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+        expect(chain).toEqual(['step-0', 'step-1', 'step-2']);
+        expect(Date.now() - started).toBeLessThan(5_000); // three jobs, and the interval is a minute
+      } finally {
+        await worker.stop();
+      }
     });
   });
 

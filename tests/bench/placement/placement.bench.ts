@@ -1,18 +1,23 @@
 /**
  * Bulk placement benchmark (issue 5), on MariaDB, in one run:
  *
- * 1. A 100,000-row CSV placed through the API (`POST placements/batches` → start → the background
- *    run) in an API process of its own; rows/s from "start" to "completed".
+ * 1. A 100,000-row CSV placed through the API (`POST placements/batches` upload → start → the
+ *    background run) in an API process of its own; rows/s from the first byte of the upload to the
+ *    batch reading "completed" (the upload, the job pick-up and the run all count).
  * 2. The same rows written raw — already normalised, through mysql2 multi-row INSERTs into the same
  *    tables (accounts, parties, phones, balances, placements) of a fresh database: the baseline.
  *    Reports both rows/s and the ratio (target: the API at least 0.5× the raw insert).
- * 3. The peak RSS (VmHWM) of the API process for 100k and for 1M rows (target: flat, under 300 MB).
+ * 3. The RSS of the API process for 100k and for 1M rows (target: flat, under 300 MB): sampled
+ *    every 100 ms from the upload to "completed" (the placement's peak), and the process's VmHWM
+ *    (its lifetime peak: also start-up and the login, whose scrypt takes 128 MB for a moment).
  *
  *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 npx tsx tests/bench/placement/placement.bench.ts
  *   BENCH_ROWS=100000,1000000 (default) — the first size is also the one compared with the raw insert.
+ *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" — extra node flags for the API process.
+ *   BENCH_SKIP_RAW=1 — the API side only (while profiling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, openAsBlob, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -60,7 +65,7 @@ async function writeCsv(path: string, rows: number): Promise<void> {
 /** `node --import tsx api/main.ts serve` directly (no npx wrapper), so its pid is the API's. */
 async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'api/main.ts', 'serve'], {
     env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -70,9 +75,41 @@ async function startApi(env: Record<string, string>): Promise<{ url: string; chi
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const statusMb = (pid: number, field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-async function placeThroughApi(rows: number, csv: string, dataDir: string): Promise<{ seconds: number; rssMb: number }> {
+/** Samples the process's RSS every 100 ms until stopped; the peak and the last sample. */
+function sampleRss(pid: number) {
+  let peak = statusMb(pid, 'VmRSS');
+  const timer = setInterval(() => (peak = Math.max(peak, statusMb(pid, 'VmRSS'))), 100);
+  return { stop: () => (clearInterval(timer), Math.max(peak, statusMb(pid, 'VmRSS'))) };
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 when it is not there. */
+function cpuSeconds(pid: number | null): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The local database server's pid, to count its CPU too (the machine is shared: wall time alone is noisy). */
+function databasePid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+    } catch { /* gone */ }
+  }
+  return null;
+}
+const DB_PID = databasePid();
+
+interface ApiRun { seconds: number; idleMb: number; peakMb: number; hwmMb: number; apiCpu: number; dbCpu: number }
+
+async function placeThroughApi(rows: number, csv: string, dataDir: string): Promise<ApiRun> {
   const url = await freshDatabase(`ck_bench_place_${rows}`, dataDir);
   const api = await startApi({ DATA_DIR: dataDir, DATABASE_URL: url });
   try {
@@ -84,10 +121,13 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
     };
     const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const { accessToken } = (await call('/auth/login', json({ username: 'demo.client', password: 'Cascade-Demo-2026!' }))) as { accessToken: string };
+    const idleMb = statusMb(api.child.pid!, 'VmRSS');
+    const rss = sampleRss(api.child.pid!);
+    const [apiCpu0, dbCpu0] = [cpuSeconds(api.child.pid!), cpuSeconds(DB_PID)];
+    const started = Date.now();
     const form = new FormData();
     form.append('file', await openAsBlob(csv), 'bench.csv');
     const batch = (await call('/placements/batches', { method: 'POST', body: form }, accessToken)) as { id: string; suggestedMapping: unknown };
-    const started = Date.now();
     await call(`/placements/batches/${batch.id}/start`, json({ mapping: batch.suggestedMapping }), accessToken);
     let printed = Date.now();
     for (;;) {
@@ -95,7 +135,7 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
       const b = (await call(`/placements/batches/${batch.id}`, {}, accessToken)) as { status: string; rowsDone: number; rowsPlaced: number; rowsInvalid: number };
       if (Date.now() - printed > 10_000) {
         printed = Date.now();
-        console.log(`  ${b.status} ${b.rowsDone.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')} rows`);
+        console.log(`  ${b.status} ${b.rowsDone.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')} rows, RSS ${fmt(statusMb(api.child.pid!, 'VmRSS'), 0)} MB`);
       }
       if (b.status === 'completed') {
         if (b.rowsPlaced !== rows) throw new Error(`placed ${b.rowsPlaced} of ${rows} (${b.rowsInvalid} invalid)`);
@@ -103,7 +143,11 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
       }
       if (!['queued', 'running'].includes(b.status)) throw new Error(`batch ${b.status}`);
     }
-    return { seconds: (Date.now() - started) / 1000, rssMb: peakRssMb(api.child.pid!) };
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      seconds, idleMb, peakMb: rss.stop(), hwmMb: statusMb(api.child.pid!, 'VmHWM'),
+      apiCpu: cpuSeconds(api.child.pid!) - apiCpu0, dbCpu: cpuSeconds(DB_PID) - dbCpu0,
+    };
   } finally {
     api.child.kill('SIGTERM');
     await once(api.child, 'exit');
@@ -115,7 +159,7 @@ async function placeThroughApi(rows: number, csv: string, dataDir: string): Prom
  * same kind of values (random public ids, ciphertext-sized SSN columns), generated before the clock
  * starts, so the index work is the same and only the API's own work is left out.
  */
-async function rawInsert(rows: number, dataDir: string): Promise<number> {
+async function rawInsert(rows: number, dataDir: string): Promise<{ seconds: number; clientCpu: number; dbCpu: number }> {
   const url = await freshDatabase('ck_bench_place_raw', dataDir);
   const k = knexFactory({ client: 'mysql2', connection: url });
   const conn = (await k.client.acquireConnection()) as { promise(): { query(sql: string, values: unknown[]): Promise<unknown> } };
@@ -125,6 +169,7 @@ async function rawInsert(rows: number, dataDir: string): Promise<number> {
   const accountIds = Array.from({ length: rows + 1 }, () => newId('acct'));
   const placementIds = Array.from({ length: rows + 1 }, () => newId('plc'));
   const hashes = Array.from({ length: rows + 1 }, () => randomBytes(32).toString('hex'));
+  const [clientCpu0, dbCpu0] = [cpuSeconds(process.pid), cpuSeconds(DB_PID)];
   const started = Date.now();
   const chunk = 1000;
   for (let start = 1; start <= rows; start += chunk) {
@@ -146,9 +191,10 @@ async function rawInsert(rows: number, dataDir: string): Promise<number> {
     await q.query('COMMIT', []);
   }
   const seconds = (Date.now() - started) / 1000;
+  const [clientCpu, dbCpu] = [cpuSeconds(process.pid) - clientCpu0, cpuSeconds(DB_PID) - dbCpu0];
   await k.client.releaseConnection(conn);
   await k.destroy();
-  return seconds;
+  return { seconds, clientCpu, dbCpu };
 }
 
 async function main() {
@@ -157,26 +203,31 @@ async function main() {
   const work = join(tmpdir(), `ck-bench-place-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    const results: { rows: number; seconds: number; rssMb: number }[] = [];
+    const results: ({ rows: number } & ApiRun)[] = [];
     for (const rows of SIZES) {
       const csv = join(work, `rows-${rows}.csv`);
       await writeCsv(csv, rows);
       console.log(`placing ${rows.toLocaleString('en-US')} rows through the API…`);
       results.push({ rows, ...(await placeThroughApi(rows, csv, dataDir)) });
       const r = results[results.length - 1]!;
-      console.log(`  ${fmt(r.seconds, 1)} s, ${fmt(rows / r.seconds, 0)} rows/s, peak RSS ${fmt(r.rssMb, 0)} MB`);
+      console.log(`  ${fmt(r.seconds, 1)} s, ${fmt(rows / r.seconds, 0)} rows/s, CPU: API ${fmt(r.apiCpu, 1)} s + database ${fmt(r.dbCpu, 1)} s; RSS idle ${fmt(r.idleMb, 0)} MB → peak ${fmt(r.peakMb, 0)} MB while placing, VmHWM ${fmt(r.hwmMb, 0)} MB`);
       rmSync(csv, { force: true });
     }
     const base = results[0]!;
+    if (process.env.BENCH_SKIP_RAW) return;
     console.log(`raw multi-row INSERT of ${base.rows.toLocaleString('en-US')} rows…`);
-    const rawSeconds = await rawInsert(base.rows, dataDir);
+    const raw = await rawInsert(base.rows, dataDir);
+    const rawSeconds = raw.seconds;
     const apiRate = base.rows / base.seconds;
     const rawRate = base.rows / rawSeconds;
     console.log('\nbulk placement on MariaDB');
     console.log(`  API (upload → placed, validated + normalised + encrypted): ${fmt(apiRate, 0)} rows/s (${fmt(base.seconds, 1)} s for ${base.rows.toLocaleString('en-US')})`);
     console.log(`  raw multi-row INSERT through mysql2:                        ${fmt(rawRate, 0)} rows/s (${fmt(rawSeconds, 1)} s)`);
+    console.log(`  CPU seconds: API process ${fmt(base.apiCpu, 1)} + database ${fmt(base.dbCpu, 1)}; raw client ${fmt(raw.clientCpu, 1)} + database ${fmt(raw.dbCpu, 1)} (2 shared cores: wall time is noisy)`);
     console.log(`  ratio API / raw: ${fmt(apiRate / rawRate)}× (target ≥ 0.5×)`);
-    for (const r of results) console.log(`  peak RSS of the API process, ${r.rows.toLocaleString('en-US')} rows: ${fmt(r.rssMb, 0)} MB (target < 300 MB, flat)`);
+    for (const r of results) {
+      console.log(`  API process RSS, ${r.rows.toLocaleString('en-US')} rows: peak ${fmt(r.peakMb, 0)} MB while placing (sampled every 100 ms from the upload on; idle before: ${fmt(r.idleMb, 0)} MB), lifetime VmHWM ${fmt(r.hwmMb, 0)} MB (start-up + login + placing) — target < 300 MB, flat`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
