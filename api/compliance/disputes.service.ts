@@ -9,7 +9,8 @@
  *
  * While a record is open it holds the account. Resolving the last one restores the status it
  * interrupted; a status change that takes the account out of collection (recalled, paid, settled …)
- * closes the open records (`closeOpenDisputes`, called by account-status).
+ * closes the open records (`closeOpenDisputes`, called by account-status). Either way a record that
+ * closes completes the inbox task it opened, in the same transaction.
  */
 import type { Trx } from '../platform/db.js';
 import { now as clockNow, toIso } from '../platform/db.js';
@@ -18,7 +19,7 @@ import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
-import { openTask } from '../inbox/tasks.service.js';
+import { completeTask, openTask } from '../inbox/tasks.service.js';
 import { flagAccount } from '../accounts/account-flag.js';
 import { insertAttachment } from '../attachments/attachments.service.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
@@ -261,9 +262,10 @@ export async function openDisputeHold(trx: Trx, accountId: number): Promise<'dis
  * open disputes and requests close with that as the resolution. The status itself is the caller's.
  */
 export async function closeOpenDisputes(trx: Trx, account: { id: number; publicId: string; clientId: number }, toStatus: string, resolution: string, meta: AuditMeta, now: Date): Promise<string[]> {
-  const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId')) as { id: number; publicId: string }[];
+  const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId', 'taskPublicId')) as { id: number; publicId: string; taskPublicId: string | null }[];
   for (const d of open) {
     await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+    await completeTask(trx, d.taskPublicId, meta, { resolution, now });
     await writeAudit(trx, {
       actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
       before: { dispute: 'open' }, after: { status: toStatus, dispute: 'resolved', disputeId: d.publicId, resolution },
@@ -285,6 +287,8 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('id', 'publicId', 'clientId', 'status', 'statusBeforeHold')) as
     { id: number; publicId: string; clientId: number; status: string; statusBeforeHold: string | null };
   await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+  // the inbox task it opened is done (unless someone already closed it there)
+  await completeTask(trx, d.taskPublicId, meta, { resolution: `${d.kind === 'dispute' ? 'Dispute' : 'Request'} answered: ${resolution}`, byUserId: actorUserId, now });
   // Restore only what the dispute changed, and only when no other dispute still holds the account.
   const stillHeld = await openDisputeHold(trx, accountId);
   // A hold placed by hand on the disputed account (account-status) interrupts the dispute: it stays,

@@ -11,7 +11,7 @@ import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
-import { unflagIfClear } from '../accounts/account-flag.js';
+import { markTaskDone } from './tasks.service.js';
 import { lockAccount } from '../accounts/account-write.js';
 import { addNote } from '../notes/notes.service.js';
 import { postToThread, type ThreadRow } from '../messages/messages.service.js';
@@ -142,9 +142,7 @@ export async function claimTask(trx: Trx, caller: Caller, meta: RequestMeta, pub
 export async function closeTask(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, resolution: string | undefined, now: Date = dbNow()) {
   const task = await lockTask(trx, caller, publicId);
   if (task.status !== 'open') throw conflict('task_closed', 'This task is already done.');
-  await trx('tasks').where({ id: task.id }).update({ status: 'done', closedAt: now, assignedUserId: task.assignedUserId ?? caller.userId });
-  const unflagged = task.accountId ? await unflagIfClear(trx, task.accountId) : false;
-  await audit(trx, meta, 'task.close', task, { status: 'done', resolution: resolution ?? null, accountUnflagged: unflagged }, 'task.closed');
+  await markTaskDone(trx, task, meta, { resolution: resolution ?? null, byUserId: caller.userId, now });
   return toTask(await getTask(trx, caller, publicId));
 }
 
