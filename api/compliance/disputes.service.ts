@@ -112,9 +112,13 @@ export const disputeOut = (d: DisputeRow) => ({
     : null,
 });
 
+/** How a dispute's timeline entry ends. */
+export const ON_HOLD = 'Collection is on hold until the agency responds.';
+
 const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 
-function describe(d: NewDispute): string {
+/** The one-line summary of a dispute or request (timeline, inbox task, confirmation); the seed uses it too. */
+export function describeDispute(d: Pick<NewDispute, 'kind' | 'scope' | 'disputedAmountCents' | 'reasonCode'>): string {
   if (d.kind === 'original_creditor_request') return 'The debtor asked for the name and address of the original creditor.';
   const what = d.scope === 'part' ? `${money(d.disputedAmountCents!)} of the debt` : 'all of the debt';
   return `The debtor disputed ${what}: ${REASON_TEXT[d.reasonCode!]}.`;
@@ -168,7 +172,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   const holdStatus = input.kind === 'dispute' ? 'disputed' : 'hold';
   // A dispute outranks a request's plain hold; a request leaves a disputed account disputed.
   const newStatus = !COLLECTING.has(account.status) ? account.status : account.status === 'disputed' ? 'disputed' : holdStatus;
-  const summary = describe(input);
+  const summary = describeDispute(input);
   const taskId = await openTask(trx, {
     clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
     title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
@@ -205,7 +209,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   const activityId = newId('act');
   await trx('activity').insert({
     publicId: activityId, accountId: account.id, type: 'dispute', visibility: 'client',
-    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} Collection is on hold until the agency responds.`,
+    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} ${ON_HOLD}`,
     actorUserId: input.enteredByUserId ?? null, actorName: input.actorName, occurredAt: now,
   });
   await writeAudit(trx, {
