@@ -107,18 +107,29 @@ export async function listInbox(trx: Trx, caller: Caller, f: InboxFilter) {
   };
 }
 
-async function getTask(trx: Trx, caller: Caller, publicId: string) {
-  const row = (await withJoins(scopedTasks(trx, caller).where('tasks.public_id', publicId)).first()) as TaskRow | undefined;
+async function getTask(trx: Trx, caller: Caller, publicId: string, current = false) {
+  const q = withJoins(scopedTasks(trx, caller).where('tasks.public_id', publicId)).first();
+  // a locking read sees the latest committed rows, not the transaction's snapshot (see lockTask)
+  if (current) q.forShare();
+  const row = (await q) as TaskRow | undefined;
   if (!row) throw notFound('Task');
   return row;
 }
 
-/** The task row locked for this transaction (MySQL), or 404. */
+/**
+ * The task row locked for this transaction, or 404. On MySQL its account is locked first: the paths
+ * that change an account and then close its tasks (a dispute answered, an account leaving collection)
+ * lock in that order, and a close here updates the account's flag, so the other order could deadlock.
+ * Finding the account starts the transaction's snapshot, which may then predate what committed while
+ * we waited for the locks, so the task is read back with a locking read (the latest rows).
+ */
 async function lockTask(trx: Trx, caller: Caller, publicId: string): Promise<TaskRow> {
-  const q = scopedTasks(trx, caller).where('tasks.public_id', publicId).first();
-  if (trx.client.config.client === 'mysql2') q.forUpdate();
-  if (!(await q)) throw notFound('Task');
-  return getTask(trx, caller, publicId);
+  if (trx.client.config.client !== 'mysql2') return getTask(trx, caller, publicId); // SQLite: one writer at a time
+  const found = (await scopedTasks(trx, caller).where('tasks.public_id', publicId).first('tasks.account_id')) as { accountId: number | null } | undefined;
+  if (!found) throw notFound('Task');
+  if (found.accountId) await trx('accounts').where({ id: found.accountId }).forUpdate().first('id');
+  await trx('tasks').where({ publicId }).forUpdate().first('id');
+  return getTask(trx, caller, publicId, true);
 }
 
 async function audit(trx: Trx, meta: RequestMeta, action: string, task: TaskRow, after: Record<string, unknown>, event: string) {

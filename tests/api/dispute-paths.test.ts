@@ -17,7 +17,7 @@ describe.each(DIALECTS)('one dispute path (%s)', (dialect) => {
   let api: TestApi;
   let agency: string;
   let client: string;
-  let pick: () => Promise<PickedAccount>;
+  let pick: (minBalance?: number) => Promise<PickedAccount>;
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 150 });
     agency = await api.login('demo.agency');
@@ -166,6 +166,22 @@ describe.each(DIALECTS)('one dispute path (%s)', (dialect) => {
     expect((await resolve(e.body.disputeId)).status).toBe(200);
     expect((await taskOf(e.body.disputeId)).closedAt).toEqual(closedAt);
     expect(await api.db('audit_log').where({ action: 'task.close', targetId: earlyTask.publicId }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+  });
+
+  it('closing the task in the inbox while the dispute is answered or the account leaves collection: both succeed, never a deadlock', async () => {
+    for (let i = 0; i < 8; i++) {
+      const acct = await pick(1);
+      const d = await act(acct, 'status', { status: 'disputed', reason: `Race ${i}` });
+      const task = await api.db('tasks').where({ sourceType: 'dispute', sourceId: d.body.disputeId }).first('publicId');
+      const close = api.request(`/agency/inbox/${task.publicId}/close`, { token: agency, body: {} });
+      const other = i % 2 ? resolve(d.body.disputeId) : act(acct, 'recall', { reason: 'Client takes it back' });
+      const [closed, answered] = await Promise.all([close, other]);
+      // whichever came second: the inbox close finds the task done (409) or the dispute finds it closed (no-op)
+      expect([200, 409]).toContain(closed.status);
+      expect(answered.status, answered.text).toBe(200);
+      expect(await api.db('tasks').where({ publicId: task.publicId }).first('status')).toEqual({ status: 'done' });
+      expect(await api.db('audit_log').where({ action: 'task.close', targetId: task.publicId }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    }
   });
 
   it('a hold placed on a disputed account: answering the dispute during it makes the release return to collection', async () => {
