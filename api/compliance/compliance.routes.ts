@@ -134,9 +134,11 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
         + 'JSON, or multipart/form-data with a supporting document in `file` (the attachment rules; it becomes an attachment of the account).',
       params: AccountIdParams, body: NewDisputeBody, multipart: NewDisputeForm,
       responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem },
-      handler: async ({ caller, params, body, meta, ctx }) => {
-        // 404 before a single byte is stored
+      // 404 before a single byte is stored (an Idempotency-Key has the form read before the handler)
+      checkAccess: async ({ caller, params }) => {
         await resolveAccountId(db, caller, params.id);
+      },
+      handler: async ({ caller, params, body, meta, ctx }) => {
         const request = await readDisputeRequest(ctx, config, body);
         try {
           return await db.transaction(async (trx) => {

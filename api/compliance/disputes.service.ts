@@ -9,7 +9,8 @@
  *
  * While a record is open it holds the account. Resolving the last one restores the status it
  * interrupted; a status change that takes the account out of collection (recalled, paid, settled …)
- * closes the open records (`closeOpenDisputes`, called by account-status).
+ * closes the open records (`closeOpenDisputes`, called by account-status). Either way a record that
+ * closes completes the inbox task it opened, in the same transaction.
  */
 import type { Trx } from '../platform/db.js';
 import { now as clockNow, toIso } from '../platform/db.js';
@@ -18,7 +19,7 @@ import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
-import { openTask } from '../inbox/tasks.service.js';
+import { completeTask, openTask } from '../inbox/tasks.service.js';
 import { flagAccount } from '../accounts/account-flag.js';
 import { insertAttachment } from '../attachments/attachments.service.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
@@ -111,9 +112,13 @@ export const disputeOut = (d: DisputeRow) => ({
     : null,
 });
 
+/** How a dispute's timeline entry ends. */
+export const ON_HOLD = 'Collection is on hold until the agency responds.';
+
 const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 
-function describe(d: NewDispute): string {
+/** The one-line summary of a dispute or request (timeline, inbox task, confirmation); the seed uses it too. */
+export function describeDispute(d: Pick<NewDispute, 'kind' | 'scope' | 'disputedAmountCents' | 'reasonCode'>): string {
   if (d.kind === 'original_creditor_request') return 'The debtor asked for the name and address of the original creditor.';
   const what = d.scope === 'part' ? `${money(d.disputedAmountCents!)} of the debt` : 'all of the debt';
   return `The debtor disputed ${what}: ${REASON_TEXT[d.reasonCode!]}.`;
@@ -167,7 +172,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   const holdStatus = input.kind === 'dispute' ? 'disputed' : 'hold';
   // A dispute outranks a request's plain hold; a request leaves a disputed account disputed.
   const newStatus = !COLLECTING.has(account.status) ? account.status : account.status === 'disputed' ? 'disputed' : holdStatus;
-  const summary = describe(input);
+  const summary = describeDispute(input);
   const taskId = await openTask(trx, {
     clientId: account.clientId, accountId: account.id, kind: input.kind, sourceType: 'dispute', sourceId: publicId,
     title: input.kind === 'dispute' ? `Dispute on ${account.agencyAccountNumber}: verify before collecting` : `Original-creditor request on ${account.agencyAccountNumber}`,
@@ -204,7 +209,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   const activityId = newId('act');
   await trx('activity').insert({
     publicId: activityId, accountId: account.id, type: 'dispute', visibility: 'client',
-    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} Collection is on hold until the agency responds.`,
+    body: `${summary}${input.document ? ' A supporting document is with the attachments.' : ''} ${ON_HOLD}`,
     actorUserId: input.enteredByUserId ?? null, actorName: input.actorName, occurredAt: now,
   });
   await writeAudit(trx, {
@@ -261,9 +266,10 @@ export async function openDisputeHold(trx: Trx, accountId: number): Promise<'dis
  * open disputes and requests close with that as the resolution. The status itself is the caller's.
  */
 export async function closeOpenDisputes(trx: Trx, account: { id: number; publicId: string; clientId: number }, toStatus: string, resolution: string, meta: AuditMeta, now: Date): Promise<string[]> {
-  const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId')) as { id: number; publicId: string }[];
+  const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId', 'taskPublicId')) as { id: number; publicId: string; taskPublicId: string | null }[];
   for (const d of open) {
     await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+    await completeTask(trx, d.taskPublicId, meta, { resolution, now });
     await writeAudit(trx, {
       actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
       before: { dispute: 'open' }, after: { status: toStatus, dispute: 'resolved', disputeId: d.publicId, resolution },
@@ -285,6 +291,8 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('id', 'publicId', 'clientId', 'status', 'statusBeforeHold')) as
     { id: number; publicId: string; clientId: number; status: string; statusBeforeHold: string | null };
   await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
+  // the inbox task it opened is done (unless someone already closed it there)
+  await completeTask(trx, d.taskPublicId, meta, { resolution: `${d.kind === 'dispute' ? 'Dispute' : 'Request'} answered: ${resolution}`, byUserId: actorUserId, now });
   // Restore only what the dispute changed, and only when no other dispute still holds the account.
   const stillHeld = await openDisputeHold(trx, accountId);
   // A hold placed by hand on the disputed account (account-status) interrupts the dispute: it stays,

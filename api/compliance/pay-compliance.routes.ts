@@ -129,16 +129,21 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
     }),
     route({
       // A double submit (or a retried request) with the same Idempotency-Key opens one dispute.
-      method: 'post', path: '/pay/disputes', tag: 'pay', auth: 'public', idempotent: true, principal,
+      method: 'post', path: '/pay/disputes', tag: 'pay', auth: 'public', idempotent: true,
       summary: 'Dispute all or part of the debt, or ask for the original creditor: the account goes on hold at once; the confirmation is returned (and emailed with consent). '
         + 'JSON, or multipart/form-data with the same fields and a supporting document in `file` (the attachment rules: 413 over the size limit, 415 for types not accepted); the document becomes an attachment of the account.',
       body: NewDisputeBody,
       multipart: NewDisputeForm,
       responses: { 201: DisputeCreated, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem },
-      handler: async ({ ctx, body, meta }) => {
-        // the session (401) and the account (404) before a single byte is stored
-        const access = await resolveDebtor(deps, ctx);
+      // the session (401) and the account (404) before a single byte is stored: the principal runs
+      // before an Idempotency-Key has the form read (route.ts)
+      principal: async (d, ctx) => {
+        const access = await resolveDebtor(d, ctx);
         await debtorAccount(db, access);
+        return `debtor:${access.accountPublicId}`;
+      },
+      handler: async ({ ctx, body, meta }) => {
+        const access = await resolveDebtor(deps, ctx);
         const request = await readDisputeRequest(ctx, deps.config, body);
         try {
           return await db.transaction(async (trx) => {

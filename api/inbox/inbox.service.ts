@@ -11,7 +11,7 @@ import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
-import { unflagIfClear } from '../accounts/account-flag.js';
+import { markTaskDone } from './tasks.service.js';
 import { lockAccount } from '../accounts/account-write.js';
 import { addNote } from '../notes/notes.service.js';
 import { postToThread, type ThreadRow } from '../messages/messages.service.js';
@@ -107,18 +107,29 @@ export async function listInbox(trx: Trx, caller: Caller, f: InboxFilter) {
   };
 }
 
-async function getTask(trx: Trx, caller: Caller, publicId: string) {
-  const row = (await withJoins(scopedTasks(trx, caller).where('tasks.public_id', publicId)).first()) as TaskRow | undefined;
+async function getTask(trx: Trx, caller: Caller, publicId: string, current = false) {
+  const q = withJoins(scopedTasks(trx, caller).where('tasks.public_id', publicId)).first();
+  // a locking read sees the latest committed rows, not the transaction's snapshot (see lockTask)
+  if (current) q.forShare();
+  const row = (await q) as TaskRow | undefined;
   if (!row) throw notFound('Task');
   return row;
 }
 
-/** The task row locked for this transaction (MySQL), or 404. */
+/**
+ * The task row locked for this transaction, or 404. On MySQL its account is locked first: the paths
+ * that change an account and then close its tasks (a dispute answered, an account leaving collection)
+ * lock in that order, and a close here updates the account's flag, so the other order could deadlock.
+ * Finding the account starts the transaction's snapshot, which may then predate what committed while
+ * we waited for the locks, so the task is read back with a locking read (the latest rows).
+ */
 async function lockTask(trx: Trx, caller: Caller, publicId: string): Promise<TaskRow> {
-  const q = scopedTasks(trx, caller).where('tasks.public_id', publicId).first();
-  if (trx.client.config.client === 'mysql2') q.forUpdate();
-  if (!(await q)) throw notFound('Task');
-  return getTask(trx, caller, publicId);
+  if (trx.client.config.client !== 'mysql2') return getTask(trx, caller, publicId); // SQLite: one writer at a time
+  const found = (await scopedTasks(trx, caller).where('tasks.public_id', publicId).first('tasks.account_id')) as { accountId: number | null } | undefined;
+  if (!found) throw notFound('Task');
+  if (found.accountId) await trx('accounts').where({ id: found.accountId }).forUpdate().first('id');
+  await trx('tasks').where({ publicId }).forUpdate().first('id');
+  return getTask(trx, caller, publicId, true);
 }
 
 async function audit(trx: Trx, meta: RequestMeta, action: string, task: TaskRow, after: Record<string, unknown>, event: string) {
@@ -142,9 +153,7 @@ export async function claimTask(trx: Trx, caller: Caller, meta: RequestMeta, pub
 export async function closeTask(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, resolution: string | undefined, now: Date = dbNow()) {
   const task = await lockTask(trx, caller, publicId);
   if (task.status !== 'open') throw conflict('task_closed', 'This task is already done.');
-  await trx('tasks').where({ id: task.id }).update({ status: 'done', closedAt: now, assignedUserId: task.assignedUserId ?? caller.userId });
-  const unflagged = task.accountId ? await unflagIfClear(trx, task.accountId) : false;
-  await audit(trx, meta, 'task.close', task, { status: 'done', resolution: resolution ?? null, accountUnflagged: unflagged }, 'task.closed');
+  await markTaskDone(trx, task, meta, { resolution: resolution ?? null, byUserId: caller.userId, now });
   return toTask(await getTask(trx, caller, publicId));
 }
 

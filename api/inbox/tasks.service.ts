@@ -1,11 +1,16 @@
 /**
  * Agency tasks: the rows of the agency inbox. Features open them in their own transaction (a client
- * note, a dispute, a webhook endpoint that keeps failing); the inbox routes list, claim and close them.
+ * note, a dispute, a webhook endpoint that keeps failing); the inbox routes list, claim and close them,
+ * and a feature whose work ends a task (a dispute answered or closed) completes it (`completeTask`).
+ * Either way a close is the same: done, the account flag cleared when nothing else is open, a
+ * `task.close` audit row and a `task.closed` event (which ck-inbox listens to) in that transaction.
  */
 import type { Trx } from '../platform/db.js';
-import { now } from '../platform/db.js';
+import { isMysql, now } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { appendEvent } from '../platform/events.js';
+import { writeAudit, type AuditActor } from '../platform/audit.js';
+import { unflagIfClear } from '../accounts/account-flag.js';
 
 export interface NewTask {
   clientId: number | null;
@@ -43,4 +48,50 @@ export async function openTask(trx: Trx, task: NewTask): Promise<string> {
     actor: { type: 'system', id: null },
   });
   return publicId;
+}
+
+/** The columns of a task that closing it needs. */
+export interface ClosableTask {
+  id: number;
+  publicId: string;
+  clientId: number | null;
+  accountId: number | null;
+  status: 'open' | 'done';
+  assignedUserId: number | null;
+}
+
+export interface CloseMeta {
+  actor: AuditActor;
+  ip: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Marks an open task done (the caller locked it and checked it is open). `byUserId`, the person who
+ * did the work, becomes the assignee when nobody had claimed it.
+ */
+export async function markTaskDone(trx: Trx, task: ClosableTask, meta: CloseMeta, close: { resolution: string | null; byUserId: number | null; now: Date }): Promise<void> {
+  await trx('tasks').where({ id: task.id }).update({ status: 'done', closedAt: close.now, assignedUserId: task.assignedUserId ?? close.byUserId });
+  const accountUnflagged = task.accountId ? await unflagIfClear(trx, task.accountId) : false;
+  const after = { status: 'done', resolution: close.resolution, accountUnflagged };
+  await writeAudit(trx, {
+    actor: meta.actor, action: 'task.close', target: { type: 'task', id: task.publicId }, ip: meta.ip, requestId: meta.requestId,
+    before: { status: task.status, assignedUserId: task.assignedUserId }, after,
+  });
+  await appendEvent(trx, { type: 'task.closed', clientId: task.clientId, accountId: task.accountId, visibility: 'internal', actor: meta.actor, payload: { taskId: task.publicId, ...after } });
+}
+
+/**
+ * The work a feature's task stood for is over (its dispute was answered or closed): the task is done.
+ * Nothing happens when it is already done (closed from the inbox first) or there is none. True when
+ * this closed it.
+ */
+export async function completeTask(trx: Trx, publicId: string | null, meta: CloseMeta, close: { resolution: string; byUserId?: number | null; now: Date }): Promise<boolean> {
+  if (!publicId) return false;
+  const q = trx('tasks').where({ publicId, status: 'open' }).first('id', 'publicId', 'clientId', 'accountId', 'status', 'assignedUserId');
+  if (isMysql(trx)) q.forUpdate();
+  const task = (await q) as ClosableTask | undefined;
+  if (!task) return false;
+  await markTaskDone(trx, task, meta, { resolution: close.resolution, byUserId: close.byUserId ?? null, now: close.now });
+  return true;
 }

@@ -5,6 +5,9 @@
  * first requests), runs, and stores its status and body. A replay with the same body gets the stored
  * response back with `Idempotent-Replayed: true`; with another body, or while the first still runs,
  * a 409. A request that fails releases its key so that the client may retry it.
+ *
+ * "The same body" is the parsed JSON body, or for a multipart form its fields and its file's size and
+ * SHA-256 (`formFingerprint`); route.ts reads such a form before the key is looked up.
  */
 import type Koa from 'koa';
 import { createHash } from 'node:crypto';
@@ -37,6 +40,18 @@ function scopeOf(ctx: Ctx): string {
 
 const hashBody = (body: unknown) => createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
 
+/**
+ * The fingerprint of a multipart/form-data request: its text fields (sorted, so their order in the
+ * form does not matter) and its file by name, size and SHA-256 as the upload pipeline measured it
+ * while storing it — never the bytes themselves, and never the boundary, which differs on every
+ * request. Prefixed so that no JSON body can hash the same.
+ */
+export function formFingerprint(form: { fields: Record<string, unknown>; file: { originalName: string; size: number; sha256: string } | null }): string {
+  const fields = Object.keys(form.fields).sort().map((k) => [k, form.fields[k]]);
+  const file = form.file ? { name: form.file.originalName, size: form.file.size, sha256: form.file.sha256 } : null;
+  return createHash('sha256').update('multipart/form-data\n').update(JSON.stringify({ fields, file })).digest('hex');
+}
+
 function replay(ctx: Ctx, row: KeyRow): void {
   ctx.status = row.responseStatus ?? 200;
   ctx.set('Idempotent-Replayed', 'true');
@@ -45,16 +60,17 @@ function replay(ctx: Ctx, row: KeyRow): void {
 
 /**
  * Runs `execute` at most once per (scope, endpoint, key). `execute` sets ctx.status/ctx.body as a
- * normal route would; what it set is stored.
+ * normal route would; what it set is stored. `requestHash` is the request's fingerprint when the
+ * body is not the parsed JSON body (a multipart form: `formFingerprint`).
  */
-export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () => Promise<void>): Promise<void> {
+export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () => Promise<void>, requestHash?: string): Promise<void> {
   const key = ctx.get('Idempotency-Key');
   if (!key) return execute();
   if (!KEY_PATTERN.test(key)) {
     throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
   }
   const identity = { scope: scopeOf(ctx).slice(0, 80), endpoint: `${ctx.method} ${ctx.path}`.slice(0, 255), idemKey: key };
-  const requestHash = hashBody((ctx.request as { body?: unknown }).body);
+  requestHash ??= hashBody((ctx.request as { body?: unknown }).body);
   const { db } = deps;
 
   for (let attempt = 0; attempt < 3; attempt++) {

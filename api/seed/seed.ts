@@ -1,7 +1,13 @@
 /**
  * The demo agency, "Northwind Recovery": clients, roles, demo users and N accounts (5,000 by
  * default) with parties, balance components and an activity history. Deterministic: the same N
- * gives the same data everywhere. `seed --accounts 1000000` scales it for benchmarks.
+ * gives the same data everywhere. `seed --accounts 1000000` scales it for benchmarks: rows are built
+ * per batch of accounts and written with multi-row inserts, never a query per account.
+ *
+ * An account seeded `disputed` has the dispute behind it, as the disputes service would have written
+ * it (compliance/disputes.service.ts): an open record holding an account that was active, and its
+ * client-visible timeline entry. No inbox task: the seed writes none (nor for the placements awaiting
+ * review), so the demo inbox starts empty and fills with what the visitor does.
  */
 import type { Db, Trx } from '../platform/db.js';
 import { isMysql } from '../platform/db.js';
@@ -12,6 +18,7 @@ import { nameKey } from '../accounts/name-key.js';
 import { createUser } from '../users/users.service.js';
 import { putSetting } from '../settings/settings.service.js';
 import type { Config } from '../config.js';
+import { describeDispute, ON_HOLD, type DisputeReason } from '../compliance/disputes.service.js';
 import { Rng } from './rng.js';
 import { seedDocuments } from './documents.js';
 import {
@@ -43,6 +50,27 @@ function routingNumber(rng: Rng): string {
   d[0] = rng.int(0, 1);
   const sum = 3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]!);
   return d.join('') + String((10 - (sum % 10)) % 10);
+}
+
+/** What a debtor wrote with a dispute, by reason ("other" always has words). */
+const DISPUTE_WORDS: Record<DisputeReason, string> = {
+  not_mine: 'I never had an account with them.',
+  wrong_amount: 'The amount is higher than what I was billed.',
+  already_paid: 'I paid this in full and have the receipt.',
+  identity_theft: 'Someone opened this in my name; I filed a police report.',
+  not_owed: 'The service was never provided.',
+  other: 'I was told this balance had been written off.',
+};
+const DISPUTE_REASON_WEIGHTS: Record<DisputeReason, number> = { not_mine: 25, wrong_amount: 25, already_paid: 20, not_owed: 15, identity_theft: 5, other: 10 };
+
+/** The dispute of a seeded `disputed` account: all of the balance, or part of it when the amount is what is disputed. */
+function seededDispute(rng: Rng, balance: number) {
+  const reasonCode = rng.weighted(DISPUTE_REASON_WEIGHTS);
+  const scope = reasonCode === 'wrong_amount' ? ('part' as const) : ('all' as const);
+  const disputedAmountCents = scope === 'part' ? Math.max(1, Math.floor((balance * rng.int(10, 60)) / 100)) : balance;
+  const reason = reasonCode === 'other' || rng.chance(0.5) ? DISPUTE_WORDS[reasonCode] : null;
+  const via = rng.chance(0.6) ? ('debtor' as const) : ('agency' as const);
+  return { kind: 'dispute' as const, reasonCode, scope, disputedAmountCents, reason, via };
 }
 
 function ssn(rng: Rng): string {
@@ -82,18 +110,23 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
   const log = options.log ?? (() => {});
   if (await db('clients').first('id')) throw new Error('The database already has data; seed runs only on an empty database.');
   const clientIds = await db.transaction((trx) => seedBase(trx, config));
-  const userRows = (await db('users').select('id', 'username')) as { id: number; username: string }[];
-  const agencyUserId = userRows.find((u) => u.username === 'demo.agency')!.id;
+  const userRows = (await db('users').select('id', 'public_id', 'username')) as { id: number; publicId: string; username: string }[];
+  const agencyUser = userRows.find((u) => u.username === 'demo.agency')!;
+  const agencyUserId = agencyUser.id;
   const rng = new Rng(options.seed ?? 20261123);
+  // Disputes draw from a stream of their own, so that adding them left every other seeded value as it was.
+  const disputeRng = new Rng((options.seed ?? 20261123) ^ 0x0d15b07e);
   const chunk = isMysql(db) ? 2000 : 500;
   const batchSize = 5000;
   let actId = 1;
+  let partyId = 1;
   for (let start = 0; start < options.accounts; start += batchSize) {
     const accounts: object[] = [];
     const parties: object[] = [];
     const phones: object[] = [];
     const balances: object[] = [];
     const activity: object[] = [];
+    const disputes: object[] = [];
     for (let i = start; i < Math.min(options.accounts, start + batchSize); i++) {
       const id = i + 1;
       // Hospitals carry the most accounts, as in a real agency's book.
@@ -142,8 +175,9 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
         createdAt: new Date(placedMs), updatedAt: new Date(placedMs),
       });
       const email = rng.chance(0.6) ? `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + `${rng.int(1, 99)}@mail.example` : null;
+      const responsiblePartyId = partyId++;
       parties.push({
-        accountId: id, role: 'responsible', firstName: first.toUpperCase(), middleName: middle, lastName: last.toUpperCase(), suffix,
+        id: responsiblePartyId, accountId: id, role: 'responsible', firstName: first.toUpperCase(), middleName: middle, lastName: last.toUpperCase(), suffix,
         dob: iso(Date.UTC(rng.int(1940, 2004), rng.int(0, 11), rng.int(1, 28))), ssnLast4: social.slice(-4),
         ssnEncrypted: encrypt(social, config.secrets.dataKey), ssnHash: lookupHash(social, config.secrets.lookupKey),
         address1: `${rng.int(10, 9999)} ${rng.pick(STREETS).toUpperCase()}`, address2: rng.chance(0.2) ? `APT ${rng.int(1, 40)}` : null,
@@ -155,7 +189,7 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
       if (rng.chance(0.15)) {
         const spouseFirst = rng.pick(FIRST_NAMES);
         parties.push({
-          accountId: id, role: client.kind === 'hospital' && rng.chance(0.5) ? 'patient' : 'spouse', firstName: spouseFirst.toUpperCase(),
+          id: partyId++, accountId: id, role: client.kind === 'hospital' && rng.chance(0.5) ? 'patient' : 'spouse', firstName: spouseFirst.toUpperCase(),
           middleName: null, lastName: last.toUpperCase(), suffix: null, dob: null, ssnLast4: null, ssnEncrypted: null, ssnHash: null,
           address1: null, address2: null, city: null, state: null, zip: null, phones: '[]', emails: '[]', employer: null,
         });
@@ -172,7 +206,26 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
         const body = internal ? rng.pick(COLLECTOR_NOTES_INTERNAL) : type === 'letter' ? 'Validation notice mailed.' : type === 'call_attempt' ? 'Outbound call attempt; no answer.' : type === 'promise_to_pay' ? `Debtor promised $${rng.int(25, 300)}.00 by ${iso(lastActivity + 14 * DAY)}.` : rng.pick(COLLECTOR_NOTES_CLIENT);
         activity.push({ id: actId++, publicId: newId('act', () => rng.bytes(16)), accountId: id, type, visibility: internal ? 'internal' : 'client', body, actorUserId: agencyUserId, actorName: 'Northwind Recovery', occurredAt: new Date(lastActivity) });
       }
-      if (status !== 'active' && lastActivity + DAY <= EPOCH) {
+      if (status === 'disputed') {
+        // The dispute that put the account on hold, the day after its last event (or on the as-of day).
+        // Its timeline entry takes the place of the status-change entry below (same id stream when
+        // that entry would have been written, the dispute stream when the history ran up to the day).
+        const fits = lastActivity + DAY <= EPOCH;
+        lastActivity = fits ? lastActivity + DAY : EPOCH;
+        const d = seededDispute(disputeRng, balance);
+        const byAgency = d.via === 'agency';
+        activity.push({
+          id: actId++, publicId: newId('act', () => (fits ? rng : disputeRng).bytes(16)), accountId: id, type: 'dispute', visibility: 'client',
+          body: `${describeDispute(d)} ${ON_HOLD}`, actorUserId: byAgency ? agencyUserId : null, actorName: byAgency ? 'Northwind Recovery' : 'Debtor (online)',
+          occurredAt: new Date(lastActivity),
+        });
+        disputes.push({
+          publicId: newId('dsp', () => disputeRng.bytes(16)), accountId: id, clientId: clientIds.get(client.code)!, partyId: responsiblePartyId,
+          kind: d.kind, scope: d.scope, disputedAmountCents: d.disputedAmountCents, reasonCode: d.reasonCode, reason: d.reason,
+          status: 'open', previousStatus: 'active', submittedVia: d.via, submittedBy: byAgency ? agencyUser.publicId : null, ip: null,
+          taskPublicId: null, createdAt: new Date(lastActivity),
+        });
+      } else if (status !== 'active' && lastActivity + DAY <= EPOCH) {
         lastActivity += DAY;
         activity.push({ id: actId++, publicId: newId('act', () => rng.bytes(16)), accountId: id, type: 'status_change', visibility: 'client', body: `Status changed to ${status.replace('_', ' ')}.`, actorUserId: agencyUserId, actorName: 'Northwind Recovery', occurredAt: new Date(lastActivity) });
       }
@@ -184,6 +237,7 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
       await insertChunked(trx, 'account_phones', phones, chunk);
       await insertChunked(trx, 'account_balances', balances, chunk);
       await insertChunked(trx, 'activity', activity, chunk);
+      await insertChunked(trx, 'disputes', disputes, chunk);
     });
     if ((start / batchSize) % 20 === 0 || start + batchSize >= options.accounts) log(`seeded ${Math.min(options.accounts, start + batchSize)} / ${options.accounts} accounts`);
   }

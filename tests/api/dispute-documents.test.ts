@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
-import { download, EXE, PDF, PNG, storedFiles } from './upload-helpers.js';
+import { download, EXE, PDF, PNG, storedFiles, TEXT } from './upload-helpers.js';
 import { makeDebtor, type Debtor } from './compliance-helpers.js';
 import { linkSession } from './pay-helpers.js';
 
@@ -91,7 +91,9 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
       expect(file.bytes.equals(PDF)).toBe(true);
       expect(file.headers.get('content-type')).toBe('application/pdf');
     }
-    expect((await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: client })).body.data[0].document.attachmentId).toBe(attachmentId);
+    // (the seed may have given this account a dispute of its own before the test made it active)
+    const listed = (await api.request(`/accounts/${d.accountPublicId}/disputes`, { token: client })).body.data as { id: string; document: { attachmentId: string } | null }[];
+    expect(listed.find((x) => x.id === res.body.id)!.document!.attachmentId).toBe(attachmentId);
     // another client: a 404 for the list, the file and the dispute
     expect((await api.request(`/accounts/${d.accountPublicId}/attachments`, { token: group })).status).toBe(404);
     expect((await download(api, `/accounts/${d.accountPublicId}/attachments/${attachmentId}/content`, group)).status).toBe(404);
@@ -110,6 +112,59 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     expect(storedFiles(api)).toContain(att.storageKey);
     const task = await api.db('tasks').where({ sourceId: res.body.id }).first('detail');
     expect(task.detail).toContain('Supporting document: receipt.pdf');
+  });
+
+  it('a reused Idempotency-Key with another multipart body is a 409 (other fields, other file, other name, no file); the same body replays; nothing extra is stored', async () => {
+    const d = await activeDebtor(5);
+    const debtor = await linkSession(api, agency, d.accountPublicId);
+    const key = { 'Idempotency-Key': `reuse-${dialect}` };
+    const fields = { kind: 'dispute', scope: 'all', reasonCode: 'not_mine', reason: 'Never had this account.' };
+    const pdf = { bytes: PDF, filename: 'letter.pdf' };
+    const first = await send('/pay/disputes', debtor, fields, pdf, key);
+    expect(first.status).toBe(201);
+    const after = await snapshot(d);
+    const attempts = [
+      { fields: { ...fields, reasonCode: 'not_owed' }, file: pdf },
+      { fields: { ...fields, reason: 'Never had this account!' }, file: pdf },
+      { fields, file: { bytes: TEXT, filename: 'letter.txt' } },
+      { fields, file: { bytes: PNG, filename: 'letter.png' } },
+      { fields, file: { bytes: PDF, filename: 'other-name.pdf' } },
+      { fields, file: undefined },
+      { fields: { ...fields, extra: '' }, file: pdf },
+    ];
+    for (const a of attempts) {
+      const res = await send('/pay/disputes', debtor, a.fields, a.file, key);
+      expect(res.status, JSON.stringify(a.fields) + (a.file?.filename ?? '')).toBe(409);
+      expect(res.body.code).toBe('idempotency_key_reused');
+    }
+    // the same fields in another order and the same file: the same request, replayed; no second copy stored
+    const reordered = Object.fromEntries(Object.entries(fields).reverse());
+    const again = await send('/pay/disputes', debtor, reordered, { bytes: Buffer.from(PDF), filename: 'letter.pdf' }, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await snapshot(d)).toEqual(after);
+    // JSON with the same key is another body too
+    const json = await api.request('/pay/disputes', { token: debtor, headers: key, body: { kind: 'dispute', scope: 'all', reasonCode: 'not_mine', reason: 'Never had this account.' } });
+    expect(json.status).toBe(409);
+
+    // staff recording a mailed dispute: the same rule
+    const e = await activeDebtor(6);
+    const staffKey = { 'Idempotency-Key': `staff-reuse-${dialect}` };
+    const staff = await send(`/accounts/${e.accountPublicId}/disputes`, client, fields, pdf, staffKey);
+    expect(staff.status).toBe(201);
+    const staffAfter = await snapshot(e);
+    const other = await send(`/accounts/${e.accountPublicId}/disputes`, client, fields, { bytes: TEXT, filename: 'letter.txt' }, staffKey);
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    const replay = await send(`/accounts/${e.accountPublicId}/disputes`, client, fields, pdf, staffKey);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(staff.body.id);
+    expect(await snapshot(e)).toEqual(staffAfter);
+    // another client with the same key and body: a 404 before a byte is stored
+    const files = storedFiles(api);
+    expect((await send(`/accounts/${e.accountPublicId}/disputes`, group, fields, pdf, staffKey)).status).toBe(404);
+    expect(storedFiles(api)).toEqual(files);
   });
 
   it('a wrong type is a 415, a file over the limit a 413: no dispute, no attachment, nothing stored, still active', async () => {

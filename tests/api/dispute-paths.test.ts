@@ -17,7 +17,7 @@ describe.each(DIALECTS)('one dispute path (%s)', (dialect) => {
   let api: TestApi;
   let agency: string;
   let client: string;
-  let pick: () => Promise<PickedAccount>;
+  let pick: (minBalance?: number) => Promise<PickedAccount>;
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 150 });
     agency = await api.login('demo.agency');
@@ -117,6 +117,71 @@ describe.each(DIALECTS)('one dispute path (%s)', (dialect) => {
     expect((await status(bankrupt)).status).toBe('bankrupt');
     const exported = await api.request(`/accounts/${bankrupt.publicId}/compliance-export`, { token: agency });
     expect(exported.body.disputes.every((d: { status: string }) => d.status === 'resolved')).toBe(true);
+  });
+
+  it("answering or closing a record marks its inbox task done: audited with it, a task.closed event for ck-inbox, the flag cleared when nothing else is open", async () => {
+    const taskOf = async (disputeId: string) => (await api.db('tasks').where({ sourceType: 'dispute', sourceId: disputeId }).first('publicId', 'status', 'closedAt', 'assignedUserId'));
+    const agencyUser = (await api.db('users').where({ username: 'demo.agency' }).first('id')) as { id: number };
+    // answered by the agency
+    const acct = await pick();
+    const d = await act(acct, 'status', { status: 'disputed', reason: 'Debtor disputes it' });
+    const task = await taskOf(d.body.disputeId);
+    expect(task.status).toBe('open');
+    const answered = await resolve(d.body.disputeId, 'Verification mailed 11/25.');
+    expect(answered.status).toBe(200);
+    expect(await taskOf(d.body.disputeId)).toMatchObject({ status: 'done', closedAt: expect.anything(), assignedUserId: agencyUser.id });
+    const resolved = await api.db('audit_log').where({ action: 'dispute.resolved', targetId: acct.publicId }).first('requestId');
+    const closed = await api.db('audit_log').where({ action: 'task.close', targetId: task.publicId }).select('requestId', 'actorType', 'afterJson');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ requestId: resolved.requestId, actorType: 'user' });
+    expect(JSON.parse(closed[0].afterJson)).toMatchObject({ status: 'done', resolution: 'Dispute answered: Verification mailed 11/25.', accountUnflagged: true });
+    const event = await api.db('events').where({ type: 'task.closed', accountId: acct.id }).first('visibility', 'payloadJson');
+    expect(event.visibility).toBe('internal');
+    expect(JSON.parse(event.payloadJson)).toMatchObject({ taskId: task.publicId, status: 'done' });
+    expect((await status(acct)).flaggedAt).toBeNull();
+    const inbox = await api.request(`/agency/inbox?status=done&accountId=${acct.publicId}`, { token: agency });
+    expect(inbox.body.data.map((t: { id: string }) => t.id)).toContain(task.publicId);
+
+    // leaving collection closes both records and both tasks; another open task keeps the flag
+    const recalled = await pick();
+    const oc = await api.request(`/accounts/${recalled.publicId}/disputes`, { token: agency, body: { kind: 'original_creditor_request' } });
+    const dispute = await act(recalled, 'status', { status: 'disputed', reason: 'Debtor disputes it' });
+    await api.request(`/accounts/${recalled.publicId}/notes`, { token: client, body: { body: 'Please call me about this one.' } });
+    expect((await act(recalled, 'recall', { reason: 'Client takes the account back' })).status).toBe(200);
+    for (const id of [oc.body.id, dispute.body.disputeId]) {
+      const t = await taskOf(id);
+      expect(t.status).toBe('done');
+      const row = await api.db('audit_log').where({ action: 'task.close', targetId: t.publicId }).first('afterJson');
+      expect(JSON.parse(row.afterJson)).toMatchObject({ status: 'done', resolution: 'Closed: the account was recalled (Client takes the account back).', accountUnflagged: false });
+    }
+    expect(await api.db('tasks').where({ accountId: recalled.id, status: 'open' }).pluck('kind')).toEqual(['client_note']);
+    expect((await status(recalled)).flaggedAt).toBeTruthy();
+
+    // a task already closed in the inbox stays as it was when the dispute is answered later
+    const early = await pick();
+    const e = await act(early, 'status', { status: 'disputed', reason: 'Debtor disputes it' });
+    const earlyTask = await taskOf(e.body.disputeId);
+    expect((await api.request(`/agency/inbox/${earlyTask.publicId}/close`, { token: agency, body: { resolution: 'Sent to the client' } })).status).toBe(200);
+    const closedAt = (await taskOf(e.body.disputeId)).closedAt;
+    expect((await resolve(e.body.disputeId)).status).toBe(200);
+    expect((await taskOf(e.body.disputeId)).closedAt).toEqual(closedAt);
+    expect(await api.db('audit_log').where({ action: 'task.close', targetId: earlyTask.publicId }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+  });
+
+  it('closing the task in the inbox while the dispute is answered or the account leaves collection: both succeed, never a deadlock', async () => {
+    for (let i = 0; i < 8; i++) {
+      const acct = await pick(1);
+      const d = await act(acct, 'status', { status: 'disputed', reason: `Race ${i}` });
+      const task = await api.db('tasks').where({ sourceType: 'dispute', sourceId: d.body.disputeId }).first('publicId');
+      const close = api.request(`/agency/inbox/${task.publicId}/close`, { token: agency, body: {} });
+      const other = i % 2 ? resolve(d.body.disputeId) : act(acct, 'recall', { reason: 'Client takes it back' });
+      const [closed, answered] = await Promise.all([close, other]);
+      // whichever came second: the inbox close finds the task done (409) or the dispute finds it closed (no-op)
+      expect([200, 409]).toContain(closed.status);
+      expect(answered.status, answered.text).toBe(200);
+      expect(await api.db('tasks').where({ publicId: task.publicId }).first('status')).toEqual({ status: 'done' });
+      expect(await api.db('audit_log').where({ action: 'task.close', targetId: task.publicId }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    }
   });
 
   it('a hold placed on a disputed account: answering the dispute during it makes the release return to collection', async () => {

@@ -60,6 +60,22 @@ describe('ck-inbox', () => {
     await expectAccessible(el);
   });
 
+  it('a dispute answered elsewhere leaves the open list live', async () => {
+    const el = await mount();
+    await waitUntil(() => el.live, 'the live stream', { timeout: 10000 });
+    const client = await otherUser(DEMO.client);
+    const page = await client.call<AccountPage>('GET', '/accounts?status=active&pageSize=5&page=9&sort=accountNumber');
+    const account = page.data[0]!;
+    const dispute = await client.call<{ id: string }>('POST', `/accounts/${account.id}/disputes`, { kind: 'dispute', scope: 'all', reasonCode: 'not_mine' });
+    const title = `Dispute on ${account.agencyAccountNumber}`;
+    await waitUntil(() => taskTitled(el, title), 'the dispute task to appear without reload', { timeout: 10000 });
+    // another agency user answers the dispute (not from this inbox): its task is done here too
+    const colleague = await otherUser(DEMO.agency);
+    await colleague.call('POST', `/agency/disputes/${dispute.id}/resolve`, { resolution: 'Verification mailed.' });
+    await waitUntil(() => !taskTitled(el, title), 'the answered dispute to leave the open list without reload', { timeout: 10000 });
+    await expectAccessible(el);
+  });
+
   it('choosing a task\'s account fires ck-account-select', async () => {
     const client = await otherUser(DEMO.client);
     const page = await client.call<AccountPage>('GET', '/accounts?status=active&pageSize=5&page=7&sort=accountNumber');

@@ -12,7 +12,8 @@ import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { zodToFieldErrors } from './problem.js';
 import { loadCaller } from '../auth/caller.js';
 import { loadIntegrationCaller, type IntegrationScope } from '../auth/integration.js';
-import { withIdempotencyKey } from '../idempotency.js';
+import { formFingerprint, withIdempotencyKey } from '../idempotency.js';
+import { receiveForm } from '../uploads/receive.js';
 import type { AppDeps, AppState, Caller, IntegrationCaller, RequestMeta } from './context.js';
 
 /**
@@ -54,7 +55,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, A extends Rout
   /**
    * a multipart/form-data body the handler reads itself (uploads): documented only, not parsed here.
    * With `body` too, the route takes either: JSON is validated as `body`, a multipart request is left
-   * to the handler (its `body` is undefined).
+   * to the handler (its `body` is undefined). With `idempotent` and an Idempotency-Key, the form is
+   * read here first (`receiveForm`, which the handler then calls for the same form) so that its
+   * fields and file are the request's fingerprint; `checkAccess` and `principal` run before that, so
+   * refuse there what must be refused before a byte is stored.
    */
   multipart?: ZodType;
   /** status → response schema (null for an empty body); the first 2xx is the success status */
@@ -156,8 +160,22 @@ export function mountRoutes(router: Router<AppState>, deps: AppDeps, routes: Any
           if (result !== undefined) ctx.body = result;
         }
       };
-      if (spec.idempotent) await withIdempotencyKey(deps, ctx, execute);
-      else await execute();
+      if (!spec.idempotent) return execute();
+      if (!formHandledByRoute || !ctx.get('Idempotency-Key')) return withIdempotencyKey(deps, ctx, execute);
+      // A multipart body is fingerprinted by what it holds, so the form is read (its file streamed
+      // into the store, measured on the way) before the key is looked up; the handler's receiveForm
+      // gets this same form. Unless the handler ran and succeeded, the stored file is removed again
+      // (a replay, a reused or busy key, a refusal); discarding twice is harmless.
+      const form = await receiveForm(ctx, deps.config);
+      let kept = false;
+      try {
+        await withIdempotencyKey(deps, ctx, async () => {
+          await execute();
+          kept = ctx.status < 400;
+        }, formFingerprint(form));
+      } finally {
+        if (!kept) await form.discard();
+      }
     });
   }
 }

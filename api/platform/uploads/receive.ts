@@ -138,8 +138,23 @@ export interface ReceivedForm {
   discard: () => Promise<void>;
 }
 
+/**
+ * A request's form can be read once (it is a stream). An idempotent route reads it before looking up
+ * the Idempotency-Key, to fingerprint it (route.ts); the handler's own call then gets that same form.
+ */
+const received = new WeakMap<IncomingMessage, Promise<ReceivedForm>>();
+
 /** As `receiveUpload`, with the same limits and type rules, but the form may come without a file. */
-export async function receiveForm(ctx: Koa.Context | Koa.ParameterizedContext<never>, config: Config): Promise<ReceivedForm> {
+export function receiveForm(ctx: Koa.Context | Koa.ParameterizedContext<never>, config: Config): Promise<ReceivedForm> {
+  let form = received.get(ctx.req);
+  if (!form) {
+    form = readForm(ctx, config);
+    received.set(ctx.req, form);
+  }
+  return form;
+}
+
+async function readForm(ctx: Koa.Context | Koa.ParameterizedContext<never>, config: Config): Promise<ReceivedForm> {
   const limits = uploadLimits(config);
   const store = fileStoreFor(config);
   if (!ctx.is('multipart/form-data')) {
