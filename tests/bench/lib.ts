@@ -33,11 +33,18 @@ export async function throughput(concurrency: number, ms: number, fn: () => Prom
   return done / ((Date.now() - started) / 1000);
 }
 
+/**
+ * The node flags the API runs with, as in `npm start` (package.json) and the README's production
+ * command. The V8 heap cap: the API's live heap stays ~60 MB even placing 1M rows, but on a large
+ * machine V8 lets the heap grow to 4× that before collecting; the cap keeps RSS flat and low.
+ */
+export const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '--max-old-space-size=512').split(' ').filter(Boolean);
+
 /** Starts `tsx api/main.ts serve` in its own process (so client and server do not share a core). */
 export async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
   // node itself (tsx as a loader), not `npx tsx`: killing an npx wrapper leaves the server running.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...API_NODE_ARGS, '--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening')) resolve();

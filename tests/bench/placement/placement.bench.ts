@@ -13,7 +13,8 @@
  *
  *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 npx tsx tests/bench/placement/placement.bench.ts
  *   BENCH_ROWS=100000,1000000 (default) — the first size is also the one compared with the raw insert.
- *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" — extra node flags for the API process.
+ *   BENCH_API_NODE_ARGS="--max-old-space-size=512 --cpu-prof --cpu-prof-dir=/tmp/prof" — the API's node flags
+ *   (default: those of `npm start`, see API_NODE_ARGS in ../lib.ts).
  *   BENCH_SKIP_RAW=1 — the API side only (while profiling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +27,7 @@ import knexFactory from 'knex';
 import { loadConfig } from '../../../api/config.js';
 import { createDb, migrateLatest } from '../../../api/platform/db.js';
 import { seed } from '../../../api/seed/seed.js';
-import { fmt } from '../lib.js';
+import { API_NODE_ARGS, fmt } from '../lib.js';
 import { newId } from '../../../api/platform/ids.js';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -65,7 +66,7 @@ async function writeCsv(path: string, rows: number): Promise<void> {
 /** `node --import tsx api/main.ts serve` directly (no npx wrapper), so its pid is the API's. */
 async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'api/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [...API_NODE_ARGS, '--import', 'tsx', 'api/main.ts', 'serve'], {
     env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
