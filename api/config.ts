@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL ?? '',
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
     secrets,
-    scryptCost: Number(env.SCRYPT_COST ?? 2 ** 17),
+    scryptCost: Number(env.SCRYPT_COST ?? 2 ** 15),
     accessTokenTtlSeconds: Number(env.ACCESS_TOKEN_TTL ?? 900),
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
