@@ -35,7 +35,8 @@ describe('CLI', () => {
 
   it('serve --demo starts, prints the URL and the demo logins, and answers', async () => {
     const port = String(30000 + Math.floor(Math.random() * 20000));
-    const child = spawn('npx', ['tsx', 'api/main.ts', 'serve', '--demo'], { env: { ...env, PORT: port, HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } });
+    // node itself with tsx as a loader: killing an `npx tsx` wrapper would leave the server running.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve', '--demo'], { env: { ...env, PORT: port, HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -51,6 +52,8 @@ describe('CLI', () => {
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<ck-portal');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    await exited;
   }, CLI_TIMEOUT);
 });
