@@ -4,13 +4,13 @@
  * inbox has a task, the letter is one of the account's attachments and the confirmation email waits
  * in the outbox for the consent rules.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
@@ -24,6 +24,7 @@ describe('demo site: record a dispute', () => {
   afterAll(() => site.close());
 
   it('signs in as demo.client, opens an active account and disputes part of it', async () => {
+    onTestFailed(async () => console.error(`[dispute e2e] ${await explain(page, ['ck-login', 'ck-account-search', 'ck-dispute-form'])}`));
     await page.goto(`${site.url}/disputes.html`, { waitUntil: 'networkidle0' });
     await typeInto(page, 'ck-login >>> #username', 'demo.client');
     await typeInto(page, 'ck-login >>> #password', 'Cascade-Demo-2026!');

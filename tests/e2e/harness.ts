@@ -48,6 +48,12 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(String(err)));
       (page as Page & { jsErrors: string[] }).jsErrors = errors;
+      // What the page asked the server and what went wrong, for explain() when a wait times out.
+      const network: string[] = [];
+      page.on('requestfailed', (req) => network.push(`failed ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+      page.on('response', (res) => network.push(`${res.status()} ${res.request().method()} ${res.url()}`));
+      page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warn') network.push(`console.${msg.type()}: ${msg.text()}`); });
+      (page as Page & { network: string[] }).network = network;
       return page;
     },
     close: async () => {
@@ -58,6 +64,19 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a page showed and asked for, to attach to a timeout: the last requests with their status,
+ * console errors, page errors and the text the given elements show in their shadow roots.
+ */
+export async function explain(page: Page, tags: string[]): Promise<string> {
+  const shown = await page.evaluate((names: string[]) => names.map((n) => {
+    const el = document.querySelector(n);
+    return `${n}: ${el ? (el.shadowRoot?.textContent ?? '(no shadow root)').replace(/\s+/g, ' ').trim().slice(0, 1500) : '(absent)'}`;
+  }), tags).catch((e: Error) => [`(evaluate failed: ${e.message})`]);
+  const p = page as Page & { network?: string[]; jsErrors?: string[] };
+  return [`url: ${page.url()}`, ...shown, `page errors: ${JSON.stringify(p.jsErrors ?? [])}`, 'network (last 40):', ...(p.network ?? []).slice(-40)].join('\n');
 }
 
 /** Types into an input found through shadow roots (puppeteer's `>>>` deep combinator). */

@@ -2,9 +2,9 @@
  * A client adds a note on the demo page; an agency user, signed in on the agency page in another
  * tab, sees it arrive in the inbox without reloading — two real sessions, one real server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startDemoSite, type DemoSite } from './harness.js';
+import { explain, startDemoSite, type DemoSite } from './harness.js';
 
 /**
  * Waits by polling on a timer, not on animation frames or DOM mutations: frames stall in the tab
@@ -44,6 +44,7 @@ describe('demo site: a client note reaches the agency inbox live', () => {
   afterAll(() => site.close());
 
   it('client writes a note from Account functions; the agency inbox shows it, then the agency answers', async () => {
+    onTestFailed(async () => console.error(`[live-inbox e2e] client page\n${await explain(client, ['ck-login', 'ck-account-search'])}\nagency page\n${await explain(agency, ['ck-login', 'ck-inbox'])}`));
     // The agency user opens the inbox first and leaves it open.
     await agency.bringToFront();
     await agency.goto(`${site.url}/agency.html`, { waitUntil: 'networkidle0' });

@@ -19,6 +19,8 @@ describe('ck-collab-center', () => {
   it('folders, add a file by drop, details with versions, overwrite, comment — accessible', async () => {
     await signIn(DEMO.client);
     const el = await mount();
+    // the upload control renders before the folder tree (which names the client) has loaded
+    await waitUntil(() => shadow(el).querySelector('h2')?.textContent?.includes(' — '), 'the folder tree to load', { timeout: 10000 });
     expect(shadow(el).querySelector('h2')!.textContent).to.contain('Cascade Power');
     await expectAccessible(el);
 
