@@ -2,13 +2,16 @@
  * Search benchmark (issue 2): authenticated `GET /api/v1/accounts` against the same SQL run directly
  * through knex, on MariaDB with 1,000,000 seeded accounts (BENCH_ACCOUNTS to change), in one run.
  * Reports the API/SQL latency ratio at p50 and p95, and requests per second at 20 concurrent
- * connections, for: name prefix, agency account number, status + client. Also prints the widget
+ * connections, for: name prefix, agency account number, status + client; beside each, the transport
+ * floor (the same response from a bare node:http process) and the lowest ratio it leaves any HTTP API
+ * on this machine. Also prints the widget
  * bundle's size min+gzip (scripts/bundle-size.ts: the entry, what issue 2's elements load, all
  * chunks); that part alone: `npx tsx scripts/bundle-size.ts`.
  *
  *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 npx tsx tests/bench/search/search.bench.ts
  */
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import knexFactory, { type Knex } from 'knex';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../../api/config.js';
@@ -54,14 +57,45 @@ async function prepareDatabase(dataDir: string): Promise<void> {
  * counted as the API's. Reads the whole body and insists on a 200.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
-function getOk(url: string, headers: Record<string, string>): Promise<void> {
+function getOk(url: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     http.get(url, { agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString()}`))));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        if (res.statusCode === 200) resolve(body);
+        else reject(new Error(`${res.statusCode} ${body}`));
+      });
     }).on('error', reject);
   });
+}
+
+/**
+ * The transport floor: a bare node:http server in its own process that answers every request with a
+ * fixed body (the API's real response for the case), no Koa, no auth, no database. Any HTTP API on
+ * this machine pays at least this round trip on top of its SQL, so `1 + floor p50 / SQL p50` is the
+ * lowest p50 ratio an API can reach for that query here.
+ */
+async function startFloorServer(): Promise<{ url: string; setBody: (body: string) => Promise<void>; stop: () => void }> {
+  const code = `
+    let body = '';
+    const server = require('node:http').createServer((req, res) => {
+      if (req.method === 'PUT') { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => { body = b; res.end(); }); return; }
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const url = `http://127.0.0.1:${port}/`;
+  const setBody = (body: string) => new Promise<void>((resolve, reject) => {
+    const req = http.request(url, { method: 'PUT', agent }, (res) => res.resume().on('end', resolve));
+    req.on('error', reject);
+    req.end(body);
+  });
+  return { url, setBody, stop: () => child.kill() };
 }
 
 /** The SQL a request ran, captured from the API's own knex by a probe request, replayed raw. */
@@ -74,6 +108,7 @@ async function main() {
   await prepareDatabase(dataDir);
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL });
   const api = await startApiProcess({ DATA_DIR: dataDir, DATABASE_URL });
+  const floor = await startFloorServer();
   const raw = knexFactory({ client: 'mysql2', connection: DATABASE_URL, pool: { min: 0, max: 20 } });
   // A second knex with our db layer, only to learn the exact SQL of each search (by toSQL()).
   const ours = createDb(DATABASE_URL, dataDir);
@@ -93,7 +128,7 @@ async function main() {
     const caller = (await loadCaller({ db: ours, config }, `Bearer ${accessToken}`))!;
 
     console.log(`\nsearch benchmark — MariaDB, ${ACCOUNTS.toLocaleString()} accounts, user demo.group (2 clients), ${SAMPLES} sequential samples, ${SECONDS}s at 20 connections`);
-    console.log('case                     | API p50 | SQL p50 | ratio | API p95 | SQL p95 | ratio | API req/s @20 | SQL q/s @20 | total rows');
+    console.log('case                     | API p50 | SQL p50 | ratio | API p95 | SQL p95 | ratio | API req/s @20 | SQL q/s @20 | total rows | floor p50 | best ratio');
     for (const c of cases) {
       // Capture the statements searchAccounts issues for this query, with their bindings.
       const statements: { sql: string; bindings: unknown[] }[] = [];
@@ -107,17 +142,22 @@ async function main() {
       const headers = { authorization: `Bearer ${accessToken}` };
       const callApi = () => getOk(url, headers);
       const callSql = rawRunner(raw, sqlOnly);
-      for (let i = 0; i < 20; i++) { await callApi(); await callSql(); } // warm up
+      await floor.setBody(await callApi());
+      const callFloor = () => getOk(floor.url, headers);
+      for (let i = 0; i < 20; i++) { await callApi(); await callSql(); await callFloor(); } // warm up
       const apiMs = await timeEach(SAMPLES, callApi);
       const sqlMs = await timeEach(SAMPLES, callSql);
+      const floorMs = await timeEach(SAMPLES, callFloor);
       const apiRps = await throughput(20, SECONDS * 1000, callApi);
       const sqlRps = await throughput(20, SECONDS * 1000, callSql);
-      const [a50, s50, a95, s95] = [percentile(apiMs, 50), percentile(sqlMs, 50), percentile(apiMs, 95), percentile(sqlMs, 95)];
-      console.log(`${c.name.padEnd(24)} | ${fmt(a50).padStart(7)} | ${fmt(s50).padStart(7)} | ${fmt(a50 / s50).padStart(5)} | ${fmt(a95).padStart(7)} | ${fmt(s95).padStart(7)} | ${fmt(a95 / s95).padStart(5)} | ${fmt(apiRps, 0).padStart(13)} | ${fmt(sqlRps, 0).padStart(11)} | ${result.total}`);
+      const [a50, s50, a95, s95, f50] = [percentile(apiMs, 50), percentile(sqlMs, 50), percentile(apiMs, 95), percentile(sqlMs, 95), percentile(floorMs, 50)];
+      console.log(`${c.name.padEnd(24)} | ${fmt(a50).padStart(7)} | ${fmt(s50).padStart(7)} | ${fmt(a50 / s50).padStart(5)} | ${fmt(a95).padStart(7)} | ${fmt(s95).padStart(7)} | ${fmt(a95 / s95).padStart(5)} | ${fmt(apiRps, 0).padStart(13)} | ${fmt(sqlRps, 0).padStart(11)} | ${String(result.total).padStart(10)} | ${fmt(f50).padStart(9)} | ${fmt(1 + f50 / s50).padStart(10)}`);
     }
-    console.log('(ms; ratio = API / the same SQL through knex; targets: p50 ratio ≤ 1.3, name-prefix API p95 < 50 ms)');
+    console.log('(ms; ratio = API / the same SQL through knex; targets: p50 ratio ≤ 1.3, name-prefix API p95 < 50 ms;');
+    console.log(' floor = the same response from a bare node:http process, no Koa/auth/DB; best ratio = 1 + floor p50 / SQL p50, the lowest any HTTP API reaches here)');
   } finally {
     api.stop();
+    floor.stop();
     agent.destroy();
     await raw.destroy();
     await ours.destroy();
