@@ -45,6 +45,8 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
     url, db, browser,
     newPage: async () => {
       const page = await browser.newPage();
+      // No smooth scrolling: a click must not land while the page is still moving under the pointer.
+      await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(String(err)));
       (page as Page & { jsErrors: string[] }).jsErrors = errors;
