@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startDemoSite, typeInto, type DemoSite } from './harness.js';
 
-describe('demo site: sign in, search, open an account', () => {
+describe('demo site: sign in, search, open an account, run a report', () => {
   let site: DemoSite;
   let page: Page;
   beforeAll(async () => {
@@ -59,6 +59,19 @@ describe('demo site: sign in, search, open an account', () => {
     expect(paneText).toContain(dollars);
     // Internal notes never show on a client's screen.
     expect(paneText).not.toContain('INTERNAL:');
+
+    // The same page runs reports: the status report's total is the API's for this user.
+    await page.waitForSelector('ck-report-viewer >>> #report option[value=status]');
+    await page.select('ck-report-viewer >>> #report', 'status');
+    await (await page.waitForSelector('ck-report-viewer >>> form button[type=submit]'))!.click();
+    const totalCell = await page.waitForSelector('ck-report-viewer >>> .results tfoot [data-field=accounts]', { timeout: 15000 });
+    const shown = await totalCell!.evaluate((td) => td.textContent!.trim());
+    const login = await fetch(`${site.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo.group', password: 'Brigid-Group-2026!' }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const run = await fetch(`${site.url}/api/v1/reports/status/run`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: '{}' });
+    const report = (await run.json()) as { totals: { accounts: number } };
+    expect(report.totals.accounts).toBeGreaterThan(0);
+    expect(shown).toBe(report.totals.accounts.toLocaleString('en-US'));
     expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
   });
 });
