@@ -95,3 +95,21 @@ export async function completeTask(trx: Trx, publicId: string | null, meta: Clos
   await markTaskDone(trx, task, meta, { resolution: close.resolution, byUserId: close.byUserId ?? null, now: close.now });
   return true;
 }
+
+/**
+ * completeTask for tasks known by what opened them (a placement's or a batch's public id) rather
+ * than their own id: every open one is closed, each with its audit row and event. Answers how many.
+ */
+export async function completeTasksFor(trx: Trx, source: { type: string; ids: string[] }, meta: CloseMeta, close: { resolution: string; byUserId?: number | null; now: Date }): Promise<number> {
+  let closed = 0;
+  for (let i = 0; i < source.ids.length; i += 1000) {
+    const q = trx('tasks').where({ sourceType: source.type, status: 'open' }).whereIn('source_id', source.ids.slice(i, i + 1000))
+      .orderBy('id').select('id', 'publicId', 'clientId', 'accountId', 'status', 'assignedUserId');
+    if (isMysql(trx)) q.forUpdate();
+    for (const task of (await q) as ClosableTask[]) {
+      await markTaskDone(trx, task, meta, { resolution: close.resolution, byUserId: close.byUserId ?? null, now: close.now });
+      closed++;
+    }
+  }
+  return closed;
+}

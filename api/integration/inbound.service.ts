@@ -12,6 +12,7 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { encrypt, lookupHash } from '../platform/crypto.js';
 import { nameKey } from '../accounts/name-key.js';
+import { GENERATED_AGENCY_NUMBER } from '../placements/placement-writer.js';
 import { recordError, type ApplyContext, type Outcome } from './inbound.batch.js';
 import type { AccountInput, ActivityInput, BalanceInput, ClientInput, PartyInput, StatusInput } from './inbound.schema.js';
 
@@ -94,6 +95,11 @@ export async function upsertAccount(trx: Trx, input: AccountInput, ctx: ApplyCon
   if (!account) {
     const missing = (['clientCode', 'clientAccountNumber', 'debtorName', 'accountType', 'placedOn'] as const).filter((k) => !input[k]);
     if (missing.length) throw recordError('missing_fields', `A new account needs ${missing.join(', ')}.`, missing[0]);
+    // Updating a portal-placed account by its NR number is fine; creating one there would take the
+    // number a future placement derives from its id, and that placement would then fail.
+    if (GENERATED_AGENCY_NUMBER.test(input.agencyAccountNumber)) {
+      throw recordError('reserved_account_number', `Agency account numbers of the form NR followed by digits are assigned by the portal to placed accounts; choose a number outside that range for ${input.agencyAccountNumber}.`, 'agencyAccountNumber');
+    }
     const client = (await trx('clients').where({ code: input.clientCode }).first('id', 'public_id')) as { id: number; publicId: string } | undefined;
     if (!client) throw recordError('client_not_found', `No client has code ${input.clientCode}.`, 'clientCode');
     const publicId = newId('acct');

@@ -21,6 +21,7 @@ import { readRecords, isBlank, type SheetFormat } from './sheet-reader.js';
 import { mappingErrors, suggestMapping, REQUIRED_FIELDS, type ColumnMapping } from './bulk-row.js';
 import { BULK_FIELD_INFO } from './batches.schema.js';
 import { placementClient } from './placements.service.js';
+import { completeTasksFor } from '../inbox/tasks.service.js';
 
 export const BATCH_JOB = 'placement.batch';
 export const BATCH_MAX_ATTEMPTS = 5;
@@ -216,7 +217,7 @@ export async function rollbackBatch(db: Db, config: Config, caller: Caller, meta
       await trx('accounts').whereIn('id', ids).delete();
       removed += ids.length;
     }
-    await trx('tasks').where({ sourceType: 'placement_batch', sourceId: b.publicId, status: 'open' }).update({ status: 'done', closedAt: now });
+    await completeTasksFor(trx, { type: 'placement_batch', ids: [b.publicId] }, meta, { resolution: 'Batch rolled back.', byUserId: caller.userId, now });
     const kept = Number(((await trx('placements').where({ batchId: b.id }).count({ n: '*' })) as { n: number | string }[])[0]!.n);
     await writeAudit(trx, { ...meta, action: 'placement.batch.rollback', target: { type: 'placement_batch', id: b.publicId }, before: { status: b.status, placed: b.rowsPlaced }, after: { status: 'rolled_back', removed, keptAlreadyReviewed: kept } });
     await appendEvent(trx, { type: 'placement.batch.rolled_back', clientId: b.clientId, accountId: null, visibility: 'client', actor: meta.actor, payload: { batchId: b.publicId, removed } });

@@ -87,6 +87,14 @@ function partyRow(accountId: number, role: string, p: NormalizedPerson, config: 
 const ROLES = [['responsible', 'responsible'], ['spouse', 'spouse'], ['secondLocation', 'second_location'], ['patient', 'patient']] as const;
 
 /**
+ * Placed accounts get agency number `NR` + (1,000,000 + id). That namespace — NR followed by digits,
+ * in any case (MariaDB's collation compares case-insensitively, and number look-ups upper-case) —
+ * belongs to the portal: nothing else may create an account in it, or a later placement would
+ * collide with it on the unique index (see upsertAccount in the inbound API).
+ */
+export const GENERATED_AGENCY_NUMBER = /^NR\d+$/i;
+
+/**
  * The agency number is derived from the row id, so an account is inserted with a stand-in that
  * insertAccounts replaces in the same transaction. Unique across processes (a random tag) and
  * increasing within one, so a chunk's stand-ins land side by side in the unique index instead of

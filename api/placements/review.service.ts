@@ -11,6 +11,7 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { newId } from '../platform/ids.js';
 import { getPlacement } from './placements.service.js';
+import { completeTasksFor } from '../inbox/tasks.service.js';
 
 export interface Decision { placementIds: string[]; decision: 'accept' | 'reject'; reason?: string }
 
@@ -54,12 +55,14 @@ export async function reviewPlacements(db: Db, caller: Caller, meta: RequestMeta
       });
     }
     // The inbox tasks these placements opened are done once nothing of theirs waits for review.
-    await trx('tasks').where({ sourceType: 'placement', status: 'open' }).whereIn('source_id', ids).update({ status: 'done', closedAt: now });
+    const resolution = `Placement ${status}${status === 'rejected' && d.reason ? `: ${d.reason}` : '.'}`;
+    const close = { resolution, byUserId: caller.userId, now };
+    await completeTasksFor(trx, { type: 'placement', ids }, meta, close);
     const batchIds = (await trx('placements').whereIn('placements.id', rows.map((r) => r.id)).whereNotNull('batch_id')
       .join('placement_batches', 'placement_batches.id', 'placements.batch_id').distinct('placement_batches.id', 'placement_batches.public_id')) as { id: number; publicId: string }[];
     for (const batch of batchIds) {
       const waiting = await trx('placements').where({ batchId: batch.id, status: 'pending_review' }).first('id');
-      if (!waiting) await trx('tasks').where({ sourceType: 'placement_batch', sourceId: batch.publicId, status: 'open' }).update({ status: 'done', closedAt: now });
+      if (!waiting) await completeTasksFor(trx, { type: 'placement_batch', ids: [batch.publicId] }, meta, { ...close, resolution: 'Every placement of the batch was reviewed.' });
     }
     const data = [];
     for (const id of ids) data.push(await getPlacement(trx, caller, id));

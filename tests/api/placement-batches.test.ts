@@ -161,6 +161,25 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect((await upload(agency, toCsv([goodRow(1, 'TEN')]), 'a.csv')).status).toBe(400); // the agency names the client
   });
 
+  it('reviewing the last placement of a batch closes its inbox task, audited and announced', async () => {
+    const up = await upload(client, toCsv([1, 2].map((i) => goodRow(i, 'RV'))), 'rv.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    await work();
+    const ids = (await api.request(`/placements?batchId=${up.body.id}`, { token: client })).body.data.map((p: { id: string }) => p.id) as string[];
+    expect(ids).toHaveLength(2);
+    const taskOf = () => api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first();
+    await api.request('/agency/placements/review', { token: agency, body: { placementIds: [ids[0]], decision: 'accept' } });
+    expect((await taskOf()).status).toBe('open'); // one still waits
+    const res = await api.request('/agency/placements/review', { token: agency, body: { placementIds: [ids[1]], decision: 'reject', reason: 'Paid in full.' } });
+    expect(res.status).toBe(200);
+    const task = await taskOf();
+    expect(task.status).toBe('done');
+    const audits = await api.db('audit_log').where({ action: 'task.close', targetId: task.publicId });
+    expect(audits).toHaveLength(1);
+    expect(JSON.parse(audits[0].afterJson)).toMatchObject({ resolution: 'Every placement of the batch was reviewed.' });
+    expect((await api.db('events').where({ type: 'task.closed' })).filter((e: { payloadJson: string }) => JSON.parse(e.payloadJson).taskId === task.publicId)).toHaveLength(1);
+  });
+
   it('rollback takes back what the agency has not accepted', async () => {
     const up = await upload(client, toCsv([1, 2, 3].map((i) => goodRow(i, 'RB'))), 'rb.csv');
     await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
@@ -171,7 +190,10 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     const rb = await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} });
     expect(rb.status).toBe(200);
     expect(rb.body).toMatchObject({ status: 'rolled_back', removed: 2, kept: 1 });
-    expect((await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first()).status).toBe('done');
+    const batchTask = await api.db('tasks').where({ sourceType: 'placement_batch', sourceId: up.body.id }).first();
+    expect(batchTask.status).toBe('done');
+    expect(await api.db('audit_log').where({ action: 'task.close', targetId: batchTask.publicId })).toHaveLength(1);
+    expect((await api.db('events').where({ type: 'task.closed' })).filter((e: { payloadJson: string }) => JSON.parse(e.payloadJson).taskId === batchTask.publicId)).toHaveLength(1);
     // the stored spreadsheet holds personal data: kept only while it may still be needed
     const storedFile = async (id: string) => join(api.config.dataDir, 'uploads', 'placements', (await api.db('placement_batches').where({ publicId: id }).first()).storedName);
     expect(existsSync(await storedFile(up.body.id))).toBe(false); // placed: done with it

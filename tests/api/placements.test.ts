@@ -208,7 +208,18 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     const activity = await api.request(`/accounts/${accepted.body.data[0].accountId}/activity`, { token: client });
     expect(activity.body.data[0]).toMatchObject({ type: 'placement', body: 'Account placed by Cascade Power & Light; accepted by the agency.' });
     expect(await api.db('audit_log').where({ action: 'placement.accept', targetId: pa })).toHaveLength(1);
-    expect((await api.db('tasks').where({ sourceType: 'placement', sourceId: pa }).first()).status).toBe('done');
+    // the review task closes like any inbox close: done, assigned to the reviewer, audited, and announced to ck-inbox
+    const task = await api.db('tasks').where({ sourceType: 'placement', sourceId: pa }).first();
+    const reviewer = await api.db('users').where({ username: 'demo.agency' }).first('id');
+    expect(task).toMatchObject({ status: 'done', assignedUserId: reviewer.id });
+    expect(task.closedAt).toBeTruthy();
+    const closeAudit = await api.db('audit_log').where({ action: 'task.close', targetId: task.publicId });
+    expect(closeAudit).toHaveLength(1);
+    expect(closeAudit[0]).toMatchObject({ actorType: 'user', targetType: 'task' });
+    expect(JSON.parse(closeAudit[0].afterJson)).toMatchObject({ status: 'done', resolution: 'Placement accepted.' });
+    const closed = (await api.db('events').where({ type: 'task.closed' })).filter((e: { payloadJson: string }) => JSON.parse(e.payloadJson).taskId === task.publicId);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ visibility: 'internal', accountId: task.accountId });
     expect((await api.db('tasks').where({ sourceType: 'placement', sourceId: pb }).first()).status).toBe('open');
 
     const noReason = await api.request('/agency/placements/review', { token: agency, body: { placementIds: [pb], decision: 'reject' } });
