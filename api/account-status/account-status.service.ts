@@ -18,9 +18,8 @@ import { now as dbNow, toDateOnly } from '../platform/db.js';
 import type { Caller, RequestMeta } from '../platform/http/context.js';
 import type { AuditActor } from '../platform/audit.js';
 import { writeAudit } from '../platform/audit.js';
-import { appendEvent } from '../platform/events.js';
 import { badRequest, conflict } from '../platform/errors.js';
-import { formatCents, lockAccount, recordActivity, type LockedAccount } from '../accounts/account-write.js';
+import { announceStatusChange, formatCents, lockAccount, recordActivity, type LockedAccount } from '../accounts/account-write.js';
 import { closeOpenDisputes, openDisputeHold, recordDispute } from '../compliance/disputes.service.js';
 import type { HoldInput, RecallInput, ReleaseInput, StatusInput } from './account-status.schema.js';
 
@@ -58,10 +57,7 @@ async function apply(trx: Trx, caller: Caller | null, actor: AuditActor, meta: {
     before: { status: before.status, holdUntil: toDateOnly(before.holdUntil) },
     after: { status: c.to, holdUntil, reason: c.reason, documentRef: c.documentRef },
   });
-  await appendEvent(trx, {
-    type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor,
-    payload: { accountId: account.publicId, from: account.status, status: c.to, holdUntil, reason: c.reason },
-  });
+  await announceStatusChange(trx, account, c.to, { holdUntil, reason: c.reason }, actor);
   if (!IN_COLLECTION.includes(c.to)) {
     await closeOpenDisputes(trx, account, c.to, `Closed: the account was ${c.to === 'recalled' ? 'recalled' : `marked ${LABEL[c.to]}`}${c.reason ? ` (${c.reason})` : ''}.`, { actor, ...meta }, now);
   }

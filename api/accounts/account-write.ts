@@ -11,6 +11,8 @@ import { isMysql, now as dbNow } from '../platform/db.js';
 import type { Caller } from '../platform/http/context.js';
 import { notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { appendEvent } from '../platform/events.js';
+import type { AuditActor } from '../platform/audit.js';
 import { resolveAccountId, visibleAccounts } from './accounts.scope.js';
 
 export interface LockedAccount {
@@ -52,6 +54,21 @@ export async function recordActivity(trx: Trx, caller: Caller, a: NewActivity, a
   });
   await trx('accounts').where({ id: a.accountId }).update({ lastActivityAt: at, updatedAt: at });
   return publicId;
+}
+
+/**
+ * The `account.status_changed` event clients' widgets listen to: written by every path that moves an
+ * account's status (account-status actions, disputes opening and closing), always in this shape.
+ * `account.status` is the status it had before the change.
+ */
+export async function announceStatusChange(
+  trx: Trx, account: { id: number; publicId: string; clientId: number; status: string }, to: string,
+  change: { holdUntil: string | null; reason: string | null }, actor: AuditActor,
+): Promise<void> {
+  await appendEvent(trx, {
+    type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor,
+    payload: { accountId: account.publicId, from: account.status, status: to, holdUntil: change.holdUntil, reason: change.reason },
+  });
 }
 
 /** Formats cents for timeline text: 12345 → "$123.45". */

@@ -21,6 +21,7 @@ import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
 import { completeTask, openTask } from '../inbox/tasks.service.js';
 import { flagAccount } from '../accounts/account-flag.js';
+import { announceStatusChange, formatCents } from '../accounts/account-write.js';
 import { insertAttachment } from '../attachments/attachments.service.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
 import type { AuditMeta } from './consents.service.js';
@@ -115,12 +116,10 @@ export const disputeOut = (d: DisputeRow) => ({
 /** How a dispute's timeline entry ends. */
 export const ON_HOLD = 'Collection is on hold until the agency responds.';
 
-const money = (cents: number) => `$${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
-
 /** The one-line summary of a dispute or request (timeline, inbox task, confirmation); the seed uses it too. */
 export function describeDispute(d: Pick<NewDispute, 'kind' | 'scope' | 'disputedAmountCents' | 'reasonCode'>): string {
   if (d.kind === 'original_creditor_request') return 'The debtor asked for the name and address of the original creditor.';
-  const what = d.scope === 'part' ? `${money(d.disputedAmountCents!)} of the debt` : 'all of the debt';
+  const what = d.scope === 'part' ? `${formatCents(d.disputedAmountCents!)} of the debt` : 'all of the debt';
   return `The debtor disputed ${what}: ${REASON_TEXT[d.reasonCode!]}.`;
 }
 
@@ -150,7 +149,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   if (input.kind === 'dispute' && input.scope === 'part') {
     const amount = input.disputedAmountCents ?? 0;
     if (!Number.isInteger(amount) || amount <= 0 || amount > Number(account.balanceCents)) {
-      const message = `The disputed amount must be more than zero and not more than the balance (${money(Number(account.balanceCents))}).`;
+      const message = `The disputed amount must be more than zero and not more than the balance (${formatCents(Number(account.balanceCents))}).`;
       throw badRequest('validation_failed', message, [{ path: 'disputedAmountCents', message, code: 'out_of_range' }]);
     }
   }
@@ -200,7 +199,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   }
   if (newStatus !== account.status) {
     await trx('accounts').where({ id: account.id }).update({ status: newStatus, updatedAt: clockNow(), lastActivityAt: now });
-    await statusChanged(trx, account, newStatus, summary, meta);
+    await announceStatusChange(trx, account, newStatus, { holdUntil: null, reason: summary }, meta.actor);
   } else {
     await trx('accounts').where({ id: account.id }).update({ lastActivityAt: now });
   }
@@ -246,19 +245,34 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   return { created, activityId };
 }
 
-/** Every status change, whichever path made it, is an `account.status_changed` event (as account-status writes). */
-async function statusChanged(trx: Trx, account: { id: number; publicId: string; clientId: number; status: string }, status: string, reason: string, meta: AuditMeta) {
-  await appendEvent(trx, {
-    type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor: meta.actor,
-    payload: { accountId: account.publicId, from: account.status, status, holdUntil: null, reason },
-  });
-}
-
 /** What the open records of an account require: `disputed` (a dispute), `hold` (only requests) or nothing. */
 export async function openDisputeHold(trx: Trx, accountId: number): Promise<'disputed' | 'hold' | null> {
   const kinds = (await trx('disputes').where({ accountId, status: 'open' }).distinct('kind')) as { kind: DisputeKind }[];
   if (kinds.some((k) => k.kind === 'dispute')) return 'disputed';
   return kinds.length ? 'hold' : null;
+}
+
+/**
+ * A record closes: resolved with its resolution, and the inbox task it opened is done in the same
+ * transaction (unless someone already closed it there).
+ */
+async function markResolved(trx: Trx, d: { id: number; taskPublicId: string | null }, resolution: string, task: { resolution: string; byUserId?: number | null; now: Date }, meta: AuditMeta): Promise<void> {
+  await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: task.now, resolution });
+  await completeTask(trx, d.taskPublicId, meta, task);
+}
+
+/** The `dispute.resolved` audit row and the client-visible event, whichever path closed the record. */
+async function announceResolved(
+  trx: Trx, account: { id: number; publicId: string; clientId: number }, disputePublicId: string, accountStatus: string,
+  audit: { before: Record<string, unknown>; after: Record<string, unknown> }, meta: AuditMeta,
+): Promise<void> {
+  await writeAudit(trx, {
+    actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId, ...audit,
+  });
+  await appendEvent(trx, {
+    type: 'dispute.resolved', clientId: account.clientId, accountId: account.id, visibility: 'client',
+    payload: { accountId: account.publicId, disputeId: disputePublicId, accountStatus }, actor: meta.actor,
+  });
 }
 
 /**
@@ -268,16 +282,8 @@ export async function openDisputeHold(trx: Trx, accountId: number): Promise<'dis
 export async function closeOpenDisputes(trx: Trx, account: { id: number; publicId: string; clientId: number }, toStatus: string, resolution: string, meta: AuditMeta, now: Date): Promise<string[]> {
   const open = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').select('id', 'publicId', 'taskPublicId')) as { id: number; publicId: string; taskPublicId: string | null }[];
   for (const d of open) {
-    await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
-    await completeTask(trx, d.taskPublicId, meta, { resolution, now });
-    await writeAudit(trx, {
-      actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
-      before: { dispute: 'open' }, after: { status: toStatus, dispute: 'resolved', disputeId: d.publicId, resolution },
-    });
-    await appendEvent(trx, {
-      type: 'dispute.resolved', clientId: account.clientId, accountId: account.id, visibility: 'client',
-      payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: toStatus }, actor: meta.actor,
-    });
+    await markResolved(trx, d, resolution, { resolution, now }, meta);
+    await announceResolved(trx, account, d.publicId, toStatus, { before: { dispute: 'open' }, after: { status: toStatus, dispute: 'resolved', disputeId: d.publicId, resolution } }, meta);
   }
   return open.map((d) => d.publicId);
 }
@@ -290,9 +296,7 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   if (d.status !== 'open') throw conflict('dispute_not_open', 'This dispute is already resolved.');
   const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('id', 'publicId', 'clientId', 'status', 'statusBeforeHold')) as
     { id: number; publicId: string; clientId: number; status: string; statusBeforeHold: string | null };
-  await trx('disputes').where({ id: d.id }).update({ status: 'resolved', resolvedAt: now, resolution });
-  // the inbox task it opened is done (unless someone already closed it there)
-  await completeTask(trx, d.taskPublicId, meta, { resolution: `${d.kind === 'dispute' ? 'Dispute' : 'Request'} answered: ${resolution}`, byUserId: actorUserId, now });
+  await markResolved(trx, d, resolution, { resolution: `${d.kind === 'dispute' ? 'Dispute' : 'Request'} answered: ${resolution}`, byUserId: actorUserId, now }, meta);
   // Restore only what the dispute changed, and only when no other dispute still holds the account.
   const stillHeld = await openDisputeHold(trx, accountId);
   // A hold placed by hand on the disputed account (account-status) interrupts the dispute: it stays,
@@ -310,21 +314,14 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   }
   if (newStatus !== account.status) {
     await trx('accounts').where({ id: accountId }).update({ status: newStatus, updatedAt: clockNow() });
-    await statusChanged(trx, account, newStatus, `Dispute answered: ${resolution}`, meta);
+    await announceStatusChange(trx, account, newStatus, { holdUntil: null, reason: `Dispute answered: ${resolution}` }, meta.actor);
   }
   await trx('activity').insert({
     publicId: newId('act'), accountId, type: 'dispute', visibility: 'client',
     body: `The agency responded to the ${d.kind === 'dispute' ? 'dispute' : 'original-creditor request'}: ${resolution}`,
     actorUserId, actorName, occurredAt: now,
   });
-  await writeAudit(trx, {
-    actor: meta.actor, action: 'dispute.resolved', target: { type: 'account', id: account.publicId }, ip: meta.ip, requestId: meta.requestId,
-    before: { status: account.status, dispute: 'open' }, after: { status: newStatus, dispute: 'resolved', disputeId: d.publicId },
-  });
-  await appendEvent(trx, {
-    type: 'dispute.resolved', clientId: d.clientId, accountId, visibility: 'client',
-    payload: { accountId: account.publicId, disputeId: d.publicId, accountStatus: newStatus }, actor: meta.actor,
-  });
+  await announceResolved(trx, account, d.publicId, newStatus, { before: { status: account.status, dispute: 'open' }, after: { status: newStatus, dispute: 'resolved', disputeId: d.publicId } }, meta);
   return { ...disputeOut((await disputeRows(trx).where('disputes.id', d.id).first()) as DisputeRow), accountStatus: newStatus };
 }
 
