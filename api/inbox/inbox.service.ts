@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Trx } from '../platform/db.js';
-import { now as dbNow, toIso } from '../platform/db.js';
+import { isMysql, now as dbNow, toIso } from '../platform/db.js';
 import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
@@ -124,7 +124,7 @@ async function getTask(trx: Trx, caller: Caller, publicId: string, current = fal
  * we waited for the locks, so the task is read back with a locking read (the latest rows).
  */
 async function lockTask(trx: Trx, caller: Caller, publicId: string): Promise<TaskRow> {
-  if (trx.client.config.client !== 'mysql2') return getTask(trx, caller, publicId); // SQLite: one writer at a time
+  if (!isMysql(trx)) return getTask(trx, caller, publicId); // SQLite: one writer at a time
   const found = (await scopedTasks(trx, caller).where('tasks.public_id', publicId).first('tasks.account_id')) as { accountId: number | null } | undefined;
   if (!found) throw notFound('Task');
   if (found.accountId) await trx('accounts').where({ id: found.accountId }).forUpdate().first('id');

@@ -5,6 +5,7 @@
  * Either way a close is the same: done, the account flag cleared when nothing else is open, a
  * `task.close` audit row and a `task.closed` event (which ck-inbox listens to) in that transaction.
  */
+import type { Knex } from 'knex';
 import type { Trx } from '../platform/db.js';
 import { isMysql, now } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
@@ -81,6 +82,13 @@ export async function markTaskDone(trx: Trx, task: ClosableTask, meta: CloseMeta
   await appendEvent(trx, { type: 'task.closed', clientId: task.clientId, accountId: task.accountId, visibility: 'internal', actor: meta.actor, payload: { taskId: task.publicId, ...after } });
 }
 
+/** The open tasks a filter picks, in id order, locked for closing (MySQL; SQLite has one writer). */
+async function openTasksLocked(trx: Trx, filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<ClosableTask[]> {
+  const q = filter(trx('tasks').where({ status: 'open' })).orderBy('id').select('id', 'publicId', 'clientId', 'accountId', 'status', 'assignedUserId');
+  if (isMysql(trx)) q.forUpdate();
+  return (await q) as ClosableTask[];
+}
+
 /**
  * The work a feature's task stood for is over (its dispute was answered or closed): the task is done.
  * Nothing happens when it is already done (closed from the inbox first) or there is none. True when
@@ -88,9 +96,7 @@ export async function markTaskDone(trx: Trx, task: ClosableTask, meta: CloseMeta
  */
 export async function completeTask(trx: Trx, publicId: string | null, meta: CloseMeta, close: { resolution: string; byUserId?: number | null; now: Date }): Promise<boolean> {
   if (!publicId) return false;
-  const q = trx('tasks').where({ publicId, status: 'open' }).first('id', 'publicId', 'clientId', 'accountId', 'status', 'assignedUserId');
-  if (isMysql(trx)) q.forUpdate();
-  const task = (await q) as ClosableTask | undefined;
+  const [task] = await openTasksLocked(trx, (q) => q.where({ publicId }));
   if (!task) return false;
   await markTaskDone(trx, task, meta, { resolution: close.resolution, byUserId: close.byUserId ?? null, now: close.now });
   return true;
@@ -103,10 +109,8 @@ export async function completeTask(trx: Trx, publicId: string | null, meta: Clos
 export async function completeTasksFor(trx: Trx, source: { type: string; ids: string[] }, meta: CloseMeta, close: { resolution: string; byUserId?: number | null; now: Date }): Promise<number> {
   let closed = 0;
   for (let i = 0; i < source.ids.length; i += 1000) {
-    const q = trx('tasks').where({ sourceType: source.type, status: 'open' }).whereIn('source_id', source.ids.slice(i, i + 1000))
-      .orderBy('id').select('id', 'publicId', 'clientId', 'accountId', 'status', 'assignedUserId');
-    if (isMysql(trx)) q.forUpdate();
-    for (const task of (await q) as ClosableTask[]) {
+    const tasks = await openTasksLocked(trx, (q) => q.where({ sourceType: source.type }).whereIn('source_id', source.ids.slice(i, i + 1000)));
+    for (const task of tasks) {
       await markTaskDone(trx, task, meta, { resolution: close.resolution, byUserId: close.byUserId ?? null, now: close.now });
       closed++;
     }
