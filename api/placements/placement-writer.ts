@@ -183,7 +183,8 @@ function consecutiveIdStep(trx: Trx): Promise<number | null> {
 
 /**
  * Inserts accounts and answers their ids, in order. The agency number is derived from the id, so
- * until it is known the (unique) public id holds the slot; it is set here, in the same transaction.
+ * until it is known a stand-in (placeholderAgencyNumber) holds the slot; it is set here, in the same
+ * transaction.
  */
 async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[]): Promise<number[]> {
   const step = isMysql(trx) ? await consecutiveIdStep(trx) : null;
