@@ -59,7 +59,8 @@ export async function recordActivity(trx: Trx, caller: Caller, a: NewActivity, a
 /**
  * The `account.status_changed` event clients' widgets listen to: written by every path that moves an
  * account's status (account-status actions, disputes opening and closing), always in this shape.
- * `account.status` is the status it had before the change.
+ * `account.status` is the status it had before the change. The new status is both `status` (what the
+ * widgets read) and `to` (what the integration feed documents, and what inbound changes carry).
  */
 export async function announceStatusChange(
   trx: Trx, account: { id: number; publicId: string; clientId: number; status: string }, to: string,
@@ -67,7 +68,7 @@ export async function announceStatusChange(
 ): Promise<void> {
   await appendEvent(trx, {
     type: 'account.status_changed', clientId: account.clientId, accountId: account.id, visibility: 'client', actor,
-    payload: { accountId: account.publicId, from: account.status, status: to, holdUntil: change.holdUntil, reason: change.reason },
+    payload: { accountId: account.publicId, from: account.status, to, status: to, holdUntil: change.holdUntil, reason: change.reason },
   });
 }
 

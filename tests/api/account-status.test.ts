@@ -43,6 +43,11 @@ describe.each(DIALECTS)('account status actions (%s)', (dialect) => {
     expect(await api.db('audit_log').where({ action: 'account.release', targetId: acct.publicId }).first()).toBeTruthy();
     const events = await api.db('events').where({ type: 'account.status_changed', accountId: acct.id }).orderBy('id').select('payload_json');
     expect(events.map((e: { payloadJson: string }) => JSON.parse(e.payloadJson).status)).toEqual(['hold', 'active']);
+    // the feed's documented fields (docs/integration.md), the same as an inbound status change carries
+    expect(events.map((e: { payloadJson: string }) => JSON.parse(e.payloadJson))).toEqual([
+      expect.objectContaining({ accountId: acct.publicId, from: 'active', to: 'hold', reason: 'Debtor in hospital' }),
+      expect.objectContaining({ accountId: acct.publicId, from: 'hold', to: 'active', reason: 'Back home' }),
+    ]);
   });
 
   it('a hold on a disputed account releases back to disputed', async () => {
