@@ -2,9 +2,9 @@
  * A client logs in on the agency's page and finds an account — the demo site in headless Chromium,
  * driven the way a person uses it: typing, clicking, reading what is on the screen.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
 
 describe('demo site: sign in, search, open an account, run a report', () => {
   let site: DemoSite;
@@ -16,6 +16,7 @@ describe('demo site: sign in, search, open an account, run a report', () => {
   afterAll(() => site.close());
 
   it('signs in as demo.group, finds accounts by name and opens one', async () => {
+    onTestFailed(async () => console.error(`[foundation e2e] ${await explain(page, ['ck-login', 'ck-account-search', 'ck-account-pane', 'ck-report-viewer'])}`));
     await page.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
     expect(await page.title()).toContain('Northwind Recovery');
 
@@ -63,7 +64,10 @@ describe('demo site: sign in, search, open an account, run a report', () => {
     // The same page runs reports: the status report's total is the API's for this user.
     await page.waitForSelector('ck-report-viewer >>> #report option[value=status]');
     await page.select('ck-report-viewer >>> #report', 'status');
-    await (await page.waitForSelector('ck-report-viewer >>> form button[type=submit]'))!.click();
+    // By keyboard: the account pane above is still loading, and a pointer click can land where the
+    // button was before the page grew (it failed a CI run that way).
+    await (await page.waitForSelector('ck-report-viewer >>> #run-form button[type=submit]'))!.focus();
+    await page.keyboard.press('Enter');
     const totalCell = await page.waitForSelector('ck-report-viewer >>> .results tfoot [data-field=accounts]', { timeout: 15000 });
     const shown = await totalCell!.evaluate((td) => td.textContent!.trim());
     const login = await fetch(`${site.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo.group', password: 'Brigid-Group-2026!' }) });
