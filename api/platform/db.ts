@@ -113,8 +113,8 @@ export function toDateOnly(value: unknown): string | null {
   return iso ? iso.slice(0, 10) : null;
 }
 
-/** The value to write into a DATETIME column: a Date works on both drivers. */
-export const now = () => new Date();
+/** The value to write into a DATETIME column (a Date works on both drivers): the app's one clock. */
+export { now } from './clock.js';
 
 /** Booleans come back as 0/1 from both engines. */
 export const bool = (v: unknown) => v === true || v === 1 || v === '1';
