@@ -6,7 +6,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import cors from '@koa/cors';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AppDeps, AppState } from './platform/http/context.js';
@@ -48,9 +48,10 @@ import { payRoutes } from './pay/pay.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { payComplianceRoutes } from './compliance/pay-compliance.routes.js';
 import { requireDebtor } from './pay/debtor-session.js';
+import { PROJECT_ROOT } from './platform/project-root.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const ROOT = PROJECT_ROOT;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every feature's routes, in one list: the router mounts it and the OpenAPI document describes it. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {

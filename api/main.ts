@@ -11,6 +11,7 @@ import { createDb, migrateLatest, type Db } from './platform/db.js';
 import { createApp } from './app.js';
 import { DEMO_USERS, seed } from './seed/seed.js';
 import { createUser, issuePassword } from './users/users.service.js';
+import { ensureDefaultRoles } from './users/roles.service.js';
 import { startWorker } from './platform/jobs.js';
 import { closePdf } from './platform/pdf.js';
 import './jobs-registry.js';
@@ -81,9 +82,9 @@ async function main(): Promise<void> {
       await migrateLatest(db);
       const accounts = Number(values.accounts ?? 5000);
       if (!Number.isInteger(accounts) || accounts < 0) usage();
-      const started = Date.now();
+      const started = performance.now();
       await seed(db, config, { accounts, log: (l) => console.log(l) });
-      console.log(`Seeded ${accounts} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      console.log(`Seeded ${accounts} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
       break;
     }
     case 'admin': {
@@ -101,12 +102,14 @@ async function main(): Promise<void> {
       if (rest[0] !== 'create-user' || !values.username || !values.email || !values.first || !values.last || !values.role) usage();
       await migrateLatest(db);
       const password = issuePassword();
-      const user = await db.transaction((trx) =>
-        createUser(trx, {
+      const user = await db.transaction(async (trx) => {
+        const added = await ensureDefaultRoles(trx);
+        if (added.length) console.log(`Created the default roles: ${added.join(', ')}.`);
+        return createUser(trx, {
           username: values.username!, email: values.email!, firstName: values.first!, lastName: values.last!, roleKey: values.role!,
           clientCodes: values.clients ? values.clients.split(',').map((s) => s.trim()) : [], password,
-        }, config.scryptCost, { type: 'system', id: 'cli' }),
-      );
+        }, config.scryptCost, { type: 'system', id: 'cli' });
+      });
       console.log(`Created ${values.username} (${user.publicId}). Issued password: ${password}`);
       console.log('They must confirm their profile and change this password at first login.');
       break;

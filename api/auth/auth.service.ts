@@ -19,6 +19,7 @@ import { getMe, type Me } from '../me/me.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { checkPasswordShape } from './password-policy.js';
 import { createMfaChallenge, hasConfirmedMfa, type MfaChallenge } from './mfa-challenge.js';
+import { now as clockNow, nowMs } from '../platform/clock.js';
 
 export const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
@@ -47,14 +48,14 @@ export const throttleKey = (username: string) => username.trim().toLowerCase().s
 export async function assertNotLocked(db: Db, key: string): Promise<void> {
   const row = (await db('login_throttle').where({ key }).first()) as { lockedUntil: unknown } | undefined;
   const lockedUntil = row?.lockedUntil ? new Date(toIso(row.lockedUntil)!).getTime() : 0;
-  if (lockedUntil > Date.now()) throw tooManyRequests(Math.ceil((lockedUntil - Date.now()) / 1000));
+  if (lockedUntil > nowMs()) throw tooManyRequests(Math.ceil((lockedUntil - nowMs()) / 1000));
 }
 
 export async function recordFailure(trx: Trx, key: string): Promise<void> {
   const row = (await trx('login_throttle').where({ key }).first()) as
     | { failures: number; windowStartedAt: unknown }
     | undefined;
-  const t = Date.now();
+  const t = nowMs();
   const windowStart = row ? new Date(toIso(row.windowStartedAt)!).getTime() : 0;
   const failures = row && t - windowStart < THROTTLE.windowMs ? row.failures + 1 : 1;
   const values = {
@@ -74,7 +75,7 @@ export async function createSession(
 ): Promise<SessionGrant> {
   const refreshToken = randomToken(32);
   const sessionPublicId = newId('ses');
-  const expiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
+  const expiresAt = new Date(nowMs() + config.refreshTokenTtlSeconds * 1000);
   await trx('sessions').insert({
     publicId: sessionPublicId,
     userId: user.id,
@@ -120,7 +121,7 @@ export async function login(db: Db, config: Config, username: string, password: 
   return db.transaction(async (trx) => {
     const policy = await getSetting(trx, 'password_policy');
     const changedAt = new Date(toIso(user.passwordChangedAt)!).getTime();
-    const expired = policy.maxAgeDays > 0 && Date.now() - changedAt > policy.maxAgeDays * 86_400_000;
+    const expired = policy.maxAgeDays > 0 && nowMs() - changedAt > policy.maxAgeDays * 86_400_000;
     if (expired) await trx('users').where({ id: user.id }).update({ mustChangePassword: true });
     if (await hasConfirmedMfa(trx, user.id)) {
       // The password is right but a code is still owed: no session yet, and the failure counter stays
@@ -129,7 +130,7 @@ export async function login(db: Db, config: Config, username: string, password: 
         actor: { type: 'user', id: user.publicId }, action: 'auth.login_mfa_challenge', target: { type: 'user', id: user.publicId },
         ip: meta.ip, requestId: meta.requestId,
       });
-      return createMfaChallenge(trx, user.id, new Date());
+      return createMfaChallenge(trx, user.id, clockNow());
     }
     await trx('login_throttle').where({ key }).delete();
     await trx('users').where({ id: user.id }).update({ lastLoginAt: now() });
@@ -164,7 +165,7 @@ export async function refresh(db: Db, config: Config, refreshToken: string, meta
       return null;
     }
     const user = (await trx('users').where({ id: session.userId }).first('id', 'public_id', 'status')) as { id: number; publicId: string; status: string };
-    const expired = new Date(toIso(session.expiresAt)!).getTime() < Date.now();
+    const expired = new Date(toIso(session.expiresAt)!).getTime() < nowMs();
     if (session.revokedAt || expired || user.status !== 'active') return null;
     const next = randomToken(32);
     await trx('sessions').where({ id: session.id }).update({ refreshHash: sha256Hex(next), previousRefreshHash: hash, lastUsedAt: now() });

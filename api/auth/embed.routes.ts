@@ -6,6 +6,7 @@ import { Problem, SessionResponse } from './auth.schema.js';
 import { SSO_ALGORITHMS } from '../platform/auth/sso.js';
 import { exchangeEmbedToken, listSsoKeys, registerSsoKey, revokeSsoKey } from './embed.service.js';
 import type { JWK } from 'jose';
+import { now as clockNow } from '../platform/clock.js';
 
 const EmbedBody = z.strictObject({ token: z.string().min(20).max(8192).describe('the JWT signed by the client\'s backend') });
 const ClientParams = z.strictObject({ id: z.string().regex(/^cli_[0-9a-z]{26}$/) });
@@ -30,7 +31,7 @@ export function embedRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'SSO for intranets: exchange a client-signed JWT (ES256/RS256; iss = client id, aud = the portal URL, sub = username, jti, exp ≤ 5 min) for a session.',
       body: EmbedBody,
       responses: { 200: SessionResponse, 400: Problem, 401: Problem, 429: Problem },
-      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), exchangeEmbedToken(db, config, body.token, meta, new Date())),
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), exchangeEmbedToken(db, config, body.token, meta, clockNow())),
     }),
     route({
       method: 'get', path: '/clients/:id/sso-keys', tag: 'auth', auth: 'user', permission: 'agency.settings',

@@ -6,6 +6,7 @@ import { Problem } from './auth.schema.js';
 import { getSetting, putSetting } from '../settings/settings.service.js';
 import { writeAudit } from '../platform/audit.js';
 import { forgotUsername, requestPasswordReset, resetPassword } from './password-reset.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export const ForgotPasswordBody = z.strictObject({ email: z.string().trim().max(254).pipe(z.email()) });
 export const ResetPasswordBody = z.strictObject({ token: z.string().min(20).max(200), newPassword: z.string().min(1).max(1024) });
@@ -34,10 +35,10 @@ export function passwordResetRoutes(deps: AppDeps): AnyRoute[] {
       body: ForgotPasswordBody,
       responses: { 202: ForgotPasswordResponse, 400: Problem, 429: Problem },
       handler: async ({ body, meta }) => {
-        const started = Date.now();
+        const started = performance.now();
         await limitAuthByIp(deps, meta);
-        const answer = await db.transaction((trx) => requestPasswordReset(trx, config, body.email, meta, new Date()));
-        await sleep(Math.max(0, FORGOT_PASSWORD_MIN_MS - (Date.now() - started)));
+        const answer = await db.transaction((trx) => requestPasswordReset(trx, config, body.email, meta, clockNow()));
+        await sleep(Math.max(0, FORGOT_PASSWORD_MIN_MS - (performance.now() - started)));
         return answer;
       },
     }),
@@ -46,7 +47,7 @@ export function passwordResetRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Choose a new password with the token from the reset link; ends all of the user\'s sessions.',
       body: ResetPasswordBody,
       responses: { 204: null, 400: Problem, 429: Problem },
-      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), resetPassword(db, config, body.token, body.newPassword, meta, new Date())),
+      handler: async ({ body, meta }) => (await limitAuthByIp(deps, meta), resetPassword(db, config, body.token, body.newPassword, meta, clockNow())),
     }),
     route({
       method: 'get', path: '/auth/forgot-username', tag: 'auth', auth: 'public',

@@ -25,6 +25,7 @@ import { recordOptOut } from './optouts.service.js';
 import { handleInboundSms, verifySmsSignature } from './sms-inbound.js';
 import { esignStatement } from './esign-statement.js';
 import { withdrawConsent } from './consents.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 const UNSUBSCRIBE_PATH = '/pay/unsubscribe';
 acceptFormBody(`/api/v1${UNSUBSCRIBE_PATH}`);
@@ -81,7 +82,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       body: InboundSmsBody,
       responses: { 200: InboundSmsResult, 400: Problem, 401: Problem },
       handler: async ({ body, meta, ctx }) => {
-        verifySmsSignature(ctx.get('X-CollectKit-Signature'), config.smsWebhookSecret, body.from, body.text, new Date());
+        verifySmsSignature(ctx.get('X-CollectKit-Signature'), config.smsWebhookSecret, body.from, body.text, clockNow());
         return db.transaction((trx) => handleInboundSms(trx, body, meta));
       },
     }),
@@ -111,7 +112,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 200: WithdrawConsentResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ caller, params, meta }) => db.transaction(async (trx) => {
         const accountId = await resolveAccountId(trx, caller, params.id);
-        return { withdrawn: await withdrawConsent(trx, { accountId, via: 'agency' }, meta, new Date()) };
+        return { withdrawn: await withdrawConsent(trx, { accountId, via: 'agency' }, meta, clockNow()) };
       }),
     }),
     route({
@@ -143,7 +144,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
         try {
           return await db.transaction(async (trx) => {
             const accountId = await resolveAccountId(trx, caller, params.id);
-            return openDispute(trx, { ...request.body, accountId, via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName, document: request.document }, meta, new Date());
+            return openDispute(trx, { ...request.body, accountId, via: caller.kind, enteredByUserId: caller.userId, actorName: caller.displayName, document: request.document }, meta, clockNow());
           });
         } catch (err) {
           await request.discard();
@@ -158,7 +159,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       params: DisputeParams, body: ResolveDisputeBody,
       responses: { 200: DisputeResolved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction((trx) =>
-        resolveDispute(trx, params.disputeId, body.resolution, caller.displayName, caller.userId, meta, new Date())),
+        resolveDispute(trx, params.disputeId, body.resolution, caller.displayName, caller.userId, meta, clockNow())),
     }),
     route({
       method: 'get', path: '/accounts/:id/compliance-export', tag: 'compliance', auth: 'user', permission: 'compliance.read',
@@ -168,7 +169,7 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ caller, params, query, meta, ctx }) => {
         const record = await db.transaction(async (trx) => {
           const accountId = await resolveAccountId(trx, caller, params.id);
-          const r = await complianceRecord(trx, accountId, new Date());
+          const r = await complianceRecord(trx, accountId, clockNow());
           // Reading a debtor's whole record is itself worth a row in the trail.
           await writeAudit(trx, { actor: meta.actor, action: 'compliance.exported', target: { type: 'account', id: r.account.id }, ip: meta.ip, requestId: meta.requestId, after: { format: query.format } });
           return r;

@@ -18,6 +18,7 @@ import { openDispute } from './disputes.service.js';
 import { activeConsent, consentOut, recordConsent, withdrawConsent, type ConsentRow } from './consents.service.js';
 import { esignStatement } from './esign-statement.js';
 import { recordOptOut } from './optouts.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 /** Who the debtor session says is calling: the account (public id) and a session id for audit rows. */
 export interface DebtorAccess {
@@ -94,7 +95,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
           const { accountId, partyId } = await debtorAccount(trx, access);
           return recordConsent(trx, {
             accountId, partyId, statementVersion: body.statementVersion, agree: body.agree, channels: body.channels, emailAddress: body.email ?? null, phone: body.phone ?? null,
-          }, debtorMeta(access, meta), new Date());
+          }, debtorMeta(access, meta), clockNow());
         });
       },
     }),
@@ -106,7 +107,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
         const access = await resolveDebtor(deps, ctx);
         return db.transaction(async (trx) => {
           const { accountId, partyId } = await debtorAccount(trx, access);
-          return { withdrawn: await withdrawConsent(trx, { accountId, partyId, via: 'debtor' }, debtorMeta(access, meta), new Date()) };
+          return { withdrawn: await withdrawConsent(trx, { accountId, partyId, via: 'debtor' }, debtorMeta(access, meta), clockNow()) };
         });
       },
     }),
@@ -148,7 +149,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
         try {
           return await db.transaction(async (trx) => {
             const { accountId, partyId } = await debtorAccount(trx, access);
-            return openDispute(trx, { ...request.body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)', document: request.document }, debtorMeta(access, meta), new Date());
+            return openDispute(trx, { ...request.body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)', document: request.document }, debtorMeta(access, meta), clockNow());
           });
         } catch (err) {
           // nothing of the dispute was written: the stored document goes too

@@ -5,6 +5,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { AccountIdParams } from '../accounts/accounts.schema.js';
 import { ContactUpdateBody, ContactView } from './contact.schema.js';
 import { getContact, updateContact } from './contact.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function contactRoutes({ db }: AppDeps): AnyRoute[] {
   return [
@@ -18,7 +19,7 @@ export function contactRoutes({ db }: AppDeps): AnyRoute[] {
       method: 'post', path: '/accounts/:id/contact', tag: 'contact', auth: 'user', permission: 'accounts.update', idempotent: true,
       summary: 'Update a party\'s address, phones or emails, the do-not-call windows, preferred channel or special instructions; the change is kept in the history.',
       params: AccountIdParams, checkAccess: ownAccount(db), body: ContactUpdateBody, responses: { 200: ContactView, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => updateContact(trx, caller, meta, params.id, body, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => updateContact(trx, caller, meta, params.id, body, clockNow())),
     }),
   ];
 }

@@ -3,6 +3,7 @@ import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { isMysql } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
+import { now as clockNow } from '../platform/clock.js';
 
 const HealthResponse = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'mysql']), time: z.string() });
 
@@ -18,7 +19,7 @@ export function healthRoutes({ db }: AppDeps): AnyRoute[] {
         } catch {
           throw new AppError(503, 'database_unavailable', 'The database is not reachable.');
         }
-        return { status: 'ok' as const, database: isMysql(db) ? ('mysql' as const) : ('sqlite' as const), time: new Date().toISOString() };
+        return { status: 'ok' as const, database: isMysql(db) ? ('mysql' as const) : ('sqlite' as const), time: clockNow().toISOString() };
       },
     }),
   ];

@@ -13,6 +13,7 @@ import { runBatch, type ApplyContext, type Outcome } from './inbound.batch.js';
 import { AccountRecord, ActivityRecord, BalanceRecord, BatchResponse, ClientRecord, PartyRecord, StatusRecord } from './inbound.schema.js';
 import { upsertAccount, upsertActivity, upsertBalance, upsertClient, upsertParty, upsertStatus } from './inbound.service.js';
 import type { Trx } from '../platform/db.js';
+import { now as clockNow } from '../platform/clock.js';
 
 interface Kind<T> {
   path: string;
@@ -51,7 +52,7 @@ export function inboundRoutes({ db, config }: AppDeps): AnyRoute[] {
       records: k.schema as ZodType,
       responses: { 200: BatchResponse, 400: Problem, 401: Problem, 403: Problem, 413: Problem, 415: Problem },
       handler: ({ body, integration, meta }) =>
-        runBatch(db, body, k.schema as ZodType<unknown>, k.key, k.apply as Kind<unknown>['apply'], { integration, meta, config, now: new Date() }),
+        runBatch(db, body, k.schema as ZodType<unknown>, k.key, k.apply as Kind<unknown>['apply'], { integration, meta, config, now: clockNow() }),
     }),
   );
 }

@@ -7,6 +7,7 @@
  * replayed later. Receivers also de-duplicate on the event id (a delivery may arrive twice).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { now as clockNow } from '../platform/clock.js';
 
 export const TIMESTAMP_HEADER = 'CollectKit-Timestamp';
 export const SIGNATURE_HEADER = 'CollectKit-Signature';
@@ -31,7 +32,7 @@ export function verifySignature(input: {
   const expected = Buffer.from(signPayload(input.secret, ts, input.body));
   const given = Buffer.from(input.signature.trim());
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
-  const nowSeconds = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  const nowSeconds = Math.floor((input.now ?? clockNow()).getTime() / 1000);
   if (Math.abs(nowSeconds - ts) > (input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale_timestamp' };
   return { ok: true };
 }

@@ -23,6 +23,7 @@ import { enqueueJob, type JobInfo } from '../platform/jobs.js';
 import { openTask } from '../inbox/tasks.service.js';
 import { scanEvents, toFeedEvents } from './feed.service.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from './webhook-signature.js';
+import { nowMs } from '../platform/clock.js';
 
 export const DELIVER_JOB = 'webhook.deliver';
 export const WEBHOOK_MAX_ATTEMPTS = 10;
@@ -69,15 +70,15 @@ interface DeliveryRow { id: number | string; publicId: string; endpointId: numbe
 
 /** The HTTP request itself: never throws; a network error or timeout is reported as `error`. */
 async function post(url: string, body: string, headers: Record<string, string>) {
-  const started = Date.now();
+  const started = performance.now();
   try {
     const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
     const text = await res.text().catch(() => '');
-    return { statusCode: res.status, error: null, excerpt: text.slice(0, 500) || null, durationMs: Date.now() - started };
+    return { statusCode: res.status, error: null, excerpt: text.slice(0, 500) || null, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
     const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
     const error = e.name === 'TimeoutError' ? `timeout after ${DELIVERY_TIMEOUT_MS} ms` : (e.cause?.code ?? e.cause?.message ?? e.message ?? 'request failed');
-    return { statusCode: null, error: String(error).slice(0, 500), excerpt: null, durationMs: Date.now() - started };
+    return { statusCode: null, error: String(error).slice(0, 500), excerpt: null, durationMs: Math.round(performance.now() - started) };
   }
 }
 
@@ -96,7 +97,7 @@ export async function deliverWebhook(deps: AppDeps, payload: { deliveryId: numbe
   const [stored] = await readEvents(db, { after: Number(d.eventId) - 1, limit: 1, clientIds: 'all', clientVisibleOnly: false });
   const [event] = await toFeedEvents(db, [stored!]);
   const body = JSON.stringify(event);
-  const timestamp = Math.floor(Date.now() / 1000);
+  const timestamp = Math.floor(nowMs() / 1000);
   const result = await post(ep.url, body, {
     'Content-Type': 'application/json',
     'User-Agent': 'CollectKit-Webhooks/1',
@@ -115,7 +116,7 @@ export async function deliverWebhook(deps: AppDeps, payload: { deliveryId: numbe
     if (!fresh) return;
     const attempt = Number(fresh.attempts) + 1;
     await trx('webhook_attempts').insert({
-      deliveryId: d.id, attempt, manual, requestedAt: new Date(Date.now() - result.durationMs), statusCode: result.statusCode,
+      deliveryId: d.id, attempt, manual, requestedAt: new Date(nowMs() - result.durationMs), statusCode: result.statusCode,
       error: result.error, responseExcerpt: result.excerpt, durationMs: result.durationMs,
     });
     const status = ok ? 'succeeded' : exhausted ? 'failed' : manual ? (fresh.status === 'pending' || fresh.status === 'succeeded' ? fresh.status : 'failed') : 'pending';

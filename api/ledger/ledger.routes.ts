@@ -5,6 +5,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { AccountIdParams } from '../accounts/accounts.schema.js';
 import { AdjustmentBody, PaymentBody, Transaction, TransactionList, TransactionListQuery } from './ledger.schema.js';
 import { listTransactions, postAdjustment, reportPayment } from './ledger.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function ledgerRoutes({ db }: AppDeps): AnyRoute[] {
   return [
@@ -14,7 +15,7 @@ export function ledgerRoutes({ db }: AppDeps): AnyRoute[] {
       params: AccountIdParams, checkAccess: ownAccount(db),
       body: PaymentBody,
       responses: { 201: Transaction, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => reportPayment(trx, caller, meta, params.id, body, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => reportPayment(trx, caller, meta, params.id, body, clockNow())),
     }),
     route({
       method: 'post', path: '/accounts/:id/adjustments', tag: 'ledger', auth: 'user', permission: 'payments.report', idempotent: true,
@@ -22,7 +23,7 @@ export function ledgerRoutes({ db }: AppDeps): AnyRoute[] {
       params: AccountIdParams, checkAccess: ownAccount(db),
       body: AdjustmentBody,
       responses: { 201: Transaction, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => postAdjustment(trx, caller, meta, params.id, body, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => postAdjustment(trx, caller, meta, params.id, body, clockNow())),
     }),
     route({
       method: 'get', path: '/accounts/:id/transactions', tag: 'ledger', auth: 'user', permission: 'accounts.read',

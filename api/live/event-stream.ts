@@ -59,13 +59,13 @@ export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptio
   let cursor = opts.after;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
-  let lastWrite = Date.now();
-  let lastSessionCheck = Date.now();
+  let lastWrite = performance.now();
+  let lastSessionCheck = performance.now();
 
   const write = (text: string) => {
     if (closed) return;
     stream.write(text);
-    lastWrite = Date.now();
+    lastWrite = performance.now();
   };
   const close = () => {
     if (closed) return;
@@ -76,8 +76,8 @@ export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptio
 
   const tick = async () => {
     try {
-      if (Date.now() - lastSessionCheck >= sessionCheckMs) {
-        lastSessionCheck = Date.now();
+      if (performance.now() - lastSessionCheck >= sessionCheckMs) {
+        lastSessionCheck = performance.now();
         if (!(await loadCaller(deps, opts.authorization))) {
           write(`event: end\ndata: ${JSON.stringify({ reason: 'session_ended' })}\n\n`);
           return close();
@@ -94,7 +94,7 @@ export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptio
         for (const e of await toLive(deps, wanted)) write(`id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`);
         if (batch.length < 200) break;
       }
-      if (Date.now() - lastWrite >= heartbeatMs) write(': keep-alive\n\n');
+      if (performance.now() - lastWrite >= heartbeatMs) write(': keep-alive\n\n');
     } catch (err) {
       // A database hiccup ends this stream; the browser reconnects with Last-Event-ID.
       console.error('[events] stream failed', err instanceof Error ? err.message : err);

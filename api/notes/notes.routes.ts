@@ -5,6 +5,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { AccountIdParams } from '../accounts/accounts.schema.js';
 import { Note, NoteBody } from './notes.schema.js';
 import { addNote } from './notes.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function noteRoutes({ db }: AppDeps): AnyRoute[] {
   return [
@@ -13,7 +14,7 @@ export function noteRoutes({ db }: AppDeps): AnyRoute[] {
       summary: 'Add a note. A client note is posted at once, flags the account and opens a follow-up task in the agency inbox; agency notes are internal unless visibility is client.',
       params: AccountIdParams, checkAccess: ownAccount(db), body: NoteBody,
       responses: { 201: Note, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => addNote(trx, caller, meta, params.id, body, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => addNote(trx, caller, meta, params.id, body, clockNow())),
     }),
   ];
 }

@@ -8,6 +8,7 @@ import { SignJWT, jwtVerify, errors } from 'jose';
 import { randomToken } from '../platform/crypto.js';
 import { unauthorized } from '../platform/errors.js';
 import type { AppDeps, AppState } from '../platform/http/context.js';
+import { now as clockNow } from '../platform/clock.js';
 
 const ISSUER = 'collectkit';
 const AUDIENCE = 'collectkit-pay';
@@ -40,7 +41,7 @@ export const newDebtorSessionId = () => `dss_${randomToken(12)}`;
 
 export async function verifyDebtorSession(token: string, secret: string): Promise<DebtorSession | null> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: clockNow() });
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
     return { accountId: payload.sub, sessionId: payload.sid, via: payload.via === 'link' ? 'link' : 'identity' };
   } catch (err) {

@@ -17,6 +17,7 @@ import { getPaySettings } from './pay.settings.js';
 import { daysBetween, todayIso } from './schedule.js';
 import { debtorContact, enqueueDebtorEmail } from './payment-notices.js';
 import { formatMoney } from './agreement.js';
+import { now as clockNow } from '../platform/clock.js';
 
 const BATCH = 2000;
 
@@ -89,4 +90,4 @@ defineTicker('pay.recover-pending', async (deps, now) => {
   await recoverPendingPayments(deps, now);
 });
 defineTicker('pay.offers', offerReminders);
-defineJob<{ payment: string; attempt: number }>('pay.charge', async (deps, payload) => chargeDuePayment(deps, payload.payment, payload.attempt, new Date()));
+defineJob<{ payment: string; attempt: number }>('pay.charge', async (deps, payload) => chargeDuePayment(deps, payload.payment, payload.attempt, clockNow()));

@@ -22,6 +22,7 @@ import { debtorAccountId } from './pay-access.service.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { renderPayFrame } from './pay-frame.js';
 import { updateDebtorContact } from './pay-contact.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -56,7 +57,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Create a personalised payment link for one account (the token is shown once; only its hash is kept).',
       params: AccountIdParams, body: PaymentLinkBody,
       responses: { 201: PaymentLinkOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createPaymentLink(trx, caller, config, params.id, body, meta, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createPaymentLink(trx, caller, config, params.id, body, meta, clockNow())),
     }),
     route({
       method: 'get', path: '/agency/pay-settings', tag: 'pay', auth: 'user', permission: 'agency.settings',
@@ -81,7 +82,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Open a debtor session from a personalised payment link: nothing else is asked.',
       body: LinkSessionBody,
       responses: { 201: DebtorSessionOut, 400: Problem, 404: Problem },
-      handler: ({ body, meta }) => db.transaction((trx) => openSessionFromLink(trx, config, body.linkToken, meta, new Date())),
+      handler: ({ body, meta }) => db.transaction((trx) => openSessionFromLink(trx, config, body.linkToken, meta, clockNow())),
     }),
     route({
       method: 'post', path: '/pay/session/identity', tag: 'pay', auth: 'public',
@@ -89,7 +90,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       body: IdentitySessionBody,
       responses: { 201: IdentitySessionsOut, ...P },
       handler: async ({ body, meta }) => {
-        const now = new Date();
+        const now = clockNow();
         try {
           return await db.transaction((trx) => openSessionsFromIdentity(trx, config, body, meta, now));
         } catch (err) {
@@ -102,14 +103,14 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       method: 'get', path: '/pay/account', tag: 'pay', auth: 'public',
       summary: "The debtor session's account: creditor, balance, what can be paid, options, saved methods, payments.",
       responses: { 200: PayAccountOut, 401: Problem, 404: Problem },
-      handler: async ({ ctx }) => getPayAccount(db, await requireDebtor(deps, ctx), new Date()),
+      handler: async ({ ctx }) => getPayAccount(db, await requireDebtor(deps, ctx), clockNow()),
     }),
     route({
       method: 'post', path: '/pay/methods', tag: 'pay', auth: 'public',
       summary: 'Tokenise card, bank or wallet details with the gateway (called by the pay frame); only the token, brand and last 4 are kept.',
       body: MethodBody,
       responses: { 201: MethodOut, ...P },
-      handler: async ({ ctx, body, meta }) => addPaymentMethod(deps, await requireDebtor(deps, ctx), body, meta, new Date()),
+      handler: async ({ ctx, body, meta }) => addPaymentMethod(deps, await requireDebtor(deps, ctx), body, meta, clockNow()),
     }),
     route({
       method: 'post', path: '/pay/payments/preview', tag: 'pay', auth: 'public',
@@ -119,7 +120,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ ctx, body }) => {
         const session = await requireDebtor(deps, ctx);
         // A read-only transaction: the balance is locked while the checks run, then released.
-        return db.transaction((trx) => previewPayment(trx, session, body, new Date()));
+        return db.transaction((trx) => previewPayment(trx, session, body, clockNow()));
       },
     }),
     route({
@@ -129,7 +130,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 201: PaymentOut, 200: PaymentOut, 402: Problem, ...P },
       handler: async ({ ctx, body, meta }) => {
         const session = await requireDebtor(deps, ctx);
-        const { payment, replayed } = await makePayment(deps, session, body, idempotencyKey(ctx.get('Idempotency-Key')), meta, new Date());
+        const { payment, replayed } = await makePayment(deps, session, body, idempotencyKey(ctx.get('Idempotency-Key')), meta, clockNow());
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         if (payment.status === 'declined' || payment.status === 'failed') {
           ctx.status = 402;
@@ -158,7 +159,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Make a settlement offer (% of the balance by a date) or a payment-plan offer (instalments) to the debtor.',
       params: AccountIdParams, body: OfferBody,
       responses: { 201: OfferOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createOffer(trx, caller, params.id, body, meta, new Date())),
+      handler: ({ caller, params, body, meta }) => db.transaction((trx) => createOffer(trx, caller, params.id, body, meta, clockNow())),
     }),
     route({
       method: 'post', path: '/agency/accounts/:id/plans/:planId/cancel', tag: 'pay', auth: 'user', permission: 'payments.offers',
@@ -167,7 +168,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 200: PlanOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
       handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => {
         const accountId = await resolveAccountId(trx, caller, params.id);
-        return cancelPlan(trx, accountId, params.planId, { actor: meta.actor, reason: body.reason ?? 'Cancelled by the agency.' }, meta, new Date());
+        return cancelPlan(trx, accountId, params.planId, { actor: meta.actor, reason: body.reason ?? 'Cancelled by the agency.' }, meta, clockNow());
       }),
     }),
     route({
@@ -177,7 +178,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 200: OfferPreviewOut, ...P },
       handler: async ({ ctx, params, body }) => {
         const session = await requireDebtor(deps, ctx);
-        return db.transaction((trx) => previewOffer(trx, session, params.id, body, new Date()));
+        return db.transaction((trx) => previewOffer(trx, session, params.id, body, clockNow()));
       },
     }),
     route({
@@ -185,7 +186,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Accept an offer by signing its agreement; a payment due today is charged at once, the rest by the scheduler.',
       params: OfferIdParams, body: OfferAcceptBody, idempotent: true, principal: debtorPrincipal,
       responses: { 201: OfferAcceptOut, ...P },
-      handler: async ({ ctx, params, body, meta }) => acceptOffer(deps, await requireDebtor(deps, ctx), params.id, body, meta, new Date()),
+      handler: async ({ ctx, params, body, meta }) => acceptOffer(deps, await requireDebtor(deps, ctx), params.id, body, meta, clockNow()),
     }),
     route({
       method: 'get', path: '/pay/plans/:id', tag: 'pay', auth: 'public',
@@ -203,7 +204,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
         const session = await requireDebtor(deps, ctx);
         return db.transaction(async (trx) => {
           const { id } = await debtorAccountId(trx, session.accountId);
-          return cancelPlan(trx, id, params.id, { actor: { type: 'debtor', id: session.sessionId }, reason: body.reason ?? 'Cancelled by the debtor.' }, meta, new Date());
+          return cancelPlan(trx, id, params.id, { actor: { type: 'debtor', id: session.sessionId }, reason: body.reason ?? 'Cancelled by the debtor.' }, meta, clockNow());
         });
       },
     }),
@@ -214,7 +215,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       responses: { 200: ContactOut, ...P },
       handler: async ({ ctx, body, meta }) => {
         const session = await requireDebtor(deps, ctx);
-        return db.transaction((trx) => updateDebtorContact(trx, session, body, meta, new Date()));
+        return db.transaction((trx) => updateDebtorContact(trx, session, body, meta, clockNow()));
       },
     }),
   ];

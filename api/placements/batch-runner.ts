@@ -24,6 +24,7 @@ import { existingNumbers, insertMany, insertPrepared, preparePlacements, type Pr
 import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, uploadDir, type BatchRow } from './batches.service.js';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
+import { now as clockNow, nowMs } from '../platform/clock.js';
 
 export const CHUNK_ROWS = 500;
 /** MySQL takes bigger multi-row statements well; SQLite's compound SELECT stops at 500 rows anyway. */
@@ -53,7 +54,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
   let b = await loadBatch(db, { publicId: batchPublicId });
   if (!b) return;
   if (b.status === 'queued') {
-    await db('placement_batches').where({ id: b.id, status: 'queued' }).update({ status: 'running', updatedAt: new Date() });
+    await db('placement_batches').where({ id: b.id, status: 'queued' }).update({ status: 'running', updatedAt: clockNow() });
     b = (await loadBatch(db, { publicId: batchPublicId }))!;
   }
   if (b.status !== 'running') return; // finished, rolled back or failed meanwhile
@@ -76,7 +77,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
     await db('placement_batches').where({ id: b.id, status: 'running' }).update({
       failure: `The run stopped after ${Number(at)} rows (attempt ${attempt} of ${BATCH_MAX_ATTEMPTS}); it is retried automatically, and can be resumed or rolled back.`,
       ...(attempt >= BATCH_MAX_ATTEMPTS ? { status: 'failed' } : {}),
-      updatedAt: new Date(),
+      updatedAt: clockNow(),
     });
     throw err;
   }
@@ -94,12 +95,12 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   // run forgets them once the chunk commits (later chunks find them in the database, so memory
   // stays flat however long the file); a dry run places nothing, so it keeps them all here.
   const seen = new Map<string, number>();
-  const sliceStarted = Date.now();
+  const sliceStarted = performance.now();
   let done = Number(b.rowsDone);
   const start = done;
   const chunkRows = isMysql(db) ? CHUNK_ROWS_MYSQL : CHUNK_ROWS;
   // A valid row's database rows (ids, encrypted SSN …) are built as it is read, outside any transaction.
-  const writeContext = { clientId: b.clientId, userId: b.createdByUserId, batchId: b.id, now: new Date() };
+  const writeContext = { clientId: b.clientId, userId: b.createdByUserId, batchId: b.id, now: clockNow() };
   let chunk: Pending[] = [];
   let queuedTo = start;
   let dataIndex = -1;
@@ -108,17 +109,17 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
   const flush = async (items: Pending[], end: number, last: boolean) => {
     const from = done;
-    const sliceEnds = !last && !dryRun && (end - start >= batchLimits.sliceRows || Date.now() - sliceStarted >= batchLimits.sliceMs);
+    const sliceEnds = !last && !dryRun && (end - start >= batchLimits.sliceRows || performance.now() - sliceStarted >= batchLimits.sliceMs);
     await db.transaction(async (trx) => {
       await commitChunk(trx, b, items, seen, dryRun);
-      const finished = last ? { status: dryRun ? 'validated' : 'completed', finishedAt: new Date(), failure: null } : {};
+      const finished = last ? { status: dryRun ? 'validated' : 'completed', finishedAt: clockNow(), failure: null } : {};
       const counters = countersOf(items);
       const ok = await trx('placement_batches').where({ id: b.id, rowsDone: from, status: 'running' }).update({
         rowsDone: end,
         rowsPlaced: trx.raw('rows_placed + ?', [counters.placed]),
         rowsInvalid: trx.raw('rows_invalid + ?', [counters.invalid]),
         rowsDuplicate: trx.raw('rows_duplicate + ?', [counters.duplicate]),
-        updatedAt: new Date(),
+        updatedAt: clockNow(),
         ...finished,
       });
       if (!ok) throw new Superseded();
@@ -162,7 +163,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
     if (dataIndex < start) continue; // before the checkpoint: finished by an earlier attempt or slice
     // Blank lines (trailing rows of a spreadsheet) count as done and are neither placed nor errors.
     if (!isBlank(cells)) {
-      const p: Pending = { rowNumber: dataIndex + 2, outcome: evaluateRow(cells, index, mapping, type, new Date()) };
+      const p: Pending = { rowNumber: dataIndex + 2, outcome: evaluateRow(cells, index, mapping, type, clockNow()) };
       if (p.outcome.ok && !dryRun) {
         p.prepared = preparePlacements(config, [{ value: p.outcome.value!, rowNumber: p.rowNumber }], writeContext)[0];
         p.outcome.value = undefined; // its rows are built: do not keep both until the commit
@@ -177,7 +178,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
       if (await previousEndedSlice()) return false;
       const items = chunk;
       chunk = [];
-      writeContext.now = new Date();
+      writeContext.now = clockNow();
       queuedTo = dataIndex + 1;
       inFlight = flush(items, queuedTo, false);
       inFlight.catch(() => {}); // awaited (and thrown) at the next chunk or the end

@@ -7,6 +7,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { Batch, BatchIdParams, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
 import { createBatch, errorReport, getBatch, resumeBatch, rollbackBatch, startBatch } from './batches.service.js';
 import { receiveSpreadsheet } from './batch-upload.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
   return [
@@ -18,7 +19,7 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
         const { file, fields } = await receiveSpreadsheet(ctx, config);
         const parsed = BatchUploadFields.safeParse(fields);
         if (!parsed.success) throw badRequest('validation_failed', 'The upload has invalid fields.', zodToFieldErrors(parsed.error));
-        return createBatch(db, config, caller, meta, file, parsed.data.clientId, new Date());
+        return createBatch(db, config, caller, meta, file, parsed.data.clientId, clockNow());
       },
     }),
     route({
@@ -34,21 +35,21 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
       params: BatchIdParams,
       body: BatchStart,
       responses: { 202: Batch, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, params, body }) => startBatch(db, caller, meta, params.id, body, new Date()),
+      handler: ({ caller, meta, params, body }) => startBatch(db, caller, meta, params.id, body, clockNow()),
     }),
     route({
       method: 'post', path: '/placements/batches/:id/resume', tag: 'placements', auth: 'user', permission: 'accounts.place', idempotent: true,
       summary: 'Continue a batch whose run stopped with a failure from its last checkpoint (rows already placed are not placed again).',
       params: BatchIdParams,
       responses: { 202: Batch, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, params }) => resumeBatch(db, caller, meta, params.id, new Date()),
+      handler: ({ caller, meta, params }) => resumeBatch(db, caller, meta, params.id, clockNow()),
     }),
     route({
       method: 'post', path: '/placements/batches/:id/rollback', tag: 'placements', auth: 'user', permission: 'accounts.place', idempotent: true,
       summary: 'Take back every placement of the batch not yet reviewed (and stop a run in progress).',
       params: BatchIdParams,
       responses: { 200: Batch.extend({ removed: z.number().int(), kept: z.number().int() }), 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, params }) => rollbackBatch(db, config, caller, meta, params.id, new Date()),
+      handler: ({ caller, meta, params }) => rollbackBatch(db, config, caller, meta, params.id, clockNow()),
     }),
     route({
       method: 'get', path: '/placements/batches/:id/errors.csv', tag: 'placements', auth: 'user', permission: 'accounts.place',

@@ -8,6 +8,7 @@ import { zodToFieldErrors } from '../platform/http/problem.js';
 import { PlacementInput } from './placements.schema.js';
 import { normalizePlacement, type NormalizedPlacement } from './normalize.js';
 import { ACCOUNT_TYPES } from '../accounts/accounts.schema.js';
+import { now as clockNow } from '../platform/clock.js';
 
 /** field → [label, header synonyms (compared lower case, letters and digits only)] */
 export const BULK_FIELDS = {
@@ -90,7 +91,7 @@ export function parseDate(text: string): string | null {
   const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
   if (!m) return text;
   let year = Number(m[3]);
-  if (m[3]!.length === 2) year += year > Number(String(new Date().getUTCFullYear()).slice(2)) ? 1900 : 2000;
+  if (m[3]!.length === 2) year += year > Number(String(clockNow().getUTCFullYear()).slice(2)) ? 1900 : 2000;
   return `${year}-${m[1]!.padStart(2, '0')}-${m[2]!.padStart(2, '0')}`;
 }
 

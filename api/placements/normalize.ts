@@ -12,6 +12,7 @@
 import type { FieldError } from '../platform/errors.js';
 import type { PersonInputT, PlacementInputT } from './placements.schema.js';
 import { STATE_NAMES, stateCode, zipMatchesState } from './us-geo.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export interface Change { field: string; from: string | null; to: string | null; reason: string }
 
@@ -293,7 +294,7 @@ class Normalizer {
   }
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => clockNow().toISOString().slice(0, 10);
 
 /** Keeps the first change per field but the final value (a field may be touched twice). */
 function dedupeChanges(changes: Change[]): void {
@@ -312,7 +313,7 @@ function dedupeChanges(changes: Change[]): void {
   for (let i = changes.length - 1; i >= 0; i--) if (changes[i]!.from === changes[i]!.to) changes.splice(i, 1);
 }
 
-export function normalizePlacement(input: PlacementInputT, now: Date = new Date()): NormalizeResult {
+export function normalizePlacement(input: PlacementInputT, now: Date = clockNow()): NormalizeResult {
   const n = new Normalizer();
   const number = upper(input.clientAccountNumber).replace(/\s+/g, '');
   n.change('clientAccountNumber', input.clientAccountNumber, number, 'Upper case, spaces removed.');

@@ -10,6 +10,7 @@ import { recordAttachment } from '../attachments/attachments.service.js';
 import { checkFormFields, receiveUpload } from '../platform/uploads/receive.js';
 import { checkName } from '../platform/uploads/names.js';
 import { reviewPlacements } from './review.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
   return [
@@ -18,14 +19,14 @@ export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Place one account (the new-account form). The input is normalised for the collection system and the response lists every change; what cannot be fixed is a field-level 400. The account waits in the agency review queue (pending_review). Honours Idempotency-Key.',
       body: PlacementInput,
       responses: { 201: PlacementCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, body }) => createPlacement(db, config, caller, meta, body, new Date()),
+      handler: ({ caller, meta, body }) => createPlacement(db, config, caller, meta, body, clockNow()),
     }),
     route({
       method: 'post', path: '/placements/preview', tag: 'placements', auth: 'user', permission: 'accounts.place',
       summary: 'Dry run of POST /placements: the normalised values, the changes and the field errors, nothing stored (the form shows these before submit).',
       body: PlacementInput,
       responses: { 200: PlacementPreview, 400: Problem, 401: Problem, 403: Problem },
-      handler: ({ caller, body }) => previewPlacement(db, caller, body, new Date()),
+      handler: ({ caller, body }) => previewPlacement(db, caller, body, clockNow()),
     }),
     route({
       method: 'get', path: '/placements', tag: 'placements', auth: 'user', permission: 'accounts.read',
@@ -73,7 +74,7 @@ export function placementRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Accept or reject (with a reason) one or many pending placements, all or nothing. Accepted accounts enter the client search.',
       body: ReviewDecision,
       responses: { 200: ReviewResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, meta, body }) => reviewPlacements(db, caller, meta, body, new Date()),
+      handler: ({ caller, meta, body }) => reviewPlacements(db, caller, meta, body, clockNow()),
     }),
   ];
 }

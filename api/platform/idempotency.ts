@@ -15,6 +15,7 @@ import type { AppDeps, AppState } from './http/context.js';
 import { badRequest, conflict } from './errors.js';
 import { now, toIso } from './db.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { nowMs } from './clock.js';
 
 /** A `running` row older than this belongs to a process that died mid-request: it may be taken over. */
 const STALE_AFTER_MS = 5 * 60_000;
@@ -80,7 +81,7 @@ export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () =>
         throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
       }
       if (existing.state === 'done') return replay(ctx, existing);
-      if (Date.now() - Date.parse(toIso(existing.createdAt)!) < STALE_AFTER_MS) {
+      if (nowMs() - Date.parse(toIso(existing.createdAt)!) < STALE_AFTER_MS) {
         throw conflict('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
       }
       await db('idempotency_keys').where({ id: existing.id, state: 'running' }).delete();

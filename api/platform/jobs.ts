@@ -114,8 +114,8 @@ interface JobRow {
 const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 /** Claims and runs due jobs; returns how many ran (successfully or not). */
-export async function runDueJobs(deps: AppDeps, opts: { now?: Date; limit?: number; workerId?: string } = {}): Promise<number> {
-  const at = opts.now ?? new Date();
+export async function runDueJobs(deps: AppDeps, opts: { limit?: number; workerId?: string } = {}): Promise<number> {
+  const at = clockNow();
   const ids = await claimDueRows(deps.db, {
     table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt',
     now: at, limit: opts.limit ?? 20, workerId: opts.workerId ?? defaultWorkerId(), leaseMs: 5 * 60_000,
@@ -145,8 +145,9 @@ export async function runDueJobs(deps: AppDeps, opts: { now?: Date; limit?: numb
   return ids.length;
 }
 
-/** One worker tick: tickers, due jobs, the outbox. Tests call it with a fixed clock. */
-export async function runWorkerOnce(deps: AppDeps, now: Date = new Date(), workerId = defaultWorkerId()): Promise<void> {
+/** One worker tick: tickers, due jobs, the outbox, at the app clock's now (tests move that clock, api/platform/clock.ts). */
+export async function runWorkerOnce(deps: AppDeps, workerId = defaultWorkerId()): Promise<void> {
+  const now = clockNow();
   for (const [name, fn] of tickers) {
     try {
       await fn(deps, now);
@@ -154,10 +155,10 @@ export async function runWorkerOnce(deps: AppDeps, now: Date = new Date(), worke
       console.error(`[worker] ticker ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  while ((await runDueJobs(deps, { now, workerId })) > 0) {
+  while ((await runDueJobs(deps, { workerId })) > 0) {
     /* drain what is due now */
   }
-  await deliverOutbox(deps, { now, workerId });
+  await deliverOutbox(deps, { workerId });
 }
 
 /** The background worker `serve` starts. Several may run (one per API node); claims keep them apart. */
@@ -171,7 +172,7 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
     if (stopped) return;
     ticking = true;
     wokenDuringTick = false;
-    running = runWorkerOnce(deps, new Date(), workerId).catch((err: unknown) => {
+    running = runWorkerOnce(deps, workerId).catch((err: unknown) => {
       console.error(`[worker] tick failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     await running;

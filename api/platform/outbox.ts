@@ -170,8 +170,8 @@ export interface DeliveryResult {
 }
 
 /** Claims due messages, asks the policies, sends, and records the outcome of each. */
-export async function deliverOutbox(deps: AppDeps, opts: { now?: Date; workerId?: string; limit?: number } = {}): Promise<DeliveryResult> {
-  const at = opts.now ?? new Date();
+export async function deliverOutbox(deps: AppDeps, opts: { workerId?: string; limit?: number } = {}): Promise<DeliveryResult> {
+  const at = clockNow();
   const result: DeliveryResult = { sent: 0, failed: 0, held: 0, cancelled: 0 };
   const ids = await claimDueRows(deps.db, {
     table: 'outbox', waiting: 'pending', working: 'sending', dueColumn: 'notBefore',

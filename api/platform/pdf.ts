@@ -3,7 +3,7 @@
  * reused; at most `MAX_PAGES` pages print at once, the rest wait their turn. When no browser can
  * start, callers get a 503 `pdf_unavailable` and the other export formats keep working.
  */
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { AppError } from './errors.js';
 
 export class PdfUnavailableError extends AppError {

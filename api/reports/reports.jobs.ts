@@ -7,6 +7,7 @@ import type { AppDeps } from '../platform/http/context.js';
 import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
 import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
 import { produceSnapshot } from './snapshots.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export const SNAPSHOT_JOB = 'reports.snapshot';
 
@@ -38,5 +39,5 @@ export async function enqueueDueSnapshots(deps: AppDeps, now: Date): Promise<num
 defineTicker('reports.snapshots', (deps, now) => enqueueDueSnapshots(deps, now).then(() => undefined));
 
 defineJob<SnapshotJob>(SNAPSHOT_JOB, async (deps, payload) => {
-  await produceSnapshot(deps, payload.scheduleId, payload.periodKey, new Date());
+  await produceSnapshot(deps, payload.scheduleId, payload.periodKey, clockNow());
 });

@@ -4,6 +4,7 @@ import { Problem } from '../auth/auth.schema.js';
 import { CatalogueResponse, ReportKeyParams, ReportResult, RunReportBody } from './reports.schema.js';
 import { listCatalogue, prepareRun, runReportJson } from './reports.service.js';
 import { CONTENT_TYPES, exportReport, fileName } from './reports.export.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function reportRoutes({ db, config }: AppDeps): AnyRoute[] {
   return [
@@ -11,7 +12,7 @@ export function reportRoutes({ db, config }: AppDeps): AnyRoute[] {
       method: 'get', path: '/reports', tag: 'reports', auth: 'user', permission: 'reports.run',
       summary: 'The reports the caller may run, each with its typed parameters, columns and last snapshot date.',
       responses: { 200: CatalogueResponse, 401: Problem, 403: Problem },
-      handler: ({ caller }) => listCatalogue(db, caller, new Date()),
+      handler: ({ caller }) => listCatalogue(db, caller, clockNow()),
     }),
     route({
       method: 'post', path: '/reports/:key/run', tag: 'reports', auth: 'user', permission: 'reports.run',
@@ -20,7 +21,7 @@ export function reportRoutes({ db, config }: AppDeps): AnyRoute[] {
       body: RunReportBody,
       responses: { 200: ReportResult, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 503: Problem },
       handler: async ({ caller, params, body, ctx }) => {
-        const now = new Date();
+        const now = clockNow();
         if (body.format === 'json') return runReportJson(db, caller, params.key, body, now);
         const run = await prepareRun(db, caller, params.key, body.parameters, now);
         const file = await exportReport(run, body.format, { chromiumPath: config.chromiumPath, given: body.parameters });

@@ -5,6 +5,7 @@ import {
   CreateScheduleBody, DownloadQuery, PageQuery, ReportKeyParams, Schedule, ScheduleIdParams, ScheduleList, SnapshotIdParams, SnapshotList, SnapshotView,
 } from './reports.schema.js';
 import { createSchedule, deleteSchedule, listSchedules, listSnapshots, readSnapshotFile, viewSnapshot } from './snapshots.service.js';
+import { now as clockNow } from '../platform/clock.js';
 
 export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
   return [
@@ -20,7 +21,7 @@ export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
       params: ReportKeyParams,
       body: CreateScheduleBody,
       responses: { 201: Schedule, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
-      handler: ({ caller, params, body, meta }) => createSchedule(db, caller, params.key, body, meta, new Date()),
+      handler: ({ caller, params, body, meta }) => createSchedule(db, caller, params.key, body, meta, clockNow()),
     }),
     route({
       method: 'delete', path: '/reports/schedules/:id', tag: 'reports', auth: 'user', permission: 'reports.schedule',

@@ -5,7 +5,7 @@ import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { writeAudit } from '../platform/audit.js';
-import { ALL_PERMISSIONS } from '../platform/permissions.js';
+import { ALL_PERMISSIONS, DEFAULT_ROLES } from '../platform/permissions.js';
 import { assertCanManageUsers, isAgencyAdmin } from './users-admin.scope.js';
 
 export interface RoleView {
@@ -83,4 +83,22 @@ export async function updateRole(
   const after = view((await selectRoles(trx).where('roles.public_id', publicId).first()) as RoleRow);
   await writeAudit(trx, { actor: meta.actor, action: 'role.update', target: { type: 'role', id: publicId }, ip: meta.ip, requestId: meta.requestId, before, after });
   return after;
+}
+
+/**
+ * A new production database has no roles until someone makes them (the demo seed writes its own):
+ * the first `admin create-user` adds the default roles that are missing, by key, so the first agency
+ * admin can be created from the command line. Roles the agency already has are left as they are.
+ */
+export async function ensureDefaultRoles(trx: Trx): Promise<string[]> {
+  const existing = new Set(((await trx('roles').select('key')) as { key: string }[]).map((r) => r.key));
+  const added: string[] = [];
+  for (const role of DEFAULT_ROLES) {
+    if (existing.has(role.key)) continue;
+    const publicId = newId('role');
+    await trx('roles').insert({ publicId, key: role.key, name: role.name, scope: role.scope, permissions: JSON.stringify(role.permissions), createdAt: now() });
+    await writeAudit(trx, { actor: { type: 'system', id: 'cli' }, action: 'role.create', target: { type: 'role', id: publicId }, after: { key: role.key, name: role.name, scope: role.scope, permissions: role.permissions } });
+    added.push(role.key);
+  }
+  return added;
 }

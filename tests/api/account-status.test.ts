@@ -4,6 +4,7 @@ import { accountPicker, userToken, type PickedAccount } from './account-fixtures
 import { releaseExpiredHolds } from '../../api/account-status/account-status.service.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import '../../api/jobs-registry.js';
+import { atInstant } from './test-clock.js';
 
 const dayAfter = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -65,7 +66,7 @@ describe.each(DIALECTS)('account status actions (%s)', (dialect) => {
     expect(await releaseExpiredHolds(api.db, new Date(Date.now() + 86_400_000))).toBe(0);
     expect(await status(acct)).toBe('hold');
     // the worker tick does it (the ticker registered through api/jobs-registry.ts)
-    await runWorkerOnce({ db: api.db, config: api.config }, new Date(`${until}T00:00:01Z`));
+    await atInstant(new Date(`${until}T00:00:01Z`), () => runWorkerOnce({ db: api.db, config: api.config }));
     expect(await status(acct)).toBe('active');
     expect(await releaseExpiredHolds(api.db, new Date(`${until}T00:00:02Z`))).toBe(0);
     const audit = await api.db('audit_log').where({ action: 'account.release', targetId: acct.publicId }).first();

@@ -15,6 +15,7 @@ import { isInsideWindow, nextWindowOpening } from '../../api/compliance/contact-
 import { ALL_US_ZONES, zonesForAddress } from '../../api/compliance/us-time-zones.js';
 import { consent, emailTo, makeDebtor, outboxRow, smsTo } from './compliance-helpers.js';
 import { recordOptOut } from '../../api/compliance/optouts.service.js';
+import { atInstant } from './test-clock.js';
 
 const at = (iso: string) => new Date(iso);
 /** The raw value of a header as sent (mailparser turns List-* headers into objects). */
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('contact rules in the outbox on %s', (dialect) => {
     await smtp?.close();
   });
   const deps = () => ({ config: api.config, db: api.db });
-  const deliver = (now: Date) => deliverOutbox(deps(), { now });
+  const deliver = (now: Date) => atInstant(now, () => deliverOutbox(deps()));
   const received = (subject: string) => smtp.messages.filter((m) => m.subject === subject);
 
   it('sends no notice before consent and none after withdrawal; sends with consent, carrying the opt-out', async () => {

@@ -11,6 +11,11 @@ import { deliverOutbox } from '../../api/platform/outbox.js';
 import { validationInformation } from '../../api/compliance/validation.service.js';
 import { emailTo, makeDebtor, outboxRow } from './compliance-helpers.js';
 import { linkSession } from './pay-helpers.js';
+import { fixAppClock } from './test-clock.js';
+
+// The whole app lives on 24 Nov 2026 at 12:00 Pacific (inside the contact window), whatever today is.
+const noon = new Date('2026-11-24T20:00:00Z'); // 12:00 Pacific
+fixAppClock(noon);
 
 describe.each(DIALECTS)('debtor compliance routes on %s', (dialect) => {
   let api: TestApi;
@@ -32,7 +37,6 @@ describe.each(DIALECTS)('debtor compliance routes on %s', (dialect) => {
     const res = await api.request(path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }), headers: { 'User-Agent': 'debtor-browser/1.0', ...headers } });
     return { status: res.status, body: res.body as Record<string, any>, headers: res.headers };
   };
-  const noon = new Date('2026-11-24T20:00:00Z'); // 12:00 Pacific
 
   it('consent: statement, affirmative consent recorded with time/IP/version, mail flows; withdrawal stops it', async () => {
     const d = await makeDebtor(api, 0, { state: 'OR', zip: '97201' });
@@ -59,13 +63,13 @@ describe.each(DIALECTS)('debtor compliance routes on %s', (dialect) => {
     expect(audit).toEqual({ actorType: 'debtor', actorId: expect.stringMatching(/^dss_/) });
 
     const sent = await emailTo(api, d, `pay-consented-${dialect}`, noon);
-    await deliverOutbox({ config: api.config, db: api.db }, { now: noon });
+    await deliverOutbox({ config: api.config, db: api.db });
     expect((await outboxRow(api, sent)).status).toBe('sent');
     await smtp.waitFor(1);
 
     expect((await call(debtor, '/pay/esign/withdraw', {})).body).toEqual({ withdrawn: 1 });
     const blocked = await emailTo(api, d, `pay-withdrawn-${dialect}`, noon);
-    await deliverOutbox({ config: api.config, db: api.db }, { now: noon });
+    await deliverOutbox({ config: api.config, db: api.db });
     expect((await outboxRow(api, blocked)).status).toBe('cancelled');
     expect(smtp.messages.filter((m) => m.subject === `pay-withdrawn-${dialect}`)).toHaveLength(0);
   });
@@ -90,7 +94,7 @@ describe.each(DIALECTS)('debtor compliance routes on %s', (dialect) => {
     expect(await api.db('tasks').where({ sourceId: dispute.body.id }).first('kind', 'status')).toEqual({ kind: 'dispute', status: 'open' });
     expect(await api.db('activity').where({ accountId: d.accountId, type: 'dispute' }).first('actorName', 'visibility')).toEqual({ actorName: 'Debtor (online)', visibility: 'client' });
     // no consent: the confirmation is on screen only
-    await deliverOutbox({ config: api.config, db: api.db }, { now: noon });
+    await deliverOutbox({ config: api.config, db: api.db });
     expect(await api.db('outbox').where({ dedupeKey: `dispute-confirmation:${dispute.body.id}` }).first('status')).toEqual({ status: 'cancelled' });
     expect((await call('not-a-session', '/pay/validation')).status).toBe(401);
   });

@@ -11,8 +11,11 @@ import { deliverOutbox } from '../../api/platform/outbox.js';
 import { validationInformation } from '../../api/compliance/validation.service.js';
 import { consent, makeDebtor, type Debtor } from './compliance-helpers.js';
 import { applyPaymentToBalance } from '../../api/pay/apply-payment-to-balance.js';
+import { fixAppClock } from './test-clock.js';
 
 const NOON_PACIFIC = new Date('2026-11-24T20:00:00Z');
+// The whole app lives on 24 Nov 2026 around noon Pacific (inside the contact window), whatever today is.
+fixAppClock(NOON_PACIFIC);
 
 describe.each(DIALECTS)('validation, disputes and the compliance record on %s', (dialect) => {
   let api: TestApi;
@@ -32,7 +35,7 @@ describe.each(DIALECTS)('validation, disputes and the compliance record on %s', 
     await api?.close();
     await smtp?.close();
   });
-  const deliver = () => deliverOutbox({ config: api.config, db: api.db }, { now: NOON_PACIFIC });
+  const deliver = () => deliverOutbox({ config: api.config, db: api.db });
 
   /** Places the account with these balance components (its balance on placement) and the reference dates. */
   async function setLedger(d: Debtor, components: Record<string, number>, dates: { chargeOffDate: string | null; serviceDate: string | null }, originalCreditor: string | null = null) {

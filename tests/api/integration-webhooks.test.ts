@@ -7,6 +7,7 @@ import { appendEvent } from '../../api/platform/events.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { verifySignature } from '../../api/integration/webhook-signature.js';
 import '../../api/jobs-registry.js';
+import { atInstant } from './test-clock.js';
 
 /** A real HTTP receiver on loopback: records every request, answers per path from a plan. */
 async function startReceiver() {
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('signed webhooks (%s)', (dialect) => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let account: { id: number; clientId: number };
   const deps = () => ({ db: api.db, config: api.config });
-  const tick = (at: Date) => runWorkerOnce(deps(), at);
+  const tick = (at: Date) => atInstant(at, () => runWorkerOnce(deps()));
   const append = (type: string, n: number) =>
     api.db.transaction((trx) => appendEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility: 'client', payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
   const register = (path: string, eventTypes: string[]) =>

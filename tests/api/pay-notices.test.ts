@@ -6,6 +6,7 @@ import { addCard, CARDS, giveConsent, inContactWindow, linkSession, pay, payable
 // the outbox policies (E-SIGN consent, opt-outs, contact window) apply, as in `serve`
 import '../../api/jobs-registry.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
+import { atInstant } from './test-clock.js';
 
 describe.each(DIALECTS)('payment notices (%s)', (dialect) => {
   let api: TestApi;
@@ -23,7 +24,7 @@ describe.each(DIALECTS)('payment notices (%s)', (dialect) => {
     await smtp.close();
   });
   const deps = () => ({ db: api.db, config: api.config });
-  const deliver = () => deliverOutbox(deps(), { now: inContactWindow() });
+  const deliver = () => atInstant(inContactWindow(), () => deliverOutbox(deps()));
 
   it('a successful payment writes its receipt to the outbox in the same transaction; the worker delivers it by SMTP', async () => {
     const a = accounts[0]!;

@@ -11,6 +11,7 @@ import { deliverOutbox } from '../../api/platform/outbox.js';
 import '../../api/jobs-registry.js';
 import { nextWindowOpening } from '../../api/compliance/contact-window.js';
 import { ALL_US_ZONES } from '../../api/compliance/us-time-zones.js';
+import { atInstant } from './test-clock.js';
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -98,7 +99,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(res.body.planId).toEqual(ID('plan'));
     expect(res.body.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'scheduled', 'scheduled']);
     const before = smtp.messages.length;
-    await deliverOutbox(deps(), { now: inContactWindow() });
+    await atInstant(inContactWindow(), () => deliverOutbox(deps()));
     const mails = (await smtp.waitFor(before + 2)).slice(before);
     const copy = mails.find((m) => m.subject?.startsWith('Your payment plan agreement'))!;
     expect(copy.text).toContain('Schedule:');
@@ -110,8 +111,8 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(plan.body.schedule.map((p: { planStatus: string }) => p.planStatus)).toEqual(['paid', 'pending', 'pending']);
     // a month later the worker charges the second instalment, once, even when it ticks twice
     const due = new Date(Date.parse(`${preview.body.schedule[1].date}T12:00:00Z`));
-    await runWorkerOnce(deps(), due);
-    await runWorkerOnce(deps(), due);
+    await atInstant(due, () => runWorkerOnce(deps()));
+    await atInstant(due, () => runWorkerOnce(deps()));
     plan = await api.request(`/pay/plans/${res.body.planId}`, { token: debtor });
     expect(plan.body.schedule.map((p: { planStatus: string }) => p.planStatus)).toEqual(['paid', 'paid', 'pending']);
     expect(Number((await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `plan:${res.body.planId}:%`).count({ n: '*' }).first())!.n)).toBe(2);
@@ -122,7 +123,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.schedule.map((p: { planStatus: string }) => p.planStatus)).toEqual(['paid', 'paid', 'cancelled']);
     expect(await api.db('outbox').where({ category: 'pay.plan_cancelled', accountId: a.id }).first()).toBeTruthy();
-    await runWorkerOnce(deps(), new Date(Date.parse(`${preview.body.schedule[2].date}T12:00:00Z`)));
+    await atInstant(new Date(Date.parse(`${preview.body.schedule[2].date}T12:00:00Z`)), () => runWorkerOnce(deps()));
     expect(Number((await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `plan:${res.body.planId}:%`).count({ n: '*' }).first())!.n)).toBe(2);
     expect((await api.request(`/pay/plans/${res.body.planId}/cancel`, { token: debtor, body: {} })).status).toBe(409);
     const other = await linkSession(api, agency, accounts[3]!.publicId);
@@ -139,10 +140,10 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const first = res.body.payments[0];
     // declined today → retried in 3 days (retryEveryDays), twice (declineRetries), then declined for good
     expect(first).toMatchObject({ status: 'scheduled', declineCode: 'insufficient_funds', scheduledFor: isoDay(3) });
-    await runWorkerOnce(deps(), new Date(Date.now() + 3 * DAY));
+    await atInstant(new Date(Date.now() + 3 * DAY), () => runWorkerOnce(deps()));
     let row = await api.db('payments').where({ publicId: first.id }).first();
     expect(row).toMatchObject({ status: 'scheduled', attempts: 2 });
-    await runWorkerOnce(deps(), new Date(Date.now() + 6 * DAY));
+    await atInstant(new Date(Date.now() + 6 * DAY), () => runWorkerOnce(deps()));
     row = await api.db('payments').where({ publicId: first.id }).first();
     expect(row).toMatchObject({ status: 'declined', attempts: 3, declineCode: 'insufficient_funds' });
     const keys = await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `plan:${res.body.planId}:1%`).select('idempotency_key');
@@ -160,16 +161,16 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const count = async (category: string) => Number((await api.db('outbox').where({ accountId: a.id, category }).count({ n: '*' }).first())!.n);
     const party = await api.db('account_parties').where({ accountId: a.id, role: 'responsible' }).first('emails');
     if (JSON.parse(party.emails).length === 0) await api.db('account_parties').where({ accountId: a.id, role: 'responsible' }).update({ emails: JSON.stringify(['remind@mail.example']) });
-    await runWorkerOnce(deps(), at(0)); // 7 days left
-    await runWorkerOnce(deps(), at(1)); // 6 left: same reminder window, no new mail
+    await atInstant(at(0), () => runWorkerOnce(deps())); // 7 days left
+    await atInstant(at(1), () => runWorkerOnce(deps())); // 6 left: same reminder window, no new mail
     expect(await count('pay.offer_reminder')).toBe(1);
-    await runWorkerOnce(deps(), at(4)); // 3 left
-    await runWorkerOnce(deps(), at(6)); // 1 left
-    await runWorkerOnce(deps(), at(7)); // 0 left
+    await atInstant(at(4), () => runWorkerOnce(deps())); // 3 left
+    await atInstant(at(6), () => runWorkerOnce(deps())); // 1 left
+    await atInstant(at(7), () => runWorkerOnce(deps())); // 0 left
     expect(await count('pay.offer_reminder')).toBe(3);
     expect(await count('pay.offer_expired')).toBe(0);
-    await runWorkerOnce(deps(), at(8));
-    await runWorkerOnce(deps(), at(9));
+    await atInstant(at(8), () => runWorkerOnce(deps()));
+    await atInstant(at(9), () => runWorkerOnce(deps()));
     expect(await count('pay.offer_expired')).toBe(1);
     expect((await api.db('offers').where({ publicId: offer.body.id }).first()).status).toBe('expired');
     const debtor = await linkSession(api, agency, a.publicId);

@@ -53,7 +53,7 @@ describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
     const runner = async (db: Db, workerId: string) => {
       for (let tick = 0; tick < 200; tick++) {
         // as startWorker does: a failed tick (a deadlock the database resolved) is logged and the next tick goes on
-        await runWorkerOnce({ db, config: api.config }, new Date(), workerId).catch((err: unknown) => console.warn(`[${workerId}] tick failed: ${String(err)}`));
+        await runWorkerOnce({ db, config: api.config }, workerId).catch((err: unknown) => console.warn(`[${workerId}] tick failed: ${String(err)}`));
         const left = await db('payments').whereIn('status', ['scheduled', 'pending']).where('kind', 'instalment').first('id');
         if (!left) return;
       }

@@ -7,6 +7,7 @@ import '../../api/jobs-registry.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { batchLimits } from '../../api/placements/batch-runner.js';
 import { goodRow, mixedRows, toCsv, toXlsx } from './fixtures/placement-sheets.js';
+import { atInstant } from './test-clock.js';
 
 const MAPPING = {
   clientAccountNumber: 'Acct #', firstName: 'First Name', lastName: 'Last Name', ssn: 'SSN', dob: 'DOB', address1: 'Address',
@@ -259,7 +260,7 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(mid.rowsDone % 500).toBe(0);
     expect(Number((await api.db('placements').where({ batchId: (await api.db('placement_batches').where({ publicId: up.body.id }).first()).id }).count({ n: '*' }))[0].n)).toBe(mid.rowsDone);
     // the dead worker's lease runs out; the next tick takes the job over
-    await runWorkerOnce(deps(), new Date(Date.now() + 6 * 60_000));
+    await atInstant(new Date(Date.now() + 6 * 60_000), () => runWorkerOnce(deps()));
     const done = await batch(up.body.id);
     expect(done).toMatchObject({ status: 'completed', rowsDone: n, rowsPlaced: n, rowsDuplicate: 0, rowsInvalid: 0 });
     const all = await api.db('placements').where('client_account_number', 'like', 'CRASH-%').count({ n: '*' });

@@ -23,6 +23,7 @@ import { defineJob, defineTicker, enqueueJob, runDueJobs, runWorkerOnce, startWo
 import { defineOutboxPolicy, deliverOutbox, enqueueEmail, enqueueSms } from '../../api/platform/outbox.js';
 import { openTask } from '../../api/inbox/tasks.service.js';
 import { closePdf, renderPdf } from '../../api/platform/pdf.js';
+import { atInstant } from './test-clock.js';
 
 describe.each(DIALECTS)('platform on %s', (dialect) => {
   let api: TestApi;
@@ -154,15 +155,15 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
     it('waits for run_at, retries failures with growing delays, then succeeds', async () => {
       const t0 = new Date('2030-01-01T00:00:00Z');
       const id = await enqueueJob(api.db, { type: `test.flaky.${dialect}`, payload: { label: 'flaky' }, runAt: t0 });
-      expect(await runDueJobs(deps(), { now: new Date(t0.getTime() - 1000) })).toBe(0);
-      expect(await runDueJobs(deps(), { now: t0 })).toBe(1); // fails: retry in 30 s
+      expect(await atInstant(new Date(t0.getTime() - 1000), () => runDueJobs(deps()))).toBe(0);
+      expect(await atInstant(t0, () => runDueJobs(deps()))).toBe(1); // fails: retry in 30 s
       let job = await api.db('jobs').where({ publicId: id }).first();
       expect(job.status).toBe('queued');
       expect(job.lastError).toBe('temporary failure');
-      expect(await runDueJobs(deps(), { now: new Date(t0.getTime() + 29_000) })).toBe(0);
-      expect(await runDueJobs(deps(), { now: new Date(t0.getTime() + 30_000) })).toBe(1); // fails: retry in 60 s more
-      expect(await runDueJobs(deps(), { now: new Date(t0.getTime() + 60_000) })).toBe(0);
-      expect(await runDueJobs(deps(), { now: new Date(t0.getTime() + 90_000) })).toBe(1);
+      expect(await atInstant(new Date(t0.getTime() + 29_000), () => runDueJobs(deps()))).toBe(0);
+      expect(await atInstant(new Date(t0.getTime() + 30_000), () => runDueJobs(deps()))).toBe(1); // fails: retry in 60 s more
+      expect(await atInstant(new Date(t0.getTime() + 60_000), () => runDueJobs(deps()))).toBe(0);
+      expect(await atInstant(new Date(t0.getTime() + 90_000), () => runDueJobs(deps()))).toBe(1);
       job = await api.db('jobs').where({ publicId: id }).first();
       expect(job.status).toBe('done');
       expect(job.attempts).toBe(3);
@@ -208,7 +209,7 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
       defineTicker(`test.ticker.${dialect}`, async (_deps, now) => {
         ticks.push(now.toISOString());
       });
-      await runWorkerOnce(deps(), new Date('2031-05-06T07:08:09.000Z'));
+      await atInstant(new Date('2031-05-06T07:08:09.000Z'), () => runWorkerOnce(deps()));
       expect(ticks).toEqual(['2031-05-06T07:08:09.000Z']);
     });
 
@@ -273,11 +274,11 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
       await enqueueSms(api.db, { to: '+15035550102', text: 'once', category: `once-${dialect}`, dedupeKey: `once-${dialect}`, notBefore: new Date('2032-01-01T00:00:00Z') });
       await enqueueSms(api.db, { to: '+15035550102', text: 'once', category: `once-${dialect}`, dedupeKey: `once-${dialect}`, notBefore: new Date('2032-01-01T00:00:00Z') });
 
-      const first = await deliverOutbox(deps(), { now: new Date('2032-01-01T08:00:00Z') });
+      const first = await atInstant(new Date('2032-01-01T08:00:00Z'), () => deliverOutbox(deps()));
       expect(first).toEqual({ sent: 1, failed: 0, held: 1, cancelled: 1 });
       expect((await api.db('outbox').where({ category: `blocked-${dialect}` }).first()).cancelReason).toBe('opted out');
-      expect(await deliverOutbox(deps(), { now: new Date('2032-01-01T11:59:59Z') })).toEqual({ sent: 0, failed: 0, held: 0, cancelled: 0 });
-      expect((await deliverOutbox(deps(), { now: new Date('2032-01-01T12:00:00Z') })).sent).toBe(1);
+      expect(await atInstant(new Date('2032-01-01T11:59:59Z'), () => deliverOutbox(deps()))).toEqual({ sent: 0, failed: 0, held: 0, cancelled: 0 });
+      expect((await atInstant(new Date('2032-01-01T12:00:00Z'), () => deliverOutbox(deps()))).sent).toBe(1);
       const texts = await api.db('sms_log').orderBy('id');
       expect(texts.map((t: { recipient: string }) => t.recipient)).toEqual(['+15035550102', '+15035550100']);
     });
@@ -286,13 +287,13 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
       const down = { config: { ...api.config, smtpUrl: 'smtp://127.0.0.1:1' }, db: api.db };
       const t0 = new Date('2033-01-01T00:00:00Z');
       await enqueueEmail(api.db, { to: 'later@example.com', subject: 'later', text: 'later', category: `retry-${dialect}`, notBefore: t0 });
-      expect((await deliverOutbox(down, { now: t0 })).failed).toBe(1);
+      expect((await atInstant(t0, () => deliverOutbox(down))).failed).toBe(1);
       const row = await api.db('outbox').where({ recipient: 'later@example.com' }).first();
       expect(row.status).toBe('pending');
       expect(row.attempts).toBe(1);
       expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
-      expect((await deliverOutbox(deps(), { now: new Date(t0.getTime() + 10_000) })).sent).toBe(0);
-      expect((await deliverOutbox(deps(), { now: new Date(t0.getTime() + 30_000) })).sent).toBe(1);
+      expect((await atInstant(new Date(t0.getTime() + 10_000), () => deliverOutbox(deps()))).sent).toBe(0);
+      expect((await atInstant(new Date(t0.getTime() + 30_000), () => deliverOutbox(deps()))).sent).toBe(1);
     });
   });
 

@@ -13,6 +13,7 @@ import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { closePdf } from '../../api/platform/pdf.js';
 import '../../api/jobs-registry.js';
 import * as grant from '../../migrations/20261124400300_grant_report_permissions.js';
+import { atInstant } from './test-clock.js';
 
 describe('schedule periods', () => {
   it('falls on the next UTC midnight, Monday and first of the month', () => {
@@ -166,16 +167,16 @@ describe.each(DIALECTS)('report snapshots (%s)', (dialect) => {
     const logged = vi.spyOn(console, 'error');
     try {
       // As startWorker does, a tick that MariaDB picked as a deadlock victim is simply run again.
-      const runner = async (deps: typeof a, at: Date, id: string) => {
+      const runner = async (deps: typeof a, id: string) => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return await runWorkerOnce(deps, at, id);
+            return await runWorkerOnce(deps, id);
           } catch (err) {
             if (attempt >= 3 || !/deadlock/i.test(String(err))) throw err;
           }
         }
       };
-      const tick = (at: Date) => Promise.all([runner(a, at, 'runner-a'), runner(b, at, 'runner-b'), runner(b, at, 'runner-c')]);
+      const tick = (at: Date) => atInstant(at, () => Promise.all([runner(a, 'runner-a'), runner(b, 'runner-b'), runner(b, 'runner-c')]));
       await tick(new Date(first.getTime() + 60_000));
       const schedule = await api.db('report_schedules').where({ publicId: sched.body.id }).first('id', 'next_run_at');
       const snaps = () => api.db('report_snapshots').where({ scheduleId: schedule.id }).orderBy('period_key').select('period_key', 'public_id', 'row_count');

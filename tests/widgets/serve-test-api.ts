@@ -19,6 +19,11 @@ import '../../api/jobs-registry.js';
 import { startWorker } from '../../api/platform/jobs.js';
 import { newId } from '../../api/platform/ids.js';
 import { sha256Hex } from '../../api/platform/crypto.js';
+import { SettableClock, nowMs, useClock } from '../../api/platform/clock.js';
+
+// The whole test API lives on 23 Nov 2026 (running forward from there), whatever today is: the demo
+// snapshot below is that week's, and no scheduled run falls due during the tests.
+useClock(new SettableClock('2026-11-23T07:00:00Z'));
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
@@ -56,7 +61,7 @@ await db.transaction(async (trx) => {
     roleKey: 'client_manager', clientCodes: ['CPL'], password: RESET_USER.password, onboarded: true,
   }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   await trx('password_resets').insert({
-    userId: reset.id, tokenHash: sha256Hex(RESET_USER.token), createdAt: new Date(), expiresAt: new Date(Date.now() + 24 * 3_600_000),
+    userId: reset.id, tokenHash: sha256Hex(RESET_USER.token), createdAt: new Date(nowMs()), expiresAt: new Date(nowMs() + 24 * 3_600_000),
   });
 });
 // One report snapshot for the report viewer's Snapshots tab (Cascade Power & Light's inventory).

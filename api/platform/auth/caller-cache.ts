@@ -15,6 +15,7 @@
 import type Koa from 'koa';
 import type { Db } from '../db.js';
 import type { Caller } from '../http/context.js';
+import { nowMs } from '../clock.js';
 
 const SYNC_INTERVAL_MS = 250;
 /** A safety net only: even an unchanged caller is read afresh this often. */
@@ -55,7 +56,7 @@ export class CallerCache {
   }
 
   /** The cached caller for a token's session, or undefined (then load it and `put` it). */
-  async get(key: string, now = Date.now()): Promise<Caller | undefined> {
+  async get(key: string, now = nowMs()): Promise<Caller | undefined> {
     if (!(await this.#fresh(now))) return undefined;
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
@@ -72,7 +73,7 @@ export class CallerCache {
   }
 
   /** Remembers a caller read from the database, unless a change was applied while it was read. */
-  put(key: string, caller: Caller, sessionExpiresAt: number, generationBeforeRead: number, now = Date.now()): void {
+  put(key: string, caller: Caller, sessionExpiresAt: number, generationBeforeRead: number, now = nowMs()): void {
     if (this.#floor === null || generationBeforeRead !== this.#generation) return;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, { caller, sessionExpiresAt, storedAt: now });

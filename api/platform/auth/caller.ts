@@ -8,6 +8,7 @@ import type { AppDeps, Caller } from '../http/context.js';
 import { verifyAccessToken } from './tokens.js';
 import { bool } from '../db.js';
 import { callerCacheFor } from './caller-cache.js';
+import { nowMs } from '../clock.js';
 
 interface SessionUserRow {
   sessionId: number;
@@ -56,7 +57,7 @@ export async function loadCaller(deps: AppDeps, authorization: string): Promise<
     )) as SessionUserRow | undefined;
   if (!row || row.revokedAt || row.status !== 'active') return null;
   const sessionExpiresAt = new Date(row.expiresAt as string | number | Date).getTime();
-  if (sessionExpiresAt < Date.now()) return null;
+  if (sessionExpiresAt < nowMs()) return null;
   const clientIds =
     row.kind === 'agency' ? ('all' as const) : (row.clientIdList ?? '').split(',').filter(Boolean).map(Number);
   const caller: Caller = {

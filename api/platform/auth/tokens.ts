@@ -4,6 +4,7 @@
  * Each request also checks the session row, so disabling a user or logging out takes effect at once.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
+import { now as clockNow, nowMs } from '../clock.js';
 
 const ISSUER = 'collectkit';
 const AUDIENCE = 'collectkit-portal';
@@ -21,8 +22,8 @@ export async function signAccessToken(claims: AccessClaims, secret: string, ttlS
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
+    .setIssuedAt(clockNow())
+    .setExpirationTime(Math.floor(nowMs() / 1000) + ttlSeconds)
     .sign(new TextEncoder().encode(secret));
 }
 
@@ -40,7 +41,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   let known = verifiedTokens.get(secret);
   const hit = known?.get(token);
   if (hit) {
-    if (Date.now() < hit.expiresAtMs) return hit.claims;
+    if (nowMs() < hit.expiresAtMs) return hit.claims;
     known!.delete(token);
   }
   try {
@@ -48,6 +49,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      currentDate: clockNow(),
     });
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
     const claims = { sub: payload.sub, sid: payload.sid };

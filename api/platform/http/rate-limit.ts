@@ -11,6 +11,7 @@ import type { Db } from '../db.js';
 import { toIso } from '../db.js';
 import { sha256Hex } from '../crypto.js';
 import { tooManyRequests } from '../errors.js';
+import { now as clockNow } from '../clock.js';
 
 export interface RateRule {
   /** e.g. `auth:ip` */
@@ -21,7 +22,7 @@ export interface RateRule {
 
 
 /** Counts one hit for `subject` under `rule`; throws 429 when the window's limit is exceeded. */
-export async function hitRateLimit(db: Db, rule: RateRule, subject: string, now: Date = new Date()): Promise<void> {
+export async function hitRateLimit(db: Db, rule: RateRule, subject: string, now: Date = clockNow()): Promise<void> {
   const bucket = sha256Hex(`${rule.name}:${subject}`);
   // One atomic upsert: a window that has run out starts again at 1, else the count goes up. (Insert-
   // or-ignore followed by SELECT … FOR UPDATE deadlocks on MySQL when two requests share a bucket:
