@@ -4,11 +4,23 @@ import { queryInt } from '../platform/http/route.js';
 
 const EventTypePattern = z.string().trim().min(1).max(64).regex(/^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$/, 'an event type, `prefix.*` or `*`');
 
+/** `new URL` that cannot throw: the refinements below run even when `z.url()` already failed. */
+const parseUrl = (u: string): URL | null => {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+};
+
 const WebhookUrl = z.url({ protocol: /^https?$/ }).max(2000).refine((u) => {
-  const url = new URL(u);
+  const url = parseUrl(u);
   // Plain http only to this machine (development, a local relay); anything else must be https.
-  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}, 'must be an https URL (http only for localhost)').refine((u) => !new URL(u).username && !new URL(u).password, 'must not contain credentials');
+  return !url || url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}, 'must be an https URL (http only for localhost)').refine((u) => {
+  const url = parseUrl(u);
+  return !url || (!url.username && !url.password);
+}, 'must not contain credentials');
 
 export const CreateEndpointBody = z.strictObject({
   url: WebhookUrl,

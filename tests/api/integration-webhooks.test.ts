@@ -227,8 +227,19 @@ describe.each(DIALECTS)('signed webhooks (%s)', (dialect) => {
     expect(await bad({ url: 'https://user:pw@example.com/hook', eventTypes: ['*'] })).toBe(400);
     expect(await bad({ url: 'https://example.com/hook', eventTypes: ['Account Note'] })).toBe(400);
     expect(await bad({ url: 'https://example.com/hook', eventTypes: [] })).toBe(400);
+    // not a URL at all: a 400 problem naming the field (was a 500: a refinement parsed it again)
+    for (const url of ['not a url', '', 'http://', '//x', 'https://[::1']) {
+      const res = await api.request('/integration/webhooks', { token: key, body: { url, eventTypes: ['*'] } });
+      expect(res.status, url).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('url');
+    }
     expect(await bad({ url: 'https://example.com/hook', eventTypes: ['*'] })).toBe(201);
     expect((await api.request('/integration/webhooks/whk_00000000000000000000000000', { token: key })).status).toBe(404);
+    const someId = (await api.request('/integration/webhooks', { token: key })).body.data[0].id;
+    const patched = await api.request(`/integration/webhooks/${someId}`, { token: key, method: 'PATCH', body: { url: 'not a url' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.code).toBe('validation_failed');
     const list = await api.request('/integration/webhooks', { token: key });
     expect(list.body.data.length).toBeGreaterThanOrEqual(4);
     expect(list.text).not.toContain('whsec_');

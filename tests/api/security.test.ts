@@ -52,6 +52,47 @@ describe.each(DIALECTS)('hardening (%s)', (dialect) => {
     expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
+  it('a known path with another method is a 405 problem+json naming the allowed methods', async () => {
+    const res = await api.request('/health', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('allow')).toContain('GET');
+    expect(res.body).toMatchObject({ status: 405, code: 'method_not_allowed', title: 'Method Not Allowed', requestId: expect.any(String) });
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('HEAD on a page carries the same CSP and type as GET', async () => {
+    for (const path of ['/', '/pay.html']) {
+      const get = await fetch(`${strict}${path}`);
+      const head = await fetch(`${strict}${path}`, { method: 'HEAD' });
+      expect(head.status, path).toBe(200);
+      expect(head.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
+      expect(head.headers.get('content-security-policy'), path).toBe(get.headers.get('content-security-policy'));
+      expect(head.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(head.headers.get('content-length'), path).toBe(get.headers.get('content-length'));
+      expect(await head.text()).toBe('');
+    }
+  });
+
+  it('the development default CORS_ORIGINS=* never lets any page frame ours (pages and the card frame)', async () => {
+    expect(api.config.corsOrigins).toEqual(['*']);
+    const open = createApp({ db: api.db, config: api.config }, { serveDemoSite: true }).listen(0, '127.0.0.1');
+    await new Promise((r) => open.once('listening', r));
+    try {
+      const base = `http://127.0.0.1:${(open.address() as AddressInfo).port}`;
+      for (const path of ['/', '/api/v1/pay/frame']) {
+        const csp = (await fetch(`${base}${path}`)).headers.get('content-security-policy')!;
+        const ancestors = csp.split('; ').find((d) => d.startsWith('frame-ancestors'));
+        expect(ancestors, path).toBe("frame-ancestors 'self'");
+      }
+      // with registered origins: this origin plus those
+      const frame = (await fetch(`${strict}/api/v1/pay/frame`)).headers.get('content-security-policy')!;
+      expect(frame).toContain(`frame-ancestors 'self' ${AGENCY_ORIGIN};`);
+    } finally {
+      await new Promise((r) => open.close(r));
+    }
+  });
+
   it('CORS answers registered origins only: not unknown ones, never `null`', async () => {
     const from = (origin: string, method = 'GET') =>
       fetch(`${strict}/api/v1/health`, { method, headers: { Origin: origin, ...(method === 'OPTIONS' ? { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' } : {}) } });
