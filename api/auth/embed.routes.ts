@@ -11,7 +11,25 @@ import { now as clockNow } from '../platform/clock.js';
 const EmbedBody = z.strictObject({ token: z.string().min(20).max(8192).describe('the JWT signed by the client\'s backend') });
 const ClientParams = z.strictObject({ id: z.string().regex(/^cli_[0-9a-z]{26}$/) });
 const KeyParams = z.strictObject({ id: z.string().regex(/^cli_[0-9a-z]{26}$/), keyId: z.string().regex(/^ssokey_[0-9a-z]{26}$/) });
-const Jwk = z.record(z.string(), z.unknown()).refine((j) => typeof j.kty === 'string', 'A JWK has kty.');
+/**
+ * A public JWK: only the members a public EC or RSA key has are kept (others are dropped, so nothing
+ * arbitrary — say an extra member nested 10,000 deep — is stored), each of bounded size. The private
+ * and symmetric members are read only to refuse the key (publicJwkProblem), never stored.
+ */
+const member = (max: number) => z.string().min(1).max(max).optional();
+const Jwk = z.object({
+  kty: z.string().min(1).max(10),
+  crv: member(20),
+  x: member(200),
+  y: member(200),
+  // RSA modulus: 8,192 bits are 1,366 base64url characters
+  n: member(2000),
+  e: member(20),
+  kid: member(100),
+  alg: member(20),
+  use: member(10),
+  d: z.unknown().optional(), p: z.unknown().optional(), q: z.unknown().optional(), k: z.unknown().optional(),
+}).transform((j) => Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined)));
 const RegisterKeyBody = z.strictObject({
   alg: z.enum(SSO_ALGORITHMS),
   kid: z.string().min(1).max(100).optional(),

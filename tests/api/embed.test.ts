@@ -134,4 +134,26 @@ describe.each(DIALECTS)('SSO embed token exchange (%s)', (dialect) => {
     expect((await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, body: { alg: 'RS256', jwksUrl: 'http://intranet.example/jwks' } })).status).toBe(400);
     expect((await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, body: { alg: 'RS256', publicJwk: pub } })).status).toBe(400);
   });
+
+  it('keeps only the known JWK members, each of bounded size (no deep extra members stored, no 500)', async () => {
+    const pub = await exportJWK(other.publicKey);
+    // written as text: JSON.stringify itself overflows the stack on 10,000 levels
+    const deep = `${'{"a":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;
+    const deepArray = `${'['.repeat(1000)}1${']'.repeat(1000)}`;
+    for (const extra of [deep, deepArray]) {
+      const jwk = JSON.stringify({ ...pub, ext: true, key_ops: ['verify'] }).slice(0, -1);
+      const rawBody = `{"alg":"ES256","publicJwk":${jwk},"extra":${extra}}}`;
+      const res = await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, rawBody, headers: { 'Content-Type': 'application/json' }, method: 'POST' });
+      expect(res.status).toBe(201);
+      expect(res.body.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
+      const stored = await api.db('sso_keys').where({ publicId: res.body.id }).first('public_jwk');
+      expect(JSON.parse(stored.publicJwk)).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
+      expect((await api.request(`/clients/${clients.CPL}/sso-keys/${res.body.id}`, { method: 'DELETE', token: agency })).status).toBe(204);
+    }
+    const huge = await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, body: { alg: 'ES256', publicJwk: { ...pub, x: 'A'.repeat(100_000) } } });
+    expect(huge.status).toBe(400);
+    expect(huge.headers.get('content-type')).toBe('application/problem+json');
+    expect(huge.body.errors[0].path).toBe('publicJwk.x');
+    expect((await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, body: { alg: 'ES256', publicJwk: { ...pub, x: { nested: true } } } })).status).toBe(400);
+  });
 });
