@@ -14,6 +14,7 @@ import { createUser, issuePassword } from './users/users.service.js';
 import { ensureDefaultRoles } from './users/roles.service.js';
 import { startWorker } from './platform/jobs.js';
 import { closePdf } from './platform/pdf.js';
+import { startupWarnings } from './platform/startup-warnings.js';
 import './jobs-registry.js';
 import { verifyAudit } from './audit/audit-chain.js';
 
@@ -37,6 +38,7 @@ async function serve(config: Config, db: Db, demo: boolean): Promise<Server> {
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   console.log(`CollectKit portal API listening on ${config.publicUrl}/api/v1 (${db.client.config.client})`);
+  for (const warning of startupWarnings(config, { demo })) console.warn(warning);
   if (demo) {
     console.log(`Demo site: ${config.publicUrl}/  ·  widget bundle: ${config.publicUrl}/widgets/collectkit.js`);
     console.log('Demo logins:');

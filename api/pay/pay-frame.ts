@@ -11,6 +11,7 @@
  * origin that sent it. A strict CSP (nonce scripts, connect-src 'self') keeps it self-contained.
  */
 import { randomBytes } from 'node:crypto';
+import { frameAncestors } from '../platform/http/security-headers.js';
 
 const T = {
   en: {
@@ -29,7 +30,8 @@ const T = {
 
 export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
-  const ancestors = allowedOrigins.includes('*') ? '*' : allowedOrigins.join(' ') || "'none'";
+  // This origin plus the registered ones; the development default `*` never lets any page frame the card fields.
+  const ancestors = frameAncestors(allowedOrigins);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-ancestors ${ancestors}; form-action 'none'; base-uri 'none'`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">

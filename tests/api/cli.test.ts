@@ -38,6 +38,8 @@ describe('CLI', () => {
     // node itself with tsx as a loader: killing an `npx tsx` wrapper would leave the server running.
     const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve', '--demo'], { env: { ...env, PORT: port, HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
@@ -52,8 +54,37 @@ describe('CLI', () => {
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<ck-portal');
+    // the demo may keep the development default CORS_ORIGINS=* without a warning
+    expect(err).not.toContain('CORS_ORIGINS');
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
+  }, CLI_TIMEOUT);
+
+  it('serve without --demo warns at start while CORS_ORIGINS is `*`, and not once it is set', async () => {
+    const start = async (base: NodeJS.ProcessEnv) => {
+      const port = String(30000 + Math.floor(Math.random() * 20000));
+      const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...base, PORT: port, HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, RUN_WORKER: '0' } });
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('listening on')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out} ${err}`)));
+      });
+      // the warning is printed right after the listening line; give the stream a moment
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      return err;
+    };
+    const withoutOrigins: NodeJS.ProcessEnv = { ...env };
+    delete withoutOrigins.CORS_ORIGINS;
+    expect(await start(withoutOrigins)).toContain('WARNING: CORS_ORIGINS is `*`');
+    expect(await start({ ...env, CORS_ORIGINS: 'https://www.agency.example' })).not.toContain('CORS_ORIGINS');
   }, CLI_TIMEOUT);
 });

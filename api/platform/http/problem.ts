@@ -50,6 +50,13 @@ export function problemMiddleware(): Koa.Middleware<AppState> {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}.`);
       }
+      // The router's allowedMethods() answers a known path with another method by status alone
+      // (Koa would send text/plain); its Allow header stays on the response.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        throw ctx.status === 405
+          ? new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}.`)
+          : new AppError(501, 'method_not_implemented', `${ctx.method} is not a method this API implements.`);
+      }
     } catch (err) {
       const requestId = ctx.state.requestId;
       let status = 500;

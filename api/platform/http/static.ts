@@ -60,7 +60,9 @@ export function serveStatic(prefix: string, root: string, options: StaticOptions
       return;
     }
     ctx.length = info.size;
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file);
+    // HEAD: no body at all (Koa ends the response with these headers). Setting `null` would make it a
+    // 204 without Content-Type, and the security headers would not see an HTML page (no CSP).
+    if (ctx.method !== 'HEAD') ctx.body = createReadStream(file);
   };
 }
 
