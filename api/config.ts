@@ -45,6 +45,11 @@ export interface Config {
   chromiumPath: string;
   /** Run the background worker (jobs, schedules, outbox) in this process. */
   runWorker: boolean;
+  /**
+   * Let webhooks reach loopback, private, link-local and unique-local addresses (WEBHOOK_ALLOW_PRIVATE=1):
+   * only for on-premise receivers inside the agency's network. Off, such targets are refused (SSRF).
+   */
+  webhookAllowPrivate?: boolean;
   /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
   uploads?: { maxBytes?: number; allowedTypes?: string[] };
 }
@@ -94,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsWebhookSecret: env.SMS_WEBHOOK_SECRET ?? createHmac('sha256', secrets.jwtSecret).update('collectkit/sms-webhook').digest('base64url'),
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     runWorker: env.RUN_WORKER !== '0',
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
       allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),

@@ -6,7 +6,9 @@
  * in one transaction holding the endpoint row, so two workers never fan out the same event twice
  * (and the (endpoint, event) unique key backs that up).
  *
- * Delivery (job `webhook.deliver`): POST the event, signed (webhook-signature.ts), log the attempt.
+ * Delivery (job `webhook.deliver`): check the target again (webhook-target.ts: no private addresses
+ * unless WEBHOOK_ALLOW_PRIVATE=1), POST the event to the checked address, signed (webhook-signature.ts),
+ * log the attempt (no reply excerpt unless it succeeded).
  * A failure is thrown back to the runner, which retries on WEBHOOK_BACKOFF: 1 min, 4 min, 16 min …
  * capped at 24 h, WEBHOOK_MAX_ATTEMPTS tries over about four days. When the last try fails the
  * endpoint is disabled, its other pending deliveries are cancelled, and a task opens in the
@@ -24,6 +26,8 @@ import { openTask } from '../inbox/tasks.service.js';
 import { scanEvents, toFeedEvents } from './feed.service.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from './webhook-signature.js';
 import { nowMs } from '../platform/clock.js';
+import { checkWebhookTarget } from './webhook-target.js';
+import { postPinned, type PostResult } from './webhook-post.js';
 
 export const DELIVER_JOB = 'webhook.deliver';
 export const WEBHOOK_MAX_ATTEMPTS = 10;
@@ -68,18 +72,16 @@ export async function fanOutWebhooks(deps: AppDeps, now: Date): Promise<void> {
 
 interface DeliveryRow { id: number | string; publicId: string; endpointId: number; eventId: number | string; status: string; attempts: number }
 
-/** The HTTP request itself: never throws; a network error or timeout is reported as `error`. */
-async function post(url: string, body: string, headers: Record<string, string>) {
-  const started = performance.now();
-  try {
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
-    const text = await res.text().catch(() => '');
-    return { statusCode: res.status, error: null, excerpt: text.slice(0, 500) || null, durationMs: Math.round(performance.now() - started) };
-  } catch (err) {
-    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    const error = e.name === 'TimeoutError' ? `timeout after ${DELIVERY_TIMEOUT_MS} ms` : (e.cause?.code ?? e.cause?.message ?? e.message ?? 'request failed');
-    return { statusCode: null, error: String(error).slice(0, 500), excerpt: null, durationMs: Math.round(performance.now() - started) };
-  }
+/**
+ * Checks the target again (DNS may have changed since the endpoint was registered) and posts to the
+ * address just checked. A refused target is a failed try like a network error: retried on the same
+ * schedule, in case DNS changes back, and nothing is sent.
+ */
+async function post(deps: AppDeps, rawUrl: string, body: string, headers: Record<string, string>): Promise<PostResult> {
+  const url = new URL(rawUrl);
+  const check = await checkWebhookTarget(url, deps.config.webhookAllowPrivate === true);
+  if (!check.ok) return { statusCode: null, error: `${check.code}: ${check.reason}`.slice(0, 500), excerpt: null, durationMs: 0 };
+  return postPinned(url, check.target, body, headers, DELIVERY_TIMEOUT_MS);
 }
 
 export async function deliverWebhook(deps: AppDeps, payload: { deliveryId: number; manual?: boolean }, job: JobInfo): Promise<void> {
@@ -98,7 +100,7 @@ export async function deliverWebhook(deps: AppDeps, payload: { deliveryId: numbe
   const [event] = await toFeedEvents(db, [stored!]);
   const body = JSON.stringify(event);
   const timestamp = Math.floor(nowMs() / 1000);
-  const result = await post(ep.url, body, {
+  const result = await post(deps, ep.url, body, {
     'Content-Type': 'application/json',
     'User-Agent': 'CollectKit-Webhooks/1',
     'CollectKit-Delivery-Id': d.publicId,

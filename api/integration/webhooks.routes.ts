@@ -5,17 +5,20 @@ import {
   CreateEndpointBody, CreatedEndpoint, Delivery, DeliveryDetail, DeliveryPage, DeliveryParams, DeliveryQuery, Endpoint, EndpointList,
   EndpointParams, UpdateEndpointBody,
 } from './webhooks.schema.js';
-import { createEndpoint, deleteEndpoint, rotateSecret, getDelivery, getEndpoint, listDeliveries, listEndpoints, redeliver, updateEndpoint } from './webhooks.service.js';
+import { assertWebhookTarget, createEndpoint, deleteEndpoint, rotateSecret, getDelivery, getEndpoint, listDeliveries, listEndpoints, redeliver, updateEndpoint } from './webhooks.service.js';
 
 export function webhookRoutes({ db, config }: AppDeps): AnyRoute[] {
   const common = { tag: 'integration', auth: 'integration', scope: 'webhooks:manage' } as const;
   return [
     route({
       ...common, method: 'post', path: '/integration/webhooks',
-      summary: 'Register a webhook endpoint for the given event types. The signing secret is in this response only.',
+      summary: 'Register a webhook endpoint for the given event types. The signing secret is in this response only. A URL whose host resolves to a loopback, private, link-local or unique-local address is a 422 (unless the server sets WEBHOOK_ALLOW_PRIVATE=1).',
       body: CreateEndpointBody,
-      responses: { 201: CreatedEndpoint, 400: Problem, 401: Problem, 403: Problem },
-      handler: ({ body, integration, meta }) => db.transaction((trx) => createEndpoint(trx, config, integration, body, meta)),
+      responses: { 201: CreatedEndpoint, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
+      handler: async ({ body, integration, meta }) => {
+        await assertWebhookTarget(config, body.url);
+        return db.transaction((trx) => createEndpoint(trx, config, integration, body, meta));
+      },
     }),
     route({
       ...common, method: 'get', path: '/integration/webhooks',
@@ -35,8 +38,11 @@ export function webhookRoutes({ db, config }: AppDeps): AnyRoute[] {
       summary: 'Change an endpoint\'s URL, event types or description; disable it, or re-enable it after a failure.',
       params: EndpointParams,
       body: UpdateEndpointBody,
-      responses: { 200: Endpoint, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
-      handler: ({ params, body, meta }) => db.transaction((trx) => updateEndpoint(trx, params.id, body, meta)),
+      responses: { 200: Endpoint, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem },
+      handler: async ({ params, body, meta }) => {
+        if (body.url !== undefined) await assertWebhookTarget(config, body.url);
+        return db.transaction((trx) => updateEndpoint(trx, params.id, body, meta));
+      },
     }),
     route({
       ...common, method: 'post', path: '/integration/webhooks/:id/rotate-secret',
@@ -62,7 +68,7 @@ export function webhookRoutes({ db, config }: AppDeps): AnyRoute[] {
     }),
     route({
       ...common, method: 'get', path: '/integration/webhooks/:id/deliveries/:deliveryId',
-      summary: 'One delivery with every attempt: time, response code or network error, response excerpt, duration.',
+      summary: 'One delivery with every attempt: time, response code or network error, the first bytes of a successful reply, duration.',
       params: DeliveryParams,
       responses: { 200: DeliveryDetail, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ params }) => getDelivery(db, params.id, params.deliveryId),

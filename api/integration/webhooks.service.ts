@@ -8,11 +8,12 @@ import { now, toIso, bool } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { encrypt, randomToken } from '../platform/crypto.js';
 import { writeAudit } from '../platform/audit.js';
-import { notFound, conflict } from '../platform/errors.js';
+import { AppError, notFound, conflict } from '../platform/errors.js';
 import { enqueueJob } from '../platform/jobs.js';
 import type { Config } from '../config.js';
 import type { IntegrationCaller, RequestMeta } from '../platform/http/context.js';
 import { DELIVER_JOB, WEBHOOK_MAX_ATTEMPTS } from './webhooks.delivery.js';
+import { checkWebhookTarget } from './webhook-target.js';
 
 interface EndpointRow {
   id: number; publicId: string; url: string; description: string | null; eventTypes: string; status: 'active' | 'disabled';
@@ -32,6 +33,20 @@ async function findEndpoint(trx: Trx, publicId: string): Promise<EndpointRow> {
 
 const audit = (trx: Trx, meta: RequestMeta, action: string, id: string, before?: unknown, after?: unknown) =>
   writeAudit(trx, { actor: meta.actor, action, target: { type: 'webhook_endpoint', id }, ip: meta.ip, requestId: meta.requestId, before, after });
+
+/**
+ * Refuses a URL whose host resolves to a loopback, private, link-local or unique-local address (unless
+ * WEBHOOK_ALLOW_PRIVATE=1). Run before the transaction (DNS is slow). A name that does not resolve yet
+ * is accepted: every delivery checks again and refuses such an address then.
+ */
+export async function assertWebhookTarget(config: Config, rawUrl: string): Promise<void> {
+  const check = await checkWebhookTarget(new URL(rawUrl), config.webhookAllowPrivate === true);
+  if (!check.ok && check.code === 'target_forbidden') {
+    throw new AppError(422, 'webhook_target_forbidden', `Webhooks cannot be delivered to this address: ${check.reason}.`, [
+      { path: 'url', code: 'target_forbidden', message: 'resolves to a loopback, private, link-local or unique-local address' },
+    ]);
+  }
+}
 
 export async function createEndpoint(
   trx: Trx, config: Config, integration: IntegrationCaller,
