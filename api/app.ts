@@ -18,6 +18,8 @@ import { serveStatic, serveWidgets } from './platform/http/static.js';
 import { inlineScriptHashes, securityHeaders } from './platform/http/security-headers.js';
 import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
 import { buildOpenApi } from './platform/http/openapi.js';
+import { answerClientErrors } from './platform/http/client-error.js';
+import type { Server } from 'node:http';
 import { authRoutes } from './auth/auth.routes.js';
 import { meRoutes } from './me/me.routes.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
@@ -132,5 +134,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   app.use(jsonBodyMiddleware());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: false }));
+  // What the HTTP parser refuses (a URL over 16 KB …) is problem+json too, on every server listen() makes.
+  const listen = app.listen.bind(app) as (...args: unknown[]) => Server;
+  app.listen = ((...args: unknown[]) => {
+    const server = listen(...args);
+    answerClientErrors(server);
+    return server;
+  }) as typeof app.listen;
   return app;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DIALECTS, startTestApi, type TestApi } from './harness.js';
@@ -59,6 +59,23 @@ describe.each(DIALECTS)('hardening (%s)', (dialect) => {
     expect(res.headers.get('allow')).toContain('GET');
     expect(res.body).toMatchObject({ status: 405, code: 'method_not_allowed', title: 'Method Not Allowed', requestId: expect.any(String) });
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('what the HTTP parser refuses (a 20 KB URL, a malformed request) is problem+json too', async () => {
+    const long = await fetch(`${api.url}/api/v1/accounts?name=${'A'.repeat(20_000)}`);
+    expect(long.status).toBe(431);
+    expect(long.headers.get('content-type')).toBe('application/problem+json');
+    expect(await long.json()).toMatchObject({ status: 431, code: 'headers_too_large', requestId: expect.stringMatching(/^req_/) });
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(api.url).port), '127.0.0.1', () => socket.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('Content-Type: application/problem+json');
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'malformed_request' });
   });
 
   it('HEAD on a page carries the same CSP and type as GET', async () => {
