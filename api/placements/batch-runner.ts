@@ -19,6 +19,7 @@ import { appendEvent } from '../platform/events.js';
 import { enqueueJob } from '../platform/jobs.js';
 import { openTask } from '../inbox/tasks.service.js';
 import { readRecords, isBlank } from './sheet-reader.js';
+import { SheetLimitError } from './sheet-limits.js';
 import { defaultAccountType, evaluateRow, type ColumnMapping, type RowOutcome } from './bulk-row.js';
 import { existingNumbers, insertMany, insertPrepared, preparePlacements, type PreparedPlacement } from './placement-writer.js';
 import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, uploadDir, type BatchRow } from './batches.service.js';
@@ -36,10 +37,19 @@ class Superseded extends Error {}
 
 const SYSTEM = { type: 'system' as const, id: 'placement-batch' };
 
+/**
+ * Rows after the header, by row number (rows missing from an XLSX count as the blank rows they are,
+ * without being made up: `rows_done` and the checkpoint are row positions too, see runSlice).
+ */
 async function countRows(path: string, b: BatchRow): Promise<number> {
-  let n = -1; // the header
-  for await (const _ of readRecords(path, b.format)) n++;
-  return Math.max(0, n);
+  let header = 0;
+  let last = 0;
+  for await (const r of readRecords(path, b.format)) {
+    if (!header && isBlank(r.cells)) continue;
+    header ||= r.row;
+    last = r.row;
+  }
+  return Math.max(0, last - header);
 }
 
 interface Pending {
@@ -70,6 +80,11 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
     if (finished && b.mode === 'place') await rm(path, { force: true });
   } catch (err) {
     if (err instanceof Superseded) return;
+    if (err instanceof SheetLimitError) {
+      // The file itself is over a limit: no retry reads it differently. Say which limit, and stop.
+      await db('placement_batches').where({ id: b.id, status: 'running' }).update({ status: 'failed', failure: err.message, updatedAt: clockNow() });
+      return;
+    }
     // The runner retries with backoff; after the last attempt the batch waits for resume or rollback.
     // The client sees where it stopped, never the internal error (it may quote SQL and row data).
     const at = (await loadBatch(db, { publicId: batchPublicId }))?.rowsDone ?? b.rowsDone;
@@ -104,7 +119,8 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   let chunk: Pending[] = [];
   let queuedTo = start;
   let dataIndex = -1;
-  let headerSeen = false;
+  let headerRow = 0;
+  let read = 0;
 
   /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
   const flush = async (items: Pending[], end: number, last: boolean) => {
@@ -153,17 +169,18 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
     inFlight = null;
     return ended;
   };
-  for await (const cells of readRecords(path, b.format)) {
-    if (!headerSeen) {
+  for await (const { row, cells } of readRecords(path, b.format)) {
+    if (!headerRow) {
       if (isBlank(cells)) continue;
-      headerSeen = true;
+      headerRow = row;
       continue;
     }
-    dataIndex++;
+    // A data row's position after the header: rows an XLSX leaves out are skipped, not made up.
+    dataIndex = row - headerRow - 1;
     if (dataIndex < start) continue; // before the checkpoint: finished by an earlier attempt or slice
     // Blank lines (trailing rows of a spreadsheet) count as done and are neither placed nor errors.
     if (!isBlank(cells)) {
-      const p: Pending = { rowNumber: dataIndex + 2, outcome: evaluateRow(cells, index, mapping, type, clockNow()) };
+      const p: Pending = { rowNumber: row, outcome: evaluateRow(cells, index, mapping, type, clockNow()) };
       if (p.outcome.ok && !dryRun) {
         p.prepared = preparePlacements(config, [{ value: p.outcome.value!, rowNumber: p.rowNumber }], writeContext)[0];
         p.outcome.value = undefined; // its rows are built: do not keep both until the commit
@@ -173,7 +190,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
     // The file's records arrive without a turn of the event loop in between (a read buffer holds
     // thousands): give the previous chunk's transaction its turn regularly, or its statements
     // would wait for the whole buffer to be validated (each turn costs ~1 µs; 10 rows take ~0.6 ms).
-    if (dataIndex % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++read % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (dataIndex + 1 - queuedTo >= chunkRows) {
       if (await previousEndedSlice()) return false;
       const items = chunk;

@@ -18,6 +18,7 @@ import { appendEvent } from '../platform/events.js';
 import { enqueueJob } from '../platform/jobs.js';
 import { newId } from '../platform/ids.js';
 import { readRecords, isBlank, type SheetFormat } from './sheet-reader.js';
+import { SHEET_LIMITS, SheetLimitError, fmt } from './sheet-limits.js';
 import { mappingErrors, suggestMapping, REQUIRED_FIELDS, type ColumnMapping } from './bulk-row.js';
 import { BULK_FIELD_INFO } from './batches.schema.js';
 import { placementClient } from './placements.service.js';
@@ -96,15 +97,21 @@ async function sha256File(path: string): Promise<string> {
 const SSN_LIKE = /^\d{3}-?\d{2}-?\d{4}$/;
 const mask = (cell: string) => (SSN_LIKE.test(cell) ? `***-**-${cell.slice(-4)}` : cell);
 
-/** The header row and a few sample rows, read without loading the file. */
+/**
+ * The header row and a few sample rows, read without loading the file. It looks through at most
+ * `peekRecords` records (blank ones included), so the upload's work is bounded whatever follows.
+ */
 async function peek(path: string, format: SheetFormat): Promise<{ headers: string[]; samples: string[][] }> {
   let headers: string[] | null = null;
   const samples: string[][] = [];
   const records = readRecords(path, format);
+  let looked = 0;
   try {
-    for await (const r of records) {
+    for await (const { cells: r } of records) {
+      if (++looked > SHEET_LIMITS.peekRecords) break;
       if (!headers) {
         if (isBlank(r)) continue;
+        checkHeader(r);
         const seen = new Map<string, number>();
         headers = r.map((h, i) => {
           const name = h || `Column ${i + 1}`;
@@ -117,13 +124,23 @@ async function peek(path: string, format: SheetFormat): Promise<{ headers: strin
       if (!isBlank(r)) samples.push(r.map(mask));
       if (samples.length >= 5) break;
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof AppError) throw err; // a limit, named
     throw badRequest('unreadable_file', 'The file could not be read as CSV or XLSX.');
   } finally {
     await records.return(undefined);
   }
   if (!headers) throw badRequest('empty_file', 'The file is empty: the first row must name the columns.');
   return { headers, samples };
+}
+
+/** The header is stored with the batch and sent with it every time: it is held to a small size. */
+function checkHeader(cells: string[]): void {
+  const chars = cells.reduce((n, c) => n + c.length, 0);
+  if (cells.length > SHEET_LIMITS.maxHeaderColumns || chars > SHEET_LIMITS.maxHeaderChars) {
+    const message = `The header row has ${fmt(cells.length)} columns and ${fmt(chars)} characters; the limit is ${fmt(SHEET_LIMITS.maxHeaderColumns)} columns and ${fmt(SHEET_LIMITS.maxHeaderChars)} characters.`;
+    throw new SheetLimitError(422, 'sheet_header_too_large', message, cells.length > SHEET_LIMITS.maxHeaderColumns ? 'maxHeaderColumns' : 'maxHeaderChars');
+  }
 }
 
 export interface UploadedFile { path: string; originalname: string; size: number }

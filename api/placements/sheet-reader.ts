@@ -1,13 +1,19 @@
 /**
  * Reading a placed spreadsheet row by row without holding it in memory: CSV (RFC 4180: quoted
  * fields, doubled quotes, newlines inside quotes, a UTF-8 BOM, CRLF or LF) through a small state
- * machine over a file stream, XLSX through exceljs's streaming WorkbookReader (first worksheet).
- * Every cell comes out as a trimmed string; XLSX dates as YYYY-MM-DD.
+ * machine over a file stream, XLSX through xlsx-reader.ts (first worksheet). Every cell comes out
+ * as a trimmed string; XLSX dates as YYYY-MM-DD. Each record carries its row number.
+ *
+ * Whatever the bytes, a read costs bounded memory and work (sheet-limits.ts): a cell, a row and the
+ * number of columns are capped in both formats, and the reader gives the event loop a turn every
+ * few hundred records, so one file never holds up other requests.
  */
 import { createReadStream } from 'node:fs';
-import ExcelJS from 'exceljs';
+import { SHEET_LIMITS, cellTooLong, rowTooLong, tooManyColumns } from './sheet-limits.js';
+import { xlsxRecords, type SheetRecord } from './xlsx-reader.js';
 
 export type SheetFormat = 'csv' | 'xlsx';
+export type { SheetRecord };
 
 const [QUOTE, COMMA, LF, CR] = [0x22, 0x2c, 0x0a, 0x0d];
 
@@ -19,6 +25,9 @@ export class CsvParser {
   private afterQuote = false;
   private started = false;
   private pendingCr = false;
+  /** records completed so far (for the row number in a limit's message) */
+  private records = 0;
+  private recordChars = 0;
 
   push(chunk: string): string[][] {
     const out: string[][] = [];
@@ -43,9 +52,11 @@ export class CsvParser {
         const q = text.indexOf('"', i);
         if (q === -1) {
           this.field += text.slice(i);
+          this.checkField();
           break;
         }
         this.field += text.slice(i, q);
+        this.checkField();
         if (q + 1 < n && text.charCodeAt(q + 1) === QUOTE) {
           this.field += '"';
           i = q + 2;
@@ -73,6 +84,7 @@ export class CsvParser {
       for (let c = text.charCodeAt(j); j < n && c !== COMMA && c !== LF && c !== CR && c !== QUOTE; c = text.charCodeAt(++j));
       if (j > i) {
         this.field += text.slice(i, j);
+        this.checkField();
         i = j;
         if (i === n) break;
       }
@@ -97,7 +109,15 @@ export class CsvParser {
     return [this.endRecord()];
   }
 
+  /** A field grows a chunk at a time: stop it at Excel's cell limit, not at the end of the file. */
+  private checkField(): void {
+    if (this.field.length > SHEET_LIMITS.maxCellChars) throw cellTooLong(this.records + 1, this.field.length);
+  }
+
   private endField(): void {
+    this.recordChars += this.field.length;
+    if (this.recordChars > SHEET_LIMITS.maxRowChars) throw rowTooLong(this.records + 1);
+    if (this.record.length >= SHEET_LIMITS.maxColumns) throw tooManyColumns(this.records + 1);
     this.record.push(this.field.trim());
     this.field = '';
   }
@@ -106,52 +126,31 @@ export class CsvParser {
     this.endField();
     const r = this.record;
     this.record = [];
+    this.records++;
+    this.recordChars = 0;
     return r;
   }
 }
 
-async function* csvRecords(path: string): AsyncGenerator<string[]> {
+async function* csvRecords(path: string): AsyncGenerator<SheetRecord> {
   const parser = new CsvParser();
+  let row = 0;
   for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
-    for (const r of parser.push(chunk as string)) yield r;
+    for (const cells of parser.push(chunk as string)) yield { row: ++row, cells };
   }
-  for (const r of parser.end()) yield r;
+  for (const cells of parser.end()) yield { row: ++row, cells };
 }
 
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[]; hyperlink?: string; error?: string };
-    if (v.richText) return v.richText.map((t) => t.text).join('');
-    if (v.result !== undefined) return cellText(v.result);
-    if (v.text !== undefined) return cellText(v.text);
-    if (v.error) return '';
-    return '';
-  }
-  return String(value);
-}
+/** Records between two turns of the event loop (a 256 KiB read can hold thousands of short records). */
+const YIELD_EVERY = 256;
 
-async function* xlsxRecords(path: string): AsyncGenerator<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
-  for await (const sheet of reader) {
-    let expected = 1;
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      // Rows entirely empty are not emitted; keep the numbering honest with empty records.
-      for (; expected < row.number; expected++) yield [];
-      expected = row.number + 1;
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
-      yield cells;
-    }
-    return; // the first worksheet only
+/** All records of the file, the header first, each with its row number. */
+export async function* readRecords(path: string, format: SheetFormat): AsyncGenerator<SheetRecord> {
+  let n = 0;
+  for await (const r of format === 'csv' ? csvRecords(path) : xlsxRecords(path)) {
+    yield r;
+    if (++n % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-}
-
-/** All records of the file, the header first. */
-export function readRecords(path: string, format: SheetFormat): AsyncGenerator<string[]> {
-  return format === 'csv' ? csvRecords(path) : xlsxRecords(path);
 }
 
 export const isBlank = (cells: string[]) => cells.every((c) => c === '');
