@@ -12,6 +12,24 @@ export class PdfUnavailableError extends AppError {
   }
 }
 
+/** Longest a page may take to load or print; past it the answer is a 503 `pdf_timeout`, never a 500. */
+export const PDF_TIMEOUT_MS = 30_000;
+
+/** The renderer gave up or broke (a timeout, a crashed page): the server's trouble, not the caller's. */
+export class PdfFailedError extends AppError {
+  constructor(timedOut: boolean, timeoutMs: number) {
+    super(
+      503,
+      timedOut ? 'pdf_timeout' : 'pdf_unavailable',
+      timedOut
+        ? `The PDF took longer than ${Math.round(timeoutMs / 1000)} s to print. Export CSV or XLSX instead, or narrow the parameters.`
+        : 'The PDF could not be printed just now. Try again, or export CSV or XLSX.',
+      undefined,
+      { 'Retry-After': '30' },
+    );
+  }
+}
+
 const MAX_PAGES = 2;
 /** Flags for a locked-down machine: no network chatter, no sandbox when running as root. */
 const CHROMIUM_ARGS = [
@@ -58,6 +76,8 @@ export interface PdfOptions {
    * ~2× slower to print (1,000 rows: 3.8 MB vs 0.2 MB), so long reports may turn it off.
    */
   tagged?: boolean;
+  /** load and print, each (default PDF_TIMEOUT_MS) */
+  timeoutMs?: number;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -66,14 +86,17 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
   const b = await browser(opts.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
   await acquire();
-  const page = await b.newPage();
+  const timeout = opts.timeoutMs ?? PDF_TIMEOUT_MS;
+  let page: Awaited<ReturnType<Browser['newPage']>> | undefined;
   try {
+    page = await b.newPage();
     // No network: a report template must not fetch anything, and a data value cannot make it.
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (req) => (req.url().startsWith('data:') ? req.continue() : req.abort()));
-    await page.setContent(html, { waitUntil: 'load' });
+    await page.setContent(html, { waitUntil: 'load', timeout });
     const pdf = await page.pdf({
+      timeout,
       format: 'Letter',
       landscape: opts.landscape ?? false,
       tagged: opts.tagged ?? true,
@@ -84,8 +107,14 @@ export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Bu
       margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
     });
     return Buffer.from(pdf);
+  } catch (err) {
+    // Whatever puppeteer throws (TimeoutError, a closed target, a protocol error) is a 503 problem.
+    if (err instanceof AppError) throw err;
+    const timedOut = err instanceof Error && err.name === 'TimeoutError';
+    console.error(`[pdf] ${timedOut ? 'timed out' : 'failed'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new PdfFailedError(timedOut, timeout);
   } finally {
-    await page.close().catch(() => undefined);
+    await page?.close().catch(() => undefined);
     release();
   }
 }
