@@ -52,6 +52,12 @@ export interface Config {
   webhookAllowPrivate?: boolean;
   /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
   uploads?: { maxBytes?: number; allowedTypes?: string[] };
+  /**
+   * Placement spreadsheets waiting to be placed (issue 17): deleted this many hours after their last
+   * use when never placed (UPLOAD_EXPIRY_HOURS), and at most this many bytes held per client at once
+   * (UPLOAD_QUOTA_BYTES; more is a 413 until earlier uploads are placed, rolled back or expire).
+   */
+  spreadsheetUploads: { expiryHours: number; quotaBytesPerClient: number };
 }
 
 function generateSecrets(): Secrets {
@@ -69,10 +75,20 @@ function loadSecrets(env: NodeJS.ProcessEnv, dataDir: string): Secrets {
   }
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = generateSecrets();
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+export const DEFAULT_SPREADSHEET_UPLOADS = { expiryHours: 72, quotaBytesPerClient: 2 * 1024 ** 3 };
+
+/** A setting that must be a positive number when given: a typo must not turn a limit off. */
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${value}").`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -104,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
       allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),
     },
+    spreadsheetUploads: {
+      expiryHours: positive(env.UPLOAD_EXPIRY_HOURS, 'UPLOAD_EXPIRY_HOURS') ?? DEFAULT_SPREADSHEET_UPLOADS.expiryHours,
+      quotaBytesPerClient: positive(env.UPLOAD_QUOTA_BYTES, 'UPLOAD_QUOTA_BYTES') ?? DEFAULT_SPREADSHEET_UPLOADS.quotaBytesPerClient,
+    },
   };
 }
 
@@ -133,6 +153,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smsWebhookSecret: 'test-sms-webhook-secret',
     chromiumPath: '/usr/bin/chromium',
     runWorker: false,
+    spreadsheetUploads: { ...DEFAULT_SPREADSHEET_UPLOADS },
     ...overrides,
   };
 }

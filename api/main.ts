@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from './config.js';
+import { secureFilesAtRest } from './platform/files-at-rest.js';
 import { createDb, migrateLatest, type Db } from './platform/db.js';
 import { createApp } from './app.js';
 import { DEMO_USERS, seed } from './seed/seed.js';
@@ -62,7 +63,10 @@ async function serve(config: Config, db: Db, demo: boolean): Promise<Server> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  // Before anything is written (secrets, the SQLite file, uploads): owner-only files.
+  process.umask(0o077);
   const config = loadConfig();
+  secureFilesAtRest(config.dataDir);
   const db = createDb(config.databaseUrl, config.dataDir);
   const { values } = parseArgs({
     args: rest[0] === 'create-user' || rest[0] === 'audit-verify' ? rest.slice(1) : rest,

@@ -22,9 +22,8 @@ import { readRecords, isBlank } from './sheet-reader.js';
 import { SheetLimitError } from './sheet-limits.js';
 import { defaultAccountType, evaluateRow, type ColumnMapping, type RowOutcome } from './bulk-row.js';
 import { existingNumbers, insertMany, insertPrepared, preparePlacements, type PreparedPlacement } from './placement-writer.js';
-import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, uploadDir, type BatchRow } from './batches.service.js';
+import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, removeBatchFile, uploadDir, type BatchRow } from './batches.service.js';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
 import { now as clockNow, nowMs } from '../platform/clock.js';
 
 export const CHUNK_ROWS = 500;
@@ -77,7 +76,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
     }
     const finished = await runSlice(deps, b, path);
     // The file is kept for a resume until the rows are placed; then it has done its job.
-    if (finished && b.mode === 'place') await rm(path, { force: true });
+    if (finished && b.mode === 'place') await removeBatchFile(config, b.storedName);
   } catch (err) {
     if (err instanceof Superseded) return;
     if (err instanceof SheetLimitError) {

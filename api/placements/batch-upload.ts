@@ -3,6 +3,7 @@
  * memory) under a generated name — the user's file name is kept for display only.
  */
 import { mkdirSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import multer from '@koa/multer';
@@ -21,7 +22,7 @@ export interface ReceivedUpload {
 export async function receiveSpreadsheet(ctx: Koa.ParameterizedContext<AppState>, config: Config): Promise<ReceivedUpload> {
   if (!ctx.is('multipart/form-data')) throw new AppError(415, 'unsupported_media_type', 'Send the spreadsheet as multipart/form-data in the field "file".');
   const dir = uploadDir(config);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const upload = multer({
     storage: multer.diskStorage({
       destination: dir,
@@ -39,5 +40,7 @@ export async function receiveSpreadsheet(ctx: Koa.ParameterizedContext<AppState>
   }
   const file = (ctx.request as unknown as { file?: ReceivedUpload['file'] }).file;
   if (!file) throw badRequest('validation_failed', 'Choose a file to upload.', [{ path: 'file', code: 'required', message: 'Choose a CSV or XLSX file.' }]);
+  // multer creates it with the process umask (serve sets 077); it holds SSNs, so owner-only in any case
+  await chmod(file.path, 0o600);
   return { file, fields: ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown> };
 }

@@ -5,7 +5,7 @@ import { badRequest } from '../platform/errors.js';
 import { zodToFieldErrors } from '../platform/http/problem.js';
 import { Problem } from '../auth/auth.schema.js';
 import { Batch, BatchIdParams, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
-import { createBatch, errorReport, getBatch, resumeBatch, rollbackBatch, startBatch } from './batches.service.js';
+import { createBatch, errorReport, getBatch, precheckUploadQuota, resumeBatch, rollbackBatch, startBatch } from './batches.service.js';
 import { receiveSpreadsheet } from './batch-upload.js';
 import { now as clockNow } from '../platform/clock.js';
 
@@ -14,8 +14,9 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
     route({
       method: 'post', path: '/placements/batches', tag: 'placements', auth: 'user', permission: 'accounts.place',
       summary: 'Upload a CSV or XLSX spreadsheet of accounts (multipart: file, clientId when the caller has several clients). Answers the columns, a suggested mapping (remembered per client) and sample rows.',
-      responses: { 201: BatchUploaded, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 413: Problem, 415: Problem },
+      responses: { 201: BatchUploaded, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 413: Problem, 415: Problem, 422: Problem },
       handler: async ({ ctx, caller, meta }) => {
+        await precheckUploadQuota(db, config, caller, Number(ctx.get('Content-Length') || 0));
         const { file, fields } = await receiveSpreadsheet(ctx, config);
         const parsed = BatchUploadFields.safeParse(fields);
         if (!parsed.success) throw badRequest('validation_failed', 'The upload has invalid fields.', zodToFieldErrors(parsed.error));

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { BULK_FIELD_NAMES, BULK_FIELDS, type BulkField } from './bulk-row.js';
 
-export const BATCH_STATUSES = ['uploaded', 'queued', 'running', 'validated', 'completed', 'failed', 'rolled_back'] as const;
+export const BATCH_STATUSES = ['uploaded', 'queued', 'running', 'validated', 'completed', 'failed', 'rolled_back', 'expired'] as const;
 
 const fieldShape = Object.fromEntries(BULK_FIELD_NAMES.map((f) => [f, z.string().min(1).max(200).optional()])) as Record<BulkField, z.ZodOptional<z.ZodString>>;
 export const ColumnMappingSchema = z.strictObject(fieldShape).describe('target field → column header of the file');

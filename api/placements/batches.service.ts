@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Db, Trx } from '../platform/db.js';
-import { toIso } from '../platform/db.js';
+import { isMysql, toIso } from '../platform/db.js';
 import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
@@ -28,6 +28,40 @@ export const BATCH_JOB = 'placement.batch';
 export const BATCH_MAX_ATTEMPTS = 5;
 
 export const uploadDir = (config: Config) => join(config.dataDir, 'uploads', 'placements');
+
+/** The one way a batch's spreadsheet is deleted (rollback, the end of a place run, expiry). */
+export async function removeBatchFile(config: Config, storedName: string): Promise<void> {
+  await rm(join(uploadDir(config), storedName), { force: true });
+}
+
+/** Batches that still hold their spreadsheet: what the per-client quota counts. */
+export const FILE_HOLDING_STATUSES = ['uploaded', 'queued', 'running', 'validated', 'failed'];
+
+/** Bytes of spreadsheets a client's batches hold now. */
+export async function heldUploadBytes(trx: Trx | Db, clientId: number): Promise<number> {
+  const row = (await trx('placement_batches').where({ clientId }).whereIn('status', FILE_HOLDING_STATUSES).sum({ n: 'file_size' }).first()) as { n: number | string | null } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+const mbText = (n: number) => `${(n / 1024 ** 2).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+
+/** A 413 when `adding` more bytes would take the client past its quota of held spreadsheets. */
+export function checkUploadQuota(config: Config, held: number, adding: number): void {
+  const quota = config.spreadsheetUploads.quotaBytesPerClient;
+  if (held + adding <= quota) return;
+  throw new AppError(413, 'upload_quota_exceeded',
+    `This client's uploaded spreadsheets waiting to be placed already take ${mbText(held)} of its ${mbText(quota)} quota (UPLOAD_QUOTA_BYTES); this file needs ${mbText(adding)}. Place, roll back or let earlier uploads expire first.`);
+}
+
+/**
+ * Before the bytes are received: when the caller can place for one client only, a declared size that
+ * cannot fit is refused at once (the exact check happens again with the real size, in createBatch).
+ */
+export async function precheckUploadQuota(db: Db, config: Config, caller: Caller, declaredBytes: number): Promise<void> {
+  if (caller.clientIds === 'all' || caller.clientIds.length !== 1 || !(declaredBytes > 0)) return;
+  // (the form's boundaries and fields are counted in Content-Length too: allow for them)
+  checkUploadQuota(config, await heldUploadBytes(db, caller.clientIds[0]!), Math.max(0, declaredBytes - 64 * 1024));
+}
 
 export interface BatchRow {
   id: number; publicId: string; clientId: number; status: string; mode: 'validate' | 'place'; fileName: string; storedName: string;
@@ -152,6 +186,9 @@ export async function createBatch(db: Db, config: Config, caller: Caller, meta: 
     const [{ headers, samples }, sha] = await Promise.all([peek(file.path, format), sha256File(file.path)]);
     return await db.transaction(async (trx) => {
       const client = await placementClient(trx, caller, clientPublicId);
+      // Concurrent uploads for one client take turns here, so two cannot both fit the last of the quota.
+      if (isMysql(trx)) await trx('clients').where({ id: client.id }).forUpdate().first('id');
+      checkUploadQuota(config, await heldUploadBytes(trx, client.id), file.size);
       const publicId = newId('plb');
       const storedName = file.path.split(/[\\/]/).pop()!;
       const remembered = (await trx('placement_column_maps').where({ clientId: client.id }).first('mapping_json')) as { mappingJson: string } | undefined;
@@ -223,7 +260,7 @@ export async function resumeBatch(db: Db, caller: Caller, meta: RequestMeta, pub
 export async function rollbackBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, publicId: string, now: Date) {
   const result = await db.transaction(async (trx) => {
     const b = await resolveBatch(trx, caller, publicId);
-    if (b.status === 'rolled_back' || b.status === 'uploaded') throw conflict('batch_not_rollbackable', `This batch is ${b.status.replace('_', ' ')}: nothing to roll back.`);
+    if (b.status === 'rolled_back' || b.status === 'uploaded' || b.status === 'expired') throw conflict('batch_not_rollbackable', `This batch is ${b.status.replace('_', ' ')}: nothing to roll back.`);
     await trx('placement_batches').where({ id: b.id }).update({ status: 'rolled_back', updatedAt: now, finishedAt: now });
     let removed = 0;
     for (;;) {
@@ -242,7 +279,7 @@ export async function rollbackBatch(db: Db, config: Config, caller: Caller, meta
   });
   // The spreadsheet holds personal data (SSNs): once the batch is taken back it is not kept.
   const { storedName, ...batch } = result;
-  await rm(join(uploadDir(config), storedName), { force: true });
+  await removeBatchFile(config, storedName);
   return batch;
 }
 

@@ -4,7 +4,7 @@
  * built with knex (identifiers on the way in, row keys on the way out).
  */
 import knexFactory, { type Knex } from 'knex';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrationSource } from '../../migrations/index.js';
 
@@ -73,7 +73,13 @@ export function createDb(databaseUrl: string, dataDir: string): Db {
     });
   }
   const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : join(dataDir, 'collectkit.sqlite');
-  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
+  if (file !== ':memory:') {
+    // Personal data at rest: the file is the owner's alone (0600) in a 0700 folder, whatever the
+    // umask; SQLite gives its -wal and -shm files the database file's permissions.
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
   return knexFactory({
     client: 'better-sqlite3',
     connection: { filename: file },

@@ -76,7 +76,8 @@ export function localDiskStore(root: string): FileStore {
       // Written under a temporary name and renamed when complete: a crash never leaves a
       // half-written file under a real key.
       const partial = `${path}.partial`;
-      await mkdir(dirname(path), { recursive: true });
+      // owner-only, whatever the process umask: stored files hold personal data
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       if (early) throw early;
       const hash = createHash('sha256');
       let size = 0;
@@ -88,7 +89,7 @@ export function localDiskStore(root: string): FileStore {
         },
       });
       try {
-        await pipeline(source, measure, createWriteStream(partial, { flags: 'wx' }));
+        await pipeline(source, measure, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
         await rename(partial, path);
       } catch (err) {
         await rm(partial, { force: true });
