@@ -145,7 +145,6 @@ async function peek(path: string, format: SheetFormat): Promise<{ headers: strin
       if (++looked > SHEET_LIMITS.peekRecords) break;
       if (!headers) {
         if (isBlank(r)) continue;
-        checkHeader(r);
         const seen = new Map<string, number>();
         headers = r.map((h, i) => {
           const name = h || `Column ${i + 1}`;
@@ -153,6 +152,7 @@ async function peek(path: string, format: SheetFormat): Promise<{ headers: strin
           seen.set(name, n);
           return n > 1 ? `${name} (${n})` : name;
         });
+        checkHeader(headers);
         continue;
       }
       if (!isBlank(r)) samples.push(r.map(mask));
@@ -169,11 +169,13 @@ async function peek(path: string, format: SheetFormat): Promise<{ headers: strin
 }
 
 /** The header is stored with the batch and sent with it every time: it is held to a small size. */
-function checkHeader(cells: string[]): void {
-  const chars = cells.reduce((n, c) => n + c.length, 0);
-  if (cells.length > SHEET_LIMITS.maxHeaderColumns || chars > SHEET_LIMITS.maxHeaderChars) {
-    const message = `The header row has ${fmt(cells.length)} columns and ${fmt(chars)} characters; the limit is ${fmt(SHEET_LIMITS.maxHeaderColumns)} columns and ${fmt(SHEET_LIMITS.maxHeaderChars)} characters.`;
-    throw new SheetLimitError(422, 'sheet_header_too_large', message, cells.length > SHEET_LIMITS.maxHeaderColumns ? 'maxHeaderColumns' : 'maxHeaderChars');
+function checkHeader(headers: string[]): void {
+  if (headers.length > SHEET_LIMITS.maxHeaderColumns) {
+    throw new SheetLimitError(422, 'sheet_header_too_large', `The header row has ${fmt(headers.length)} columns; the limit is ${fmt(SHEET_LIMITS.maxHeaderColumns)}.`, 'maxHeaderColumns');
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(headers));
+  if (bytes > SHEET_LIMITS.maxHeaderBytes) {
+    throw new SheetLimitError(422, 'sheet_header_too_large', `The column names of the header row take ${fmt(bytes)} bytes; the limit is ${fmt(SHEET_LIMITS.maxHeaderBytes)}.`, 'maxHeaderBytes');
   }
 }
 

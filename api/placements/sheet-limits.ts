@@ -16,9 +16,12 @@ export const SHEET_LIMITS = {
   maxCellChars: 32_767,
   /** All the cells of one row together. */
   maxRowChars: 1_000_000,
-  /** The header row: columns and characters (it is stored with the batch and sent to every viewer). */
+  /**
+   * The header row: columns, and bytes of the column names as stored with the batch (JSON in a MySQL
+   * TEXT column, 65,535 bytes) and sent with it every time.
+   */
   maxHeaderColumns: 1_000,
-  maxHeaderChars: 64_000,
+  maxHeaderBytes: 60_000,
   /** Decompressed worksheet XML: streamed, so this bounds the work, not the memory. */
   maxSheetPartBytes: 2 * 1024 ** 3,
   /** Decompressed shared-strings XML: held (as UTF-8 bytes) while the sheet is read. */

@@ -42,7 +42,7 @@ describe('the CLI', () => {
   it('makes the data folder, secrets and SQLite file owner-only even when started with umask 022', () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ck-rest-')), 'data');
     try {
-      const res = spawnSync('sh', ['-c', 'umask 022 && exec npx tsx api/main.ts migrate'], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
+      const res = spawnSync('sh', ['-c', `umask 022 && exec '${process.execPath}' --import tsx api/main.ts migrate`], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
       expect(res.status, res.stderr).toBe(0);
       expect(mode(dataDir)).toBe(0o700);
       const entries = tree(dataDir);
@@ -51,7 +51,7 @@ describe('the CLI', () => {
     } finally {
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
 
 describe.each(DIALECTS)('files at rest (%s)', (dialect) => {

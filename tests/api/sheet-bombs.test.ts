@@ -180,6 +180,11 @@ describe.each(DIALECTS)('spreadsheet bombs (%s)', (dialect) => {
     const header = await upload(`${Array.from({ length: 1_500 }, (_, i) => `Column name ${i}`).join(',')}\n1\n`, 'header.csv');
     expect(header.status).toBe(422);
     expect(header.body).toMatchObject(limitProblem(422, 'sheet_header_too_large', 'maxHeaderColumns'));
+
+    // 500 names of 200 '€' each: 300 KB of UTF-8, more than the stored header may take (a 500 on MySQL before)
+    const euros = await upload(`${Array.from({ length: 500 }, () => '€'.repeat(200)).join(',')}\n1\n`, 'euros.csv');
+    expect(euros.status).toBe(422);
+    expect(euros.body).toMatchObject(limitProblem(422, 'sheet_header_too_large', 'maxHeaderBytes'));
   });
 
   it('a cell over the limit further down (past the samples) fails the run at once, naming the limit; nothing is placed', async () => {
