@@ -19,11 +19,10 @@ import '../../api/jobs-registry.js';
 import { startWorker } from '../../api/platform/jobs.js';
 import { newId } from '../../api/platform/ids.js';
 import { sha256Hex } from '../../api/platform/crypto.js';
-import { SettableClock, nowMs, useClock } from '../../api/platform/clock.js';
+import { now, nowMs } from '../../api/platform/clock.js';
 
-// The whole test API lives on 23 Nov 2026 (running forward from there), whatever today is: the demo
-// snapshot below is that week's, and no scheduled run falls due during the tests.
-useClock(new SettableClock('2026-11-23T07:00:00Z'));
+// The test API keeps the real clock: the browser beside it (TOTP codes, SSO tokens it signs, dates it
+// offers) reads the real one too, and the two must agree.
 
 /** Users who must confirm their profile and change this issued password at first login. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
@@ -65,7 +64,8 @@ await db.transaction(async (trx) => {
   });
 });
 // One report snapshot for the report viewer's Snapshots tab (Cascade Power & Light's inventory).
-await seedDemoSnapshot({ config, db }, { clientCode: 'CPL', reportKey: 'inventory', at: new Date('2026-11-23T06:00:00Z') });
+// this week's snapshot, taken now: its schedule's next run is a week away, so none falls due during the tests
+await seedDemoSnapshot({ config, db }, { clientCode: 'CPL', reportKey: 'inventory', at: now() });
 await closePdf();
 
 async function listen(app: ReturnType<typeof createApp>) {
