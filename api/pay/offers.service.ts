@@ -149,8 +149,9 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
       await trx('payments').insert({
         publicId, accountId: p.accountId, clientId: p.clientId, kind: planPublicId ? 'instalment' : 'settlement', amountCents: c.amountCents, currency: p.facts.currency,
         status: due ? 'pending' : 'scheduled', paymentMethodId: p.method.id, methodKind: p.method.kind, methodBrand: p.method.brand, methodLast4: p.method.last4,
-        // one charge per instalment: the key is unique in payments and at the gateway
-        chargeKey: planPublicId ? `plan:${planPublicId}:${i + 1}` : `offer:${p.offer.publicId}`,
+        // one charge per instalment, one per attempt at a settlement (a declined attempt reopens the
+        // offer, and the next one signs a new agreement): the key is unique in payments and at the gateway
+        chargeKey: planPublicId ? `plan:${planPublicId}:${i + 1}` : `offer:${p.offer.publicId}:${agreementId}`,
         scheduledFor: c.date, attempts: 0, planPublicId, instalmentNumber: planPublicId ? i + 1 : null, agreementPublicId: agreementId,
         payerEmail: input.email ?? null, createdAt: now, updatedAt: now,
       });
@@ -173,7 +174,14 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
   const payments: PaymentOut[] = [];
   for (const id of paymentIds) {
     const row = (await deps.db('payments').where({ id }).first()) as PaymentRow;
-    payments.push(row.status === 'pending' ? await chargeAndFinalize(deps, id, now) : paymentOut(row));
+    // charged in front of the debtor: a decline is answered now (offer open again), never retried silently
+    payments.push(row.status === 'pending' ? await chargeAndFinalize(deps, id, now, { attended: true }) : paymentOut(row));
+  }
+  const firstDeclined = payments[0] && (payments[0].status === 'declined' || payments[0].status === 'failed');
+  if (firstDeclined) {
+    const reread = await Promise.all(paymentIds.map(async (id) => paymentOut((await deps.db('payments').where({ id }).first()) as PaymentRow)));
+    const offer = (await deps.db('offers').where({ id: offerRow.id }).first()) as OfferRow;
+    return { offer: offerOut(offer), planId, payments: reread };
   }
   return { offer: offerOut(offerRow), planId, payments };
 }

@@ -41,7 +41,7 @@ async function email(trx: Trx, accountId: number, to: string | null, partyId: nu
 }
 
 /** After a payment reaches a final status: a receipt, or a decline notice for an automatic charge. */
-export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date): Promise<void> {
+export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date, attended = false): Promise<void> {
   const c = await debtorContact(trx, p.accountId);
   const settings = await getPaySettings(trx);
   const to = p.payerEmail ?? c.email;
@@ -55,8 +55,8 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
       `Remaining balance: ${formatMoney(Number(balance.balanceCents), p.currency)}`,
       `${settings.agencyName} is a debt collector. This is an attempt to collect a debt.`,
     ]);
-  } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time') {
-    // a one-time payment is declined in front of the debtor; automatic charges need a notice
+  } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time' && !attended) {
+    // a decline in front of the debtor is told on screen; automatic charges need a notice
     await email(trx, p.accountId, to, c.partyId, 'pay.declined', `pay.declined:${p.publicId}:${p.attempts}`, `A scheduled payment was declined — ${settings.agencyName}`, [
       `Your scheduled payment of ${amount} on ${toDateOnly(p.scheduledFor) ?? ''} with your ${method} was declined (${p.declineCode ?? 'declined'}).`,
       'Open your payment link or find your account on our website to update your payment method.',
