@@ -7,8 +7,8 @@
  *   parent → frame  { type: 'ck-pay-init', token, kind: 'card' | 'ach', lang: 'en' | 'es' }
  *   frame → parent  { type: 'ck-pay-frame-ready' } · { type: 'ck-pay-frame-height', height }
  *                   { type: 'ck-pay-method', method: { id, kind, brand, last4, … } }
- * The frame accepts `ck-pay-init` only from the configured CORS origins and answers only to the
- * origin that sent it. A strict CSP (nonce scripts, connect-src 'self') keeps it self-contained.
+ * The frame accepts `ck-pay-init` only from the configured CORS origins and the portal's own origin,
+ * and answers only to the origin that sent it. A strict CSP (nonce scripts, connect-src 'self') keeps it self-contained.
  */
 import { randomBytes } from 'node:crypto';
 import { frameAncestors } from '../platform/http/security-headers.js';
@@ -137,7 +137,8 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
   window.addEventListener('message', (ev) => {
     const d = ev.data || {};
     if (d.type !== 'ck-pay-init' || ev.source !== parent) return;
-    if (!ALLOWED.includes('*') && !ALLOWED.includes(ev.origin)) return;
+    // the registered agency sites, and the portal's own origin (its pay page at /pay)
+    if (!ALLOWED.includes('*') && !ALLOWED.includes(ev.origin) && ev.origin !== location.origin) return;
     parentOrigin = ev.origin; token = String(d.token || '');
     lang = d.lang === 'es' ? 'es' : 'en';
     $('card').hidden = d.kind === 'ach'; $('ach').hidden = d.kind !== 'ach';

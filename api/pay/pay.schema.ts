@@ -103,11 +103,13 @@ export const PaySettingsBody = z.strictObject({
   minPaymentCents: z.number().int().min(1).optional(),
   agencyName: z.string().trim().min(1).max(200).optional(),
   payPageUrl: z.union([z.url().max(500), z.literal('')]).optional(),
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1d4ed8.').optional(),
+  supportLine: z.string().trim().max(300).optional(),
 });
 export const PaySettingsOut = z.object({
   allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), linkTtlDays: z.number(), maxScheduleDays: z.number(),
   declineRetries: z.number(), retryEveryDays: z.number(), offerReminderDays: z.array(z.number()), minPaymentCents: z.number(), agencyName: z.string(),
-  payPageUrl: z.string(),
+  payPageUrl: z.string(), brandColor: z.string(), supportLine: z.string(),
 });
 
 export const OfferBody = z.discriminatedUnion('kind', [
