@@ -65,7 +65,7 @@ export async function createPaymentLink(
   const url = linkUrl(config, settings.payPageUrl, token);
   let sentTo: string | null = null;
   if (input.send) {
-    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId);
+    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId, config.secrets.dataKey);
     if (!to) throw new AppError(409, 'no_contact', `The debtor has no ${input.send === 'email' ? 'email address' : 'mobile number'} on file.`);
     sentTo = input.send === 'email' ? maskEmail(to) : maskPhone(to);
   }

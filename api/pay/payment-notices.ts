@@ -7,6 +7,7 @@ import type { Trx } from '../platform/db.js';
 import { toDateOnly } from '../platform/db.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { enqueueEmail, enqueueSms } from '../platform/outbox.js';
+import { sealSecret } from '../platform/outbox-secrets.js';
 import type { PaymentRow } from './payments.service.js';
 import { formatMoney } from './agreement.js';
 import { getPaySettings } from './pay.settings.js';
@@ -73,8 +74,12 @@ export async function retryNotice(trx: Trx, p: PaymentRow, nextDate: string): Pr
   ]);
 }
 
-/** A payment link sent to the debtor by email or SMS (the link itself is in the message, nowhere else). */
-export async function sendPaymentLink(trx: Trx, accountId: number, url: string, via: 'email' | 'sms', linkId: string): Promise<string | null> {
+/**
+ * A payment link sent to the debtor by email or SMS. The link is sealed in the stored message and
+ * opened only as it is sent (platform/outbox-secrets.ts): no table holds a usable token.
+ */
+export async function sendPaymentLink(trx: Trx, accountId: number, plainUrl: string, via: 'email' | 'sms', linkId: string, dataKey: string): Promise<string | null> {
+  const url = sealSecret(plainUrl, dataKey);
   const c = await debtorContact(trx, accountId);
   const settings = await getPaySettings(trx);
   if (via === 'email') {
