@@ -15,7 +15,8 @@ import {
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
 import { requireDebtor } from './debtor-session.js';
 import { getPayAccount } from './pay-account.service.js';
-import { addPaymentMethod, getDebtorPayment, makePayment, previewPayment, type PaymentOut as PaymentOutT } from './payments.service.js';
+import { addPaymentMethod, cancelScheduledPayment, getDebtorPayment, makePayment, previewPayment, type PaymentOut as PaymentOutT } from './payments.service.js';
+import { now as clockNow } from '../platform/clock.js';
 import { getPaySettings, putPaySettings } from './pay.settings.js';
 import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from './offers.service.js';
 import { debtorAccountId } from './pay-access.service.js';
@@ -155,6 +156,16 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
         ctx.status = replayed ? 200 : 201;
         ctx.body = payment;
         return undefined;
+      },
+    }),
+    route({
+      method: 'post', path: '/pay/payments/:id/cancel', tag: 'pay', auth: 'public',
+      summary: 'The debtor cancels a payment they scheduled for a later date (plan instalments: cancel the plan).',
+      params: PaymentIdParams,
+      responses: { 200: PaymentOut, ...P },
+      handler: async ({ ctx, params, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction((trx) => cancelScheduledPayment(trx, session, params.id, meta, clockNow()));
       },
     }),
     route({

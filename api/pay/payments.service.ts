@@ -364,3 +364,19 @@ export async function listDebtorPayments(trx: Trx, accountId: number): Promise<P
   const rows = (await trx('payments').where({ accountId }).orderBy('id', 'desc').limit(50).select()) as PaymentRow[];
   return rows.map(paymentOut);
 }
+
+/**
+ * The debtor cancels a future-dated payment they scheduled (plan instalments stop with their plan,
+ * `cancelPlan`). Conditional on `scheduled`, so a payment the scheduler already took is not touched.
+ */
+export async function cancelScheduledPayment(trx: Trx, session: DebtorSession, publicId: string, meta: RequestMeta, now: Date): Promise<PaymentOut> {
+  const account = await debtorAccountId(trx, session.accountId);
+  const p = (await trx('payments').where({ publicId, accountId: account.id }).first()) as PaymentRow | undefined;
+  if (!p) throw notFound('Payment');
+  if (p.planPublicId) throw conflict('payment_in_plan', 'This payment belongs to a payment plan: cancel the plan instead.');
+  const stopped = await trx('payments').where({ id: p.id, status: 'scheduled' }).update({ status: 'cancelled', updatedAt: now, completedAt: now });
+  if (!stopped) throw conflict('payment_not_scheduled', 'This payment is no longer scheduled and cannot be cancelled.');
+  await writeAudit(trx, { actor: debtorActor(session), action: 'payment.cancelled', target: { type: 'payment', id: p.publicId }, ip: meta.ip, requestId: meta.requestId, before: { status: 'scheduled' }, after: { status: 'cancelled' } });
+  await appendEvent(trx, { type: 'payment.cancelled', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, amountCents: Number(p.amountCents), scheduledFor: toDateOnly(p.scheduledFor) }, actor: debtorActor(session) });
+  return paymentOut((await trx('payments').where({ id: p.id }).first()) as PaymentRow);
+}

@@ -212,6 +212,16 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     expect(disabled.body.code).toBe('scheduling_disabled');
     await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { schedulingEnabled: true } });
     expect((await api.request('/agency/pay-settings', { method: 'PUT', token: await api.login('demo.client'), body: {} })).status).toBe(403);
+    // the debtor cancels it: the amount is free again, once; another session cannot touch it
+    expect((await api.request(`/pay/payments/${res.body.id}/cancel`, { token: await linkSession(api, agency, accounts[0]!.publicId), body: {} })).status).toBe(404);
+    const cancelled = await api.request(`/pay/payments/${res.body.id}/cancel`, { token: debtor, body: {} });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: res.body.id, status: 'cancelled' });
+    expect((await api.request('/pay/account', { token: debtor })).body.payable.amountCents).toBe(before);
+    const again = await api.request(`/pay/payments/${res.body.id}/cancel`, { token: debtor, body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('payment_not_scheduled');
+    expect(await api.db('audit_log').where({ action: 'payment.cancelled', targetId: res.body.id }).first()).toBeTruthy();
   });
 
   it('a crash between the gateway charge and the commit is finished on restart without a second charge', async () => {
