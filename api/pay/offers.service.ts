@@ -90,7 +90,7 @@ async function loadOpenOffer(trx: Trx, accountId: number, publicId: string, now:
   return o;
 }
 
-export interface AcceptInput { paymentMethodId: string; startDate?: string | undefined; email?: string | undefined }
+export interface AcceptInput { lang?: 'en' | 'es' | undefined; paymentMethodId: string; startDate?: string | undefined; email?: string | undefined }
 
 interface OfferPlan { offer: OfferRow; accountId: number; clientId: number; method: { id: number; publicId: string; kind: string; brand: string; last4: string }; charges: { date: string; amountCents: number }[]; facts: AgreementFacts }
 
@@ -116,7 +116,7 @@ async function planOffer(trx: Trx, session: DebtorSession, offerId: string, inpu
   const facts: AgreementFacts = {
     kind: offer.kind === 'settlement' ? 'settlement' : 'plan', agencyName: settings.agencyName, creditor: acct.clientName, accountNumber: acct.agencyAccountNumber,
     payerName: acct.debtorName, currency: acct.currency, method: { kind: method.kind, brand: method.brand, last4: method.last4 }, charges,
-    settlesBalanceCents: offer.kind === 'settlement' ? balance : undefined,
+    settlesBalanceCents: offer.kind === 'settlement' ? balance : undefined, lang: input.lang,
   };
   return { offer, accountId: account.id, clientId: account.clientId, method, charges, facts };
 }

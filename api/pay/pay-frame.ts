@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { frameAncestors } from '../platform/http/security-headers.js';
 
-const T = {
+export const FRAME_WORDS = {
   en: {
     number: 'Card number', exp: 'Expiry (MM/YY)', month: 'Expiry month', year: 'Expiry year', cvc: 'Security code', zip: 'Billing ZIP',
     routing: 'Routing number', account: 'Account number', type: 'Account type', checking: 'Checking', savings: 'Savings', holder: 'Account holder name',
@@ -77,7 +77,7 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
 <p id="status" class="error" role="status" aria-live="polite"></p>
 <script nonce="${nonce}">
 (() => {
-  const T = ${JSON.stringify(T)};
+  const T = ${JSON.stringify(FRAME_WORDS)};
   const ALLOWED = ${JSON.stringify(allowedOrigins)};
   let parentOrigin = null, token = null, lang = 'en';
   const $ = (id) => document.getElementById(id);

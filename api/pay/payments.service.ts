@@ -113,6 +113,7 @@ export async function committedCents(trx: Trx, accountId: number): Promise<numbe
 }
 
 export interface PaymentInput {
+  lang?: 'en' | 'es' | undefined;
   amountCents: number;
   paymentMethodId: string;
   scheduledFor?: string | undefined;
@@ -154,7 +155,7 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
   const facts: AgreementFacts = {
     kind: scheduled ? 'scheduled' : 'one_time', agencyName: settings.agencyName, creditor: acct.clientName, accountNumber: acct.agencyAccountNumber,
     payerName: acct.debtorName, currency: acct.currency, method: { kind: method.kind, brand: method.brand, last4: method.last4 },
-    charges: [{ date: scheduled ? input.scheduledFor! : today(now), amountCents: input.amountCents }],
+    charges: [{ date: scheduled ? input.scheduledFor! : today(now), amountCents: input.amountCents }], lang: input.lang,
   };
   return { accountId: account.id, clientId: account.clientId, method, facts, scheduled, currency: acct.currency };
 }
@@ -174,7 +175,7 @@ export async function recordAgreement(trx: Trx, accountId: number, kind: Agreeme
   }
   const publicId = newId('agr');
   await trx('payment_agreements').insert({
-    publicId, accountId, kind, version: agreement.version, textHash: agreement.textHash, text: agreement.text,
+    publicId, accountId, kind, version: agreement.version, lang: agreement.lang, textHash: agreement.textHash, text: agreement.text,
     typedName: sig.typedName.trim(), ip: meta.ip, userAgent: meta.userAgent, signedAt: now,
   });
   return publicId;

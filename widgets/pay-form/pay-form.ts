@@ -116,6 +116,11 @@ export class CkPayForm extends CkElement {
     return translate(this.lang === 'es' ? 'es' : 'en', key, values);
   }
 
+  /** the language the agreement is rendered and signed in */
+  get #lang(): Lang {
+    return this.lang === 'es' ? 'es' : 'en';
+  }
+
   #money(cents: number): string {
     return formatMoney(cents, 'USD', this.lang === 'es' ? 'es-US' : 'en-US');
   }
@@ -143,7 +148,11 @@ export class CkPayForm extends CkElement {
 
   protected override updated(changed: PropertyValues): void {
     // the card frame speaks the element's language, switched mid-flow too
-    if (changed.has('lang') && changed.get('lang') !== undefined) this.#initFrame();
+    if (changed.has('lang') && changed.get('lang') !== undefined) {
+      this.#initFrame();
+      // the agreement is signed in the language it is read in: fetch it again in the new one
+      if (this.step === 'review' && this.method) void this.#useMethod(this.method);
+    }
     if (changed.has('step')) {
       // Move focus to the new step's heading so keyboard and screen-reader users follow along.
       const heading = this.shadowRoot?.querySelector<HTMLElement>('h2');
@@ -296,8 +305,8 @@ export class CkPayForm extends CkElement {
     await this.#run(async () => {
       this.#idempotencyKey = newIdempotencyKey();
       this.preview = this.offer
-        ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { paymentMethodId: method.id })
-        : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
+        ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { lang: this.#lang, paymentMethodId: method.id })
+        : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
       if (!this.esign) {
         const e = await this.#client.request<{ statement: { version: string; title: string; text: string }; consent: { channels: { email: boolean } } | null }>('GET', '/pay/esign').catch(() => null);
         if (e) this.esign = { ...e.statement, consented: Boolean(e.consent?.channels.email) };
@@ -326,11 +335,11 @@ export class CkPayForm extends CkElement {
       }
       try {
         if (this.offer) {
-          const accepted = await this.#client.request<OfferAccepted>('POST', `/pay/offers/${this.offer.id}/accept`, { paymentMethodId: this.method!.id, ...(this.email ? { email: this.email } : {}), agreement }, this.#idempotencyKey);
+          const accepted = await this.#client.request<OfferAccepted>('POST', `/pay/offers/${this.offer.id}/accept`, { lang: this.#lang, paymentMethodId: this.method!.id, ...(this.email ? { email: this.email } : {}), agreement }, this.#idempotencyKey);
           return { payments: accepted.payments, planId: accepted.planId };
         }
         const payment = await this.#client.request<Payment>('POST', '/pay/payments', {
-          amountCents: this.#amountCents(), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
+          lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
         }, this.#idempotencyKey);
         return { payments: [payment], planId: null };
       } catch (error) {

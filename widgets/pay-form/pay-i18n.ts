@@ -84,3 +84,6 @@ export function translate(lang: Lang, key: MessageKey, values: Record<string, st
 }
 
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
+/** Every message in one language (tests check a Spanish run shows none of the English ones). */
+export const allMessages = (lang: Lang): Record<string, string> => ({ ...MESSAGES[lang] });
