@@ -298,4 +298,15 @@ describe('the production pay page at 390×844: a debtor pays, retries, plans, ca
     expect(await page.$eval('html', (el) => el.lang)).toBe('en');
     await shot('10-back-to-english');
   });
+
+  it('the demo agency page switches to Spanish and back without losing the debtor\'s place', async () => {
+    await page.goto(`${site.url}/pay.html?lang=es`, { waitUntil: 'networkidle0' });
+    await waitForStep(page, 'Encuentre su cuenta');
+    expect(await page.$eval('#title', (el) => el.textContent)).toBe('Pague su factura en línea');
+    await page.click('#lang-switch');
+    await waitForStep(page, 'Find your account');
+    expect(await page.$eval('#title', (el) => el.textContent)).toBe('Pay your bill online');
+    expect(await page.$eval('#lang-switch', (el) => el.textContent)).toBe('Español');
+    expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
+  });
 });
