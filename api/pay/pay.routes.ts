@@ -16,7 +16,6 @@ import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSession
 import { requireDebtor } from './debtor-session.js';
 import { getPayAccount } from './pay-account.service.js';
 import { addPaymentMethod, cancelScheduledPayment, getDebtorPayment, makePayment, previewPayment, type PaymentOut as PaymentOutT } from './payments.service.js';
-import { now as clockNow } from '../platform/clock.js';
 import { getPaySettings, putPaySettings } from './pay.settings.js';
 import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from './offers.service.js';
 import { debtorAccountId } from './pay-access.service.js';

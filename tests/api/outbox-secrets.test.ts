@@ -12,6 +12,7 @@ import '../../api/jobs-registry.js';
 import { deliverOutbox, registerSmsProvider } from '../../api/platform/outbox.js';
 import { isMysql } from '../../api/platform/db.js';
 import { createUser } from '../../api/users/users.service.js';
+import { atInstant } from './test-clock.js';
 
 /** Texts as the SMS network receives them (the provider boundary), and what the provider may store. */
 const network: { to: string; body: string; bodyAtRest: string }[] = [];
@@ -62,7 +63,7 @@ describe.each(DIALECTS)('secrets in sent messages (%s)', (dialect) => {
     expect(await tablesHolding(byText.body.token)).toEqual([]);
 
     const before = smtp.messages.length;
-    await deliverOutbox({ db: api.db, config: api.config }, { now: inContactWindow() });
+    await atInstant(inContactWindow(), () => deliverOutbox({ db: api.db, config: api.config }));
     const mails = (await smtp.waitFor(before + 2)).slice(before);
     const linkMail = mails.find((m) => m.subject?.startsWith('Your payment link'))!;
     expect(linkMail.text).toContain(byMail.body.url);
@@ -95,7 +96,7 @@ describe.each(DIALECTS)('secrets in sent messages (%s)', (dialect) => {
     await giveConsent(api, await linkSession(api, agency, target.publicId), { phone: mobile });
     const link = await api.request(`/agency/accounts/${target.publicId}/payment-links`, { token: agency, body: { send: 'sms' } });
     expect(link.status).toBe(201);
-    await deliverOutbox({ db: api.db, config: { ...api.config, smsProvider: 'capture-network' } }, { now: inContactWindow() });
+    await atInstant(inContactWindow(), () => deliverOutbox({ db: api.db, config: { ...api.config, smsProvider: 'capture-network' } }));
     const text = network.find((m) => m.body.includes(link.body.token))!;
     expect(text.body).toContain(link.body.url);
     expect(text.bodyAtRest).not.toContain(link.body.token);
