@@ -149,7 +149,7 @@ describe('ck-pay-form', () => {
     await find(el, '[role=tabpanel] button');
     button(el, 'Pagar con Sandbox Wallet').click();
     await step(el, 'Revisar y firmar');
-    expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('settled in full');
+    expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('queda liquidado por completo'); // the agreement in the debtor's language
     const detail = await signAndPay(el);
     expect(detail.payments[0]!.kind).to.equal('settlement');
     await step(el, 'Confirmación');
