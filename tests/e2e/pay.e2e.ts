@@ -257,7 +257,11 @@ describe('the production pay page at 390×844: a debtor pays, retries, plans, ca
     await page.select('ck-pay-form >>> ck-dispute-form >>> #reasonCode', 'not_mine');
     await typeInto(page, 'ck-pay-form >>> ck-dispute-form >>> #reason', 'I never had an account with this company.');
     await page.click('ck-pay-form >>> ck-dispute-form >>> button[type=submit]');
-    const reference = await (await page.waitForSelector('ck-pay-form >>> ck-dispute-form >>> [data-field=reference]', { timeout: 20_000 }))!.evaluate((el) => el.textContent);
+    // the confirmation, or an error to report (the nested shadow root read directly: ck-dispute-form sits in ck-pay-form's)
+    const dispute = () => document.querySelector('ck-pay-form')?.shadowRoot?.querySelector('ck-dispute-form')?.shadowRoot;
+    onTestFailed(async () => console.error(`[pay e2e] dispute form: ${await page.evaluate(() => document.querySelector('ck-pay-form')?.shadowRoot?.querySelector('ck-dispute-form')?.shadowRoot?.textContent?.replace(/\s+/g, ' ')).catch(() => '?')}`));
+    await page.waitForFunction(`(${dispute.toString()})()?.querySelector('[data-field=reference]')?.textContent`, { timeout: 20_000 });
+    const reference = await page.evaluate(() => document.querySelector('ck-pay-form')!.shadowRoot!.querySelector('ck-dispute-form')!.shadowRoot!.querySelector('[data-field=reference]')!.textContent);
     expect(reference).toMatch(/^dsp_/);
     await shot('8-dispute-filed');
     expect(await site.db('accounts').where({ id: account.id }).first('status')).toEqual({ status: 'disputed' });
