@@ -15,6 +15,7 @@ import { callerCacheFor, callerCacheStaleAfterWrites } from './platform/auth/cal
 import { problemMiddleware } from './platform/http/problem.js';
 import { jsonBodyMiddleware } from './platform/http/body.js';
 import { serveStatic, serveWidgets } from './platform/http/static.js';
+import { payPage } from './pay/pay-page.js';
 import { inlineScriptHashes, securityHeaders } from './platform/http/security-headers.js';
 import { mountRoutes, route, type AnyRoute } from './platform/http/route.js';
 import { buildOpenApi } from './platform/http/openapi.js';
@@ -130,6 +131,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
   app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);
   app.use(serveWidgets(`${ROOT}/dist`));
+  // the debtor pay page payment links open, in production too (not only with --demo)
+  app.use(payPage(deps.db));
   if (options.serveDemoSite) app.use(serveStatic('', `${ROOT}/demo-site`));
   app.use(jsonBodyMiddleware());
   app.use(api.routes());

@@ -16,6 +16,7 @@ import { randomToken, sha256Hex } from '../platform/crypto.js';
 import { writeAudit } from '../platform/audit.js';
 import type { RequestMeta } from '../platform/http/context.js';
 import { enqueueEmail } from '../platform/outbox.js';
+import { sealSecret } from '../platform/outbox-secrets.js';
 import { getSetting, type SupportContact } from '../settings/settings.service.js';
 import { acceptablePasswordHash, revokeAllSessions, storeNewPassword } from './auth.service.js';
 
@@ -59,7 +60,7 @@ export async function requestPasswordReset(trx: Trx, config: Config, email: stri
       await trx('password_resets').insert({ userId: user.id, tokenHash: sha256Hex(token), requestedIp: meta.ip, createdAt: now, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
       await enqueueEmail(trx, {
         to: address, category: 'auth.password_reset', subject: 'Reset your portal password',
-        text: `Hello ${user.firstName},\n\nOpen this link to choose a new portal password for username ${user.username}:\n\n${resetLink(config, token)}\n\nThe link works once, for 30 minutes. If you did not ask for this, you can ignore this email: your password stays as it is.\n\nQuestions? Client support:\n${supportLines(support)}`,
+        text: `Hello ${user.firstName},\n\nOpen this link to choose a new portal password for username ${user.username}:\n\n${sealSecret(resetLink(config, token), config.secrets.dataKey)}\n\nThe link works once, for 30 minutes. If you did not ask for this, you can ignore this email: your password stays as it is.\n\nQuestions? Client support:\n${supportLines(support)}`,
       });
     }
   }

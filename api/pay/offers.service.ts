@@ -90,7 +90,7 @@ async function loadOpenOffer(trx: Trx, accountId: number, publicId: string, now:
   return o;
 }
 
-export interface AcceptInput { paymentMethodId: string; startDate?: string | undefined; email?: string | undefined }
+export interface AcceptInput { lang?: 'en' | 'es' | undefined; paymentMethodId: string; startDate?: string | undefined; email?: string | undefined }
 
 interface OfferPlan { offer: OfferRow; accountId: number; clientId: number; method: { id: number; publicId: string; kind: string; brand: string; last4: string }; charges: { date: string; amountCents: number }[]; facts: AgreementFacts }
 
@@ -116,7 +116,7 @@ async function planOffer(trx: Trx, session: DebtorSession, offerId: string, inpu
   const facts: AgreementFacts = {
     kind: offer.kind === 'settlement' ? 'settlement' : 'plan', agencyName: settings.agencyName, creditor: acct.clientName, accountNumber: acct.agencyAccountNumber,
     payerName: acct.debtorName, currency: acct.currency, method: { kind: method.kind, brand: method.brand, last4: method.last4 }, charges,
-    settlesBalanceCents: offer.kind === 'settlement' ? balance : undefined,
+    settlesBalanceCents: offer.kind === 'settlement' ? balance : undefined, lang: input.lang,
   };
   return { offer, accountId: account.id, clientId: account.clientId, method, charges, facts };
 }
@@ -149,8 +149,9 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
       await trx('payments').insert({
         publicId, accountId: p.accountId, clientId: p.clientId, kind: planPublicId ? 'instalment' : 'settlement', amountCents: c.amountCents, currency: p.facts.currency,
         status: due ? 'pending' : 'scheduled', paymentMethodId: p.method.id, methodKind: p.method.kind, methodBrand: p.method.brand, methodLast4: p.method.last4,
-        // one charge per instalment: the key is unique in payments and at the gateway
-        chargeKey: planPublicId ? `plan:${planPublicId}:${i + 1}` : `offer:${p.offer.publicId}`,
+        // one charge per instalment, one per attempt at a settlement (a declined attempt reopens the
+        // offer, and the next one signs a new agreement): the key is unique in payments and at the gateway
+        chargeKey: planPublicId ? `plan:${planPublicId}:${i + 1}` : `offer:${p.offer.publicId}:${agreementId}`,
         scheduledFor: c.date, attempts: 0, planPublicId, instalmentNumber: planPublicId ? i + 1 : null, agreementPublicId: agreementId,
         payerEmail: input.email ?? null, createdAt: now, updatedAt: now,
       });
@@ -173,7 +174,14 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
   const payments: PaymentOut[] = [];
   for (const id of paymentIds) {
     const row = (await deps.db('payments').where({ id }).first()) as PaymentRow;
-    payments.push(row.status === 'pending' ? await chargeAndFinalize(deps, id, now) : paymentOut(row));
+    // charged in front of the debtor: a decline is answered now (offer open again), never retried silently
+    payments.push(row.status === 'pending' ? await chargeAndFinalize(deps, id, now, { attended: true }) : paymentOut(row));
+  }
+  const firstDeclined = payments[0] && (payments[0].status === 'declined' || payments[0].status === 'failed');
+  if (firstDeclined) {
+    const reread = await Promise.all(paymentIds.map(async (id) => paymentOut((await deps.db('payments').where({ id }).first()) as PaymentRow)));
+    const offer = (await deps.db('offers').where({ id: offerRow.id }).first()) as OfferRow;
+    return { offer: offerOut(offer), planId, payments: reread };
   }
   return { offer: offerOut(offerRow), planId, payments };
 }

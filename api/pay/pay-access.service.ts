@@ -29,8 +29,11 @@ export function payableAccounts(trx: Trx): Knex.QueryBuilder {
   return trx('accounts').where('accounts.review_status', 'accepted').whereIn('accounts.status', PAYABLE_STATUSES);
 }
 
-/** The token goes in the fragment: browsers never send it to a server or in a Referer header. */
-const linkUrl = (config: Config, payPageUrl: string, token: string) => `${payPageUrl || `${config.publicUrl.replace(/\/$/, '')}/pay.html`}#link=${token}`;
+/**
+ * The token goes in the fragment: browsers never send it to a server or in a Referer header. Without
+ * an agency page of its own, links open the portal's pay page (`/pay`, served by every `serve`).
+ */
+const linkUrl = (config: Config, payPageUrl: string, token: string) => `${payPageUrl || `${config.publicUrl.replace(/\/$/, '')}/pay`}#link=${token}`;
 
 export interface CreatedLink {
   id: string;
@@ -62,7 +65,7 @@ export async function createPaymentLink(
   const url = linkUrl(config, settings.payPageUrl, token);
   let sentTo: string | null = null;
   if (input.send) {
-    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId);
+    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId, config.secrets.dataKey);
     if (!to) throw new AppError(409, 'no_contact', `The debtor has no ${input.send === 'email' ? 'email address' : 'mobile number'} on file.`);
     sentTo = input.send === 'email' ? maskEmail(to) : maskPhone(to);
   }

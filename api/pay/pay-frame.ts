@@ -7,13 +7,13 @@
  *   parent → frame  { type: 'ck-pay-init', token, kind: 'card' | 'ach', lang: 'en' | 'es' }
  *   frame → parent  { type: 'ck-pay-frame-ready' } · { type: 'ck-pay-frame-height', height }
  *                   { type: 'ck-pay-method', method: { id, kind, brand, last4, … } }
- * The frame accepts `ck-pay-init` only from the configured CORS origins and answers only to the
- * origin that sent it. A strict CSP (nonce scripts, connect-src 'self') keeps it self-contained.
+ * The frame accepts `ck-pay-init` only from the configured CORS origins and the portal's own origin,
+ * and answers only to the origin that sent it. A strict CSP (nonce scripts, connect-src 'self') keeps it self-contained.
  */
 import { randomBytes } from 'node:crypto';
 import { frameAncestors } from '../platform/http/security-headers.js';
 
-const T = {
+export const FRAME_WORDS = {
   en: {
     number: 'Card number', exp: 'Expiry (MM/YY)', month: 'Expiry month', year: 'Expiry year', cvc: 'Security code', zip: 'Billing ZIP',
     routing: 'Routing number', account: 'Account number', type: 'Account type', checking: 'Checking', savings: 'Savings', holder: 'Account holder name',
@@ -77,7 +77,7 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
 <p id="status" class="error" role="status" aria-live="polite"></p>
 <script nonce="${nonce}">
 (() => {
-  const T = ${JSON.stringify(T)};
+  const T = ${JSON.stringify(FRAME_WORDS)};
   const ALLOWED = ${JSON.stringify(allowedOrigins)};
   let parentOrigin = null, token = null, lang = 'en';
   const $ = (id) => document.getElementById(id);
@@ -137,7 +137,8 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
   window.addEventListener('message', (ev) => {
     const d = ev.data || {};
     if (d.type !== 'ck-pay-init' || ev.source !== parent) return;
-    if (!ALLOWED.includes('*') && !ALLOWED.includes(ev.origin)) return;
+    // the registered agency sites, and the portal's own origin (its pay page at /pay)
+    if (!ALLOWED.includes('*') && !ALLOWED.includes(ev.origin) && ev.origin !== location.origin) return;
     parentOrigin = ev.origin; token = String(d.token || '');
     lang = d.lang === 'es' ? 'es' : 'en';
     $('card').hidden = d.kind === 'ach'; $('ach').hidden = d.kind !== 'ach';

@@ -15,7 +15,7 @@ import {
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
 import { requireDebtor } from './debtor-session.js';
 import { getPayAccount } from './pay-account.service.js';
-import { addPaymentMethod, getDebtorPayment, makePayment, previewPayment } from './payments.service.js';
+import { addPaymentMethod, cancelScheduledPayment, getDebtorPayment, makePayment, previewPayment, type PaymentOut as PaymentOutT } from './payments.service.js';
 import { getPaySettings, putPaySettings } from './pay.settings.js';
 import { acceptOffer, cancelPlan, createOffer, debtorPlan, previewOffer } from './offers.service.js';
 import { debtorAccountId } from './pay-access.service.js';
@@ -31,6 +31,22 @@ function idempotencyKey(raw: string): string | undefined {
   if (!raw) return undefined;
   if (!/^[\x21-\x7e]{1,90}$/.test(raw)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–90 visible ASCII characters.');
   return raw;
+}
+
+/**
+ * A charge declined in front of the debtor: 402 problem+json carrying the payment, so the form can
+ * say why and ask for another method (or, after a gateway failure, offer the same one again).
+ */
+function declined(ctx: Parameters<typeof requireDebtor>[1], payment: PaymentOutT, requestId: string, extra: Record<string, unknown> = {}): void {
+  ctx.status = 402;
+  ctx.type = 'application/problem+json';
+  ctx.body = {
+    type: 'https://collectkit.dev/problems/payment-declined', title: 'Payment Required', status: 402, code: 'payment_declined',
+    detail: payment.declineMessage, errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: payment.declineMessage }],
+    // a gateway failure is not the card's fault: the same method may be tried again
+    retrySameMethod: payment.status === 'failed',
+    payment, ...extra, requestId,
+  };
 }
 
 /** Debtor routes scope idempotency keys to the account of the session. */
@@ -133,18 +149,22 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
         const { payment, replayed } = await makePayment(deps, session, body, idempotencyKey(ctx.get('Idempotency-Key')), meta, clockNow());
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         if (payment.status === 'declined' || payment.status === 'failed') {
-          ctx.status = 402;
-          ctx.type = 'application/problem+json';
-          ctx.body = {
-            type: 'https://collectkit.dev/problems/payment-declined', title: 'Payment Required', status: 402, code: 'payment_declined',
-            detail: payment.declineMessage, errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: payment.declineMessage }],
-            payment, requestId: meta.requestId,
-          };
+          declined(ctx, payment, meta.requestId);
           return undefined;
         }
         ctx.status = replayed ? 200 : 201;
         ctx.body = payment;
         return undefined;
+      },
+    }),
+    route({
+      method: 'post', path: '/pay/payments/:id/cancel', tag: 'pay', auth: 'public',
+      summary: 'The debtor cancels a payment they scheduled for a later date (plan instalments: cancel the plan).',
+      params: PaymentIdParams,
+      responses: { 200: PaymentOut, ...P },
+      handler: async ({ ctx, params, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction((trx) => cancelScheduledPayment(trx, session, params.id, meta, clockNow()));
       },
     }),
     route({
@@ -185,8 +205,19 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       method: 'post', path: '/pay/offers/:id/accept', tag: 'pay', auth: 'public',
       summary: 'Accept an offer by signing its agreement; a payment due today is charged at once, the rest by the scheduler.',
       params: OfferIdParams, body: OfferAcceptBody, idempotent: true, principal: debtorPrincipal,
-      responses: { 201: OfferAcceptOut, ...P },
-      handler: async ({ ctx, params, body, meta }) => acceptOffer(deps, await requireDebtor(deps, ctx), params.id, body, meta, clockNow()),
+      responses: { 201: OfferAcceptOut, 402: Problem, ...P },
+      handler: async ({ ctx, params, body, meta }) => {
+        const accepted = await acceptOffer(deps, await requireDebtor(deps, ctx), params.id, body, meta, clockNow());
+        const first = accepted.payments[0];
+        // the payment due today was declined: nothing was agreed, the offer is open for another method
+        if (first && (first.status === 'declined' || first.status === 'failed')) {
+          declined(ctx, first, meta.requestId, { offer: accepted.offer, planId: accepted.planId, payments: accepted.payments });
+          return undefined;
+        }
+        ctx.status = 201;
+        ctx.body = accepted;
+        return undefined;
+      },
     }),
     route({
       method: 'get', path: '/pay/plans/:id', tag: 'pay', auth: 'public',

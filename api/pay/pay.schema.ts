@@ -53,7 +53,10 @@ export const MethodOut = z.object({
   id: z.string(), kind: z.enum(['card', 'ach', 'wallet']), brand: z.string(), last4: z.string(), expMonth: z.number().nullable(), expYear: z.number().nullable(), saved: z.boolean(),
 });
 
+/** the debtor's language: the agreement is rendered, signed and recorded in it */
+const AgreementLang = z.enum(['en', 'es']).optional();
 const PaymentFields = {
+  lang: AgreementLang,
   amountCents: z.number().int().min(1),
   paymentMethodId: z.string().min(4).max(40),
   scheduledFor: isoDate.optional(),
@@ -63,7 +66,7 @@ export const PaymentPreviewBody = z.strictObject(PaymentFields);
 export const Signature = z.strictObject({ typedName: z.string().trim().min(2, 'Type your full name to sign.').max(200), textHash: z.string().regex(/^[0-9a-f]{64}$/) });
 export const PaymentBody = z.strictObject({ ...PaymentFields, agreement: Signature });
 
-export const AgreementOut = z.object({ version: z.string(), text: z.string(), textHash: z.string() });
+export const AgreementOut = z.object({ version: z.string(), lang: z.enum(['en', 'es']), text: z.string(), textHash: z.string() });
 export const PaymentPreviewOut = z.object({ amount: Money, scheduledFor: z.string().nullable(), agreement: AgreementOut });
 
 export const PaymentOut = z.object({
@@ -103,11 +106,13 @@ export const PaySettingsBody = z.strictObject({
   minPaymentCents: z.number().int().min(1).optional(),
   agencyName: z.string().trim().min(1).max(200).optional(),
   payPageUrl: z.union([z.url().max(500), z.literal('')]).optional(),
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1d4ed8.').optional(),
+  supportLine: z.string().trim().max(300).optional(),
 });
 export const PaySettingsOut = z.object({
   allowSkipOffer: z.boolean(), schedulingEnabled: z.boolean(), contactReviewStep: z.boolean(), linkTtlDays: z.number(), maxScheduleDays: z.number(),
   declineRetries: z.number(), retryEveryDays: z.number(), offerReminderDays: z.array(z.number()), minPaymentCents: z.number(), agencyName: z.string(),
-  payPageUrl: z.string(),
+  payPageUrl: z.string(), brandColor: z.string(), supportLine: z.string(),
 });
 
 export const OfferBody = z.discriminatedUnion('kind', [
@@ -116,7 +121,7 @@ export const OfferBody = z.discriminatedUnion('kind', [
 ]);
 export const OfferIdParams = z.strictObject({ id: z.string().min(4).max(40) });
 export const PlanParams = z.strictObject({ id: z.string().min(4).max(40), planId: z.string().min(4).max(40) });
-const AcceptFields = { paymentMethodId: z.string().min(4).max(40), startDate: isoDate.optional(), email: z.email().max(200).optional() };
+const AcceptFields = { lang: AgreementLang, paymentMethodId: z.string().min(4).max(40), startDate: isoDate.optional(), email: z.email().max(200).optional() };
 export const OfferPreviewBody = z.strictObject(AcceptFields);
 export const OfferAcceptBody = z.strictObject({ ...AcceptFields, agreement: Signature });
 export const OfferPreviewOut = z.object({ offer: OfferOut, schedule: z.array(z.object({ date: z.string(), amountCents: z.number() })), agreement: AgreementOut });

@@ -25,8 +25,11 @@ export interface PaySettings {
   minPaymentCents: number;
   /** the payee named in agreements and receipts */
   agencyName: string;
-  /** the agency's public page with ck-pay-form that links open (`#link=…` is appended); empty: the API's /pay.html */
+  /** the agency's public page with ck-pay-form that links open (`#link=…` is appended); empty: the portal's own /pay */
   payPageUrl: string;
+  /** the portal's /pay page: its accent colour and the contact line under the form */
+  brandColor: string;
+  supportLine: string;
 }
 
 export const PAY_DEFAULTS: PaySettings = {
@@ -41,6 +44,8 @@ export const PAY_DEFAULTS: PaySettings = {
   minPaymentCents: 100,
   agencyName: 'Northwind Recovery',
   payPageUrl: '',
+  brandColor: '#1d4ed8',
+  supportLine: '',
 };
 
 export async function getPaySettings(trx: Trx): Promise<PaySettings> {

@@ -7,6 +7,7 @@ import type { Trx } from '../platform/db.js';
 import { toDateOnly } from '../platform/db.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { enqueueEmail, enqueueSms } from '../platform/outbox.js';
+import { sealSecret } from '../platform/outbox-secrets.js';
 import type { PaymentRow } from './payments.service.js';
 import { formatMoney } from './agreement.js';
 import { getPaySettings } from './pay.settings.js';
@@ -41,7 +42,7 @@ async function email(trx: Trx, accountId: number, to: string | null, partyId: nu
 }
 
 /** After a payment reaches a final status: a receipt, or a decline notice for an automatic charge. */
-export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date): Promise<void> {
+export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date, attended = false): Promise<void> {
   const c = await debtorContact(trx, p.accountId);
   const settings = await getPaySettings(trx);
   const to = p.payerEmail ?? c.email;
@@ -55,8 +56,8 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
       `Remaining balance: ${formatMoney(Number(balance.balanceCents), p.currency)}`,
       `${settings.agencyName} is a debt collector. This is an attempt to collect a debt.`,
     ]);
-  } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time') {
-    // a one-time payment is declined in front of the debtor; automatic charges need a notice
+  } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time' && !attended) {
+    // a decline in front of the debtor is told on screen; automatic charges need a notice
     await email(trx, p.accountId, to, c.partyId, 'pay.declined', `pay.declined:${p.publicId}:${p.attempts}`, `A scheduled payment was declined — ${settings.agencyName}`, [
       `Your scheduled payment of ${amount} on ${toDateOnly(p.scheduledFor) ?? ''} with your ${method} was declined (${p.declineCode ?? 'declined'}).`,
       'Open your payment link or find your account on our website to update your payment method.',
@@ -73,8 +74,12 @@ export async function retryNotice(trx: Trx, p: PaymentRow, nextDate: string): Pr
   ]);
 }
 
-/** A payment link sent to the debtor by email or SMS (the link itself is in the message, nowhere else). */
-export async function sendPaymentLink(trx: Trx, accountId: number, url: string, via: 'email' | 'sms', linkId: string): Promise<string | null> {
+/**
+ * A payment link sent to the debtor by email or SMS. The link is sealed in the stored message and
+ * opened only as it is sent (platform/outbox-secrets.ts): no table holds a usable token.
+ */
+export async function sendPaymentLink(trx: Trx, accountId: number, plainUrl: string, via: 'email' | 'sms', linkId: string, dataKey: string): Promise<string | null> {
+  const url = sealSecret(plainUrl, dataKey);
   const c = await debtorContact(trx, accountId);
   const settings = await getPaySettings(trx);
   if (via === 'email') {

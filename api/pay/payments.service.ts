@@ -113,6 +113,7 @@ export async function committedCents(trx: Trx, accountId: number): Promise<numbe
 }
 
 export interface PaymentInput {
+  lang?: 'en' | 'es' | undefined;
   amountCents: number;
   paymentMethodId: string;
   scheduledFor?: string | undefined;
@@ -154,7 +155,7 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
   const facts: AgreementFacts = {
     kind: scheduled ? 'scheduled' : 'one_time', agencyName: settings.agencyName, creditor: acct.clientName, accountNumber: acct.agencyAccountNumber,
     payerName: acct.debtorName, currency: acct.currency, method: { kind: method.kind, brand: method.brand, last4: method.last4 },
-    charges: [{ date: scheduled ? input.scheduledFor! : today(now), amountCents: input.amountCents }],
+    charges: [{ date: scheduled ? input.scheduledFor! : today(now), amountCents: input.amountCents }], lang: input.lang,
   };
   return { accountId: account.id, clientId: account.clientId, method, facts, scheduled, currency: acct.currency };
 }
@@ -174,7 +175,7 @@ export async function recordAgreement(trx: Trx, accountId: number, kind: Agreeme
   }
   const publicId = newId('agr');
   await trx('payment_agreements').insert({
-    publicId, accountId, kind, version: agreement.version, textHash: agreement.textHash, text: agreement.text,
+    publicId, accountId, kind, version: agreement.version, lang: agreement.lang, textHash: agreement.textHash, text: agreement.text,
     typedName: sig.typedName.trim(), ip: meta.ip, userAgent: meta.userAgent, signedAt: now,
   });
   return publicId;
@@ -234,12 +235,17 @@ function replay(existing: PaymentRow, input: PaymentInput): { payment: PaymentOu
 }
 
 /** Step 2 and 3 for one payment in `pending` (the scheduler and the crash recovery use this too). */
-export async function chargeAndFinalize(deps: AppDeps, paymentId: number, now: Date): Promise<PaymentOut> {
+export interface ChargeOptions {
+  /** charged while the debtor waits for the answer: a decline is reported, not retried later */
+  attended?: boolean;
+}
+
+export async function chargeAndFinalize(deps: AppDeps, paymentId: number, now: Date, opts: ChargeOptions = {}): Promise<PaymentOut> {
   const p = (await deps.db('payments').where({ id: paymentId }).first()) as PaymentRow;
   if (p.status !== 'pending') return paymentOut(p);
   const method = (await deps.db('payment_methods').where({ id: p.paymentMethodId }).first('gateway_token')) as { gatewayToken: string };
   const result = await gatewayFor(deps).charge({ token: method.gatewayToken, amountCents: Number(p.amountCents), currency: p.currency, idempotencyKey: p.chargeKey }, now);
-  return finalizePayment(deps, paymentId, result, now);
+  return finalizePayment(deps, paymentId, result, now, opts);
 }
 
 function receiptNumber(now: Date): string {
@@ -247,12 +253,13 @@ function receiptNumber(now: Date): string {
 }
 
 /** Step 3: records the gateway's answer once. A payment no longer pending is left as it is. */
-export async function finalizePayment(deps: AppDeps, paymentId: number, result: ChargeResult, now: Date): Promise<PaymentOut> {
+export async function finalizePayment(deps: AppDeps, paymentId: number, result: ChargeResult, now: Date, opts: ChargeOptions = {}): Promise<PaymentOut> {
   return deps.db.transaction(async (trx) => {
     const q = trx('payments').where({ id: paymentId });
     if (isMysql(trx)) q.forUpdate();
     const p = (await q.first()) as PaymentRow;
     if (p.status !== 'pending') return paymentOut(p);
+    const attended = opts.attended ?? !isAutomatic(p);
     const system = { type: 'system' as const, id: 'pay' };
     if (result.status === 'succeeded') {
       const receipt = receiptNumber(now);
@@ -267,7 +274,7 @@ export async function finalizePayment(deps: AppDeps, paymentId: number, result: 
       await appendEvent(trx, { type: 'payment.succeeded', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, amountCents: Number(p.amountCents), currency: p.currency, kind: p.kind, receiptNumber: receipt, balanceAfterCents: applied.afterCents }, actor: system });
       await writeAudit(trx, { actor: system, action: 'payment.succeeded', target: { type: 'payment', id: p.publicId }, before: { status: p.status, balanceCents: applied.beforeCents }, after: { status: 'succeeded', charge: result.id, balanceCents: applied.afterCents } });
       await afterSuccess(trx, p, now);
-    } else if (isAutomatic(p) && p.attempts + 1 <= (await getPaySettings(trx)).declineRetries) {
+    } else if (!attended && p.attempts + 1 <= (await getPaySettings(trx)).declineRetries) {
       // an automatic charge declined with retries left: tried again later under a new charge key
       const settings = await getPaySettings(trx);
       const from = [today(now), toDateOnly(p.scheduledFor) ?? today(now)].sort()[1]!;
@@ -283,13 +290,33 @@ export async function finalizePayment(deps: AppDeps, paymentId: number, result: 
       await trx('payments').where({ id: paymentId }).update({ status: result.status, gatewayChargeId: result.id, declineCode: result.declineCode, attempts: p.attempts + 1, updatedAt: now, completedAt: now });
       await appendEvent(trx, { type: 'payment.declined', clientId: p.clientId, accountId: p.accountId, visibility: 'internal', payload: { payment: p.publicId, amountCents: Number(p.amountCents), declineCode: result.declineCode, kind: p.kind }, actor: system });
       await writeAudit(trx, { actor: system, action: `payment.${result.status}`, target: { type: 'payment', id: p.publicId }, before: { status: p.status }, after: { status: result.status, charge: result.id, declineCode: result.declineCode } });
-      // a settlement declined in front of the debtor: the offer opens again for another method
-      if (p.kind === 'settlement' && !isAutomatic(p)) await trx('offers').where({ accountId: p.accountId, status: 'accepted' }).where('pay_by', '>=', today(now)).update({ status: 'open', acceptedAt: null });
+      if (attended) await undoAttendedAcceptance(trx, p, now);
     }
     const final = (await trx('payments').where({ id: paymentId }).first()) as PaymentRow;
-    await afterPaymentFinal(trx, deps, final, now);
+    await afterPaymentFinal(trx, deps, final, now, attended);
     return paymentOut(final);
   });
+}
+
+/**
+ * A settlement or a plan's first instalment declined in front of the debtor: nothing was agreed.
+ * The offer opens again for another method, the plan stops with its other instalments, and the
+ * agreement copy still waiting in the outbox is not sent (the debtor signs anew with the next method).
+ */
+async function undoAttendedAcceptance(trx: Trx, p: PaymentRow, now: Date): Promise<void> {
+  if (p.kind === 'settlement') {
+    await trx('offers').where({ accountId: p.accountId, status: 'accepted' }).where('pay_by', '>=', today(now)).update({ status: 'open', acceptedAt: null });
+  }
+  if (p.kind === 'instalment' && p.planPublicId) {
+    const plan = (await trx('payment_plans').where({ publicId: p.planPublicId }).first('id', 'offer_id', 'status')) as { id: number; offerId: number | null; status: string };
+    await trx('payments').where({ planPublicId: p.planPublicId }).whereIn('status', ['scheduled']).update({ status: 'cancelled', updatedAt: now, completedAt: now });
+    if (plan.status === 'active') await trx('payment_plans').where({ id: plan.id }).update({ status: 'cancelled', cancelReason: 'The first payment was declined.', cancelledAt: now });
+    if (plan.offerId) await trx('offers').where({ id: plan.offerId, status: 'accepted' }).update({ status: 'open', acceptedAt: null });
+    await writeAudit(trx, { actor: { type: 'system', id: 'pay' }, action: 'plan.first_payment_declined', target: { type: 'plan', id: p.planPublicId }, before: { status: plan.status }, after: { status: 'cancelled', declinedPayment: p.publicId } });
+  }
+  if (p.agreementPublicId) {
+    await trx('outbox').where({ dedupeKey: `pay.agreement:${p.agreementPublicId}`, status: 'pending' }).update({ status: 'cancelled', cancelReason: 'The payment under this agreement was declined.' });
+  }
 }
 
 /** Charged by the scheduler rather than in front of the debtor: declines are retried and notified. */
@@ -337,4 +364,20 @@ export async function getDebtorPayment(trx: Trx, session: DebtorSession, publicI
 export async function listDebtorPayments(trx: Trx, accountId: number): Promise<PaymentOut[]> {
   const rows = (await trx('payments').where({ accountId }).orderBy('id', 'desc').limit(50).select()) as PaymentRow[];
   return rows.map(paymentOut);
+}
+
+/**
+ * The debtor cancels a future-dated payment they scheduled (plan instalments stop with their plan,
+ * `cancelPlan`). Conditional on `scheduled`, so a payment the scheduler already took is not touched.
+ */
+export async function cancelScheduledPayment(trx: Trx, session: DebtorSession, publicId: string, meta: RequestMeta, now: Date): Promise<PaymentOut> {
+  const account = await debtorAccountId(trx, session.accountId);
+  const p = (await trx('payments').where({ publicId, accountId: account.id }).first()) as PaymentRow | undefined;
+  if (!p) throw notFound('Payment');
+  if (p.planPublicId) throw conflict('payment_in_plan', 'This payment belongs to a payment plan: cancel the plan instead.');
+  const stopped = await trx('payments').where({ id: p.id, status: 'scheduled' }).update({ status: 'cancelled', updatedAt: now, completedAt: now });
+  if (!stopped) throw conflict('payment_not_scheduled', 'This payment is no longer scheduled and cannot be cancelled.');
+  await writeAudit(trx, { actor: debtorActor(session), action: 'payment.cancelled', target: { type: 'payment', id: p.publicId }, ip: meta.ip, requestId: meta.requestId, before: { status: 'scheduled' }, after: { status: 'cancelled' } });
+  await appendEvent(trx, { type: 'payment.cancelled', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, amountCents: Number(p.amountCents), scheduledFor: toDateOnly(p.scheduledFor) }, actor: debtorActor(session) });
+  return paymentOut((await trx('payments').where({ id: p.id }).first()) as PaymentRow);
 }

@@ -13,6 +13,7 @@ import type { Trx } from './db.js';
 import { now as clockNow } from './db.js';
 import { newId } from './ids.js';
 import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
+import { dropSecrets, hasSealedSecret, unsealSecrets } from './outbox-secrets.js';
 
 export interface OutboxRow {
   id: number;
@@ -72,7 +73,8 @@ async function decorate(deps: AppDeps, row: OutboxRow): Promise<{ row: OutboxRow
 
 /** Where SMS go. `log` (the default) records them in `sms_log`; a real provider implements the same. */
 export interface SmsProvider {
-  send(deps: AppDeps, message: { to: string; body: string; outboxId: string }): Promise<{ messageId: string }>;
+  /** `bodyAtRest`: the same text with any link token removed — what a provider that stores texts must store */
+  send(deps: AppDeps, message: { to: string; body: string; bodyAtRest: string; outboxId: string }): Promise<{ messageId: string }>;
 }
 
 const smsProviders = new Map<string, SmsProvider>([
@@ -80,7 +82,7 @@ const smsProviders = new Map<string, SmsProvider>([
     'log',
     {
       async send(deps, m) {
-        await deps.db('sms_log').insert({ recipient: m.to, body: m.body, outboxPublicId: m.outboxId, sentAt: clockNow() });
+        await deps.db('sms_log').insert({ recipient: m.to, body: m.bodyAtRest, outboxPublicId: m.outboxId, sentAt: clockNow() });
         return { messageId: `log-${m.outboxId}` };
       },
     },
@@ -144,8 +146,19 @@ function mailTransport(url: string): Transporter {
   return t;
 }
 
+/** Stored bodies with their sealed secrets replaced by a marker (outbox-secrets.ts): for a message that leaves the queue. */
+function bodiesAtRest(row: OutboxRow): { bodyText?: string; bodyHtml?: string | null } {
+  if (!hasSealedSecret(row.bodyText) && !hasSealedSecret(row.bodyHtml)) return {};
+  return { bodyText: dropSecrets(row.bodyText), bodyHtml: row.bodyHtml === null ? null : dropSecrets(row.bodyHtml) };
+}
+
 async function send(deps: AppDeps, stored: OutboxRow): Promise<string> {
-  const { row, headers } = await decorate(deps, stored);
+  const decorated = await decorate(deps, stored);
+  const headers = decorated.headers;
+  // secrets are opened only for the transport, never written back
+  const key = deps.config.secrets.dataKey;
+  const sealed = decorated.row;
+  const row = { ...sealed, bodyText: unsealSecrets(sealed.bodyText, key), bodyHtml: sealed.bodyHtml === null ? null : unsealSecrets(sealed.bodyHtml, key) };
   if (row.channel === 'email') {
     const info = (await mailTransport(deps.config.smtpUrl).sendMail({
       from: deps.config.mailFrom,
@@ -159,7 +172,9 @@ async function send(deps: AppDeps, stored: OutboxRow): Promise<string> {
   }
   const provider = smsProviders.get(deps.config.smsProvider);
   if (!provider) throw new Error(`Unknown SMS provider ${deps.config.smsProvider}.`);
-  return (await provider.send(deps, { to: row.recipient, body: row.bodyText, outboxId: row.publicId })).messageId;
+  // what a provider may keep (the `log` provider's table): the text with its secrets dropped
+  const bodyAtRest = dropSecrets(sealed.bodyText);
+  return (await provider.send(deps, { to: row.recipient, body: row.bodyText, bodyAtRest, outboxId: row.publicId })).messageId;
 }
 
 export interface DeliveryResult {
@@ -191,13 +206,13 @@ export async function deliverOutbox(deps: AppDeps, opts: { workerId?: string; li
       continue;
     }
     if (decision.action === 'cancel') {
-      await deps.db('outbox').where({ id }).update({ status: 'cancelled', cancelReason: decision.reason.slice(0, 255), lockedBy: null, lockedUntil: null });
+      await deps.db('outbox').where({ id }).update({ status: 'cancelled', cancelReason: decision.reason.slice(0, 255), lockedBy: null, lockedUntil: null, ...bodiesAtRest(row) });
       result.cancelled++;
       continue;
     }
     try {
       const messageId = await send(deps, row);
-      await deps.db('outbox').where({ id }).update({ status: 'sent', sentAt: clockNow(), providerMessageId: messageId.slice(0, 255), lockedBy: null, lockedUntil: null, lastError: null });
+      await deps.db('outbox').where({ id }).update({ status: 'sent', sentAt: clockNow(), providerMessageId: messageId.slice(0, 255), lockedBy: null, lockedUntil: null, lastError: null, ...bodiesAtRest(row) });
       result.sent++;
     } catch (err) {
       // The error text may quote the recipient but never a body; bodies stay out of logs.
@@ -209,6 +224,7 @@ export async function deliverOutbox(deps: AppDeps, opts: { workerId?: string; li
         lastError: message.slice(0, 2000),
         lockedBy: null,
         lockedUntil: null,
+        ...(gaveUp ? bodiesAtRest(row) : {}),
       });
       result.failed++;
     }

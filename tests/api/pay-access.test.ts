@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
 import { sha256Hex } from '../../api/platform/crypto.js';
 import { linkSession, payableAccounts, type PayableAccount } from './pay-helpers.js';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app.js';
 
 describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
   let api: TestApi;
@@ -133,6 +135,48 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     const html = await res.text();
     expect(html).toContain('autocomplete="cc-number"');
     expect(html).toContain("d.type !== 'ck-pay-init'");
+  });
+
+  it('with CORS_ORIGINS set (production), the frame may still be framed by the portal itself and accepts its init', async () => {
+    const agencyOrigin = 'https://www.northwind-recovery.example';
+    const server = createApp({ db: api.db, config: { ...api.config, corsOrigins: [agencyOrigin] } }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/pay/frame`);
+      const csp = res.headers.get('Content-Security-Policy')!;
+      expect(csp).toContain(`frame-ancestors 'self' ${agencyOrigin}`);
+      // the init from the portal's own pay page is accepted (same origin as the frame)
+      expect(await res.text()).toContain('ev.origin !== location.origin');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('production serves the debtor pay page at /pay (no --demo): brandable, ck-pay-form, both languages; links default to it', async () => {
+    await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { payPageUrl: '', agencyName: 'Acme Recovery', brandColor: '#0a7d33', supportLine: 'Call 1-800-555-0100, 8 am to 6 pm.' } });
+    const res = await fetch(`${api.url}/pay`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toContain('text/html');
+    const csp = res.headers.get('Content-Security-Policy')!;
+    expect(csp).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toContain('<ck-pay-form lang="en">');
+    expect(html).toContain('src="/widgets/collectkit.js"');
+    expect(html).toContain('<header>Acme Recovery</header>');
+    expect(html).toContain('--ck-color-primary:#0a7d33');
+    expect(html).toContain('Call 1-800-555-0100, 8 am to 6 pm.');
+    // no script the CSP would block: only external module scripts and a JSON block
+    expect([...html.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>/g)]).toEqual([]);
+    const es = await (await fetch(`${api.url}/pay?lang=es`)).text();
+    expect(es).toContain('<html lang="es">');
+    expect(es).toContain('<ck-pay-form lang="es">');
+    expect(es).toContain('Pague su factura en línea');
+    expect(es).toMatch(/id="lang-switch"[^>]*>English</);
+    const js = await fetch(`${api.url}/pay/page.js`);
+    expect(js.headers.get('Content-Type')).toContain('javascript');
+    const link = await api.request(`/agency/accounts/${accounts[2]!.publicId}/payment-links`, { token: agency, body: {} });
+    expect(link.body.url).toBe(`${api.config.publicUrl}/pay#link=${link.body.token}`);
+    await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { agencyName: 'Northwind Recovery' } });
   });
 
   it('the contact-review step adds an email and mobile, masked back, with activity, audit and an inbox task', async () => {

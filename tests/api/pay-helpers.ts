@@ -42,6 +42,8 @@ export const CARDS = {
   declined: '4000000000000002',
   insufficient: '4000000000009995',
   processingError: '4000000000000119',
+  /** fails its first charge only (a gateway hiccup), then approves */
+  processingErrorOnce: '4000000000000309',
 };
 
 export async function addCard(api: TestApi, debtor: string, number = CARDS.visa, extra: Record<string, unknown> = {}): Promise<string> {

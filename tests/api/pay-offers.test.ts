@@ -9,6 +9,7 @@ import { addCard, CARDS, giveConsent, inContactWindow, linkSession, payableAccou
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { deliverOutbox } from '../../api/platform/outbox.js';
 import '../../api/jobs-registry.js';
+import { toDateOnly } from '../../api/platform/db.js';
 import { nextWindowOpening } from '../../api/compliance/contact-window.js';
 import { ALL_US_ZONES } from '../../api/compliance/us-time-zones.js';
 import { atInstant } from './test-clock.js';
@@ -25,7 +26,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     smtp = await startSmtpPeer();
     api = await startTestApi(dialect, { accounts: 60, config: { smtpUrl: smtp.url } });
     agency = await api.login('demo.agency');
-    accounts = await payableAccounts(api, 6);
+    accounts = await payableAccounts(api, 8);
   });
   afterAll(async () => {
     await api.close();
@@ -135,15 +136,20 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 2, frequency: 'weekly', expiresOn: isoDay(14) } });
     const debtor = await linkSession(api, agency, a.publicId);
     const card = await addCard(api, debtor, CARDS.insufficient);
-    const { res } = await accept(debtor, offer.body.id, card, { email: 'retry@mail.example' });
+    // the first payment tomorrow: charged by the job runner, not in front of the debtor
+    const { res } = await accept(debtor, offer.body.id, card, { email: 'retry@mail.example', startDate: isoDay(1) });
     expect(res.status).toBe(201);
     const first = res.body.payments[0];
-    // declined today → retried in 3 days (retryEveryDays), twice (declineRetries), then declined for good
-    expect(first).toMatchObject({ status: 'scheduled', declineCode: 'insufficient_funds', scheduledFor: isoDay(3) });
-    await atInstant(new Date(Date.now() + 3 * DAY), () => runWorkerOnce(deps()));
+    expect(first).toMatchObject({ status: 'scheduled', scheduledFor: isoDay(1) });
+    await atInstant(new Date(Date.now() + 1 * DAY), () => runWorkerOnce(deps()));
+    // declined → retried in 3 days (retryEveryDays), twice (declineRetries), then declined for good
     let row = await api.db('payments').where({ publicId: first.id }).first();
+    expect(row).toMatchObject({ status: 'scheduled', attempts: 1, declineCode: 'insufficient_funds' });
+    expect(toDateOnly(row.scheduledFor)).toBe(isoDay(4));
+    await atInstant(new Date(Date.now() + 4 * DAY), () => runWorkerOnce(deps()));
+    row = await api.db('payments').where({ publicId: first.id }).first();
     expect(row).toMatchObject({ status: 'scheduled', attempts: 2 });
-    await atInstant(new Date(Date.now() + 6 * DAY), () => runWorkerOnce(deps()));
+    await atInstant(new Date(Date.now() + 7 * DAY), () => runWorkerOnce(deps()));
     row = await api.db('payments').where({ publicId: first.id }).first();
     expect(row).toMatchObject({ status: 'declined', attempts: 3, declineCode: 'insufficient_funds' });
     const keys = await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `plan:${res.body.planId}:1%`).select('idempotency_key');
@@ -152,6 +158,75 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const plan = await api.request(`/pay/plans/${res.body.planId}`, { token: debtor });
     expect(plan.body.schedule[0].planStatus).toBe('declined');
     expect(Number((await account(a.id)).balanceCents)).toBeGreaterThan(0);
+  });
+
+  it('a settlement retried after declines and a gateway failure: the key is new per attempt, one success, the same token may be tried again', async () => {
+    const a = accounts[6]!;
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'settlement', percent: 70, payBy: isoDay(10) } });
+    const debtor = await linkSession(api, agency, a.publicId);
+    let lastBody: Record<string, unknown> = {};
+    const attempt = async (method: string, key: string) => {
+      const preview = await api.request(`/pay/offers/${offer.body.id}/preview`, { token: debtor, body: { paymentMethodId: method } });
+      expect(preview.status, preview.text).toBe(200);
+      lastBody = { paymentMethodId: method, email: 'settle@mail.example', agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } };
+      return api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, headers: { 'Idempotency-Key': key }, body: lastBody });
+    };
+    // declined twice: each time a 402 that says why, and the offer is open again
+    const declined = await addCard(api, debtor, CARDS.declined);
+    for (const key of ['try-1', 'try-2']) {
+      const res = await attempt(declined, key);
+      expect(res.status).toBe(402);
+      expect(res.body).toMatchObject({ code: 'payment_declined', retrySameMethod: false, payment: { status: 'declined', declineCode: 'card_declined' }, offer: { status: 'open' } });
+    }
+    // a gateway failure is not the card's fault: the same method, tried again, goes through
+    const hiccup = await addCard(api, debtor, CARDS.processingErrorOnce);
+    const failed = await attempt(hiccup, 'try-3');
+    expect(failed.status).toBe(402);
+    expect(failed.body).toMatchObject({ retrySameMethod: true, payment: { status: 'failed', declineCode: 'processing_error' } });
+    const paid = await attempt(hiccup, 'try-4');
+    expect(paid.status).toBe(201);
+    expect(paid.body.payments).toEqual([expect.objectContaining({ status: 'succeeded', kind: 'settlement' })]);
+    // the same request again is the stored answer; a new attempt finds the offer taken
+    const replay = await api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, headers: { 'Idempotency-Key': 'try-4' }, body: lastBody });
+    expect(replay.status).toBe(201);
+    expect(replay.body.payments[0].id).toBe(paid.body.payments[0].id);
+    const again = await api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, headers: { 'Idempotency-Key': 'try-5' }, body: lastBody });
+    expect(again.status).toBeGreaterThanOrEqual(404);
+    expect(again.status).toBeLessThan(500);
+    const rows = await api.db('payments').where({ accountId: a.id }).orderBy('id').select('status', 'charge_key');
+    expect(rows.map((r: { status: string }) => r.status)).toEqual(['declined', 'declined', 'failed', 'succeeded']);
+    expect(new Set(rows.map((r: { chargeKey: string }) => r.chargeKey)).size).toBe(4);
+    // the agreement copy goes out only for the agreement that was paid
+    const copies = await api.db('outbox').where({ accountId: a.id, category: 'pay.agreement' }).orderBy('id').select('status');
+    expect(copies.map((c: { status: string }) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'pending']);
+    expect(await account(a.id)).toMatchObject({ status: 'settled', balanceCents: 0 });
+  });
+
+  it('a plan whose first payment declines is reported at once (no silent retry) and taken again with another card', async () => {
+    const a = accounts[7]!;
+    const offer = await api.request(`/agency/accounts/${a.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: isoDay(14) } });
+    expect(offer.status).toBe(201);
+    const debtor = await linkSession(api, agency, a.publicId);
+    const bad = await addCard(api, debtor, CARDS.insufficient);
+    const { res } = await accept(debtor, offer.body.id, bad, { email: 'firstdecline@mail.example' });
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({ code: 'payment_declined', detail: 'The account has insufficient funds.', payment: { status: 'declined', instalmentNumber: 1 }, offer: { status: 'open' } });
+    expect(res.body.payments.map((p: { status: string }) => p.status)).toEqual(['declined', 'cancelled', 'cancelled']);
+    const failedPlan = await api.request(`/pay/plans/${res.body.planId}`, { token: debtor });
+    expect(failedPlan.body).toMatchObject({ status: 'cancelled' });
+    // nothing is retried later, and no "declined" or agreement mail goes out for it
+    await atInstant(new Date(Date.now() + 4 * DAY), () => runWorkerOnce(deps()));
+    expect(Number((await api.db('sandbox_gateway_charges').where('idempotency_key', 'like', `plan:${res.body.planId}:%`).count({ n: '*' }).first())!.n)).toBe(1);
+    expect(await api.db('outbox').where({ accountId: a.id }).whereIn('category', ['pay.declined', 'pay.agreement']).whereNot({ status: 'cancelled' }).first()).toBeUndefined();
+    // another card: the same offer, a new plan, the first payment made
+    const good = await addCard(api, debtor);
+    const preview = await api.request(`/pay/offers/${offer.body.id}/preview`, { token: debtor, body: { paymentMethodId: good } });
+    const second = await api.request(`/pay/offers/${offer.body.id}/accept`, {
+      token: debtor, headers: { 'Idempotency-Key': 'plan-second' }, body: { paymentMethodId: good, agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } },
+    });
+    expect(second.status).toBe(201);
+    expect(second.body.planId).not.toBe(res.body.planId);
+    expect(second.body.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'scheduled', 'scheduled']);
   });
 
   it('up to three reminders before an offer expires, one expiry notice after', async () => {

@@ -48,7 +48,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
   beforeAll(async () => {
     api = await startTestApi(dialect, { accounts: 60 });
     agency = await api.login('demo.agency');
-    accounts = await payableAccounts(api, 8);
+    accounts = await payableAccounts(api, 9);
   });
   afterAll(() => api.close());
 
@@ -87,7 +87,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     const method = await addCard(api, debtor);
     const preview = await api.request('/pay/payments/preview', { token: debtor, body: { amountCents: 5000, paymentMethodId: method } });
     expect(preview.status).toBe(200);
-    expect(preview.body.agreement).toEqual({ version: 'pay-2026-11', text: expect.stringContaining('$50.00'), textHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(preview.body.agreement).toEqual({ version: 'pay-2026-11', lang: 'en', text: expect.stringContaining('$50.00'), textHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const before = await balanceOf(a.id);
     const res = await api.request('/pay/payments', {
       token: debtor, headers: { 'Idempotency-Key': 'k-one-time-0001', 'User-Agent': 'vitest' },
@@ -103,7 +103,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     const comps = await api.db('account_balances').where({ accountId: a.id }).sum({ s: 'current_cents' }).first();
     expect(Number(comps!.s)).toBe(before - 5000);
     const agreement = await api.db('payment_agreements').where({ accountId: a.id }).first();
-    expect(agreement).toMatchObject({ typedName: 'Pat Debtor', version: 'pay-2026-11', textHash: preview.body.agreement.textHash, text: preview.body.agreement.text, ip: expect.any(String), userAgent: 'vitest' });
+    expect(agreement).toMatchObject({ typedName: 'Pat Debtor', version: 'pay-2026-11', lang: 'en', textHash: preview.body.agreement.textHash, text: preview.body.agreement.text, ip: expect.any(String), userAgent: 'vitest' });
     expect(await api.db('activity').where({ accountId: a.id, type: 'payment' }).first()).toMatchObject({ visibility: 'client', body: expect.stringContaining('$50.00') });
     const event = await api.db('events').where({ accountId: a.id, type: 'payment.succeeded' }).first();
     expect(JSON.parse(event.payloadJson)).toMatchObject({ payment: res.body.id, amountCents: 5000, balanceAfterCents: before - 5000 });
@@ -212,6 +212,35 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     expect(disabled.body.code).toBe('scheduling_disabled');
     await api.request('/agency/pay-settings', { method: 'PUT', token: agency, body: { schedulingEnabled: true } });
     expect((await api.request('/agency/pay-settings', { method: 'PUT', token: await api.login('demo.client'), body: {} })).status).toBe(403);
+    // the debtor cancels it: the amount is free again, once; another session cannot touch it
+    expect((await api.request(`/pay/payments/${res.body.id}/cancel`, { token: await linkSession(api, agency, accounts[0]!.publicId), body: {} })).status).toBe(404);
+    const cancelled = await api.request(`/pay/payments/${res.body.id}/cancel`, { token: debtor, body: {} });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: res.body.id, status: 'cancelled' });
+    expect((await api.request('/pay/account', { token: debtor })).body.payable.amountCents).toBe(before);
+    const again = await api.request(`/pay/payments/${res.body.id}/cancel`, { token: debtor, body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('payment_not_scheduled');
+    expect(await api.db('audit_log').where({ action: 'payment.cancelled', targetId: res.body.id }).first()).toBeTruthy();
+  });
+
+  it('the agreement is rendered, signed and recorded in the debtor\'s language', async () => {
+    const a = accounts[8]!;
+    const debtor = await linkSession(api, agency, a.publicId);
+    const card = await addCard(api, debtor);
+    const en = await api.request('/pay/payments/preview', { token: debtor, body: { amountCents: 1200, paymentMethodId: card } });
+    const es = await api.request('/pay/payments/preview', { token: debtor, body: { lang: 'es', amountCents: 1200, paymentMethodId: card } });
+    expect(es.body.agreement.text).toContain('Acuerdo de pago');
+    expect(es.body.agreement.text).toContain('tarjeta visa terminada en 4242');
+    expect(es.body.agreement.text).not.toContain('I authorise');
+    expect(es.body.agreement.textHash).not.toBe(en.body.agreement.textHash);
+    // the Spanish text signed with the English hash is refused: the words signed are the words shown
+    const mixed = await api.request('/pay/payments', { token: debtor, body: { lang: 'es', amountCents: 1200, paymentMethodId: card, agreement: { typedName: 'Pat Debtor', textHash: en.body.agreement.textHash } } });
+    expect(mixed.status).toBe(409);
+    const paid = await api.request('/pay/payments', { token: debtor, body: { lang: 'es', amountCents: 1200, paymentMethodId: card, agreement: { typedName: 'Pat Debtor', textHash: es.body.agreement.textHash } } });
+    expect(paid.status).toBe(201);
+    const recorded = await api.db('payment_agreements').where({ accountId: a.id }).orderBy('id', 'desc').first('lang', 'text');
+    expect(recorded).toEqual({ lang: 'es', text: es.body.agreement.text });
   });
 
   it('a crash between the gateway charge and the commit is finished on restart without a second charge', async () => {

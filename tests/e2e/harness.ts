@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { testConfig } from '../../api/config.js';
+import { testConfig, type Config } from '../../api/config.js';
 import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
 import { seed } from '../../api/seed/seed.js';
@@ -22,16 +22,17 @@ export const CHROMIUM_ARGS = [
 
 export interface DemoSite {
   url: string;
+  config: Config;
   db: Db;
   browser: Browser;
   newPage: () => Promise<Page>;
   close: () => Promise<void>;
 }
 
-export async function startDemoSite(options: { accounts?: number; worker?: boolean } = {}): Promise<DemoSite> {
+export async function startDemoSite(options: { accounts?: number; worker?: boolean; config?: Partial<Config> } = {}): Promise<DemoSite> {
   if (!existsSync('dist/collectkit.js')) throw new Error('dist/collectkit.js is missing: run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), 'ck-e2e-'));
-  const config = testConfig({ dataDir });
+  const config = testConfig({ dataDir, ...options.config });
   const db = createDb('', dataDir);
   await migrateLatest(db);
   await seed(db, config, { accounts: options.accounts ?? 400 });
@@ -42,7 +43,7 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
   const worker = options.worker ? startWorker({ config, db }, { intervalMs: 200 }) : null;
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
-    url, db, browser,
+    url, config, db, browser,
     newPage: async () => {
       const page = await browser.newPage();
       // No smooth scrolling: a click must not land while the page is still moving under the pointer.

@@ -89,17 +89,18 @@ describe('lazy element registration from the one script tag', () => {
     expect(fetched.has(payFormChunk)).toBe(true);
 
     // In the agency's own shadow root: invisible to the observer until the page calls discover().
-    // (A string, not a function: vitest would rewrite the function's import() for Node.)
+    // (A string, not a function: vitest would rewrite the function's import() for Node.) An element
+    // the pay flow does not load (it embeds ck-dispute-form since issue 18): ck-report-viewer.
     const registered = await page.evaluate(`(async () => {
       const host = document.createElement('div');
-      host.attachShadow({ mode: 'open' }).innerHTML = '<ck-dispute-form></ck-dispute-form>';
+      host.attachShadow({ mode: 'open' }).innerHTML = '<ck-report-viewer></ck-report-viewer>';
       document.body.append(host);
       await new Promise((r) => setTimeout(r, 300));
-      const before = Boolean(customElements.get('ck-dispute-form'));
+      const before = Boolean(customElements.get('ck-report-viewer'));
       const { discover } = await import('${site.url}/widgets/collectkit.js');
       discover(host.shadowRoot);
-      await customElements.whenDefined('ck-dispute-form');
-      return { before, upgraded: Boolean(host.shadowRoot.querySelector('ck-dispute-form').shadowRoot) };
+      await customElements.whenDefined('ck-report-viewer');
+      return { before, upgraded: Boolean(host.shadowRoot.querySelector('ck-report-viewer').shadowRoot) };
     })()`);
     expect(registered).toEqual({ before: false, upgraded: true });
     expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);

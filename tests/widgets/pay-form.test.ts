@@ -25,6 +25,17 @@ const heading = (el: Element) => shadow(el).querySelector('h2')!.textContent!.tr
 const button = (el: Element, label: string) => [...shadow(el).querySelectorAll('button')].find((b) => b.textContent!.trim().startsWith(label))!;
 const step = (el: Element, title: string) => waitUntil(() => heading(el) === title, `step "${title}" (now "${heading(el)}": ${shadow(el).querySelector('[part~=error]')?.textContent})`, { timeout: 10000 });
 
+/**
+ * The account step (issue 18 item 6): the validation information and the dispute form are shown
+ * before any payment step; continuing leads to the payment.
+ */
+async function throughAccount(el: CkPayForm, title = 'Your account'): Promise<void> {
+  await step(el, title);
+  const dispute = await find<HTMLElement>(el, 'ck-dispute-form');
+  await waitUntil(() => /\$[\d,]+\.\d\d/.test(dispute.shadowRoot?.textContent ?? ''), 'the validation information');
+  shadow(el).querySelector<HTMLButtonElement>('#to-payment')!.click();
+}
+
 async function mount(attrs: { link?: string; lang?: string } = {}): Promise<CkPayForm> {
   const el = await fixture<CkPayForm>(html`<ck-pay-form api=${API} lang=${attrs.lang ?? 'en'} link=${attrs.link ?? ''}></ck-pay-form>`);
   await find(el, 'h2');
@@ -78,6 +89,7 @@ describe('ck-pay-form', () => {
     type(el, 'dob', party.dob!);
     type(el, 'zip', party.address.zip!.slice(0, 5));
     shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await throughAccount(el);
     await step(el, 'Amount');
     expect(text(el)).to.contain(a!.client.name);
     await expectAccessible(el);
@@ -126,6 +138,7 @@ describe('ck-pay-form', () => {
     const payBy = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
     await client.request('POST', `/agency/accounts/${a!.id}/offers`, { body: { kind: 'settlement', percent: 50, payBy } });
     const el = await mount({ link: await linkFor(a!.id), lang: 'es' });
+    await throughAccount(el, 'Su cuenta');
     await step(el, 'Ofertas para usted');
     expect(shadow(el).querySelector('[part~=offer] h3')!.textContent).to.contain('Liquide por');
     expect(button(el, 'Pagar otro monto')).to.exist;
@@ -136,7 +149,7 @@ describe('ck-pay-form', () => {
     await find(el, '[role=tabpanel] button');
     button(el, 'Pagar con Sandbox Wallet').click();
     await step(el, 'Revisar y firmar');
-    expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('settled in full');
+    expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('queda liquidado por completo'); // the agreement in the debtor's language
     const detail = await signAndPay(el);
     expect(detail.payments[0]!.kind).to.equal('settlement');
     await step(el, 'Confirmación');
@@ -160,7 +173,7 @@ describe('ck-pay-form', () => {
     expect(shadow(el).activeElement!.id).to.equal('zip');
     await sendKeys({ type: party.address.zip!.slice(0, 5) });
     await sendKeys({ press: 'Enter' });
-    await step(el, 'Amount');
+    await step(el, 'Your account');
     await waitUntil(() => shadow(el).activeElement?.tagName === 'H2', 'focus on the heading');
   });
 
@@ -170,6 +183,7 @@ describe('ck-pay-form', () => {
     await client.request('PUT', '/agency/pay-settings', { body: { contactReviewStep: true } });
     try {
       const el = await mount({ link: await linkFor(a!.id) });
+      await throughAccount(el);
       await step(el, 'Your contact details');
       await expectAccessible(el);
       type(el, 'newEmail', 'not-an-email');

@@ -96,3 +96,6 @@ const TABLES: Record<Lang, Record<MessageKey, string>> = { en, es };
 export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}): string {
   return TABLES[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
 }
+
+/** Every message in one language (tests check a Spanish run shows none of the English ones). */
+export const allMessages = (lang: Lang): Record<string, string> => ({ ...(lang === 'es' ? es : en) });

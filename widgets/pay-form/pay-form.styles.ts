@@ -114,6 +114,31 @@ export const payFormStyles = css`
     color: var(--ck-color-status-active, #146c2e);
     font-weight: 600;
   }
+  .success:empty {
+    display: none;
+  }
+  .statuses {
+    display: grid;
+    gap: var(--ck-space-2, 0.5rem);
+    padding-left: 1.25rem;
+    margin: 0 0 var(--ck-space-3, 0.75rem);
+  }
+  .statuses li {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 var(--ck-space-2, 0.5rem);
+    align-items: baseline;
+  }
+  .statuses li button {
+    flex-basis: 100%;
+  }
+  .statuses [data-status='succeeded'] strong {
+    color: var(--ck-color-status-active, #146c2e);
+  }
+  .statuses [data-status='declined'] strong,
+  .statuses [data-status='failed'] strong {
+    color: var(--ck-color-danger, #b42318);
+  }
   @media (min-width: 40rem) {
     [part~='base'] {
       padding: var(--ck-space-5, 1.5rem);

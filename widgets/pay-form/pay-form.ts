@@ -5,7 +5,9 @@ import { ApiError, defaultApiBase, toProblem } from '../internal/api-client.js';
 import { formatDate, formatMoney } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { payFormStyles } from './pay-form.styles.js';
-import { translate, type Lang, type MessageKey } from './pay-i18n.js';
+// the validation information and the dispute form, shown before any payment step
+import '../dispute-form/dispute-form.js';
+import { isMessageKey, translate, type Lang, type MessageKey } from './pay-i18n.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
   type Payment, type PaymentPreview,
@@ -18,13 +20,17 @@ export interface PaymentDetail {
   planId: string | null;
 }
 
-type Step = 'find' | 'choose' | 'contact' | 'offers' | 'amount' | 'method' | 'review' | 'done';
+type Step = 'find' | 'choose' | 'account' | 'contact' | 'offers' | 'amount' | 'method' | 'review' | 'done' | 'payments';
 type MethodTab = 'card' | 'ach' | 'wallet';
 
 const STEP_TITLES: Record<Step, MessageKey> = {
-  find: 'stepFind', choose: 'stepFind', contact: 'stepContact', offers: 'stepOffers', amount: 'stepAmount', method: 'stepMethod', review: 'stepReview', done: 'stepDone',
+  find: 'stepFind', choose: 'stepFind', account: 'stepAccount', contact: 'stepContact', offers: 'stepOffers', amount: 'stepAmount', method: 'stepMethod',
+  review: 'stepReview', done: 'stepDone', payments: 'stepPayments',
 };
-const PROGRESS: Step[] = ['find', 'amount', 'method', 'review', 'done'];
+const PROGRESS: Step[] = ['find', 'account', 'amount', 'method', 'review', 'done'];
+
+/** A payment's status as the debtor reads it: Paid / Pending / Declined (with the retry date) / Cancelled. */
+type PlanView = { id: string; status: string; schedule: (Payment & { planStatus: string })[] };
 
 /**
  * The whole debtor payment flow, mobile first: find the account (a personalised link, or account
@@ -90,6 +96,12 @@ export class CkPayForm extends CkElement {
   /** the E-SIGN statement (issue 9) and whether the debtor agreed to electronic delivery of the receipt */
   @state() private esign: { version: string; title: string; text: string; consented: boolean } | null = null;
   @state() private consentEmail = false;
+  /** after a gateway failure (not the card's fault) the same method may be tried again */
+  @state() private retrySame = false;
+  @state() private plan: PlanView | null = null;
+  /** the plan or payment whose cancellation waits for a second, confirming press */
+  @state() private confirmCancel = '';
+  @state() private notice = '';
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
@@ -102,6 +114,11 @@ export class CkPayForm extends CkElement {
 
   #t(key: MessageKey, values?: Record<string, string | number>): string {
     return translate(this.lang === 'es' ? 'es' : 'en', key, values);
+  }
+
+  /** the language the agreement is rendered and signed in */
+  get #lang(): Lang {
+    return this.lang === 'es' ? 'es' : 'en';
   }
 
   #money(cents: number): string {
@@ -130,6 +147,12 @@ export class CkPayForm extends CkElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    // the card frame speaks the element's language, switched mid-flow too
+    if (changed.has('lang') && changed.get('lang') !== undefined) {
+      this.#initFrame();
+      // the agreement is signed in the language it is read in: fetch it again in the new one
+      if (this.step === 'review' && this.method) void this.#useMethod(this.method);
+    }
     if (changed.has('step')) {
       // Move focus to the new step's heading so keyboard and screen-reader users follow along.
       const heading = this.shadowRoot?.querySelector<HTMLElement>('h2');
@@ -182,7 +205,45 @@ export class CkPayForm extends CkElement {
     this.#client.token = token;
     this.account = await this.#client.request<PayAccount>('GET', '/pay/account');
     this.amountText = (this.account.payable.amountCents / 100).toFixed(2);
-    this.step = this.account.options.contactReviewStep ? 'contact' : this.#afterContact();
+    // who is owed what and why, with the way to dispute it, before any payment step
+    this.step = 'account';
+  }
+
+  #afterAccount(): void {
+    this.formError = '';
+    this.step = this.account!.options.contactReviewStep ? 'contact' : this.#afterContact();
+  }
+
+  /** The statuses view: every payment and, for a plan, each instalment. */
+  async #openPayments(): Promise<void> {
+    await this.#run(async () => {
+      this.account = await this.#client.request<PayAccount>('GET', '/pay/account');
+      const planId = this.account.activePlanId ?? this.account.payments.find((p) => p.planId)?.planId ?? null;
+      this.plan = planId ? await this.#client.request<PlanView>('GET', `/pay/plans/${planId}`) : null;
+      this.confirmCancel = '';
+      this.step = 'payments';
+    });
+  }
+
+  async #cancel(kind: 'plan' | 'payment', id: string): Promise<void> {
+    if (this.confirmCancel !== id) {
+      this.confirmCancel = id;
+      return;
+    }
+    const done = await this.#run(async () => {
+      await this.#client.request('POST', kind === 'plan' ? `/pay/plans/${id}/cancel` : `/pay/payments/${id}/cancel`, {});
+      return true;
+    });
+    if (done) {
+      await this.#openPayments();
+      this.notice = this.#t(kind === 'plan' ? 'planCancelled' : 'paymentCancelled');
+    }
+  }
+
+  /** A decline in the debtor's language, from the code (the server's sentence is English). */
+  #declineReason(code: string | null | undefined, fallback: string): string {
+    const key = `decline_${code ?? ''}`;
+    return isMessageKey(key) ? this.#t(key) : fallback;
   }
 
   #afterContact(): Step {
@@ -244,8 +305,8 @@ export class CkPayForm extends CkElement {
     await this.#run(async () => {
       this.#idempotencyKey = newIdempotencyKey();
       this.preview = this.offer
-        ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { paymentMethodId: method.id })
-        : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
+        ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { lang: this.#lang, paymentMethodId: method.id })
+        : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
       if (!this.esign) {
         const e = await this.#client.request<{ statement: { version: string; title: string; text: string }; consent: { channels: { email: boolean } } | null }>('GET', '/pay/esign').catch(() => null);
         if (e) this.esign = { ...e.statement, consented: Boolean(e.consent?.channels.email) };
@@ -274,18 +335,29 @@ export class CkPayForm extends CkElement {
       }
       try {
         if (this.offer) {
-          const accepted = await this.#client.request<OfferAccepted>('POST', `/pay/offers/${this.offer.id}/accept`, { paymentMethodId: this.method!.id, ...(this.email ? { email: this.email } : {}), agreement }, this.#idempotencyKey);
+          const accepted = await this.#client.request<OfferAccepted>('POST', `/pay/offers/${this.offer.id}/accept`, { lang: this.#lang, paymentMethodId: this.method!.id, ...(this.email ? { email: this.email } : {}), agreement }, this.#idempotencyKey);
           return { payments: accepted.payments, planId: accepted.planId };
         }
         const payment = await this.#client.request<Payment>('POST', '/pay/payments', {
-          amountCents: this.#amountCents(), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
+          lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
         }, this.#idempotencyKey);
         return { payments: [payment], planId: null };
       } catch (error) {
         if (error instanceof ApiError && error.code === 'payment_declined') {
+          const problem = error.problem as typeof error.problem & { retrySameMethod?: boolean; payment?: Payment };
+          const reason = this.#declineReason(problem.payment?.declineCode, problem.detail);
+          const lead = this.offer?.kind === 'plan' ? this.#t('planDeclined', { reason }) : this.#t('declined', { reason });
+          // a new attempt is a new request: a fresh key, so the declined answer is not replayed
+          this.#idempotencyKey = newIdempotencyKey();
+          if (problem.retrySameMethod) {
+            // the gateway failed, not the card: the same method again, nothing retyped
+            this.retrySame = true;
+            throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('trySame')}` });
+          }
+          this.retrySame = false;
           this.step = 'method';
           this.method = null;
-          throw new ApiError({ ...error.problem, errors: [], detail: `${this.#t('declined', { reason: error.problem.detail })} ${this.#t('tryAnother')}` });
+          throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('tryAnother')}` });
         }
         throw error;
       }
@@ -297,6 +369,7 @@ export class CkPayForm extends CkElement {
       this.formError = `${this.#t('declined', { reason: done.payments[0]!.declineMessage ?? '' })} ${this.#t('tryAnother')}`;
       return;
     }
+    this.retrySame = false;
     this.result = done;
     this.step = 'done';
     this.emit<PaymentDetail>('ck-payment-succeeded', done);
@@ -350,7 +423,49 @@ export class CkPayForm extends CkElement {
       <dt>${this.#t('owedTo')}</dt><dd>${a.creditor}</dd>
       <dt>${this.#t('account')}</dt><dd>${a.agencyAccountNumber}</dd>
       <dt>${this.#t('balance')}</dt><dd data-field="balance">${this.#money(a.balance.amountCents)}</dd>
-    </dl>`;
+    </dl>
+    ${a.payments.length ? html`<button part="button" type="button" id="my-payments" @click=${() => this.#openPayments()}>${this.#t('myPayments', { n: a.payments.length })}</button>` : nothing}`;
+  }
+
+  #renderAccount(): TemplateResult {
+    return html`<div class="stack">
+      ${this.#renderAccountSummary()}
+      <p>${this.#t('validationIntro')}</p>
+      <ck-dispute-form part="dispute" .debtor=${this.#client} lang=${this.lang} account-id=${this.account!.id}></ck-dispute-form>
+      <div class="actions"><button class="primary" part="button submit" type="button" id="to-payment" @click=${() => this.#afterAccount()}>${this.#t('continueToPay')}</button></div>
+    </div>`;
+  }
+
+  #statusLabel(p: Payment & { planStatus?: string }): string {
+    if (p.status === 'succeeded') return this.#t('statusPaid');
+    if (p.status === 'cancelled') return this.#t('statusCancelled');
+    if (p.status === 'declined' || p.status === 'failed') return this.#t('statusDeclined');
+    // declined once and tried again later: say so, with the date
+    if (p.status === 'scheduled' && p.declineCode && p.scheduledFor) return this.#t('statusRetry', { date: formatDate(p.scheduledFor, this.lang) });
+    return this.#t('statusPending');
+  }
+
+  #renderPayments(): TemplateResult {
+    const a = this.account!;
+    const plan = this.plan;
+    const row = (p: Payment, label: string, cancel?: TemplateResult) => html`<li data-payment=${p.id} data-status=${p.status}>
+      <span>${label}: ${this.#money(p.amount.amountCents)} — ${formatDate(p.scheduledFor ?? p.createdAt, this.lang)}</span>
+      <strong part="status">${this.#statusLabel(p)}</strong>${cancel ?? nothing}</li>`;
+    const cancelButton = (kind: 'plan' | 'payment', id: string) => html`<button part="button" type="button" data-cancel=${id} @click=${() => this.#cancel(kind, id)}>
+      ${this.confirmCancel === id ? this.#t(kind === 'plan' ? 'confirmCancelPlan' : 'confirmCancelPayment') : this.#t(kind === 'plan' ? 'cancelPlan' : 'cancelPayment')}</button>`;
+    const loose = a.payments.filter((p) => !p.planId || p.planId !== plan?.id);
+    return html`<div class="stack">
+      <p class="success" role="status">${this.notice}</p>
+      ${plan ? html`<section aria-labelledby="plan-title" part="plan">
+        <h3 id="plan-title">${this.#t('planTitle')} — ${this.#t(plan.status === 'active' ? 'planActive' : plan.status === 'completed' ? 'planCompleted' : 'planCancelledStatus')}</h3>
+        <ol class="statuses">${plan.schedule.map((p, i) => row(p, this.#t('instalment', { n: i + 1 })))}</ol>
+        ${plan.status === 'active' ? cancelButton('plan', plan.id) : nothing}
+      </section>` : nothing}
+      ${loose.length ? html`<section aria-labelledby="payments-title"><h3 id="payments-title">${this.#t('paymentsTitle')}</h3>
+        <ul class="statuses">${loose.map((p) => row(p, this.#t('payment'), p.status === 'scheduled' && p.kind === 'scheduled' ? cancelButton('payment', p.id) : undefined))}</ul>
+      </section>` : nothing}
+      <div class="actions"><button part="button" type="button" @click=${() => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }}>${this.#t('back')}</button></div>
+    </div>`;
   }
 
   async #saveContact(event: SubmitEvent): Promise<void> {
@@ -482,8 +597,8 @@ export class CkPayForm extends CkElement {
         <span class="error" part="field-error" id="agreed-error">${this.fieldErrors.agreed ?? ''}</span>
       </div>
       <div class="actions">
-        <button part="button" type="button" @click=${() => { this.step = 'method'; }}>${this.#t('back')}</button>
-        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : label}</button>
+        <button part="button" type="button" @click=${() => { this.step = 'method'; this.retrySame = false; }}>${this.#t('back')}</button>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: m.brand, last4: m.last4 }) : label}</button>
       </div>
     </form>`;
   }
@@ -501,16 +616,21 @@ export class CkPayForm extends CkElement {
           ${p.receiptNumber ? html`<dt>${this.#t('receipt')}</dt><dd data-field="receipt">${p.receiptNumber}</dd>` : nothing}`)}
         <dt>${this.#t('with')}</dt><dd>${first.method.brand} •••• ${first.method.last4}</dd>
       </dl>
-      <div class="actions"><button part="button" type="button" @click=${() => window.print()}>${this.#t('print')}</button></div>
+      ${this.email ? html`<p class="hint">${this.#t('receiptWhen')}</p>` : nothing}
+      <div class="actions">
+        <button part="button" type="button" @click=${() => window.print()}>${this.#t('print')}</button>
+        <button part="button" type="button" id="see-payments" @click=${() => this.#openPayments()}>${this.#t('seePayments')}</button>
+      </div>
     </div>`;
   }
 
   override render(): TemplateResult {
     const body: Record<Step, () => TemplateResult> = {
-      find: () => this.#renderFind(), choose: () => this.#renderChoose(), contact: () => this.#renderContact(), offers: () => this.#renderOffers(),
+      find: () => this.#renderFind(), choose: () => this.#renderChoose(), account: () => this.#renderAccount(), contact: () => this.#renderContact(), offers: () => this.#renderOffers(),
       amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => this.#renderDone(),
+      payments: () => this.#renderPayments(),
     };
-    const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step);
+    const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step === 'payments' ? 'account' : this.step);
     return html`<div part="base" lang=${this.lang}>
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
       <p class="progress" part="progress">${this.#t('stepOf', { n: progressStep + 1, total: PROGRESS.length })}</p>

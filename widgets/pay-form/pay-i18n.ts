@@ -1,4 +1,4 @@
-/** The pay flow's words in English and Spanish (F-PAY 9). Server messages arrive in English. */
+/** The pay flow's words in English and Spanish (F-PAY 9). Declines are shown from their code, in the element's language. */
 export type Lang = 'en' | 'es';
 
 const en = {
@@ -23,6 +23,19 @@ const en = {
   processing: 'Processing your payment…', declined: 'The payment was declined: {reason}', tryAnother: 'Try another payment method.',
   thanks: 'Thank you! Your payment was received.', scheduledThanks: 'Your payment is scheduled.', planThanks: 'Your plan is set up.', receipt: 'Receipt', print: 'Print receipt',
   emailReceipt: 'Email for the receipt (optional)', consentEmail: 'Send my receipt and payment notices by email: I agree to receive them electronically.', schedulePlan: 'Payment schedule', instalment: 'Payment {n}',
+  stepAccount: 'Your account', stepPayments: 'Your payments',
+  validationIntro: 'Before you pay: this is who the debt is owed to and how the amount was reached. If something is wrong, you can dispute it here.',
+  continueToPay: 'Continue to payment', myPayments: 'Your payments ({n})', seePayments: 'See your payments',
+  statusPaid: 'Paid', statusPending: 'Pending', statusDeclined: 'Declined', statusRetry: 'Declined — we will try again on {date}', statusCancelled: 'Cancelled',
+  planTitle: 'Payment plan', planActive: 'active', planCompleted: 'completed', planCancelledStatus: 'cancelled', paymentsTitle: 'Payments', payment: 'Payment',
+  cancelPlan: 'Cancel the plan', confirmCancelPlan: 'Yes, cancel the plan', cancelPayment: 'Cancel this payment', confirmCancelPayment: 'Yes, cancel this payment',
+  planCancelled: 'Your plan was cancelled. No more payments will be taken.', paymentCancelled: 'The payment was cancelled.',
+  planDeclined: 'Your plan is not set up: the first payment was declined: {reason}', trySame: 'This was not a problem with your card: you can try again with it.',
+  tryAgain: 'Try again with {brand} •••• {last4}',
+  receiptWhen: 'Your receipt will be emailed shortly; between 9 pm and 8 am it waits until 8 am.',
+  decline_card_declined: 'The card was declined by the bank.', decline_insufficient_funds: 'The account has insufficient funds.', decline_expired_card: 'The card has expired.',
+  decline_incorrect_cvc: 'The security code is incorrect.', decline_processing_error: 'The payment could not be processed.', decline_account_closed: 'The bank account is closed.',
+  decline_wallet_declined: 'The wallet payment was declined.',
 };
 
 const es: typeof en = {
@@ -47,6 +60,19 @@ const es: typeof en = {
   processing: 'Procesando su pago…', declined: 'El pago fue rechazado: {reason}', tryAnother: 'Pruebe otro método de pago.',
   thanks: '¡Gracias! Recibimos su pago.', scheduledThanks: 'Su pago está programado.', planThanks: 'Su plan está listo.', receipt: 'Recibo', print: 'Imprimir recibo',
   emailReceipt: 'Correo para el recibo (opcional)', consentEmail: 'Enviar mi recibo y avisos de pago por correo: acepto recibirlos electrónicamente.', schedulePlan: 'Calendario de pagos', instalment: 'Pago {n}',
+  stepAccount: 'Su cuenta', stepPayments: 'Sus pagos',
+  validationIntro: 'Antes de pagar: a quién se le debe y cómo se llegó al monto. Si algo no está bien, puede disputarlo aquí.',
+  continueToPay: 'Continuar al pago', myPayments: 'Sus pagos ({n})', seePayments: 'Ver sus pagos',
+  statusPaid: 'Pagado', statusPending: 'Pendiente', statusDeclined: 'Rechazado', statusRetry: 'Rechazado — lo intentaremos de nuevo el {date}', statusCancelled: 'Cancelado',
+  planTitle: 'Plan de pagos', planActive: 'activo', planCompleted: 'completado', planCancelledStatus: 'cancelado', paymentsTitle: 'Pagos', payment: 'Pago',
+  cancelPlan: 'Cancelar el plan', confirmCancelPlan: 'Sí, cancelar el plan', cancelPayment: 'Cancelar este pago', confirmCancelPayment: 'Sí, cancelar este pago',
+  planCancelled: 'Su plan fue cancelado. No se cobrarán más pagos.', paymentCancelled: 'El pago fue cancelado.',
+  planDeclined: 'Su plan no está listo: el primer pago fue rechazado: {reason}', trySame: 'No fue un problema de su tarjeta: puede intentarlo de nuevo con ella.',
+  tryAgain: 'Intentar de nuevo con {brand} •••• {last4}',
+  receiptWhen: 'Su recibo llegará por correo en breve; entre las 9 pm y las 8 am espera hasta las 8 am.',
+  decline_card_declined: 'El banco rechazó la tarjeta.', decline_insufficient_funds: 'La cuenta no tiene fondos suficientes.', decline_expired_card: 'La tarjeta está vencida.',
+  decline_incorrect_cvc: 'El código de seguridad es incorrecto.', decline_processing_error: 'No se pudo procesar el pago.', decline_account_closed: 'La cuenta bancaria está cerrada.',
+  decline_wallet_declined: 'La billetera rechazó el pago.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -56,3 +82,8 @@ const MESSAGES: Record<Lang, typeof en> = { en, es };
 export function translate(lang: Lang, key: MessageKey, values: Record<string, string | number> = {}): string {
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 }
+
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
+/** Every message in one language (tests check a Spanish run shows none of the English ones). */
+export const allMessages = (lang: Lang): Record<string, string> => ({ ...MESSAGES[lang] });

@@ -9,7 +9,9 @@
  *   6011 1111 1111 1117 discover — approve (any other Luhn-valid number also approves);
  *   4000 0000 0000 0002 card_declined, 4000 0000 0000 9995 insufficient_funds,
  *   4000 0000 0000 0069 expired_card, 4000 0000 0000 0127 incorrect_cvc,
- *   4000 0000 0000 0119 processing_error (a failure, not a decline).
+ *   4000 0000 0000 0119 processing_error (a failure, not a decline);
+ *   4000 0000 0000 0309 processing_error on its first charge only, then approves (a gateway hiccup:
+ *   the same token tried again succeeds).
  * Test bank accounts: routing 110000000 or any checksum-valid number; account number ending
  *   0002 → insufficient_funds, 0003 → account_closed, others approve.
  * Wallet: walletToken `sandbox-wallet-approve` or `sandbox-wallet-decline`.
@@ -27,6 +29,7 @@ const CARD_BEHAVIOR: Record<string, string> = {
   '4000000000000069': 'expired_card',
   '4000000000000127': 'incorrect_cvc',
   '4000000000000119': 'processing_error',
+  '4000000000000309': 'processing_error_once',
 };
 const ACH_BEHAVIOR: Record<string, string> = { '0002': 'insufficient_funds', '0003': 'account_closed' };
 /** failures are the gateway's trouble, not the payer's: a retry may succeed */
@@ -85,7 +88,11 @@ export class SandboxGateway implements PaymentGateway {
     const existing = (await this.db('sandbox_gateway_charges').where({ idempotencyKey: input.idempotencyKey }).first()) as ChargeRow | undefined;
     if (existing) return toResult(existing);
     const vault = (await this.db('sandbox_gateway_tokens').where({ token: input.token }).first('behavior')) as { behavior: string } | undefined;
-    const behavior = vault?.behavior ?? 'card_declined';
+    let behavior = vault?.behavior ?? 'card_declined';
+    if (behavior === 'processing_error_once') {
+      const before = await this.db('sandbox_gateway_charges').where({ token: input.token }).first('id');
+      behavior = before ? 'approve' : 'processing_error';
+    }
     const row: ChargeRow = {
       id: newId('ch'),
       idempotencyKey: input.idempotencyKey,
