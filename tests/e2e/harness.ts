@@ -74,7 +74,17 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
  */
 export async function explain(page: Page, tags: string[]): Promise<string> {
   const shown = await page.evaluate((names: string[]) => names.map((n) => {
-    const el = document.querySelector(n);
+    // also inside the composite elements' shadow roots (ck-client-portal, ck-agency-console)
+    const find = (root: Document | ShadowRoot): Element | null => {
+      const hit = root.querySelector(n);
+      if (hit) return hit;
+      for (const host of root.querySelectorAll('ck-client-portal, ck-agency-console')) {
+        const inner = host.shadowRoot && find(host.shadowRoot);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    const el = find(document);
     return `${n}: ${el ? (el.shadowRoot?.textContent ?? '(no shadow root)').replace(/\s+/g, ' ').trim().slice(0, 1500) : '(absent)'}`;
   }), tags).catch((e: Error) => [`(evaluate failed: ${e.message})`]);
   const p = page as Page & { network?: string[]; jsErrors?: string[] };
