@@ -207,7 +207,7 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
   });
 
   it('agency: accept and reject placements (the client then finds the accepted account), resolve a dispute, create a payment link, create a user, read the audit trail, sign out', async () => {
-    onTestFailed(async () => console.error(`[console e2e] ${await explain(page, [AC, CP])}`));
+    onTestFailed(async () => console.error(`[console e2e] ${await explain(page, ['ck-payment-link', AC])}`));
     // data to work on: two placements by the client, a dispute on an account
     const clientToken = await apiLogin(site, 'demo.client', 'Cascade-Demo-2026!');
     const accept = await api<{ placement: { id: string } }>(site, clientToken, '/placements', placementForm('A'));
@@ -226,13 +226,19 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
     await viewDone(page, AC, 'Inbox', size, 'agency-inbox');
 
     // resolve the dispute from the inbox
-    const resolve = await deep(page, `${AC} >>> ck-inbox >>> [data-kind=dispute] [data-action=resolve]`);
-    const taskId = await resolve.evaluate((b) => b.closest('li')!.getAttribute('data-id')!);
+    // the seed has disputes of its own: resolve the one just raised, found by its account number
+    const { agencyAccountNumber } = await site.db('accounts').where({ public_id: someAccount.id }).first('agency_account_number');
+    const taskId = (await page.waitForFunction((h, n) => {
+      const li = [...(document.querySelector(h)?.shadowRoot?.querySelector('ck-inbox')?.shadowRoot?.querySelectorAll('li[data-kind=dispute]') ?? [])].find((l) => l.textContent?.includes(n));
+      return li?.getAttribute('data-id');
+    }, { timeout: 20_000 }, AC, agencyAccountNumber as string).then((h) => h.jsonValue())) as string;
+    const resolve = await deep(page, `${AC} >>> ck-inbox >>> [data-id="${taskId}"] [data-action=resolve]`);
     await resolve.click();
     await typeDeep(page, `${AC} >>> ck-inbox >>> #resolve-${taskId}`, 'Validation notice and the original bill sent by mail.');
     await page.keyboard.press('Tab');
     await (await deep(page, `${AC} >>> ck-inbox >>> [data-id="${taskId}"] form button[type=submit]`)).click();
     await page.waitForFunction((h, id) => !document.querySelector(h)?.shadowRoot?.querySelector('ck-inbox')?.shadowRoot?.querySelector(`[data-id="${id}"]`), {}, AC, taskId);
+    expect(await site.db('accounts').where({ public_id: someAccount.id }).first('status')).toEqual({ status: someAccount.status });
 
     // placement review: accept one, reject the other with a reason
     await clickMenu(page, AC, 'Placement review', size);
@@ -272,7 +278,9 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
     const firstClient = await page.$(`${AC} >>> ck-user-admin >>> form.create input[name=clientIds]`);
     if (firstClient) await firstClient.click();
     await (await deep(page, `${AC} >>> ck-user-admin >>> form.create button[type=submit]`)).click();
-    await deep(page, `${AC} >>> ck-user-admin >>> tr[data-user="${username}"]`);
+    await page.waitForFunction((h, u) => [...(document.querySelector(h)?.shadowRoot?.querySelector('ck-user-admin')?.shadowRoot?.querySelectorAll('tr[data-user]') ?? [])]
+      .some((tr) => tr.getAttribute('data-user') === u), { timeout: 20_000 }, AC, username);
+    expect(await site.db('users').where({ username }).first('status')).toMatchObject({ status: 'active' });
     await axe(page, AC, `user created (${size.name})`);
 
     // the audit trail shows the review, filtered by action
