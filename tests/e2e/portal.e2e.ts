@@ -23,8 +23,18 @@ const SIZES = [
 
 type Size = (typeof SIZES)[number];
 
+/**
+ * Finds `selector` (`>>>` through shadow roots), polling: waitForSelector watches mutations of the
+ * document only, so a change deep inside nested shadow roots can go unnoticed until something else moves.
+ */
 async function deep(page: Page, selector: string, timeout = 20_000): Promise<ElementHandle<Element>> {
-  return (await page.waitForSelector(selector, { timeout }))!;
+  const until = performance.now() + timeout;
+  for (;;) {
+    const el = await page.$(selector);
+    if (el) return el;
+    if (performance.now() > until) throw new Error(`${selector} did not appear within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The text of the view heading, once it has focus (focus follows sign-in and navigation). */
@@ -74,9 +84,31 @@ async function shot(page: Page, size: Size, view: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${size.name}-${view}.png`, fullPage: true });
 }
 
+/** Elements (shadow roots included) that stick out to the right of the viewport: the page would scroll sideways. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const visit = (root: Document | ShadowRoot, path: string) => {
+      for (const el of root.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        let clipped = false;
+        for (let p = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as HTMLElement | undefined); p; p = p.parentElement ?? ((p.getRootNode() as ShadowRoot).host as HTMLElement | undefined)) {
+          const o = getComputedStyle(p).overflowX;
+          if (o === 'auto' || o === 'hidden' || o === 'scroll' || o === 'clip') { clipped = true; break; }
+        }
+        if (!clipped && r.width > 0 && r.right > window.innerWidth + 1) out.push(`${path}${el.localName}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} right=${Math.round(r.right)}`);
+        if (el.shadowRoot) visit(el.shadowRoot, `${path}${el.localName} >>> `);
+      }
+    };
+    visit(document, '');
+    return out.slice(0, 5);
+  });
+}
+
 async function viewDone(page: Page, host: string, title: string, size: Size, view: string): Promise<void> {
   await focusedHeading(page, host, title);
   await page.waitForNetworkIdle({ idleTime: 300, timeout: 15_000 }).catch(() => undefined);
+  expect(await overflowing(page), `nothing wider than the ${size.name} screen on ${view}`).toEqual([]);
   await axe(page, host, `${view} (${size.name})`);
   await shot(page, size, view);
 }

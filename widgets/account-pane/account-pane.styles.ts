@@ -82,6 +82,8 @@ export const accountPaneStyles = css`
   }
   [role='tablist'] {
     display: flex;
+    /* wrap rather than clip: on a phone every tab stays visible (Messages and Attachments were off-screen) */
+    flex-wrap: wrap;
     gap: var(--ck-space-1, 0.25rem);
     border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
   }

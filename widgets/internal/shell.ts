@@ -74,6 +74,16 @@ export const shellStyles = css`
   .brand {
     font-weight: 700;
   }
+  /* On a narrow screen the brand and the user menu share the first row, the areas wrap below. */
+  @media (max-width: 720px) {
+    nav {
+      order: 3;
+      flex-basis: 100%;
+    }
+    nav a {
+      padding: var(--ck-space-1, 0.25rem) var(--ck-space-2, 0.5rem);
+    }
+  }
   nav ul {
     display: flex;
     align-items: center;
