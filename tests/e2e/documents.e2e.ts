@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -68,20 +68,20 @@ describe('demo site: upload and download documents', () => {
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'demo.client');
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', 'Cascade-Demo-2026!');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('ck-client-portal >>> #user-button');
-    const row = await page.waitForSelector('ck-client-portal >>> ck-account-search >>> tr[data-id]');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
+    const row = await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
     const accountId = await row!.evaluate((tr) => tr.getAttribute('data-id'));
     // keyboard, as a person would (the pane scrolls into view smoothly, so clicks by position could miss)
     await row!.focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction((id) => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
-    const tab = await page.waitForSelector('ck-client-portal >>> ck-account-pane >>> #tab-activity');
+    const tab = await deepSelector(page, 'ck-client-portal >>> ck-account-pane >>> #tab-activity');
     await tab!.focus();
     await page.keyboard.press('End');
     await page.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelector('#tab-attachments')?.getAttribute('aria-selected') === 'true');
     await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> [data-empty]');
 
-    const input = (await page.waitForSelector('ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
+    const input = (await deepSelector(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(pdfPath);
     await typeInto(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[name^=name-]', 'Signed payment agreement');
     const upload = await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> [data-action=upload]');
@@ -108,7 +108,7 @@ describe('demo site: upload and download documents', () => {
     writeFileSync(textPath, text);
     // the Collaboration Center is its own area of the client portal's menu
     await page.click('ck-client-portal >>> nav a[data-route=collab]');
-    const input = (await page.waitForSelector('ck-client-portal >>> ck-collab-center >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
+    const input = (await deepSelector(page, 'ck-client-portal >>> ck-collab-center >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(textPath);
     // the center has seeded files too: find the new one by name
     let fileId: string | null = null;

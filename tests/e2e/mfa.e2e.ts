@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 import { createUser } from '../../api/users/users.service.js';
 import { testConfig } from '../../api/config.js';
 import { totpCode } from '../../api/platform/auth/totp.js';
@@ -44,7 +44,7 @@ describe('demo site: first sign-in with two-step enrolment, then sign-in with a 
     await submit();
 
     await stepTitle('Set up two-step sign-in');
-    await page.waitForSelector('ck-client-portal >>> ck-login >>> img[part=qr]', { visible: true });
+    await deepSelector(page, 'ck-client-portal >>> ck-login >>> img[part=qr]');
     const secret = (await page.$eval('ck-client-portal >>> ck-login >>> [part=secret]', (el) => el.textContent ?? '')).replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #code', totpCode(secret, new Date()));
@@ -54,21 +54,21 @@ describe('demo site: first sign-in with two-step enrolment, then sign-in with a 
     await page.click('ck-client-portal >>> ck-login >>> button[part~=submit]');
 
     // the client portal (demo index.html) shows the accounts, the user menu names the user
-    await page.waitForSelector('ck-client-portal >>> #user-button');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
     expect(await page.$eval('ck-client-portal >>> #user-button', (el) => el.textContent!.replace(/\s+/g, ' ').trim())).toBe('Erin Secure ▾');
-    await page.waitForSelector('ck-client-portal >>> ck-account-search >>> tr[data-id]');
+    await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
 
     // sign out, and back in: now the code is asked for after the password
     await page.click('ck-client-portal >>> #user-button');
     await page.click('ck-client-portal >>> [data-action=sign-out]');
-    await page.waitForSelector('ck-client-portal >>> h1[data-view=signin]');
+    await deepSelector(page, 'ck-client-portal >>> h1[data-view=signin]');
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'e2e.secure');
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', CHOSEN);
     await page.keyboard.press('Enter');
     await stepTitle('Two-step sign-in');
     await typeInto(page, 'ck-client-portal >>> ck-login >>> #code', totpCode(secret, new Date(Date.now() + 30_000)));
     await page.keyboard.press('Enter');
-    await page.waitForSelector('ck-client-portal >>> #user-button');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
     expect(await site.db('audit_log').where({ action: 'auth.login' }).whereLike('after_json', '%totp%').count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(1);
     expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
   });
