@@ -194,6 +194,33 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
     }
     await axe(page, CP, `account tabs (${size.name})`);
 
+    // report a direct payment from the Payments tab
+    await (await deep(page, `${CP} >>> ck-account-pane >>> #tab-payments`)).click();
+    await (await deep(page, `${CP} >>> ck-account-pane >>> [data-action=ledger-payment]`)).click();
+    await typeDeep(page, `${CP} >>> ck-account-pane >>> ck-account-functions >>> dialog input[name=amount]`, '12.34');
+    await page.select(`${CP} >>> ck-account-pane >>> ck-account-functions >>> dialog select[name=method]`, 'check');
+    await axe(page, CP, `payment dialog (${size.name})`);
+    await shot(page, size, 'client-payment-dialog');
+    await (await deep(page, `${CP} >>> ck-account-pane >>> ck-account-functions >>> dialog button[type=submit]`)).click();
+    await page.waitForFunction((h) => [...(document.querySelector(h)?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelectorAll('table[part=payments] tbody tr') ?? [])]
+      .some((tr) => tr.textContent?.includes('$12.34')), { timeout: 20_000 }, CP);
+    const paid = await site.db('transactions').join('accounts', 'accounts.id', 'transactions.account_id').where('accounts.public_id', accountId).whereIn('transactions.amount_cents', [1234, -1234]).count({ n: '*' });
+    expect(Number(paid[0]!.n)).toBe(1);
+
+    // the Account functions menu stays inside the viewport (it was clipped by the pane)
+    await (await deep(page, `${CP} >>> ck-account-pane >>> ck-account-functions >>> [part~=trigger]`)).click();
+    await deep(page, `${CP} >>> ck-account-pane >>> ck-account-functions >>> [role=menuitem]`);
+    const box = await page.$eval(`${CP} >>> ck-account-pane >>> ck-account-functions >>> [part~=menu]`, (m) => {
+      const r = m.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, w: innerWidth, h: innerHeight, scrolls: m.scrollHeight > m.clientHeight };
+    });
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(box.h);
+    expect(box.right).toBeLessThanOrEqual(box.w);
+    await shot(page, size, 'client-account-functions');
+    await page.keyboard.press('Escape');
+
     // the back button returns to the results as they were
     await page.goBack();
     await focusedHeading(page, CP, 'Accounts');

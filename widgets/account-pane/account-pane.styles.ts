@@ -98,6 +98,12 @@ export const accountPaneStyles = css`
     border-bottom-color: var(--ck-color-primary, #1d4ed8);
     color: var(--ck-color-primary, #1d4ed8);
   }
+  .ledger-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-2, 0.5rem);
+    margin-bottom: var(--ck-space-3, 0.75rem);
+  }
   [role='tabpanel'] {
     padding-top: var(--ck-space-3, 0.75rem);
   }
