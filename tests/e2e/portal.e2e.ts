@@ -181,8 +181,14 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
       return names.length > 0 && names.every((n) => n.startsWith(s));
     }, {}, CP, surname);
 
-    // open an account: a deep link in the URL, the pane with every tab
+    // the results are brought into view (on a phone the form alone fills the screen)
     const row = await deep(page, `${CP} >>> ck-account-search >>> tr[data-id]`);
+    await page.waitForFunction((h) => {
+      const tr = document.querySelector(h)?.shadowRoot?.querySelector('ck-account-search')?.shadowRoot?.querySelector('tr[data-id]');
+      const r = tr?.getBoundingClientRect();
+      return r && r.top >= 0 && r.bottom <= innerHeight;
+    }, { timeout: 5_000 }, CP);
+    // open an account: a deep link in the URL, the pane with every tab
     const accountId = await row.evaluate((tr) => tr.getAttribute('data-id')!);
     await row.click();
     await viewDone(page, CP, 'Account', size, 'client-account');
@@ -221,9 +227,13 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
     await shot(page, size, 'client-account-functions');
     await page.keyboard.press('Escape');
 
-    // the back button returns to the results as they were
+    // the back button returns to the results as they were, the paid account's balance updated live
     await page.goBack();
     await focusedHeading(page, CP, 'Accounts');
+    const dbBalance = await site.db('accounts').where({ public_id: accountId }).first('balance_cents');
+    const dollars = (Number(dbBalance.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+    await page.waitForFunction((h, id, d) => document.querySelector(h)?.shadowRoot?.querySelector('ck-account-search')?.shadowRoot
+      ?.querySelector(`tr[data-id="${id}"] [data-field=balance]`)?.textContent?.trim() === d, { timeout: 10_000 }, CP, accountId, dollars);
     expect(await page.$eval(`${CP} >>> ck-account-search`, (el) => (el as HTMLElement).hidden)).toBe(false);
     expect(await page.$eval(`${CP} >>> ck-account-search >>> #name`, (el) => (el as HTMLInputElement).value)).toBe(surname.toLowerCase());
 
