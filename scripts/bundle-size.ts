@@ -37,6 +37,10 @@ export interface BundleSizes {
   entry: Size;
   eager: Size;
   foundation: Size;
+  /** `<ck-client-portal>` signed out: the entry, the shell and the sign-in form (areas load after sign-in) */
+  clientPortal: Size;
+  /** `<ck-agency-console>` signed out, likewise */
+  agencyConsole: Size;
   all: Size;
 }
 
@@ -78,6 +82,8 @@ export function bundleSizes(dist = 'dist', foundation = FOUNDATION): BundleSizes
     entry: size([ENTRY]),
     eager: size(reach([ENTRY], false)),
     foundation: size(reach([ENTRY, ...foundation.map(definer)], false)),
+    clientPortal: size(reach([ENTRY, definer('ck-client-portal')], false)),
+    agencyConsole: size(reach([ENTRY, definer('ck-agency-console')], false)),
     all: size(reach([ENTRY], true)),
   };
 }
@@ -91,6 +97,8 @@ export function describeBundle(dist = 'dist'): string {
     `widget bundle ${dist}/ (min+gzip, each file gzipped on its own):`,
     `  entry ${ENTRY}: ${kB(s.entry.gzip)} (${kB(s.entry.min)} min); with the eager core it loads at once: ${kB(s.eager.gzip)} (${s.eager.files.length} files)`,
     `  what issue 2 ships (entry + chunks reachable from ${FOUNDATION.join(', ')}): ${kB(s.foundation.gzip)} (${kB(s.foundation.min)} min, ${s.foundation.files.length} files) — target < 40 kB`,
+    `  <ck-client-portal> signed-out first paint (entry + shell + sign-in; each area loads when opened): ${kB(s.clientPortal.gzip)} (${kB(s.clientPortal.min)} min, ${s.clientPortal.files.length} files) — target ≤ 40 kB`,
+    `  <ck-agency-console> signed-out first paint: ${kB(s.agencyConsole.gzip)} (${kB(s.agencyConsole.min)} min, ${s.agencyConsole.files.length} files)`,
     `  all chunks: ${kB(s.all.gzip)} (${kB(s.all.min)} min, ${s.all.files.length} files)`,
   ].join('\n');
 }

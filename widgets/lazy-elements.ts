@@ -24,4 +24,11 @@ export const lazyElements: Readonly<Record<string, () => Promise<unknown>>> = {
   'ck-pay-button': () => import('./pay-button/pay-button.js'),
   'ck-user-admin': () => import('./user-admin/user-admin.js'),
   'ck-dispute-form': () => import('./dispute-form/dispute-form.js'),
+  'ck-user-settings': () => import('./user-settings/user-settings.js'),
+  'ck-unread-messages': () => import('./client-portal/unread-messages.js'),
+  'ck-client-portal': () => import('./client-portal/client-portal.js'),
+  'ck-placement-review': () => import('./placement-review/placement-review.js'),
+  'ck-audit-trail': () => import('./audit-trail/audit-trail.js'),
+  'ck-payment-link': () => import('./agency-console/payment-link.js'),
+  'ck-agency-console': () => import('./agency-console/agency-console.js'),
 };

@@ -153,6 +153,11 @@ export async function claimTask(trx: Trx, caller: Caller, meta: RequestMeta, pub
 export async function closeTask(trx: Trx, caller: Caller, meta: RequestMeta, publicId: string, resolution: string | undefined, now: Date = dbNow()) {
   const task = await lockTask(trx, caller, publicId);
   if (task.status !== 'open') throw conflict('task_closed', 'This task is already done.');
+  // Closing a review task by hand would leave its placements pending for ever (the client's accounts
+  // never appear): the review itself closes it (placements/review.service.ts).
+  if (task.kind === 'placement_review') {
+    throw conflict('review_required', 'Accept or reject the placement in the placement review queue (GET /agency/placements); the task closes itself then.');
+  }
   await markTaskDone(trx, task, meta, { resolution: resolution ?? null, byUserId: caller.userId, now });
   return toTask(await getTask(trx, caller, publicId));
 }

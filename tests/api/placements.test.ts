@@ -260,6 +260,22 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
     expect((await attach(client, placed, 'late', 'z')).status).toBe(409); // reviewed: attach to the account instead
   });
 
+  it('"Mark done" on a placement-review inbox task is refused (409 review_required): the placement stays pending until reviewed, which closes the task', async () => {
+    const p = (await api.request('/placements', { token: client, body: form() })).body.placement.id as string;
+    const task = await api.db('tasks').where({ sourceType: 'placement', sourceId: p }).first();
+    const close = await api.request(`/agency/inbox/${task.publicId}/close`, { token: agency, body: {} });
+    expect(close.status).toBe(409);
+    expect(close.body).toMatchObject({ code: 'review_required', detail: expect.stringContaining('placement review') });
+    expect((await api.db('tasks').where({ id: task.id }).first()).status).toBe('open');
+    expect((await api.db('placements').where({ publicId: p }).first()).status).toBe('pending_review');
+    // replying with close: the reply is refused as a whole too (one transaction), nothing half-done
+    const reply = await api.request(`/agency/inbox/${task.publicId}/reply`, { token: agency, body: { body: 'We are on it.', close: true } });
+    expect(reply.status).toBe(409);
+    expect((await api.db('tasks').where({ id: task.id }).first()).status).toBe('open');
+    await api.request('/agency/placements/review', { token: agency, body: { placementIds: [p], decision: 'accept' } });
+    expect((await api.db('tasks').where({ id: task.id }).first()).status).toBe('done');
+  });
+
   it('accepts many at once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await api.request('/placements', { token: client, body: form() })).body.placement.id);

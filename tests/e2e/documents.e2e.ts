@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -65,36 +65,36 @@ describe('demo site: upload and download documents', () => {
 
   it('attaches a file to an account and downloads the same bytes', async () => {
     await page.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
-    await typeInto(page, 'ck-login >>> #username', 'demo.client');
-    await typeInto(page, 'ck-login >>> #password', 'Cascade-Demo-2026!');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'demo.client');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', 'Cascade-Demo-2026!');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#signed-in:not([hidden])');
-    const row = await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
+    const row = await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
     const accountId = await row!.evaluate((tr) => tr.getAttribute('data-id'));
     // keyboard, as a person would (the pane scrolls into view smoothly, so clicks by position could miss)
     await row!.focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction((id) => document.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
-    const tab = await page.waitForSelector('ck-account-pane >>> #tab-activity');
+    await page.waitForFunction((id) => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
+    const tab = await deepSelector(page, 'ck-client-portal >>> ck-account-pane >>> #tab-activity');
     await tab!.focus();
     await page.keyboard.press('End');
-    await page.waitForFunction(() => document.querySelector('ck-account-pane')?.shadowRoot?.querySelector('#tab-attachments')?.getAttribute('aria-selected') === 'true');
-    await waitDeep(page, 'ck-account-pane >>> ck-account-attachments >>> [data-empty]');
+    await page.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelector('#tab-attachments')?.getAttribute('aria-selected') === 'true');
+    await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> [data-empty]');
 
-    const input = (await page.waitForSelector('ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
+    const input = (await deepSelector(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(pdfPath);
-    await typeInto(page, 'ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[name^=name-]', 'Signed payment agreement');
-    const upload = await waitDeep(page, 'ck-account-pane >>> ck-account-attachments >>> ck-upload >>> [data-action=upload]');
+    await typeInto(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> input[name^=name-]', 'Signed payment agreement');
+    const upload = await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> ck-upload >>> [data-action=upload]');
     await upload!.focus();
     await page.keyboard.press('Enter');
-    const listed = await waitDeep(page, 'ck-account-pane >>> ck-account-attachments >>> tbody tr[data-id]');
+    const listed = await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> tbody tr[data-id]');
     expect(await listed!.evaluate((tr) => tr.querySelector('th')!.textContent)).toBe('Signed payment agreement');
 
     const stored = await site.db('attachments').where({ displayName: 'Signed payment agreement' }).first();
     expect(stored.sha256).toBe(sha(pdf));
     expect(stored.originalName).toBe('Payment agreement – signed.pdf');
 
-    const button = await waitDeep(page, 'ck-account-pane >>> ck-account-attachments >>> tbody tr[data-id] [data-action=download]');
+    const button = await waitDeep(page, 'ck-client-portal >>> ck-account-pane >>> ck-account-attachments >>> tbody tr[data-id] [data-action=download]');
     await button!.focus();
     await page.keyboard.press('Enter');
     const back = await downloaded(downloads, 'Payment agreement – signed.pdf');
@@ -106,17 +106,19 @@ describe('demo site: upload and download documents', () => {
     const text = Buffer.from(`Rate card for 2027\n${'line of rates, ünïcode and all\n'.repeat(2000)}`);
     const textPath = join(work, 'rate-card-2027.txt');
     writeFileSync(textPath, text);
-    const input = (await page.waitForSelector('ck-collab-center >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
+    // the Collaboration Center is its own area of the client portal's menu
+    await page.click('ck-client-portal >>> nav a[data-route=collab]');
+    const input = (await deepSelector(page, 'ck-client-portal >>> ck-collab-center >>> ck-upload >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(textPath);
     // the center has seeded files too: find the new one by name
     let fileId: string | null = null;
     for (let i = 0; i < 200 && !fileId; i++) {
-      const rows = await page.$$eval('ck-collab-center >>> tbody tr[data-id]', (trs) => trs.map((tr) => [tr.getAttribute('data-id'), tr.querySelector('th')!.textContent]));
+      const rows = await page.$$eval('ck-client-portal >>> ck-collab-center >>> tbody tr[data-id]', (trs) => trs.map((tr) => [tr.getAttribute('data-id'), tr.querySelector('th')!.textContent]));
       fileId = rows.find(([, name]) => name === 'rate-card-2027.txt')?.[0] ?? null;
       if (!fileId) await new Promise((r) => setTimeout(r, 100));
     }
     expect(fileId).toMatch(/^cfile_/);
-    const button = await waitDeep(page, `ck-collab-center >>> tbody tr[data-id="${fileId}"] [data-action=download]`);
+    const button = await waitDeep(page, `ck-client-portal >>> ck-collab-center >>> tbody tr[data-id="${fileId}"] [data-action=download]`);
     await button!.focus();
     await page.keyboard.press('Enter');
     const back = await downloaded(downloads, 'rate-card-2027.txt');

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { explain, startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 
 describe('demo site: sign in, search, open an account, run a report', () => {
   let site: DemoSite;
@@ -21,54 +21,54 @@ describe('demo site: sign in, search, open an account, run a report', () => {
     expect(await page.title()).toContain('Northwind Recovery');
 
     // A wrong password first: the error is shown, the user stays on the sign-in form.
-    await typeInto(page, 'ck-login >>> #username', 'demo.group');
-    await typeInto(page, 'ck-login >>> #password', 'not-my-password');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'demo.group');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', 'not-my-password');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('ck-login')?.shadowRoot?.querySelector('#form-error')?.textContent?.includes('incorrect'));
+    await page.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-login')?.shadowRoot?.querySelector('#form-error')?.textContent?.includes('incorrect'));
 
-    await typeInto(page, 'ck-login >>> #password', 'Brigid-Group-2026!');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', 'Brigid-Group-2026!');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#signed-in:not([hidden])');
-    expect(await page.$eval('#welcome', (el) => el.textContent)).toBe('Accounts for Grace Okonkwo');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
+    expect(await page.$eval('ck-client-portal >>> #user-button', (el) => el.textContent!.replace(/\s+/g, ' ').trim())).toBe('Grace Okonkwo ▾');
 
     // The grid loads with the first page of the group's accounts.
-    await page.waitForSelector('ck-account-search >>> tr[data-id]');
-    await typeInto(page, 'ck-account-search >>> #name', 'smith');
+    await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
+    await typeInto(page, 'ck-client-portal >>> ck-account-search >>> #name', 'smith');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => {
-      const root = document.querySelector('ck-account-search')?.shadowRoot;
+      const root = document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-search')?.shadowRoot;
       const names = [...(root?.querySelectorAll('td[data-field=name]') ?? [])].map((td) => td.textContent ?? '');
       return names.length > 0 && names.every((n) => n.startsWith('SMITH'));
     });
-    const clients = await page.$$eval('ck-account-search >>> td[data-field=client]', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+    const clients = await page.$$eval('ck-client-portal >>> ck-account-search >>> td[data-field=client]', (tds) => [...new Set(tds.map((t) => t.textContent))]);
     for (const c of clients) expect(['St. Brigid Regional Hospital', 'Lakeside Family Clinic']).toContain(c);
 
     // Open the first result with the keyboard.
-    const firstRow = await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    const firstRow = await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
     const accountId = await firstRow!.evaluate((tr) => tr.getAttribute('data-id'));
     const debtor = await firstRow!.evaluate((tr) => tr.querySelector('td[data-field=name]')!.textContent);
     await firstRow!.focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction((id) => document.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
-    await page.waitForSelector('ck-account-pane >>> header[part=header] h2');
-    expect(await page.$eval('ck-account-pane >>> header[part=header] h2', (h) => h.textContent)).toBe(debtor);
+    await page.waitForFunction((id) => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.getAttribute('account-id') === id, {}, accountId);
+    await deepSelector(page, 'ck-client-portal >>> ck-account-pane >>> header[part=header] h2');
+    expect(await page.$eval('ck-client-portal >>> ck-account-pane >>> header[part=header] h2', (h) => h.textContent)).toBe(debtor);
 
     // The balance shown is the account's balance in the database.
     const row = await site.db('accounts').where({ publicId: accountId }).first('balance_cents');
     const dollars = (Number(row.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
-    const paneText = await page.$eval('ck-account-pane', (el) => el.shadowRoot!.textContent ?? '');
+    const paneText = await page.$eval('ck-client-portal >>> ck-account-pane', (el) => el.shadowRoot!.textContent ?? '');
     expect(paneText).toContain(dollars);
     // Internal notes never show on a client's screen.
     expect(paneText).not.toContain('INTERNAL:');
 
-    // The same page runs reports: the status report's total is the API's for this user.
-    await page.waitForSelector('ck-report-viewer >>> #report option[value=status]');
-    await page.select('ck-report-viewer >>> #report', 'status');
-    // By keyboard: the account pane above is still loading, and a pointer click can land where the
-    // button was before the page grew (it failed a CI run that way).
-    await (await page.waitForSelector('ck-report-viewer >>> #run-form button[type=submit]'))!.focus();
+    // The portal's Reports area runs reports: the status report's total is the API's for this user.
+    await page.click('ck-client-portal >>> nav a[data-route=reports]');
+    await deepSelector(page, 'ck-client-portal >>> ck-report-viewer >>> #report option[value=status]');
+    await page.select('ck-client-portal >>> ck-report-viewer >>> #report', 'status');
+    // By keyboard: a pointer click can land where the button was before the page grew (it failed a CI run that way).
+    await (await deepSelector(page, 'ck-client-portal >>> ck-report-viewer >>> #run-form button[type=submit]'))!.focus();
     await page.keyboard.press('Enter');
-    const totalCell = await page.waitForSelector('ck-report-viewer >>> .results tfoot [data-field=accounts]', { timeout: 15000 });
+    const totalCell = await deepSelector(page, 'ck-client-portal >>> ck-report-viewer >>> .results tfoot [data-field=accounts]', { timeout: 15000 });
     const shown = await totalCell!.evaluate((td) => td.textContent!.trim());
     const login = await fetch(`${site.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo.group', password: 'Brigid-Group-2026!' }) });
     const { accessToken } = (await login.json()) as { accessToken: string };

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { testConfig, type Config } from '../../api/config.js';
 import { createDb, migrateLatest, type Db } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
@@ -75,16 +75,41 @@ export async function startDemoSite(options: { accounts?: number; worker?: boole
  */
 export async function explain(page: Page, tags: string[]): Promise<string> {
   const shown = await page.evaluate((names: string[]) => names.map((n) => {
-    const el = document.querySelector(n);
+    // also inside the composite elements' shadow roots (ck-client-portal, ck-agency-console)
+    const find = (root: Document | ShadowRoot): Element | null => {
+      const hit = root.querySelector(n);
+      if (hit) return hit;
+      for (const host of root.querySelectorAll('ck-client-portal, ck-agency-console')) {
+        const inner = host.shadowRoot && find(host.shadowRoot);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    const el = find(document);
     return `${n}: ${el ? (el.shadowRoot?.textContent ?? '(no shadow root)').replace(/\s+/g, ' ').trim().slice(0, 1500) : '(absent)'}`;
   }), tags).catch((e: Error) => [`(evaluate failed: ${e.message})`]);
   const p = page as Page & { network?: string[]; jsErrors?: string[] };
   return [`url: ${page.url()}`, ...shown, `page errors: ${JSON.stringify(p.jsErrors ?? [])}`, 'network (last 40):', ...(p.network ?? []).slice(-40)].join('\n');
 }
 
+/**
+ * Finds `selector` (puppeteer's `>>>` through shadow roots), polling: waitForSelector watches the
+ * document's mutations only, so a change deep inside nested shadow roots (the composite elements
+ * hold the others in theirs) can go unnoticed until something else in the page moves.
+ */
+export async function deepSelector(page: Page, selector: string, { timeout = 30_000, visible = false }: { timeout?: number; visible?: boolean } = {}): Promise<ElementHandle<Element>> {
+  const until = performance.now() + timeout;
+  for (;;) {
+    const el = await page.$(selector);
+    if (el && (!visible || (await el.isVisible()))) return el;
+    if (performance.now() > until) throw new Error(`${selector} did not appear within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Types into an input found through shadow roots (puppeteer's `>>>` deep combinator). */
 export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  const el = await page.waitForSelector(selector, { visible: true });
-  await el!.click({ count: 3 });
-  await el!.type(text);
+  const el = await deepSelector(page, selector, { visible: true });
+  await el.click({ count: 3 });
+  await el.type(text);
 }

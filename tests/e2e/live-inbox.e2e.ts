@@ -30,7 +30,7 @@ async function typeDeep(page: Page, selector: string, text: string): Promise<voi
   await el.type(text);
 }
 
-const paneText = (page: Page) => page.$eval('ck-account-pane', (el) => el.shadowRoot!.textContent ?? '');
+const paneText = (page: Page) => page.$eval('ck-client-portal >>> ck-account-pane', (el) => el.shadowRoot!.textContent ?? '');
 
 describe('demo site: a client note reaches the agency inbox live', () => {
   let site: DemoSite;
@@ -48,37 +48,37 @@ describe('demo site: a client note reaches the agency inbox live', () => {
     // The agency user opens the inbox first and leaves it open.
     await agency.bringToFront();
     await agency.goto(`${site.url}/agency.html`, { waitUntil: 'networkidle0' });
-    await typeDeep(agency, 'ck-login >>> #username', 'demo.agency');
-    await typeDeep(agency, 'ck-login >>> #password', 'Northwind-Admin-2026!');
+    await typeDeep(agency, 'ck-agency-console >>> ck-login >>> #username', 'demo.agency');
+    await typeDeep(agency, 'ck-agency-console >>> ck-login >>> #password', 'Northwind-Admin-2026!');
     await agency.keyboard.press('Enter');
-    await agency.waitForFunction(() => (document.querySelector('ck-inbox') as HTMLElement & { live: boolean }).live, { polling: 100, timeout: 20_000 });
+    await agency.waitForFunction(() => (document.querySelector('ck-agency-console')?.shadowRoot?.querySelector('ck-inbox') as HTMLElement & { live: boolean })?.live, { polling: 100, timeout: 20_000 });
 
     // The client signs in on the portal page, opens an account and adds a note.
     await client.bringToFront();
     await client.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
-    await typeDeep(client, 'ck-login >>> #username', 'demo.client');
-    await typeDeep(client, 'ck-login >>> #password', 'Cascade-Demo-2026!');
+    await typeDeep(client, 'ck-client-portal >>> ck-login >>> #username', 'demo.client');
+    await typeDeep(client, 'ck-client-portal >>> ck-login >>> #password', 'Cascade-Demo-2026!');
     await client.keyboard.press('Enter');
-    const row = await deep(client, 'ck-account-search >>> tr[data-id]');
+    const row = await deep(client, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
     const debtor = await row.evaluate((tr) => tr.querySelector('td[data-field=name]')!.textContent!.trim());
     await row.click();
-    await deep(client, 'ck-account-pane >>> header[part=header] h2');
-    await (await deep(client, 'ck-account-pane >>> ck-account-functions >>> [part~=trigger]')).click();
-    await (await deep(client, 'ck-account-pane >>> ck-account-functions >>> [role=menuitem][data-action=note]')).click();
+    await deep(client, 'ck-client-portal >>> ck-account-pane >>> header[part=header] h2');
+    await (await deep(client, 'ck-client-portal >>> ck-account-pane >>> ck-account-functions >>> [part~=trigger]')).click();
+    await (await deep(client, 'ck-client-portal >>> ck-account-pane >>> ck-account-functions >>> [role=menuitem][data-action=note]')).click();
     const note = `Debtor phoned us: will pay on the 15th (${Date.now()})`;
-    await typeDeep(client, 'ck-account-pane >>> ck-account-functions >>> dialog textarea[name=body]', note);
-    await (await deep(client, 'ck-account-pane >>> ck-account-functions >>> dialog button[type=submit]')).click();
-    await client.waitForFunction(() => document.querySelector('ck-account-pane')?.shadowRoot?.querySelector('ck-account-functions')
+    await typeDeep(client, 'ck-client-portal >>> ck-account-pane >>> ck-account-functions >>> dialog textarea[name=body]', note);
+    await (await deep(client, 'ck-client-portal >>> ck-account-pane >>> ck-account-functions >>> dialog button[type=submit]')).click();
+    await client.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelector('ck-account-functions')
       ?.shadowRoot?.querySelector('[part~=status]')?.textContent === 'Note added.', { polling: 100, timeout: 20_000 });
     // The client's own timeline shows the note at once.
-    await client.waitForFunction((text: string) => document.querySelector('ck-account-pane')?.shadowRoot?.querySelector('[part~=timeline] li')?.textContent?.includes(text),
+    await client.waitForFunction((text: string) => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelector('[part~=timeline] li')?.textContent?.includes(text),
       { polling: 100, timeout: 20_000 }, note);
 
     // The agency inbox, left open in the other tab, shows it without a reload.
     await agency.bringToFront();
-    await agency.waitForFunction((text: string) => [...(document.querySelector('ck-inbox')?.shadowRoot?.querySelectorAll('[part~=task]') ?? [])]
+    await agency.waitForFunction((text: string) => [...(document.querySelector('ck-agency-console')?.shadowRoot?.querySelector('ck-inbox')?.shadowRoot?.querySelectorAll('[part~=task]') ?? [])]
       .some((t) => t.textContent?.includes(text)), { polling: 100, timeout: 20_000 }, note);
-    const task = await agency.$eval('ck-inbox', (el, text) => {
+    const task = await agency.$eval('ck-agency-console >>> ck-inbox', (el, text) => {
       const li = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~=task]')].find((t) => t.textContent!.includes(text))!;
       return { id: li.dataset.id!, text: li.textContent! };
     }, note);
@@ -86,11 +86,11 @@ describe('demo site: a client note reaches the agency inbox live', () => {
     expect(task.text).toContain('Dana Whitfield');
 
     // The agency answers from the inbox; the client's pane shows the answer live.
-    await (await deep(agency, `ck-inbox >>> [data-id="${task.id}"] [data-action=reply]`)).click();
-    await typeDeep(agency, `ck-inbox >>> #reply-${task.id}`, 'Thank you, noted for the 15th.');
-    await (await deep(agency, `ck-inbox >>> [data-id="${task.id}"] form button[type=submit]`)).click();
+    await (await deep(agency, `ck-agency-console >>> ck-inbox >>> [data-id="${task.id}"] [data-action=reply]`)).click();
+    await typeDeep(agency, `ck-agency-console >>> ck-inbox >>> #reply-${task.id}`, 'Thank you, noted for the 15th.');
+    await (await deep(agency, `ck-agency-console >>> ck-inbox >>> [data-id="${task.id}"] form button[type=submit]`)).click();
     await client.bringToFront();
-    await client.waitForFunction(() => document.querySelector('ck-account-pane')?.shadowRoot?.querySelector('[part~=timeline] li')?.textContent
+    await client.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelector('[part~=timeline] li')?.textContent
       ?.includes('Thank you, noted for the 15th.'), { polling: 100, timeout: 20_000 });
     expect(await paneText(client)).toContain('Thank you, noted for the 15th.');
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 import { createUser } from '../../api/users/users.service.js';
 import { testConfig } from '../../api/config.js';
 import { totpCode } from '../../api/platform/auth/totp.js';
@@ -26,47 +26,49 @@ describe('demo site: first sign-in with two-step enrolment, then sign-in with a 
   });
   afterAll(() => site.close());
 
-  const submit = async () => page.click('ck-login >>> button[type=submit]');
-  const stepTitle = (text: string) => page.waitForFunction((t) => document.querySelector('ck-login')?.shadowRoot?.querySelector('h2')?.textContent === t, {}, text);
+  const submit = async () => page.click('ck-client-portal >>> ck-login >>> button[type=submit]');
+  const stepTitle = (text: string) => page.waitForFunction((t) => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-login')?.shadowRoot?.querySelector('h2')?.textContent === t, {}, text);
 
   it('enrols on first sign-in and signs in with a code afterwards', async () => {
     await page.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
-    await typeInto(page, 'ck-login >>> #username', 'e2e.secure');
-    await typeInto(page, 'ck-login >>> #password', ISSUED);
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'e2e.secure');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', ISSUED);
     await page.keyboard.press('Enter');
 
     await stepTitle('Confirm your profile');
     await submit();
     await stepTitle('Choose a new password');
-    await typeInto(page, 'ck-login >>> #currentPassword', ISSUED);
-    await typeInto(page, 'ck-login >>> #newPassword', CHOSEN);
-    await typeInto(page, 'ck-login >>> #confirmPassword', CHOSEN);
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #currentPassword', ISSUED);
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #newPassword', CHOSEN);
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #confirmPassword', CHOSEN);
     await submit();
 
     await stepTitle('Set up two-step sign-in');
-    await page.waitForSelector('ck-login >>> img[part=qr]', { visible: true });
-    const secret = (await page.$eval('ck-login >>> [part=secret]', (el) => el.textContent ?? '')).replace(/\s+/g, '');
+    await deepSelector(page, 'ck-client-portal >>> ck-login >>> img[part=qr]');
+    const secret = (await page.$eval('ck-client-portal >>> ck-login >>> [part=secret]', (el) => el.textContent ?? '')).replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    await typeInto(page, 'ck-login >>> #code', totpCode(secret, new Date()));
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #code', totpCode(secret, new Date()));
     await submit();
     await stepTitle('Save your recovery codes');
-    expect(await page.$$eval('ck-login >>> [part=recovery-codes] li', (lis) => lis.length)).toBe(10);
-    await page.click('ck-login >>> button[part~=submit]');
+    expect(await page.$$eval('ck-client-portal >>> ck-login >>> [part=recovery-codes] li', (lis) => lis.length)).toBe(10);
+    await page.click('ck-client-portal >>> ck-login >>> button[part~=submit]');
 
-    await page.waitForSelector('#signed-in:not([hidden])');
-    expect(await page.$eval('#welcome', (el) => el.textContent)).toBe('Accounts for Erin Secure');
-    await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    // the client portal (demo index.html) shows the accounts, the user menu names the user
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
+    expect(await page.$eval('ck-client-portal >>> #user-button', (el) => el.textContent!.replace(/\s+/g, ' ').trim())).toBe('Erin Secure ▾');
+    await deepSelector(page, 'ck-client-portal >>> ck-account-search >>> tr[data-id]');
 
     // sign out, and back in: now the code is asked for after the password
-    await page.click('#logout');
-    await page.waitForSelector('#signed-out:not([hidden])');
-    await typeInto(page, 'ck-login >>> #username', 'e2e.secure');
-    await typeInto(page, 'ck-login >>> #password', CHOSEN);
+    await page.click('ck-client-portal >>> #user-button');
+    await page.click('ck-client-portal >>> [data-action=sign-out]');
+    await deepSelector(page, 'ck-client-portal >>> h1[data-view=signin]');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #username', 'e2e.secure');
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #password', CHOSEN);
     await page.keyboard.press('Enter');
     await stepTitle('Two-step sign-in');
-    await typeInto(page, 'ck-login >>> #code', totpCode(secret, new Date(Date.now() + 30_000)));
+    await typeInto(page, 'ck-client-portal >>> ck-login >>> #code', totpCode(secret, new Date(Date.now() + 30_000)));
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#signed-in:not([hidden])');
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
     expect(await site.db('audit_log').where({ action: 'auth.login' }).whereLike('after_json', '%totp%').count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(1);
     expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { startDemoSite, typeInto, type DemoSite, deepSelector } from './harness.js';
 import { mixedRows, toXlsx } from '../api/fixtures/placement-sheets.js';
 
 describe('demo site: place a spreadsheet', () => {
@@ -64,10 +64,11 @@ describe('demo site: place a spreadsheet', () => {
     });
     const { accessToken } = (await (await post('/auth/login', { username: 'demo.agency', password: 'Northwind-Admin-2026!' })).json()) as { accessToken: string };
     expect((await post('/agency/placements/review', { placementIds: [p.publicId], decision: 'accept' }, accessToken)).status).toBe(200);
-    await page.goto(`${site.url}/`, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('#signed-in:not([hidden])');
-    await typeInto(page, 'ck-account-search >>> #clientAccountNumber', 'E2E-000001');
+    // networkidle2: signed in, the account search keeps its live-events stream open
+    await page.goto(`${site.url}/`, { waitUntil: 'networkidle2' });
+    await deepSelector(page, 'ck-client-portal >>> #user-button');
+    await typeInto(page, 'ck-client-portal >>> ck-account-search >>> #clientAccountNumber', 'E2E-000001');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('ck-account-search')?.shadowRoot?.querySelector('td[data-field=name]')?.textContent === 'DOE, JANE');
+    await page.waitForFunction(() => document.querySelector('ck-client-portal')?.shadowRoot?.querySelector('ck-account-search')?.shadowRoot?.querySelector('td[data-field=name]')?.textContent === 'DOE, JANE');
   });
 });

@@ -69,7 +69,59 @@ export class CkAccountFunctions extends CkElement {
 
   #toggleMenu = () => {
     this.menuOpen = !this.menuOpen;
-    if (this.menuOpen) void this.updateComplete.then(() => this.#menuItems()[0]?.focus());
+    if (this.menuOpen) {
+      void this.updateComplete.then(() => {
+        this.#placeMenu();
+        this.#menuItems()[0]?.focus();
+      });
+    }
+  };
+
+  /**
+   * Keeps the open menu inside the viewport at any size and zoom: fixed to the trigger (so no
+   * ancestor's overflow clips it), below it or flipped above when there is more room there, shifted
+   * left or right to stay on screen, and scrolling inside itself when even that is too short.
+   */
+  #placeMenu = () => {
+    const menu = this.renderRoot.querySelector<HTMLElement>('[part~=menu]');
+    const trigger = this.renderRoot.querySelector<HTMLElement>('[part~=trigger]');
+    if (!menu || !trigger) return;
+    const margin = 8;
+    const t = trigger.getBoundingClientRect();
+    const width = Math.min(menu.offsetWidth, innerWidth - 2 * margin);
+    const below = innerHeight - t.bottom - margin;
+    const above = t.top - margin;
+    const natural = menu.scrollHeight;
+    const flip = natural > below && above > below;
+    Object.assign(menu.style, {
+      position: 'fixed',
+      boxSizing: 'border-box',
+      right: 'auto',
+      margin: '0',
+      left: `${Math.max(margin, Math.min(t.right - width, innerWidth - width - margin))}px`,
+      top: flip ? 'auto' : `${t.bottom + 4}px`,
+      bottom: flip ? `${innerHeight - t.top + 4}px` : 'auto',
+      maxHeight: `${Math.max(120, (flip ? above : below) - 4)}px`,
+      maxWidth: `${innerWidth - 2 * margin}px`,
+      overflowY: 'auto',
+    });
+    menu.dataset.placement = flip ? 'top' : 'bottom';
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('resize', this.#placeMenuIfOpen);
+    addEventListener('scroll', this.#placeMenuIfOpen, true);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('resize', this.#placeMenuIfOpen);
+    removeEventListener('scroll', this.#placeMenuIfOpen, true);
+  }
+
+  #placeMenuIfOpen = () => {
+    if (this.menuOpen) this.#placeMenu();
   };
 
   #menuItems(): HTMLButtonElement[] {

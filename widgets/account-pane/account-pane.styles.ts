@@ -82,6 +82,8 @@ export const accountPaneStyles = css`
   }
   [role='tablist'] {
     display: flex;
+    /* wrap rather than clip: on a phone every tab stays visible (Messages and Attachments were off-screen) */
+    flex-wrap: wrap;
     gap: var(--ck-space-1, 0.25rem);
     border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
   }
@@ -95,6 +97,12 @@ export const accountPaneStyles = css`
   [role='tab'][aria-selected='true'] {
     border-bottom-color: var(--ck-color-primary, #1d4ed8);
     color: var(--ck-color-primary, #1d4ed8);
+  }
+  .ledger-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-2, 0.5rem);
+    margin-bottom: var(--ck-space-3, 0.75rem);
   }
   [role='tabpanel'] {
     padding-top: var(--ck-space-3, 0.75rem);

@@ -7,6 +7,7 @@ import { toProblem, type Account, type ActivityEntry, type ActivityPage } from '
 import type { LedgerPage, MessageThread, ThreadSummaries } from '../internal/action-types.js';
 import { LiveEvents } from '../internal/live-events.js';
 import '../account-functions/account-functions.js';
+import { ACCOUNT_ACTIONS } from '../account-functions/account-actions.js';
 import { formatCount, formatDate, formatDateTime, formatMoney, label, statusLabel } from '../internal/format.js';
 import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
 import { accountPaneStyles } from './account-pane.styles.js';
@@ -309,7 +310,24 @@ export class CkAccountPane extends CkElement {
     `;
   }
 
+  /** Report a payment or post an adjustment right here (the same dialogs as the Account functions menu). */
+  #renderLedgerActions() {
+    const account = this.#account.value;
+    const user = this.#portal.user;
+    if (!account || !user) return nothing;
+    const actions = ACCOUNT_ACTIONS.filter((a) => (a.id === 'payment' || a.id === 'adjustment') && user.permissions.includes(a.permission) && a.available(account, user));
+    if (!actions.length) return nothing;
+    const open = (id: string) => this.renderRoot.querySelector('ck-account-functions')?.open(id);
+    return html`<div class="ledger-actions" part="ledger-actions">
+      ${actions.map((a) => html`<button part="button" type="button" data-action="ledger-${a.id}" @click=${() => open(a.id)}>${a.label}…</button>`)}
+    </div>`;
+  }
+
   #renderPayments() {
+    return html`${this.#renderLedgerActions()}${this.#renderPaymentList()}`;
+  }
+
+  #renderPaymentList() {
     return this.#payments.render({
       pending: () => html`<p class="hint" role="status">Loading payments…</p>`,
       error: (e) => html`<p class="alert" part="error" role="alert">${toProblem(e).detail}</p>`,
@@ -327,7 +345,7 @@ export class CkAccountPane extends CkElement {
               </tr>`)}
             </tbody>
           </table>`
-        : html`<p class="hint">No payments or adjustments reported yet. Use Account functions to report one.</p>`,
+        : html`<p class="hint">No payments or adjustments reported yet.</p>`,
     });
   }
 

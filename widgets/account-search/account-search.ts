@@ -7,6 +7,10 @@ import { ApiError, toProblem, type AccountPage, type AccountRow, type Query } fr
 import { STATUS_LABELS, dollarsToCents, formatCount, formatDate, formatMoney, statusLabel } from '../internal/format.js';
 import { baseStyles, formStyles, statusStyles } from '../internal/styles.js';
 import { accountSearchStyles } from './account-search.styles.js';
+import { LiveEvents } from '../internal/live-events.js';
+
+/** Changes that alter what a row shows (balance, status, name …). */
+const LIVE_TYPES = 'account.payment_reported,account.adjusted,account.adjustment_posted,account.balance_updated,account.status_changed,account.settled,account.updated,account.contact_updated,payment.succeeded';
 
 /** Detail of `ck-account-select`. */
 export interface AccountSelectDetail {
@@ -93,6 +97,23 @@ export class CkAccountSearch extends CkElement {
     args: () => [this.#portal.client, this.#usableUserId, this.filters, this.sort, this.order, this.page, this.pageSize] as const,
   });
 
+  /** Set by a submitted search: once its results are in, they are brought into view. */
+  #revealResults = false;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * The list follows the live events the account pane receives: a payment, a status change … on an
+   * account refreshes the page of results (several events in a burst refresh it once).
+   */
+  #live = new LiveEvents(
+    this,
+    () => (this.#usableUserId ? { client: this.#portal.client, key: this.#usableUserId, query: { types: LIVE_TYPES } } : null),
+    () => {
+      clearTimeout(this.#refreshTimer);
+      this.#refreshTimer = setTimeout(() => this.refresh(), 300);
+    },
+  );
+
   /** Runs the search again with the current filters (after the host page changed data). */
   refresh(): void {
     void this.#search.run();
@@ -124,6 +145,7 @@ export class CkAccountSearch extends CkElement {
     if (Object.keys(errors).length) return;
     this.filters = filters;
     this.page = 1;
+    this.#revealResults = true;
   };
 
   #onReset = () => {
@@ -306,8 +328,23 @@ export class CkAccountSearch extends CkElement {
     return this.#renderResults(result);
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#refreshTimer);
+  }
+
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (this.#revealResults && this.#search.status === TaskStatus.COMPLETE) {
+      this.#revealResults = false;
+      // After Search the results (whose count the summary announces) come into view: on a phone
+      // the form alone fills the screen.
+      const target = this.renderRoot.querySelector<HTMLElement>('table, [part~=empty]');
+      const r = target?.getBoundingClientRect();
+      if (target && r && (r.top > innerHeight - 80 || r.top < 0)) {
+        target.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+      }
+    }
     try {
       if (this.#search.status === TaskStatus.PENDING) this.#internals.states.add('loading');
       else this.#internals.states.delete('loading');

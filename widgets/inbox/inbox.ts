@@ -23,6 +23,8 @@ const LIVE_TYPES = 'task.opened,task.claimed,task.closed,account.note_added,acco
  * @tag ck-inbox
  *
  * @fires ck-account-select - When the account of a task is chosen; detail `{ accountId }`.
+ * @fires ck-review-request - "Review placement" on a placement-review task (such a task closes when the
+ *   placement is accepted or rejected, not by "Mark done"); detail `{ taskId, source }`.
  *
  * @csspart base - The inbox.
  * @csspart filters - The filter controls.
@@ -52,6 +54,8 @@ export class CkInbox extends CkElement {
   @state() private page = 1;
   @state() private revision = 0;
   @state() private replyTo = '';
+  /** the dispute task whose resolution form is open */
+  @state() private resolving = '';
   @state() private busyTask = '';
   @state() private actionError: { taskId: string; text: string } | null = null;
   @state() private announcement = '';
@@ -130,10 +134,39 @@ export class CkInbox extends CkElement {
     }
   };
 
+  #onResolve = async (event: SubmitEvent, task: InboxTask) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const resolution = (form.elements.namedItem('resolution') as HTMLTextAreaElement).value.trim();
+    if (resolution.length < 3) {
+      this.actionError = { taskId: task.id, text: 'Say how the dispute was resolved (what was sent to the debtor).' };
+      return;
+    }
+    this.busyTask = task.id;
+    this.actionError = null;
+    try {
+      await this.#portal.client.request('POST', `/agency/disputes/${encodeURIComponent(task.source!.id)}/resolve`, { body: { resolution } });
+      this.resolving = '';
+      this.announcement = `Dispute resolved: “${task.title}”.`;
+      this.revision += 1;
+    } catch (error) {
+      this.actionError = { taskId: task.id, text: toProblem(error).detail };
+    } finally {
+      this.busyTask = '';
+    }
+  };
+
   #openReply(task: InboxTask): void {
     this.replyTo = task.id;
     this.actionError = null;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>(`#reply-${task.id}`)?.focus());
+  }
+
+  #openResolve(task: InboxTask): void {
+    this.resolving = task.id;
+    this.replyTo = '';
+    this.actionError = null;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>(`#resolve-${task.id}`)?.focus());
   }
 
   #renderTask(task: InboxTask) {
@@ -158,7 +191,13 @@ export class CkInbox extends CkElement {
           ? html`<div class="row-actions">
               ${!task.assignedTo ? html`<button part="button" type="button" data-action="claim" ?disabled=${busy} @click=${() => this.#claim(task)}>Claim</button>` : nothing}
               ${task.account ? html`<button part="button" type="button" data-action="reply" aria-expanded=${this.replyTo === task.id ? 'true' : 'false'} @click=${() => this.#openReply(task)}>Reply</button>` : nothing}
-              <button part="button" type="button" data-action="close" ?disabled=${busy} @click=${() => this.#close(task)}>Mark done</button>
+              ${task.source?.type === 'dispute'
+                ? html`<button part="button" type="button" data-action="resolve" aria-expanded=${this.resolving === task.id ? 'true' : 'false'}
+                    @click=${() => this.#openResolve(task)}>Resolve dispute</button>`
+                : nothing}
+              ${task.kind === 'placement_review'
+                ? html`<button part="button" type="button" data-action="review" @click=${() => this.emit('ck-review-request', { taskId: task.id, source: task.source })}>Review placement</button>`
+                : html`<button part="button" type="button" data-action="close" ?disabled=${busy} @click=${() => this.#close(task)}>Mark done</button>`}
             </div>`
           : nothing}
         ${this.replyTo === task.id
@@ -169,6 +208,16 @@ export class CkInbox extends CkElement {
               <div class="row-actions">
                 <button part="button" class="primary" type="submit" ?disabled=${busy}>${busy ? 'Sending…' : 'Send reply'}</button>
                 <button part="button" type="button" @click=${() => (this.replyTo = '')}>Cancel</button>
+              </div>
+            </form>`
+          : nothing}
+        ${this.resolving === task.id
+          ? html`<form class="reply" @submit=${(e: SubmitEvent) => this.#onResolve(e, task)} novalidate>
+              <label for="resolve-${task.id}">How was it resolved? (kept with the dispute)</label>
+              <textarea id="resolve-${task.id}" name="resolution" maxlength="2000" aria-describedby="error-${task.id}"></textarea>
+              <div class="row-actions">
+                <button part="button" class="primary" type="submit" ?disabled=${busy}>${busy ? 'Resolving…' : 'Resolve dispute'}</button>
+                <button part="button" type="button" @click=${() => (this.resolving = '')}>Cancel</button>
               </div>
             </form>`
           : nothing}

@@ -49,7 +49,10 @@ export function saveBlob(blob: Blob, filename: string): void {
 /** Shows a Blob in a new tab (PDF viewer, image, text); falls back to saving it when pop-ups are blocked. */
 export function viewBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
-  const tab = window.open(url, '_blank', 'noopener');
-  if (!tab) saveBlob(blob, filename);
+  // Not the 'noopener' feature: with it window.open always returns null, so the file was shown AND
+  // saved. Cut the opener link by hand instead; null then really means the pop-up was blocked.
+  const tab = window.open(url, '_blank');
+  if (tab) tab.opener = null;
+  else saveBlob(blob, filename);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

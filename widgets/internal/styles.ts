@@ -53,7 +53,11 @@ export const formStyles = css`
     font-size: var(--ck-font-size-small, 0.8125rem);
   }
   input,
-  select {
+  select,
+  textarea {
+    /* explicit: inside another element's shadow root the host's box-sizing can be overridden by the
+       outer scope's rules, and a content-box input overflows its grid cell */
+    box-sizing: border-box;
     font: inherit;
     color: inherit;
     background: var(--ck-color-surface, #ffffff);

@@ -102,6 +102,10 @@ export const userAdminStyles = css`
       overflow: hidden;
       clip: rect(0 0 0 0);
     }
+    table,
+    tbody {
+      display: block;
+    }
     tr {
       display: block;
       border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
@@ -109,6 +113,9 @@ export const userAdminStyles = css`
     }
     td {
       display: flex;
+      /* long emails wrap instead of widening the page */
+      overflow-wrap: anywhere;
+      min-width: 0;
       gap: var(--ck-space-2, 0.5rem);
       border: none;
       padding: var(--ck-space-1, 0.25rem) 0;
