@@ -18,6 +18,7 @@ import { closePdf } from './platform/pdf.js';
 import { startupWarnings } from './platform/startup-warnings.js';
 import './jobs-registry.js';
 import { verifyAudit } from './audit/audit-chain.js';
+import { verifyLedger } from './ledger/ledger-verify.js';
 
 function usage(): never {
   console.error(`usage: tsx api/main.ts <command>
@@ -25,7 +26,8 @@ function usage(): never {
   migrate                        run database migrations
   seed [--accounts N]            seed the demo agency into an empty database (default 5000 accounts)
   admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]
-  admin audit-verify             seal and verify the audit trail's hash chain (exit 1 when broken)`);
+  admin audit-verify             seal and verify the audit trail's hash chain (exit 1 when broken)
+  admin ledger-verify            check every account's balance components against its ledger (exit 1 on a mismatch)`);
   process.exit(2);
 }
 
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   secureFilesAtRest(config.dataDir);
   const db = createDb(config.databaseUrl, config.dataDir);
   const { values } = parseArgs({
-    args: rest[0] === 'create-user' || rest[0] === 'audit-verify' ? rest.slice(1) : rest,
+    args: ['create-user', 'audit-verify', 'ledger-verify'].includes(rest[0] ?? '') ? rest.slice(1) : rest,
     options: {
       demo: { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
       first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' },
@@ -103,6 +105,18 @@ async function main(): Promise<void> {
           return;
         }
         console.error(`Audit trail BROKEN at chain position ${result.broken!.chainSeq} (audit row ${result.broken!.auditId}): ${result.broken!.reason}.`);
+        process.exit(1);
+      }
+      if (rest[0] === 'ledger-verify') {
+        await migrateLatest(db);
+        const result = await verifyLedger(db);
+        await db.destroy();
+        if (result.ok) {
+          console.log(`Ledger verified: ${result.accounts} accounts, ${result.transactions} ledger rows; every balance equals placement + ledger.`);
+          return;
+        }
+        console.error(`Ledger MISMATCH on ${result.mismatchCount} of ${result.accounts} accounts:`);
+        for (const m of result.mismatches) console.error(`  ${m.agencyAccountNumber} (${m.account}): ${m.problem}`);
         process.exit(1);
       }
       if (rest[0] !== 'create-user' || !values.username || !values.email || !values.first || !values.last || !values.role) usage();

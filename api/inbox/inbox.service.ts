@@ -11,6 +11,7 @@ import type { Caller, RequestMeta } from '../platform/http/context.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
+import type { EventType } from '../platform/event-types.js';
 import { markTaskDone } from './tasks.service.js';
 import { lockAccount } from '../accounts/account-write.js';
 import { addNote } from '../notes/notes.service.js';
@@ -132,7 +133,7 @@ async function lockTask(trx: Trx, caller: Caller, publicId: string): Promise<Tas
   return getTask(trx, caller, publicId, true);
 }
 
-async function audit(trx: Trx, meta: RequestMeta, action: string, task: TaskRow, after: Record<string, unknown>, event: string) {
+async function audit(trx: Trx, meta: RequestMeta, action: string, task: TaskRow, after: Record<string, unknown>, event: EventType) {
   await writeAudit(trx, { actor: meta.actor, action, target: { type: 'task', id: task.publicId }, ip: meta.ip, requestId: meta.requestId, before: { status: task.status, assignedUserId: task.assignedUserId }, after });
   await appendEvent(trx, { type: event, clientId: task.clientId, accountId: task.accountId, visibility: 'internal', actor: meta.actor, payload: { taskId: task.publicId, ...after } });
 }

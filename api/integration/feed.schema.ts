@@ -14,7 +14,7 @@ export const FeedQuery = z.strictObject({
 export const FeedEvent = z.object({
   id: z.string().describe('evt_…: unique; receivers de-duplicate on it.'),
   seq: z.string().describe('Position in the log (a decimal string): strictly increasing.'),
-  type: z.string(),
+  type: z.string().describe('One of the catalogued event types (`x-event-types`); `components.schemas["Event.<type>"]` describes its `data`.'),
   occurredAt: z.string(),
   clientId: z.string().nullable(),
   accountId: z.string().nullable(),

@@ -13,6 +13,7 @@ import { appendEvent } from '../platform/events.js';
 import { encrypt, lookupHash } from '../platform/crypto.js';
 import { nameKey } from '../accounts/name-key.js';
 import { GENERATED_AGENCY_NUMBER } from '../placements/placement-writer.js';
+import { appendCorrection, ledgerDeltas, type ComponentCents } from '../ledger/ledger-entries.js';
 import { recordError, type ApplyContext, type Outcome } from './inbound.batch.js';
 import type { AccountInput, ActivityInput, BalanceInput, ClientInput, PartyInput, StatusInput } from './inbound.schema.js';
 
@@ -233,11 +234,24 @@ async function applyBalance(trx: Trx, account: AccountRow, input: Omit<BalanceIn
   const cur = (await trx('account_balances').where({ accountId: account.id, component: input.component }).first()) as
     | { originalCents: number | string; currentCents: number | string } | undefined;
   if (cur && Number(cur.originalCents) === input.originalCents && Number(cur.currentCents) === input.currentCents) return false;
+  // The balance moves only through the ledger (issue 22): lock the account, then enter the difference
+  // between the current amount sent and what placement + ledger say as a correction row.
+  const lock = trx('accounts').where({ id: account.id });
+  if (isMysql(trx)) lock.forUpdate();
+  const { currency } = (await lock.first('currency')) as { currency: string };
   const values = { originalCents: input.originalCents, currentCents: input.currentCents };
   if (cur) await trx('account_balances').where({ accountId: account.id, component: input.component }).update(values);
   else await trx('account_balances').insert({ accountId: account.id, component: input.component, ...values });
   const sum = (await trx('account_balances').where({ accountId: account.id }).sum({ total: 'current_cents' })) as { total: number | string | null }[];
   const balanceCents = Number(sum[0]?.total ?? 0);
+  const posted = await ledgerDeltas(trx, account.id);
+  const deltas: ComponentCents = { principal: 0, interest: 0, fees: 0, costs: 0 };
+  deltas[input.component] = input.currentCents - input.originalCents - posted[input.component];
+  await appendCorrection(trx, {
+    accountId: account.id, clientId: account.clientId, currency, deltas, balanceAfterCents: balanceCents,
+    effectiveOn: ctx.now.toISOString().slice(0, 10), reason: `Balance (${input.component}) sent by the collection system.`,
+    reference: ctx.meta.actor.id ?? null, now: ctx.now,
+  });
   await trx('accounts').where({ id: account.id }).update({ balanceCents, updatedAt: ctx.now });
   const before = cur ? { originalCents: Number(cur.originalCents), currentCents: Number(cur.currentCents) } : undefined;
   await audit(trx, ctx, 'balance.upsert', { type: 'account', id: account.publicId }, before && { component: input.component, ...before }, { component: input.component, ...values });

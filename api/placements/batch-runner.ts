@@ -38,13 +38,15 @@ const SYSTEM = { type: 'system' as const, id: 'placement-batch' };
 
 /**
  * Rows after the header, by row number (rows missing from an XLSX count as the blank rows they are,
- * without being made up: `rows_done` and the checkpoint are row positions too, see runSlice).
+ * without being made up: `rows_done` and the checkpoint are row positions too, see runSlice), up to
+ * the last row with a value: blank lines at the end of a CSV (an editor's final newline, or a few)
+ * are not rows — XLSX never reports them either (issue 22: 504 for 503 rows).
  */
 async function countRows(path: string, b: BatchRow): Promise<number> {
   let header = 0;
   let last = 0;
   for await (const r of readRecords(path, b.format)) {
-    if (!header && isBlank(r.cells)) continue;
+    if (isBlank(r.cells)) continue; // above the header: skipped as the runner does; after it: only rows with values move the end
     header ||= r.row;
     last = r.row;
   }

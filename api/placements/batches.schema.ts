@@ -19,6 +19,19 @@ export const BatchStart = z.strictObject({
   remember: z.boolean().default(true),
 });
 
+export const MappingSuggestion = z.object({
+  field: z.enum(BULK_FIELD_NAMES as [BulkField, ...BulkField[]]),
+  column: z.string(),
+  /** 0…1 */
+  confidence: z.number(),
+  review: z.boolean(),
+  basis: z.enum(['remembered', 'agency', 'header', 'values']),
+  /** up to three values of the column from the first rows (SSN-looking ones masked) */
+  samples: z.array(z.string()),
+  /** a full-name column: each sample as it will be stored, split by the form's name rules ("DOE, JANE M") */
+  preview: z.array(z.string()).optional(),
+});
+
 export const BulkFieldInfo = z.object({ field: z.string(), label: z.string(), required: z.boolean() });
 
 export const Batch = z.object({
@@ -47,7 +60,10 @@ export const Batch = z.object({
 
 export const BatchUploaded = Batch.extend({
   suggestedMapping: ColumnMappingSchema,
-  mappingSource: z.enum(['remembered', 'headers']),
+  /** remembered: this client's last mapping; agency: the agency's last mapping for the same headers (another client); headers: suggested from the headers and values */
+  mappingSource: z.enum(['remembered', 'agency', 'headers']),
+  /** one per suggested field: how sure, on what basis, and the values it was based on; `review` ones are highlighted for a person to check */
+  suggestions: z.array(MappingSuggestion),
   /** the first rows, SSN-looking values masked, to help choose columns */
   sampleRows: z.array(z.array(z.string())),
   fields: z.array(BulkFieldInfo),

@@ -19,7 +19,8 @@ import { enqueueJob } from '../platform/jobs.js';
 import { newId } from '../platform/ids.js';
 import { readRecords, isBlank, type SheetFormat } from './sheet-reader.js';
 import { SHEET_LIMITS, SheetLimitError, fmt } from './sheet-limits.js';
-import { mappingErrors, suggestMapping, REQUIRED_FIELDS, type ColumnMapping } from './bulk-row.js';
+import { mappingErrors, REQUIRED_FIELDS, type ColumnMapping } from './bulk-row.js';
+import { suggestedMapping, rememberHeaderSet } from './mapping-sources.js';
 import { BULK_FIELD_INFO } from './batches.schema.js';
 import { placementClient } from './placements.service.js';
 import { completeTasksFor } from '../inbox/tasks.service.js';
@@ -95,7 +96,7 @@ export async function toBatch(trx: Trx, b: BatchRow) {
     id: b.publicId, status: b.status as never, mode: b.mode, client: { id: b.clientPublicId, name: b.clientName },
     fileName: b.fileName, format: b.format, columns: JSON.parse(b.headersJson) as string[],
     mapping: b.mappingJson ? (JSON.parse(b.mappingJson) as ColumnMapping) : null,
-    rowsTotal: total, rowsDone: Number(b.rowsDone), rowsPlaced: Number(b.rowsPlaced), rowsInvalid: Number(b.rowsInvalid),
+    rowsTotal: total, rowsDone: total === null ? Number(b.rowsDone) : Math.min(total, Number(b.rowsDone)), rowsPlaced: Number(b.rowsPlaced), rowsInvalid: Number(b.rowsInvalid),
     rowsDuplicate: Number(b.rowsDuplicate),
     progress: total ? Math.min(1, Number(b.rowsDone) / total) : ['completed', 'validated'].includes(b.status) ? 1 : 0,
     failure: b.failure, sameFileAs: await sameFileAs(trx, b), createdAt: toIso(b.createdAt)!, finishedAt: toIso(b.finishedAt),
@@ -193,9 +194,7 @@ export async function createBatch(db: Db, config: Config, caller: Caller, meta: 
       checkUploadQuota(config, await heldUploadBytes(trx, client.id), file.size);
       const publicId = newId('plb');
       const storedName = file.path.split(/[\\/]/).pop()!;
-      const remembered = (await trx('placement_column_maps').where({ clientId: client.id }).first('mapping_json')) as { mappingJson: string } | undefined;
-      const rememberedMapping = remembered ? (JSON.parse(remembered.mappingJson) as ColumnMapping) : null;
-      const usable = rememberedMapping && Object.values(rememberedMapping).every((h) => !h || headers.includes(h)) && REQUIRED_FIELDS.every((f) => rememberedMapping[f]);
+      const suggested = await suggestedMapping(trx, client.id, headers, samples);
       await trx('placement_batches').insert({
         publicId, clientId: client.id, status: 'uploaded', mode: 'place', fileName: file.originalname.slice(0, 255) || 'upload',
         storedName, format, fileSha256: sha, fileSize: file.size, headersJson: JSON.stringify(headers), mappingJson: null,
@@ -206,8 +205,9 @@ export async function createBatch(db: Db, config: Config, caller: Caller, meta: 
       const batch = await toBatch(trx, (await loadBatch(trx, { publicId }))!);
       return {
         ...batch,
-        suggestedMapping: usable ? rememberedMapping! : suggestMapping(headers),
-        mappingSource: usable ? ('remembered' as const) : ('headers' as const),
+        suggestedMapping: suggested.mapping,
+        mappingSource: suggested.source,
+        suggestions: suggested.suggestions,
         sampleRows: samples,
         fields: BULK_FIELD_INFO.map((f) => ({ ...f, required: REQUIRED_FIELDS.includes(f.field as never) })),
       };
@@ -236,6 +236,7 @@ export async function startBatch(db: Db, caller: Caller, meta: RequestMeta, publ
     if (input.remember) {
       await trx('placement_column_maps').where({ clientId: b.clientId }).delete();
       await trx('placement_column_maps').insert({ clientId: b.clientId, mappingJson: JSON.stringify(mapping), updatedAt: now });
+      await rememberHeaderSet(trx, b.clientId, JSON.parse(b.headersJson) as string[], mapping, now);
     }
     await enqueueJob(trx, { type: BATCH_JOB, payload: { batchId: b.publicId }, dedupeKey: `${BATCH_JOB}:${b.publicId}:${input.mode}:0`, maxAttempts: BATCH_MAX_ATTEMPTS });
     await writeAudit(trx, { ...meta, action: `placement.batch.${input.mode === 'place' ? 'start' : 'validate'}`, target: { type: 'placement_batch', id: b.publicId }, after: { mapping } });

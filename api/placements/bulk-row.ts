@@ -9,6 +9,8 @@ import { PlacementInput } from './placements.schema.js';
 import { normalizePlacement, type NormalizedPlacement } from './normalize.js';
 import { ACCOUNT_TYPES } from '../accounts/accounts.schema.js';
 import { now as clockNow } from '../platform/clock.js';
+import { suggestFromHeaders, toMapping } from './mapping-suggest.js';
+import { splitFullName } from './full-name.js';
 
 /** field → [label, header synonyms (compared lower case, letters and digits only)] */
 export const BULK_FIELDS = {
@@ -20,6 +22,7 @@ export const BULK_FIELDS = {
   interest: ['Interest', ['interest']],
   fees: ['Fees', ['fees', 'fee', 'latefees']],
   costs: ['Costs', ['costs', 'cost', 'courtcosts']],
+  fullName: ['Full name (first and last in one column)', ['fullname', 'name', 'debtorname']],
   firstName: ['First name', ['firstname', 'first', 'fname', 'debtorfirstname', 'guarantorfirstname', 'responsiblefirstname']],
   middleName: ['Middle name', ['middlename', 'middle', 'mi', 'middleinitial']],
   lastName: ['Last name', ['lastname', 'last', 'lname', 'surname', 'debtorlastname', 'guarantorlastname', 'responsiblelastname']],
@@ -37,6 +40,7 @@ export const BULK_FIELDS = {
   employer: ['Employer', ['employer', 'employername', 'workplace']],
   spouseFirstName: ['Spouse first name', ['spousefirstname', 'spousefirst']],
   spouseLastName: ['Spouse last name', ['spouselastname', 'spouselast']],
+  patientFullName: ['Patient full name', ['patientname', 'patientfullname']],
   patientFirstName: ['Patient first name', ['patientfirstname', 'patientfirst']],
   patientLastName: ['Patient last name', ['patientlastname', 'patientlast']],
   patientDob: ['Patient date of birth', ['patientdob', 'patientdateofbirth']],
@@ -52,25 +56,22 @@ export type ColumnMapping = Partial<Record<BulkField, string>>;
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** Best guess from the headers: exact synonym first, each header used once. */
-export function suggestMapping(headers: string[]): ColumnMapping {
-  const mapping: ColumnMapping = {};
-  const used = new Set<string>();
-  for (const field of BULK_FIELD_NAMES) {
-    const synonyms = BULK_FIELDS[field][1] as readonly string[];
-    const header = headers.find((h) => !used.has(h) && h.trim() && (squash(h) === squash(field) || synonyms.includes(squash(h))));
-    if (header) {
-      mapping[field] = header;
-      used.add(header);
-    }
-  }
-  return mapping;
+/** Best guess from the headers (and sample rows): see mapping-suggest.ts. */
+export function suggestMapping(headers: string[], sampleRows: string[][] = []): ColumnMapping {
+  return toMapping(suggestFromHeaders(headers, sampleRows));
 }
 
 /** Mapping problems: required fields unmapped, columns that are not in the file. */
 export function mappingErrors(mapping: ColumnMapping, headers: string[]): FieldError[] {
   const errors: FieldError[] = [];
-  for (const f of REQUIRED_FIELDS) if (!mapping[f]) errors.push({ path: `mapping.${f}`, code: 'required', message: `Choose the column for ${BULK_FIELDS[f][0]}.` });
+  for (const f of REQUIRED_FIELDS) {
+    // one full-name column stands for both name fields
+    if ((f === 'firstName' || f === 'lastName') && mapping.fullName && !mapping.firstName && !mapping.lastName) continue;
+    if (!mapping[f]) errors.push({ path: `mapping.${f}`, code: 'required', message: `Choose the column for ${BULK_FIELDS[f][0]}.` });
+  }
+  if (mapping.fullName && (mapping.firstName || mapping.lastName)) {
+    errors.push({ path: 'mapping.fullName', code: 'conflict', message: 'Choose either one full-name column or separate first and last name columns.' });
+  }
   for (const [f, h] of Object.entries(mapping)) if (h && !headers.includes(h)) errors.push({ path: `mapping.${f}`, code: 'unknown_column', message: `The file has no column "${h}".` });
   return errors;
 }
@@ -121,6 +122,11 @@ const pathLabel = (path: string, mapping: ColumnMapping): string => {
   };
   const field = direct[path];
   if (!field) return path;
+  if (!mapping[field]) {
+    // a name part split out of a full-name column names that column
+    const full = path.startsWith('patient.') ? mapping.patientFullName : path.startsWith('responsible.') && /Name$|suffix$/.test(path) ? mapping.fullName : undefined;
+    if (full) return `${BULK_FIELDS[field][0]} (from column "${full}")`;
+  }
   return mapping[field] ? `${BULK_FIELDS[field][0]} (column "${mapping[field]}")` : BULK_FIELDS[field][0];
 };
 
@@ -149,6 +155,17 @@ export function evaluateRow(cells: string[], index: Map<string, number>, mapping
   if (!accountType) problems.push(`${pathLabel('accountType', mapping)}: use medical, utility, commercial, rental, returned check or other.`);
   const phones = [get('phone'), get('phone2')].map((n, i) => ({ type: i === 0 ? 'home' : 'mobile', number: n })).filter((p) => p.number);
   const person = (first: string, last: string, extra: Record<string, unknown> = {}) => (first || last ? { firstName: first, lastName: last, ...extra } : null);
+  // One full-name column ("DOE, JANE M" or "Jane M Doe") → the parts the form has; the normaliser
+  // then applies the form's rules (suffix and initial moved, upper case).
+  const named = (full: BulkField, first: BulkField, middle: BulkField | null, last: BulkField, suffix: BulkField | null) => {
+    if (mapping[full] && !mapping[first] && !mapping[last]) {
+      const n = splitFullName(get(full));
+      return { first: n.firstName, middle: n.middleName || (middle ? get(middle) : ''), last: n.lastName, suffix: n.suffix || (suffix ? get(suffix) : '') };
+    }
+    return { first: get(first), middle: middle ? get(middle) : '', last: get(last), suffix: suffix ? get(suffix) : '' };
+  };
+  const resp = named('fullName', 'firstName', 'middleName', 'lastName', 'suffix');
+  const pat = named('patientFullName', 'patientFirstName', null, 'patientLastName', null);
   const raw = {
     clientAccountNumber: get('clientAccountNumber'),
     accountType: accountType ?? defaultType,
@@ -156,13 +173,13 @@ export function evaluateRow(cells: string[], index: Map<string, number>, mapping
     chargeOffDate: parseDate(get('chargeOffDate')),
     balance: { principalCents: money('principal'), interestCents: money('interest'), feesCents: money('fees'), costsCents: money('costs') },
     responsible: {
-      firstName: get('firstName'), middleName: get('middleName') || null, lastName: get('lastName'), suffix: get('suffix') || null,
+      firstName: resp.first, middleName: resp.middle || null, lastName: resp.last, suffix: resp.suffix || null,
       dob: parseDate(get('dob')), ssn: get('ssn') || null,
       address: { address1: get('address1'), address2: get('address2') || null, city: get('city'), state: get('state'), zip: get('zip') },
       phones, email: get('email') || null, employer: get('employer') || null,
     },
     spouse: person(get('spouseFirstName'), get('spouseLastName')),
-    patient: person(get('patientFirstName'), get('patientLastName'), { dob: parseDate(get('patientDob')) }),
+    patient: person(pat.first, pat.last, { ...(pat.middle ? { middleName: pat.middle } : {}), dob: parseDate(get('patientDob')) }),
     comments: get('comments') || null,
   };
   const parsed = PlacementInput.safeParse(raw);
@@ -174,7 +191,9 @@ export function evaluateRow(cells: string[], index: Map<string, number>, mapping
     return { ok: false, clientAccountNumber: raw.clientAccountNumber, reason: problems.join('; ') };
   }
   const result = normalizePlacement(parsed.data, now);
-  for (const e of result.errors) problems.push(`${pathLabel(e.path, mapping)}: ${e.message}`);
+  // An amount that is not one was counted as 0 and already reported: "owes nothing" would say it twice.
+  const moneyProblem = problems.some((m) => m.includes('is not an amount'));
+  for (const e of result.errors) if (!(moneyProblem && e.code === 'zero_balance')) problems.push(`${pathLabel(e.path, mapping)}: ${e.message}`);
   if (problems.length) return { ok: false, clientAccountNumber: result.value.clientAccountNumber || raw.clientAccountNumber, reason: problems.join('; ') };
   return { ok: true, value: result.value, clientAccountNumber: result.value.clientAccountNumber };
 }

@@ -234,7 +234,10 @@ class Normalizer {
       if (zip.length === 9) zip = `${zip.slice(0, 5)}-${zip.slice(5)}`;
       this.change(`${prefix}.zip`, a.zip, zip, 'ZIP code format.');
       if (state && !zipMatchesState(zip.slice(0, 5), state)) {
-        this.error(`${prefix}.zip`, 'zip_state_mismatch', `ZIP ${zip.slice(0, 5)} is not in ${STATE_NAMES[state] ?? state}.`);
+        // quote what was typed: "9999" read as 09999 must not come back as a ZIP the person never wrote
+        const typed = a.zip.trim();
+        const shown = typed === zip || typed === zip.slice(0, 5) ? zip.slice(0, 5) : `"${typed}" (read as ${zip.slice(0, 5)})`;
+        this.error(`${prefix}.zip`, 'zip_state_mismatch', `ZIP ${shown} is not in ${STATE_NAMES[state] ?? state}.`);
       }
     }
     return { address1: line1, address2: line2 || null, city, state: state ?? '', zip };
@@ -362,4 +365,16 @@ export function displayName(p: NormalizedPerson): string {
 export function redact(value: NormalizedPlacement): Record<string, unknown> {
   const person = (p: NormalizedPerson | null) => (p ? { ...p, ssn: undefined, ssnLast4: p.ssn ? p.ssn.slice(-4) : null } : null);
   return { ...value, responsible: person(value.responsible), spouse: person(value.spouse), secondLocation: person(value.secondLocation), patient: person(value.patient) };
+}
+
+/**
+ * A name as the form would store it ("LAST, FIRST M JR"), for the mapping step's preview of a
+ * full-name column split into parts: the same rules as a placement, nothing else checked.
+ */
+export function normalizedName(parts: { firstName: string; middleName?: string; lastName: string; suffix?: string }): string {
+  const n = new Normalizer();
+  const p = n.person('p', { firstName: parts.firstName, middleName: parts.middleName || null, lastName: parts.lastName, suffix: null, phones: [] } as PersonInputT);
+  // an unknown suffix would be an error in the form; the preview keeps it as typed
+  const suffix = parts.suffix ? (SUFFIXES[parts.suffix.toUpperCase().replace(/[.,\s]/g, '')] ?? parts.suffix.toUpperCase()) : p.suffix;
+  return displayName({ ...p, suffix });
 }

@@ -7,9 +7,11 @@ import type { Trx } from './db.js';
 import { now, toIso } from './db.js';
 import { newId } from './ids.js';
 import type { AuditActor } from './audit.js';
+import { checkEvent, type EventType } from './event-types.js';
 
 export interface NewEvent {
-  type: string;
+  /** one of the catalogued types (event-types.ts): anything else is refused */
+  type: EventType;
   clientId: number | null;
   accountId: number | null;
   visibility: 'client' | 'internal';
@@ -31,6 +33,9 @@ export interface StoredEvent {
 }
 
 export async function appendEvent(trx: Trx, event: NewEvent): Promise<string> {
+  // The type system keeps unknown types out of our code; this keeps them (and payloads that break the
+  // documented schema) out of the log when a type arrives as a plain string at runtime.
+  checkEvent(event.type, event.payload);
   const publicId = newId('evt');
   await trx('events').insert({
     publicId,

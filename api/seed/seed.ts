@@ -116,6 +116,8 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
   const rng = new Rng(options.seed ?? 20261123);
   // Disputes draw from a stream of their own, so that adding them left every other seeded value as it was.
   const disputeRng = new Rng((options.seed ?? 20261123) ^ 0x0d15b07e);
+  // Ledger rows too have a stream of their own (issue 22), leaving every earlier seeded value as it was.
+  const ledgerRng = new Rng((options.seed ?? 20261123) ^ 0x1ed6e5);
   const chunk = isMysql(db) ? 2000 : 500;
   const batchSize = 5000;
   let actId = 1;
@@ -127,6 +129,7 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
     const balances: object[] = [];
     const activity: object[] = [];
     const disputes: object[] = [];
+    const ledger: object[] = [];
     for (let i = start; i < Math.min(options.accounts, start + batchSize); i++) {
       const id = i + 1;
       // Hospitals carry the most accounts, as in a real agency's book.
@@ -197,6 +200,23 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
       for (const [component, amount] of comps) {
         balances.push({ accountId: id, component, originalCents: amount, currentCents: status === 'settled' ? 0 : current.find(([n]) => n === component)![1] });
       }
+      if (paid > 0) {
+        // What was paid reaches the balance through the ledger, like any payment: one row with the
+        // per-component deltas (so the payments report and the recovery summary agree). Its day lies
+        // between placement and the as-of day.
+        const paidMs = placedMs + Math.floor(((EPOCH - placedMs) / DAY) * 0.5) * DAY;
+        const delta = (name: string) => {
+          const placedAmount = comps.find(([n]) => n === name)![1];
+          const d = (status === 'settled' ? 0 : current.find(([n]) => n === name)![1]) - placedAmount;
+          return d === 0 ? 0 : d; // no -0
+        };
+        ledger.push({
+          publicId: newId('txn', () => ledgerRng.bytes(16)), accountId: id, clientId: clientIds.get(client.code)!, kind: 'payment', amountCents: paid,
+          currency: 'USD', principalDeltaCents: delta('principal'), interestDeltaCents: delta('interest'), feesDeltaCents: delta('fees'),
+          costsDeltaCents: delta('costs'), balanceAfterCents: balance, effectiveDate: iso(paidMs), method: 'check', reference: null,
+          reason: 'Payments received before the portal.', createdByUserId: null, createdAt: new Date(paidMs),
+        });
+      }
       activity.push({ id: actId++, publicId: newId('act', () => rng.bytes(16)), accountId: id, type: 'placement', visibility: 'client', body: `Account placed by ${client.name}.`, actorUserId: null, actorName: client.name, occurredAt: new Date(placedMs) });
       for (let e = 0; e < events; e++) {
         lastActivity += rng.int(1, 45) * DAY;
@@ -238,6 +258,7 @@ export async function seed(db: Db, config: Config, options: SeedOptions): Promis
       await insertChunked(trx, 'account_balances', balances, chunk);
       await insertChunked(trx, 'activity', activity, chunk);
       await insertChunked(trx, 'disputes', disputes, chunk);
+      await insertChunked(trx, 'transactions', ledger, chunk);
     });
     if ((start / batchSize) % 20 === 0 || start + batchSize >= options.accounts) log(`seeded ${Math.min(options.accounts, start + batchSize)} / ${options.accounts} accounts`);
   }

@@ -15,6 +15,8 @@ export function accountPicker(api: TestApi, clientCode: string, status = 'active
       .join('clients', 'clients.id', 'accounts.client_id')
       .where({ 'clients.code': clientCode, 'accounts.review_status': 'accepted', 'accounts.status': status })
       .where('accounts.balance_cents', '>=', minBalance)
+      // nothing paid yet, so no ledger rows: tests count the rows they post (the seed enters payments to date in the ledger)
+      .where('accounts.paid_to_date_cents', 0)
       .orderBy('accounts.id')
       .select('accounts.id', 'accounts.public_id', 'accounts.client_id', 'accounts.balance_cents', 'accounts.status')) as { id: number; publicId: string; clientId: number; balanceCents: number | string; status: string }[];
     const row = rows.find((r) => !used.has(r.id));

@@ -24,6 +24,13 @@ describe('CLI', () => {
     expect(again.stderr).toContain('already has data');
   }, CLI_TIMEOUT);
 
+  it('admin ledger-verify passes on the seeded demo (balances only through the ledger, issue 22)', () => {
+    const r = cli('admin', 'ledger-verify');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Ledger verified: 50 accounts, [1-9]\d* ledger rows/);
+  }, CLI_TIMEOUT);
+
   it('creates a user with an issued password who must change it', () => {
     const r = cli('admin', 'create-user', '--username', 'pat.lee', '--email', 'pat@cascadepower.example', '--first', 'Pat', '--last', 'Lee', '--role', 'client_manager', '--clients', 'CPL');
     expect(r.status).toBe(0);

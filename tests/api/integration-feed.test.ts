@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
-import { appendEvent } from '../../api/platform/events.js';
+import { insertRawEvent } from './event-fixtures.js';
 import { GAP_WAIT_MS, readFeed } from '../../api/integration/feed.service.js';
 
 describe.each(DIALECTS)('integration event feed (%s)', (dialect) => {
@@ -11,7 +11,7 @@ describe.each(DIALECTS)('integration event feed (%s)', (dialect) => {
   const feed = (query: string, token = feedKey) => api.request(`/integration/events${query}`, { token });
 
   const append = (type: string, n: number, visibility: 'client' | 'internal' = 'client') =>
-    api.db.transaction((trx) => appendEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility, payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
+    api.db.transaction((trx) => insertRawEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility, payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
 
   /** Everything after `cursor`, page by page. */
   async function drain(cursor: string, limit: number, types = '') {

@@ -4,7 +4,7 @@ import { testConfig } from '../../api/config.js';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
-import { appendEvent } from '../../api/platform/events.js';
+import { insertRawEvent } from './event-fixtures.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { verifySignature } from '../../api/integration/webhook-signature.js';
 import { nonPublicAddress } from '../../api/integration/webhook-target.js';
@@ -55,7 +55,7 @@ describe.each(DIALECTS)('signed webhooks (%s)', (dialect) => {
   const deps = () => ({ db: api.db, config: api.config });
   const tick = (at: Date) => atInstant(at, () => runWorkerOnce(deps()));
   const append = (type: string, n: number) =>
-    api.db.transaction((trx) => appendEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility: 'client', payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
+    api.db.transaction((trx) => insertRawEvent(trx, { type, clientId: account.clientId, accountId: account.id, visibility: 'client', payload: { n }, actor: { type: 'user', id: 'usr_x' } }));
   const register = (path: string, eventTypes: string[]) =>
     api.request('/integration/webhooks', { token: key, body: { url: `${receiver.base}${path}`, eventTypes, description: path } });
   const deliveries = (endpointId: string) => api.request(`/integration/webhooks/${endpointId}/deliveries`, { token: key });

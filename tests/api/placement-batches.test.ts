@@ -49,6 +49,9 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ id: ID('plb'), status: 'uploaded', format: 'csv', fileName: 'march placements.csv', mappingSource: 'headers', client: { name: 'Cascade Power & Light' } });
     expect(up.body.suggestedMapping).toEqual(MAPPING);
+    // each suggestion says how sure it is and which values it saw (SSNs masked)
+    expect(up.body.suggestions).toContainEqual({ field: 'zip', column: 'Zip Code', confidence: expect.any(Number), review: false, basis: 'header', samples: expect.arrayContaining([expect.stringMatching(/^\d{5}$/)]) });
+    expect(up.body.suggestions.find((x: any) => x.field === 'ssn').samples[0]).toBe('***-**-1001');
     expect(up.body.sampleRows).toHaveLength(5);
     expect(up.body.sampleRows[0][3]).toBe('***-**-1001');
     expect(JSON.stringify(up.body)).not.toContain('512-11-1001');
@@ -57,14 +60,15 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(dry.status).toBe(202);
     expect(dry.body.status).toBe('queued');
     await work();
-    expect(await batch(up.body.id)).toMatchObject({ status: 'validated', rowsTotal: 11, rowsDone: 11, rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, progress: 1 });
+    // 10 data rows: the blank line the file ends with is not a row (issue 22; XLSX never counted it)
+    expect(await batch(up.body.id)).toMatchObject({ status: 'validated', rowsTotal: 10, rowsDone: 10, rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, progress: 1 });
     expect(await api.db('placements').where('client_account_number', 'like', 'CSV-%')).toHaveLength(0);
 
     const run = await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping, mode: 'place' } });
     expect(run.status).toBe(202);
     await work();
     const done = await batch(up.body.id);
-    expect(done).toMatchObject({ status: 'completed', mode: 'place', rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, rowsDone: 11, progress: 1, failure: null });
+    expect(done).toMatchObject({ status: 'completed', mode: 'place', rowsPlaced: 6, rowsInvalid: 3, rowsDuplicate: 1, rowsDone: 10, progress: 1, failure: null });
     const placed = await api.db('placements').where('client_account_number', 'like', 'CSV-%').orderBy('row_number');
     expect(placed.map((p: { rowNumber: number }) => Number(p.rowNumber))).toEqual([2, 3, 4, 5, 6, 7]);
     for (const p of placed) expect(p.status).toBe('pending_review');
@@ -129,7 +133,10 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     rows[0]!.state = 'MA';
     const up = await upload(group, await toXlsx(rows), 'clinic.xlsx', { clientId: (await api.db('clients').where({ code: 'LFC' }).first()).publicId });
     expect(up.status).toBe(201);
-    expect(up.body).toMatchObject({ format: 'xlsx', client: { name: 'Lakeside Family Clinic' }, mappingSource: 'headers' });
+    // the same columns as Cascade's file above: the agency's mapping for that header set is offered (issue 22)
+    expect(up.body).toMatchObject({ format: 'xlsx', client: { name: 'Lakeside Family Clinic' }, mappingSource: 'agency' });
+    expect(up.body.suggestedMapping).toEqual(MAPPING);
+    expect(up.body.suggestions.every((x: any) => x.basis === 'agency' && x.confidence === 0.9)).toBe(true);
     expect(up.body.sampleRows[0][4]).toBe('1980-04-05');
     await api.request(`/placements/batches/${up.body.id}/start`, { token: group, body: { mapping: up.body.suggestedMapping } });
     await work();
@@ -140,6 +147,46 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     const acct = await api.db('accounts').where({ id: first.accountId }).first();
     expect(acct.accountType).toBe('medical');
     expect(Number(acct.balanceCents)).toBe(10_125);
+  });
+
+  it('issue 22: a full-name column, trailing blank lines, a short ZIP quoted as typed, one reason for "N/A"', async () => {
+    const text = [
+      'Pt Acct #,Guarantor Name,Guar Addr 1,Guar City,Guar St,Guar Zip,Pt Balance',
+      'FN-1,"DOE, JANE M JR",1 Main St,Denver,CO,80203,"1,200.50"',
+      'FN-2,Robert T Jones,2 Main St,Denver,CO,9999,10.00',
+      'FN-3,Ann Lee,3 Main St,Denver,CO,80203,N/A',
+      '', '', '',
+    ].join('\r\n');
+    const up = await upload(client, text, 'hospital.csv');
+    expect(up.status).toBe(201);
+    expect(up.body.mappingSource).toBe('headers');
+    expect(up.body.suggestedMapping).toEqual({ clientAccountNumber: 'Pt Acct #', fullName: 'Guarantor Name', address1: 'Guar Addr 1', city: 'Guar City', state: 'Guar St', zip: 'Guar Zip', principal: 'Pt Balance' });
+    expect(up.body.suggestions.find((x: any) => x.field === 'fullName')).toMatchObject({ samples: ['DOE, JANE M JR', 'Robert T Jones', 'Ann Lee'], preview: ['DOE, JANE M JR', 'JONES, ROBERT T', 'LEE, ANN'] });
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping, remember: false } });
+    await work();
+    expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsTotal: 3, rowsDone: 3, rowsPlaced: 1, rowsInvalid: 2 });
+    const placed = await api.db('placements').where({ clientAccountNumber: 'FN-1' }).first();
+    const party = await api.db('account_parties').where({ accountId: placed.accountId, role: 'responsible' }).first();
+    expect(party).toMatchObject({ firstName: 'JANE', middleName: 'M', lastName: 'DOE', suffix: 'JR' });
+    const lines = (await report(up.body.id)).text.trim().split('\r\n');
+    expect(lines[1]).toBe('3,FN-2,invalid,"ZIP (column ""Guar Zip""): ZIP ""9999"" (read as 09999) is not in COLORADO."');
+    expect(lines[2]).toBe('4,FN-3,invalid,"Principal (column ""Pt Balance""): ""N/A"" is not an amount."');
+  });
+
+  it('issue 22: the agency\'s latest mapping for the same header set is offered to another client (any order, case, punctuation)', async () => {
+    const headers = ['Loan Nbr', 'Borrower', 'Street', 'Town', 'Region', 'Post', 'Owed Amt'];
+    const row = (n: string) => `${n},Jane Doe,1 Main St,Salem,OR,97301,5.00`;
+    const first = await upload(client, [headers.join(','), row('AG-1')].join('\n'), 'a.csv');
+    expect(first.body.mappingSource).toBe('headers');
+    const chosen = { clientAccountNumber: 'Loan Nbr', fullName: 'Borrower', address1: 'Street', city: 'Town', state: 'Region', zip: 'Post', principal: 'Owed Amt' };
+    expect((await api.request(`/placements/batches/${first.body.id}/start`, { token: client, body: { mapping: chosen, mode: 'validate' } })).status).toBe(202);
+    await work();
+    const lfc = (await api.db('clients').where({ code: 'LFC' }).first()).publicId;
+    const respelled = ['OWED AMT', 'post', 'region', 'town', 'street', 'borrower', 'loan nbr'];
+    const other = await upload(group, [respelled.join(','), '5.00,97301,OR,Salem,1 Main St,Jane Doe,AG-2'].join('\n'), 'b.csv', { clientId: lfc });
+    expect(other.body.mappingSource).toBe('agency');
+    expect(other.body.suggestedMapping).toEqual({ clientAccountNumber: 'loan nbr', fullName: 'borrower', address1: 'street', city: 'town', state: 'region', zip: 'post', principal: 'OWED AMT' });
+    expect(other.body.suggestions.find((x: any) => x.field === 'zip')).toEqual({ field: 'zip', column: 'post', confidence: 0.9, review: false, basis: 'agency', samples: ['97301'] });
   });
 
   it('tenancy and checks: another client is a 404, a bad mapping is a 400, junk files are a 415', async () => {

@@ -202,27 +202,28 @@ describe.each(DIALECTS)('reports (%s)', (dialect) => {
       const res = await api.request(`/accounts/${id}/payments`, { token, body });
       expect(res.status, res.text).toBe(201);
     };
-    await post(client, mine.publicId, { amountCents: 10_001, paidOn: '2026-10-05', method: 'check', reference: 'CHK-1' });
-    await post(client, mine.publicId, { amountCents: 2_500, paidOn: '2026-10-20', method: 'card' });
-    await post(client, mine.publicId, { amountCents: 7_000, paidOn: '2026-11-02', method: 'ach' });
-    await post(agency, theirs.publicId, { amountCents: 99_900, paidOn: '2026-10-10', method: 'card' });
-    const credit = await api.request(`/accounts/${mine.publicId}/adjustments`, { token: agency, body: { type: 'credit', amountCents: 5_000, reason: 'Goodwill credit', effectiveOn: '2026-10-21' } });
+    await post(client, mine.publicId, { amountCents: 10_001, paidOn: '2026-11-05', method: 'check', reference: 'CHK-1' });
+    await post(client, mine.publicId, { amountCents: 2_500, paidOn: '2026-11-12', method: 'card' });
+    await post(client, mine.publicId, { amountCents: 7_000, paidOn: '2026-11-20', method: 'ach' });
+    await post(agency, theirs.publicId, { amountCents: 99_900, paidOn: '2026-11-08', method: 'card' });
+    const credit = await api.request(`/accounts/${mine.publicId}/adjustments`, { token: agency, body: { type: 'credit', amountCents: 5_000, reason: 'Goodwill credit', effectiveOn: '2026-11-13' } });
     expect(credit.status, credit.text).toBe(201);
 
-    const res = await run(client, 'payments', { parameters: { from: '2026-10-01', to: '2026-10-31' } });
+    // after the seeded data's as-of day (2026-11-01): the seed's own ledger payments are all before it
+    const res = await run(client, 'payments', { parameters: { from: '2026-11-01', to: '2026-11-15' } });
     expect(res.status).toBe(200);
     expect(res.body.notices).toEqual(['Agency fee at 25% of each payment.']);
     expect(res.body.rows).toEqual([
-      { paidOn: '2026-10-05', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'check', reference: 'CHK-1', amountCents: 10_001, feeCents: 2_500, netCents: 7_501 },
-      { paidOn: '2026-10-20', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'card', reference: null, amountCents: 2_500, feeCents: 625, netCents: 1_875 },
+      { paidOn: '2026-11-05', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'check', reference: 'CHK-1', amountCents: 10_001, feeCents: 2_500, netCents: 7_501 },
+      { paidOn: '2026-11-12', agencyAccountNumber: mine.agencyAccountNumber, debtorName: expect.any(String), client: 'Cascade Power & Light', method: 'card', reference: null, amountCents: 2_500, feeCents: 625, netCents: 1_875 },
     ]);
     expect(res.body.totals).toMatchObject({ debtorName: '2 payments', amountCents: 12_501, feeCents: 3_125, netCents: 9_376 });
-    const agencyAll = await run(agency, 'payments', { parameters: { from: '2026-10-01', to: '2026-11-30' } });
+    const agencyAll = await run(agency, 'payments', { parameters: { from: '2026-11-01', to: '2026-11-24' } });
     expect(agencyAll.body.total).toBe(4);
     expect(agencyAll.body.totals.amountCents).toBe(10_001 + 2_500 + 7_000 + 99_900);
-    const [ledger] = await api.db('transactions').where('kind', 'payment').sum({ s: 'amount_cents' });
+    const [ledger] = await api.db('transactions').where('kind', 'payment').where('effective_date', '>=', '2026-11-01').sum({ s: 'amount_cents' });
     expect(agencyAll.body.totals.amountCents).toBe(Number(ledger!.s));
-    const csv = parseCsv((await run(client, 'payments', { format: 'csv', parameters: { from: '2026-10-01', to: '2026-10-31' } })).text);
+    const csv = parseCsv((await run(client, 'payments', { format: 'csv', parameters: { from: '2026-11-01', to: '2026-11-15' } })).text);
     expect(csv.map((r) => r[6])).toEqual(['Amount', '100.01', '25.00', '125.01']);
     // The recovery summary's collected figure follows the ledger (paid to date moves with each payment).
     const recovery = await run(client, 'recovery', { parameters: { groupBy: 'client' } });

@@ -41,6 +41,34 @@ describe('ck-bulk-placement', () => {
     await expectAccessible(el);
   });
 
+  it('shows each suggestion\'s confidence and values, highlights the ones to check, and splits a full-name column (issue 22)', async () => {
+    await signIn(DEMO.client);
+    const el = await mount();
+    const n = Date.now();
+    await choose(el, `Acct,Name,Street,Town,Code,Region,Owed\nSG${n}-1,"DOE, JANE M",1 Main St,Boston,02134,MA,10.00\nSG${n}-2,Rob Roe Jr,2 Main St,Salem,01970,MA,20.00\n`, 'weak.csv');
+    const row = (field: string) => shadow(el).querySelector<HTMLTableRowElement>(`tr[data-field=${field}]`)!;
+    // the ZIP was recognised from its values only: highlighted, and the select says why
+    expect(shadow(el).querySelector<HTMLSelectElement>('select[data-field=zip]')!.value).to.equal('Code');
+    expect(row('zip').hasAttribute('data-review')).to.equal(true);
+    expect(row('zip').textContent).to.contain('Check this column');
+    expect(row('zip').textContent).to.contain('02134 · 01970');
+    expect(shadow(el).querySelector('select[data-field=zip]')!.getAttribute('aria-describedby')).to.contain('map-zip-basis');
+    expect(shadow(el).querySelector('[data-review-count]')!.textContent).to.contain('need a check');
+    // a sure one is not highlighted
+    expect(row('city').hasAttribute('data-review')).to.equal(false);
+    expect(row('city').textContent).to.match(/\d+ % sure, from the column name/);
+    // the full name as it will be stored
+    expect(row('fullName').textContent).to.contain('DOE, JANE M → DOE, JANE M');
+    expect(row('fullName').textContent).to.contain('Rob Roe Jr → ROE, ROB JR');
+    await expectAccessible(el);
+    // confirming the column takes the highlight away
+    const zip = shadow(el).querySelector<HTMLSelectElement>('select[data-field=zip]')!;
+    zip.value = 'Code';
+    zip.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(row('zip').hasAttribute('data-review')).to.equal(false);
+  });
+
   it('suggests the mapping, checks the file, then places the valid rows with progress and an error report', async () => {
     const client = await signIn(DEMO.client);
     const el = await mount();

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { z } from 'zod';
 import { CkElement } from '../internal/ck-element.js';
@@ -11,6 +11,11 @@ import type { Batch, BatchUploaded } from '../../api/placements/batches.schema.j
 
 type BatchT = z.output<typeof Batch>;
 type Uploaded = z.output<typeof BatchUploaded>;
+type Suggestion = Uploaded['suggestions'][number];
+
+const BASIS: Record<Suggestion['basis'], string> = {
+  remembered: 'your last mapping', agency: 'the same columns from another client', header: 'the column name', values: 'the values only',
+};
 type Mapping = Record<string, string>;
 
 /** Detail of `ck-batch-complete`. */
@@ -43,12 +48,19 @@ const RUNNING = new Set(['queued', 'running']);
  * @csspart progress - The progress bar.
  * @csspart summary - The counts after a run.
  * @csspart error - A problem.
+ * @csspart suggestion - How sure a suggested column is and the values it was based on.
+ * @csspart review - A suggested column to check before placing (low confidence).
  *
  * @cssprop --ck-color-primary - Drop area highlight while a file is dragged over.
  * @cssprop --ck-radius - Corner radius.
  */
 export class CkBulkPlacement extends CkElement {
-  static override styles = [baseStyles, formStyles, placementFormStyles];
+  static override styles = [baseStyles, formStyles, placementFormStyles, css`
+    tr[data-review] { background: var(--ck-color-warning-bg, #fff4d6); }
+    tr[data-review] th { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
+    .basis { display: block; font-size: 0.85em; color: var(--ck-color-muted, #555); }
+    .basis strong { color: var(--ck-color-warning-text, #7a3b00); }
+  `];
 
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
@@ -65,6 +77,9 @@ export class CkBulkPlacement extends CkElement {
   @state() private problem = '';
 
   @state() private mappingErrors: Record<string, string> = {};
+
+  /** fields whose column the person chose or confirmed (no longer highlighted) */
+  @state() private reviewed = new Set<string>();
 
   @state() private busy = false;
 
@@ -89,6 +104,7 @@ export class CkBulkPlacement extends CkElement {
     this.mapping = {};
     this.problem = '';
     this.mappingErrors = {};
+    this.reviewed = new Set();
   }
 
   async #upload(file: File): Promise<void> {
@@ -106,6 +122,7 @@ export class CkBulkPlacement extends CkElement {
       this.uploaded = uploaded;
       this.batch = uploaded;
       this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
+      this.reviewed = new Set();
     } catch (error) {
       this.problem = toProblem(error).detail;
     } finally {
@@ -204,30 +221,44 @@ export class CkBulkPlacement extends CkElement {
 
   #renderMapping(u: Uploaded) {
     const columns = u.columns;
+    const toCheck = (u.suggestions ?? []).filter((x) => x.review && this.mapping[x.field] === x.column && !this.reviewed.has(x.field)).length;
     return html`
       <section aria-labelledby="map-title">
         <h3 id="map-title">Match your columns</h3>
-        <p class="hint">${u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : 'Suggested from the column names.'}
+        <p class="hint">${u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : u.mappingSource === 'agency' ? 'Filled in from the last file with these columns.' : 'Suggested from the column names and values.'}
+          ${toCheck ? html`<strong data-review-count>${toCheck === 1 ? '1 suggested column needs' : `${toCheck} suggested columns need`} a check (highlighted).</strong>` : nothing}
           ${u.fileName} · ${u.client.name}${u.sameFileAs ? ' · This file was uploaded before: rows already placed will be reported as duplicates.' : ''}</p>
         <div class="scroll">
           <table part="mapping">
-            <thead><tr><th scope="col">Field</th><th scope="col">Column in your file</th><th scope="col">First value</th></tr></thead>
+            <thead><tr><th scope="col">Field</th><th scope="col">Column in your file</th><th scope="col">Values</th></tr></thead>
             <tbody>
               ${u.fields.map((f) => {
                 const error = this.mappingErrors[f.field] ?? '';
                 const col = this.mapping[f.field] ?? '';
-                const sample = col ? (u.sampleRows[0]?.[columns.indexOf(col)] ?? '') : '';
-                return html`<tr>
-                  <th scope="row"><label for="map-${f.field}">${f.label}${f.required ? ' (required)' : ''}</label></th>
+                // the suggestion still stands only while its column is the one chosen
+                const s = (u.suggestions ?? []).find((x) => x.field === f.field && x.column === col);
+                const review = Boolean(s?.review) && !this.reviewed.has(f.field);
+                const samples = s ? (s.preview?.length ? s.samples.map((v, i) => `${v} → ${s.preview![i]}`) : s.samples) : col ? [u.sampleRows[0]?.[columns.indexOf(col)] ?? ''] : [];
+                const nameRule = (f.field === 'firstName' || f.field === 'lastName') && f.required ? ' (required, or Full name)' : f.required ? ' (required)' : '';
+                return html`<tr data-field=${f.field} ?data-review=${review} part=${review ? 'review' : nothing}>
+                  <th scope="row"><label for="map-${f.field}">${f.label}${nameRule}</label></th>
                   <td>
-                    <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error"
-                      @change=${(e: Event) => (this.mapping = { ...this.mapping, [f.field]: (e.target as HTMLSelectElement).value })}>
+                    <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error map-${f.field}-basis"
+                      @change=${(e: Event) => {
+                        this.mapping = { ...this.mapping, [f.field]: (e.target as HTMLSelectElement).value };
+                        this.reviewed = new Set([...this.reviewed, f.field]);
+                      }}>
                       <option value="" ?selected=${!col}>— not in my file —</option>
                       ${columns.map((c) => html`<option value=${c} ?selected=${c === col}>${c}</option>`)}
                     </select>
                     <span class="error" part="field-error" id="map-${f.field}-error">${error}</span>
                   </td>
-                  <td>${sample}</td>
+                  <td>
+                    <span>${samples.join(' · ')}</span>
+                    <span class="basis" part="suggestion" id="map-${f.field}-basis">${s
+                      ? html`${review ? html`<strong>Check this column: </strong>` : nothing}${Math.round(s.confidence * 100)} % sure, from ${BASIS[s.basis]}`
+                      : nothing}</span>
+                  </td>
                 </tr>`;
               })}
             </tbody>

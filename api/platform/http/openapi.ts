@@ -5,6 +5,16 @@
 import { z, type ZodType } from 'zod';
 import type { AnyRoute } from './route.js';
 import { PROBLEM_TITLES } from '../errors.js';
+import { EVENT_TYPES, EVENT_TYPE_NAMES } from '../event-types.js';
+
+/** The event catalogue (event-types.ts): one schema per type for the feed's and webhooks' `data`. */
+function eventSchemas(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const t of EVENT_TYPE_NAMES) {
+    out[`Event.${t}`] = { ...schema(EVENT_TYPES[t].payload, 'output'), description: `\`${t}\`: ${EVENT_TYPES[t].when} (visibility: ${EVENT_TYPES[t].visibility}). The event's \`data\`.` };
+  }
+  return out;
+}
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -86,12 +96,15 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     info: { title: 'CollectKit portal API', version: info.version, description: 'Headless client and debtor portal for collection agencies.' },
     servers: [{ url: info.serverUrl }],
     components: {
+      schemas: eventSchemas(),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         integrationKey: { type: 'http', scheme: 'bearer', bearerFormat: 'ck_int_… API key', description: 'An agency integration API key (see docs/integration.md).' },
       },
     },
     security: [{ bearer: [] }],
+    /** every event type the feed and webhooks carry; `components.schemas["Event.<type>"]` is its `data` */
+    'x-event-types': EVENT_TYPE_NAMES,
     paths,
   };
 }
