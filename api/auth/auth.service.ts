@@ -18,6 +18,7 @@ import type { RequestMeta } from '../platform/http/context.js';
 import { getMe, type Me } from '../me/me.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { checkPasswordShape } from './password-policy.js';
+import { confirmIdentity } from './reauth.js';
 import { createMfaChallenge, hasConfirmedMfa, type MfaChallenge } from './mfa-challenge.js';
 import { now as clockNow, nowMs } from '../platform/clock.js';
 
@@ -190,19 +191,19 @@ export async function changePassword(
   db: Db,
   config: Config,
   userId: number,
+  sessionId: number,
   currentPassword: string,
   newPassword: string,
   meta: RequestMeta,
 ): Promise<void> {
+  await confirmIdentity(db, config, userId, { currentPassword }, meta, 'auth.password_change');
   const user = (await db('users').where({ id: userId }).first('id', 'public_id', 'username', 'password_hash')) as LoginUser;
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    await db.transaction((trx) => writeAudit(trx, { actor: meta.actor, action: 'auth.password_change_failed', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId }));
-    throw badRequest('validation_failed', 'The current password is incorrect.', [{ path: 'currentPassword', code: 'incorrect', message: 'The current password is incorrect.' }]);
-  }
   const hash = await acceptablePasswordHash(db, config, { id: userId, username: user.username, passwordHash: user.passwordHash }, newPassword);
   await db.transaction(async (trx) => {
     await storeNewPassword(trx, { id: userId, passwordHash: user.passwordHash }, hash);
-    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
+    // Whoever else holds a session (a stolen refresh token, a forgotten kiosk) is signed out; this one stays.
+    const ended = await revokeAllSessions(trx, userId, sessionId);
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId, after: { otherSessionsEnded: ended } });
   });
 }
 
