@@ -31,6 +31,12 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /**
+   * How many reverse proxies in front of the API append to `X-Forwarded-For` (TRUST_PROXY). The
+   * client IP is the address the outermost of them saw: the N-th entry from the right. Entries left
+   * of those were written by the caller and are ignored (they could be anything). 0: the socket's peer.
+   */
+  trustProxyHops?: number;
   /** requests per IP per window to the sign-in doors (login, MFA step, reset, SSO exchange) */
   authRateLimit: { perIp: number; windowMs: number };
   /** Outgoing mail relay, e.g. smtp://user:pass@relay:587 (the outbox delivers through it). */
@@ -91,6 +97,14 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** TRUST_PROXY: empty, `0` or `false` → 0; a whole number of proxy hops otherwise. `true` is refused (it trusted what the caller wrote). */
+export function parseTrustProxy(value: string | undefined): number {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'false') return 0;
+  if (!/^\d{1,2}$/.test(v)) throw new Error(`TRUST_PROXY must be the number of reverse proxies in front of the API that append to X-Forwarded-For (0, 1, 2 …), not "${value}".`);
+  return Number(v);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -107,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     authRateLimit: { perIp: Number(env.AUTH_RATE_LIMIT_PER_IP ?? 100), windowMs: 15 * 60_000 },
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
     mailFrom: env.MAIL_FROM ?? 'CollectKit <noreply@collectkit.localhost>',
