@@ -15,6 +15,13 @@ export interface Secrets {
   lookupKey: string;
 }
 
+/** One key of the audit chain's HMAC: `id` is recorded on every row it seals. */
+export interface AuditKey {
+  id: string;
+  /** raw key bytes, base64 */
+  key: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -56,6 +63,13 @@ export interface Config {
    * only for on-premise receivers inside the agency's network. Off, such targets are refused (SSRF).
    */
   webhookAllowPrivate?: boolean;
+  /**
+   * Keys of the audit chain's HMAC (AUDIT_KEYS=`id:base64,id:base64`), newest first: the first seals
+   * new rows, the others only verify rows sealed before a rotation. Outside the database on purpose:
+   * whoever can write the database must not be able to recompute the chain. Unset: one key derived
+   * from JWT_SECRET (see auditKeysOf).
+   */
+  auditKeys?: AuditKey[];
   /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
   uploads?: { maxBytes?: number; allowedTypes?: string[] };
   /**
@@ -97,6 +111,24 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** AUDIT_KEYS=`id:base64,…` (newest first); ids are short names (letters, digits, - _), keys at least 32 bytes. */
+export function parseAuditKeys(value: string | undefined): AuditKey[] | undefined {
+  if (!value?.trim()) return undefined;
+  return value.split(',').map((entry) => {
+    const [id, key] = entry.trim().split(':');
+    if (!id || !key || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || Buffer.from(key, 'base64').length < 32) {
+      throw new Error('AUDIT_KEYS must be a comma-separated list of id:key, newest first (id: up to 16 letters, digits, - or _; key: at least 32 bytes, base64).');
+    }
+    return { id, key };
+  });
+}
+
+/** The audit keys in force: AUDIT_KEYS, or one derived from JWT_SECRET (stable across restarts and nodes). */
+export function auditKeysOf(config: Pick<Config, 'auditKeys' | 'secrets'>): AuditKey[] {
+  if (config.auditKeys?.length) return config.auditKeys;
+  return [{ id: 'jwt', key: createHmac('sha256', config.secrets.jwtSecret).update('collectkit/audit-chain').digest('base64') }];
+}
+
 /** TRUST_PROXY: empty, `0` or `false` → 0; a whole number of proxy hops otherwise. `true` is refused (it trusted what the caller wrote). */
 export function parseTrustProxy(value: string | undefined): number {
   const v = (value ?? '').trim().toLowerCase();
@@ -131,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     runWorker: env.RUN_WORKER !== '0',
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
+    auditKeys: parseAuditKeys(env.AUDIT_KEYS),
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
       allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -169,6 +202,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     chromiumPath: '/usr/bin/chromium',
     runWorker: false,
     spreadsheetUploads: { ...DEFAULT_SPREADSHEET_UPLOADS },
+    auditKeys: [{ id: 'test1', key: Buffer.alloc(32, 11).toString('base64') }],
     ...overrides,
   };
 }

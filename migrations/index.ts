@@ -80,6 +80,7 @@ import * as m20261125100000 from './20261125100000_attachments_uploaded_by_debto
 import * as m20261125100100 from './20261125100100_attachments_dispute_link.js';
 import * as m20261125200000 from './20261125200000_create_auth_changes.js';
 import * as m20261207100000 from './20261207100000_add_sessions_refresh_rotated_at.js';
+import * as m20261207100100 from './20261207100100_add_audit_chain_key_id.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -160,6 +161,7 @@ export const migrations: Record<string, Migration> = {
   '20261125100100_attachments_dispute_link': m20261125100100,
   '20261125200000_create_auth_changes': m20261125200000,
   '20261207100000_add_sessions_refresh_rotated_at': m20261207100000,
+  '20261207100100_add_audit_chain_key_id': m20261207100100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
