@@ -120,7 +120,9 @@ function corsOrigin(allowed: string[]) {
 }
 
 export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: process.env.TRUST_PROXY === '1' });
+  // Behind N proxies, only the N rightmost X-Forwarded-For entries were written by them (config.ts).
+  const hops = deps.config.trustProxyHops ?? 0;
+  const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops });
   const api = new Router<AppState>({ prefix: '/api/v1' });
   mountRoutes(api, deps, allRoutes(deps));
 

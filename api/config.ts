@@ -15,6 +15,13 @@ export interface Secrets {
   lookupKey: string;
 }
 
+/** One key of the audit chain's HMAC: `id` is recorded on every row it seals. */
+export interface AuditKey {
+  id: string;
+  /** raw key bytes, base64 */
+  key: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -31,6 +38,12 @@ export interface Config {
   /** Public base URL of this API (used in links and printed at start). */
   publicUrl: string;
   logRequests: boolean;
+  /**
+   * How many reverse proxies in front of the API append to `X-Forwarded-For` (TRUST_PROXY). The
+   * client IP is the address the outermost of them saw: the N-th entry from the right. Entries left
+   * of those were written by the caller and are ignored (they could be anything). 0: the socket's peer.
+   */
+  trustProxyHops?: number;
   /** requests per IP per window to the sign-in doors (login, MFA step, reset, SSO exchange) */
   authRateLimit: { perIp: number; windowMs: number };
   /** Outgoing mail relay, e.g. smtp://user:pass@relay:587 (the outbox delivers through it). */
@@ -50,6 +63,13 @@ export interface Config {
    * only for on-premise receivers inside the agency's network. Off, such targets are refused (SSRF).
    */
   webhookAllowPrivate?: boolean;
+  /**
+   * Keys of the audit chain's HMAC (AUDIT_KEYS=`id:base64,id:base64`), newest first: the first seals
+   * new rows, the others only verify rows sealed before a rotation. Outside the database on purpose:
+   * whoever can write the database must not be able to recompute the chain. Unset: one key derived
+   * from JWT_SECRET (see auditKeysOf).
+   */
+  auditKeys?: AuditKey[];
   /** Upload limits (F-DOC 3): UPLOAD_MAX_BYTES, UPLOAD_ALLOWED_TYPES=pdf,png,… (see api/platform/uploads/file-kinds.ts) */
   uploads?: { maxBytes?: number; allowedTypes?: string[] };
   /**
@@ -91,6 +111,32 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** AUDIT_KEYS=`id:base64,…` (newest first); ids are short names (letters, digits, - _), keys at least 32 bytes. */
+export function parseAuditKeys(value: string | undefined): AuditKey[] | undefined {
+  if (!value?.trim()) return undefined;
+  return value.split(',').map((entry) => {
+    const [id, key] = entry.trim().split(':');
+    if (!id || !key || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || Buffer.from(key, 'base64').length < 32) {
+      throw new Error('AUDIT_KEYS must be a comma-separated list of id:key, newest first (id: up to 16 letters, digits, - or _; key: at least 32 bytes, base64).');
+    }
+    return { id, key };
+  });
+}
+
+/** The audit keys in force: AUDIT_KEYS, or one derived from JWT_SECRET (stable across restarts and nodes). */
+export function auditKeysOf(config: Pick<Config, 'auditKeys' | 'secrets'>): AuditKey[] {
+  if (config.auditKeys?.length) return config.auditKeys;
+  return [{ id: 'jwt', key: createHmac('sha256', config.secrets.jwtSecret).update('collectkit/audit-chain').digest('base64') }];
+}
+
+/** TRUST_PROXY: empty, `0` or `false` → 0; a whole number of proxy hops otherwise. `true` is refused (it trusted what the caller wrote). */
+export function parseTrustProxy(value: string | undefined): number {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'false') return 0;
+  if (!/^\d{1,2}$/.test(v)) throw new Error(`TRUST_PROXY must be the number of reverse proxies in front of the API that append to X-Forwarded-For (0, 1, 2 …), not "${value}".`);
+  return Number(v);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -107,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: Number(env.REFRESH_TOKEN_TTL ?? 8 * 3600),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     logRequests: env.LOG_REQUESTS === '1',
+    trustProxyHops: parseTrustProxy(env.TRUST_PROXY),
     authRateLimit: { perIp: Number(env.AUTH_RATE_LIMIT_PER_IP ?? 100), windowMs: 15 * 60_000 },
     smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:2525',
     mailFrom: env.MAIL_FROM ?? 'CollectKit <noreply@collectkit.localhost>',
@@ -116,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     runWorker: env.RUN_WORKER !== '0',
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
+    auditKeys: parseAuditKeys(env.AUDIT_KEYS),
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
       allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -154,6 +202,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     chromiumPath: '/usr/bin/chromium',
     runWorker: false,
     spreadsheetUploads: { ...DEFAULT_SPREADSHEET_UPLOADS },
+    auditKeys: [{ id: 'test1', key: Buffer.alloc(32, 11).toString('base64') }],
     ...overrides,
   };
 }

@@ -17,7 +17,8 @@ import { startWorker } from './platform/jobs.js';
 import { closePdf } from './platform/pdf.js';
 import { startupWarnings } from './platform/startup-warnings.js';
 import './jobs-registry.js';
-import { verifyAudit } from './audit/audit-chain.js';
+import { readFileSync } from 'node:fs';
+import { auditCheckpoint, verifyAudit, type AuditCheckpoint } from './audit/audit-chain.js';
 import { verifyLedger } from './ledger/ledger-verify.js';
 
 function usage(): never {
@@ -26,7 +27,10 @@ function usage(): never {
   migrate                        run database migrations
   seed [--accounts N]            seed the demo agency into an empty database (default 5000 accounts)
   admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]
-  admin audit-verify             seal and verify the audit trail's hash chain (exit 1 when broken)
+  admin audit-verify [--checkpoint FILE]
+                                 seal and verify the audit trail's keyed hash chain (exit 1 when broken);
+                                 with a checkpoint, also that the head it names is still there (truncation)
+  admin audit-checkpoint         seal, then print a signed checkpoint of the chain head (JSON) to keep elsewhere
   admin ledger-verify            check every account's balance components against its ledger (exit 1 on a mismatch)`);
   process.exit(2);
 }
@@ -71,10 +75,10 @@ async function main(): Promise<void> {
   secureFilesAtRest(config.dataDir);
   const db = createDb(config.databaseUrl, config.dataDir);
   const { values } = parseArgs({
-    args: ['create-user', 'audit-verify', 'ledger-verify'].includes(rest[0] ?? '') ? rest.slice(1) : rest,
+    args: ['create-user', 'audit-verify', 'audit-checkpoint', 'ledger-verify'].includes(rest[0] ?? '') ? rest.slice(1) : rest,
     options: {
       demo: { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
-      first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' },
+      first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' }, checkpoint: { type: 'string' },
     },
     strict: true,
   });
@@ -96,15 +100,29 @@ async function main(): Promise<void> {
       break;
     }
     case 'admin': {
+      if (rest[0] === 'audit-checkpoint') {
+        await migrateLatest(db);
+        const checkpoint = await auditCheckpoint(db, config);
+        await db.destroy();
+        if (!checkpoint) {
+          console.error('The audit trail is empty: nothing to checkpoint.');
+          process.exit(1);
+        }
+        console.log(JSON.stringify(checkpoint, null, 2));
+        return;
+      }
       if (rest[0] === 'audit-verify') {
         await migrateLatest(db);
-        const result = await verifyAudit(db);
+        const checkpoint = values.checkpoint ? (JSON.parse(readFileSync(values.checkpoint, 'utf8')) as AuditCheckpoint) : undefined;
+        const result = await verifyAudit(db, config, checkpoint);
         await db.destroy();
         if (result.ok) {
-          console.log(`Audit trail verified: ${result.checked} rows, hash chain intact.`);
+          const cp = result.checkpoint ? ` The head of the checkpoint (position ${result.checkpoint.chainSeq}) is in place.` : '';
+          console.log(`Audit trail verified: ${result.checked} rows, hash chain intact.${cp}`);
           return;
         }
-        console.error(`Audit trail BROKEN at chain position ${result.broken!.chainSeq} (audit row ${result.broken!.auditId}): ${result.broken!.reason}.`);
+        if (result.broken) console.error(`Audit trail BROKEN at chain position ${result.broken.chainSeq} (audit row ${result.broken.auditId}): ${result.broken.reason}.`);
+        if (result.checkpoint && !result.checkpoint.ok) console.error(`Audit trail does not match the checkpoint: ${result.checkpoint.reason}.`);
         process.exit(1);
       }
       if (rest[0] === 'ledger-verify') {

@@ -81,6 +81,8 @@ import * as m20261125100100 from './20261125100100_attachments_dispute_link.js';
 import * as m20261125200000 from './20261125200000_create_auth_changes.js';
 import * as m20261126100000 from './20261126100000_create_placement_header_maps.js';
 import * as m20261207040000 from './20261207040000_payment_agreements_lang.js';
+import * as m20261207100000 from './20261207100000_add_sessions_refresh_rotated_at.js';
+import * as m20261207100100 from './20261207100100_add_audit_chain_key_id.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -162,6 +164,8 @@ export const migrations: Record<string, Migration> = {
   '20261125200000_create_auth_changes': m20261125200000,
   '20261126100000_create_placement_header_maps': m20261126100000,
   '20261207040000_payment_agreements_lang': m20261207040000,
+  '20261207100000_add_sessions_refresh_rotated_at': m20261207100000,
+  '20261207100100_add_audit_chain_key_id': m20261207100100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

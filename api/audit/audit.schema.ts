@@ -33,4 +33,15 @@ export const VerifyResponse = z.object({
   checked: z.number().int(),
   pending: z.number().int(),
   broken: z.object({ chainSeq: z.number().int(), auditId: z.number().int(), reason: z.string() }).nullable(),
+  checkpoint: z.object({ chainSeq: z.number().int(), ok: z.boolean(), reason: z.string().nullable() }).optional(),
+});
+
+export const CheckpointResponse = z.object({
+  kind: z.literal('collectkit.audit-checkpoint'),
+  chainSeq: z.number().int(),
+  auditId: z.number().int(),
+  hash: z.string(),
+  at: z.string(),
+  keyId: z.string().describe('the audit key (AUDIT_KEYS) that signed it'),
+  signature: z.string(),
 });

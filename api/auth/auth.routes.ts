@@ -43,10 +43,10 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
     }),
     route({
       method: 'post', path: '/auth/password', tag: 'auth', auth: 'onboarding',
-      summary: 'Change my password (current + new), checked against the password policy.',
+      summary: 'Change my password (current + new), checked against the password policy; my other sessions end. Wrong current passwords count toward the sign-in lock (429).',
       body: ChangePasswordBody,
-      responses: { 204: null, 400: Problem, 401: Problem },
-      handler: ({ caller, body, meta }) => changePassword(db, config, caller.userId, body.currentPassword, body.newPassword, meta),
+      responses: { 204: null, 400: Problem, 401: Problem, 429: Problem },
+      handler: ({ caller, body, meta }) => changePassword(db, config, caller.userId, caller.sessionId, body.currentPassword, body.newPassword, meta),
     }),
   ];
 }

@@ -2,11 +2,13 @@
  * Signing in and out, refreshing sessions, changing passwords. The rules:
  * - unknown user, wrong password and disabled user get the same answer and take the same time;
  * - failures are counted per username as typed; too many lock that name for a while (429);
- * - refresh tokens are single use: a replayed one ends the session (it was stolen or leaked);
+ * - refresh tokens are single use: a replayed one ends the session (it was stolen or leaked), except
+ *   within a 30 s grace window after the rotation, when it answers with the same new pair;
  * - every success and failure writes an audit row.
  */
 import type { Db, Trx } from '../platform/db.js';
 import { now, toIso } from '../platform/db.js';
+import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import { badRequest, tooManyRequests, unauthorized } from '../platform/errors.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../platform/auth/passwords.js';
@@ -18,6 +20,7 @@ import type { RequestMeta } from '../platform/http/context.js';
 import { getMe, type Me } from '../me/me.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { checkPasswordShape } from './password-policy.js';
+import { confirmIdentity } from './reauth.js';
 import { createMfaChallenge, hasConfirmedMfa, type MfaChallenge } from './mfa-challenge.js';
 import { now as clockNow, nowMs } from '../platform/clock.js';
 
@@ -147,33 +150,63 @@ interface SessionRow {
   id: number;
   publicId: string;
   userId: number;
+  refreshHash: string;
   expiresAt: unknown;
   revokedAt: unknown;
+  refreshRotatedAt: unknown;
+}
+
+/**
+ * How long the refresh token a rotation replaced still answers, with the same new pair. Two tabs of
+ * one session (or a request retried after a lost answer) refresh with the same token at once; without
+ * the window the second one looked like a stolen token and ended the session for both.
+ */
+export const REFRESH_GRACE_MS = 30_000;
+
+/**
+ * The token a rotation hands out is derived from the one presented (HMAC with the token secret), so a
+ * second request inside the grace window can be given the same token again without it being stored:
+ * the database keeps only hashes, as before. Without the secret nobody can derive it.
+ */
+const rotatedRefreshToken = (config: Config, presented: string) =>
+  createHmac('sha256', config.secrets.jwtSecret).update(`collectkit/refresh-rotation\0${presented}`).digest('base64url');
+
+async function refreshGrant(trx: Trx, config: Config, session: SessionRow, refreshToken: string): Promise<SessionGrant | null> {
+  const user = (await trx('users').where({ id: session.userId }).first('id', 'public_id', 'status')) as { id: number; publicId: string; status: string };
+  const expired = new Date(toIso(session.expiresAt)!).getTime() < nowMs();
+  if (session.revokedAt || expired || user.status !== 'active') return null;
+  const accessToken = await signAccessToken({ sub: user.publicId, sid: session.publicId }, config.secrets.jwtSecret, config.accessTokenTtlSeconds);
+  return {
+    accessToken, tokenType: 'Bearer' as const, expiresIn: config.accessTokenTtlSeconds, refreshToken,
+    refreshExpiresAt: toIso(session.expiresAt)!, user: await getMe(trx, user.id),
+  };
 }
 
 export async function refresh(db: Db, config: Config, refreshToken: string, meta: RequestMeta): Promise<SessionGrant> {
   const hash = sha256Hex(refreshToken);
+  const next = rotatedRefreshToken(config, refreshToken);
   const outcome = await db.transaction(async (trx) => {
-    const session = (await trx('sessions').where({ refreshHash: hash }).forUpdate().first()) as SessionRow | undefined;
-    if (!session) {
+    // Find the session by either hash without a lock, then lock its row by primary key and decide on
+    // what the lock read (the latest committed row). Concurrent refreshes of one session thus queue
+    // on one row lock; locking by the hash columns, which the winner rewrites, deadlocked on MySQL.
+    const found = (await trx('sessions').where({ refreshHash: hash }).orWhere({ previousRefreshHash: hash }).first('id')) as { id: number } | undefined;
+    const row = found ? ((await trx('sessions').where({ id: found.id }).forUpdate().first()) as SessionRow & { previousRefreshHash: string | null }) : undefined;
+    if (!row || (row.refreshHash !== hash && row.previousRefreshHash !== hash)) return null;
+    if (row.previousRefreshHash === hash) {
+      const replaced = row;
+      if (replaced.revokedAt) return null;
+      const rotatedAt = replaced.refreshRotatedAt ? new Date(toIso(replaced.refreshRotatedAt)!).getTime() : 0;
+      // The same rotation asked for again, moments later, and nothing rotated since: the same pair.
+      if (replaced.refreshHash === sha256Hex(next) && nowMs() - rotatedAt <= REFRESH_GRACE_MS) return refreshGrant(trx, config, replaced, next);
       // A token that was already rotated away is being replayed: end that session for good.
-      const replayed = (await trx('sessions').where({ previousRefreshHash: hash }).whereNull('revoked_at').first()) as SessionRow | undefined;
-      if (replayed) {
-        await trx('sessions').where({ id: replayed.id }).update({ revokedAt: now() });
-        await writeAudit(trx, { actor: { type: 'anonymous' }, action: 'auth.refresh_replayed', target: { type: 'session', id: replayed.publicId }, ip: meta.ip, requestId: meta.requestId });
-      }
+      await trx('sessions').where({ id: replaced.id }).update({ revokedAt: now() });
+      await writeAudit(trx, { actor: { type: 'anonymous' }, action: 'auth.refresh_replayed', target: { type: 'session', id: replaced.publicId }, ip: meta.ip, requestId: meta.requestId });
       return null;
     }
-    const user = (await trx('users').where({ id: session.userId }).first('id', 'public_id', 'status')) as { id: number; publicId: string; status: string };
-    const expired = new Date(toIso(session.expiresAt)!).getTime() < nowMs();
-    if (session.revokedAt || expired || user.status !== 'active') return null;
-    const next = randomToken(32);
-    await trx('sessions').where({ id: session.id }).update({ refreshHash: sha256Hex(next), previousRefreshHash: hash, lastUsedAt: now() });
-    const accessToken = await signAccessToken({ sub: user.publicId, sid: session.publicId }, config.secrets.jwtSecret, config.accessTokenTtlSeconds);
-    return {
-      accessToken, tokenType: 'Bearer' as const, expiresIn: config.accessTokenTtlSeconds, refreshToken: next,
-      refreshExpiresAt: toIso(session.expiresAt)!, user: await getMe(trx, user.id),
-    };
+    const grant = await refreshGrant(trx, config, row, next);
+    if (!grant) return null;
+    await trx('sessions').where({ id: row.id }).update({ refreshHash: sha256Hex(next), previousRefreshHash: hash, lastUsedAt: now(), refreshRotatedAt: now() });
+    return grant;
   });
   if (!outcome) throw unauthorized('The session has expired or ended. Sign in again.', 'session_expired');
   return outcome;
@@ -190,19 +223,19 @@ export async function changePassword(
   db: Db,
   config: Config,
   userId: number,
+  sessionId: number,
   currentPassword: string,
   newPassword: string,
   meta: RequestMeta,
 ): Promise<void> {
+  await confirmIdentity(db, config, userId, { currentPassword }, meta, 'auth.password_change');
   const user = (await db('users').where({ id: userId }).first('id', 'public_id', 'username', 'password_hash')) as LoginUser;
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    await db.transaction((trx) => writeAudit(trx, { actor: meta.actor, action: 'auth.password_change_failed', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId }));
-    throw badRequest('validation_failed', 'The current password is incorrect.', [{ path: 'currentPassword', code: 'incorrect', message: 'The current password is incorrect.' }]);
-  }
   const hash = await acceptablePasswordHash(db, config, { id: userId, username: user.username, passwordHash: user.passwordHash }, newPassword);
   await db.transaction(async (trx) => {
     await storeNewPassword(trx, { id: userId, passwordHash: user.passwordHash }, hash);
-    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId });
+    // Whoever else holds a session (a stolen refresh token, a forgotten kiosk) is signed out; this one stays.
+    const ended = await revokeAllSessions(trx, userId, sessionId);
+    await writeAudit(trx, { actor: meta.actor, action: 'auth.password_change', target: { type: 'user', id: user.publicId }, ip: meta.ip, requestId: meta.requestId, after: { otherSessionsEnded: ended } });
   });
 }
 

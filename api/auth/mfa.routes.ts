@@ -47,7 +47,7 @@ export function mfaRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Turn two-step sign-in off (needs my password; refused when my role requires it).',
       body: MfaDisableBody,
       responses: { 204: null, 400: Problem, 401: Problem, 403: Problem, 409: Problem },
-      handler: ({ caller, body, meta }) => disableMfa(db, caller, body.password, meta),
+      handler: ({ caller, body, meta }) => disableMfa(db, config, caller, body.password, meta),
     }),
   ];
 }

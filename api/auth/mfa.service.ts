@@ -13,12 +13,12 @@ import { bool, toIso } from '../platform/db.js';
 import type { Config } from '../config.js';
 import { conflict, forbidden, unauthorized, badRequest } from '../platform/errors.js';
 import { decrypt, encrypt, sha256Hex } from '../platform/crypto.js';
-import { verifyPassword } from '../platform/auth/passwords.js';
 import { matchTotp, newTotpSecret, otpauthUri, qrCodeSvg } from '../platform/auth/totp.js';
 import { writeAudit } from '../platform/audit.js';
 import type { RequestMeta } from '../platform/http/context.js';
 import { assertNotLocked, createSession, recordFailure, throttleKey, type SessionGrant } from './auth.service.js';
 import { MFA_CHALLENGE_MAX_ATTEMPTS } from './mfa-challenge.js';
+import { confirmIdentity } from './reauth.js';
 
 const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read off paper
@@ -75,7 +75,7 @@ export async function startEnrolment(trx: Trx, config: Config, user: { userId: n
  * Accepts a TOTP code for the user once: the step it belongs to must be newer than the last one used.
  * The conditional update is the lock — of two requests with the same code, one changes the row.
  */
-async function consumeTotp(trx: Trx, config: Config, row: MfaRow, code: string, now: Date): Promise<boolean> {
+export async function consumeTotp(trx: Trx, config: Config, row: MfaRow, code: string, now: Date): Promise<boolean> {
   const step = matchTotp(decrypt(row.secretEnc, config.secrets.dataKey), code.replace(/\s+/g, ''), now);
   if (step === null) return false;
   const updated = await trx('user_mfa')
@@ -134,11 +134,10 @@ export async function regenerateRecoveryCodes(db: Db, config: Config, user: { us
 }
 
 /** Turning MFA off needs the password, and is refused when the user's role requires MFA. */
-export async function disableMfa(db: Db, user: { userId: number; publicId: string }, password: string, meta: RequestMeta): Promise<void> {
-  const row = (await db('users').join('roles', 'roles.id', 'users.role_id').where('users.id', user.userId).first('users.password_hash', 'roles.mfa_required')) as { passwordHash: string; mfaRequired: unknown };
-  if (!(await verifyPassword(password, row.passwordHash))) {
-    throw badRequest('validation_failed', 'The password is incorrect.', [{ path: 'password', code: 'incorrect', message: 'The password is incorrect.' }]);
-  }
+export async function disableMfa(db: Db, config: Config, user: { userId: number; publicId: string }, password: string, meta: RequestMeta): Promise<void> {
+  // a wrong password counts toward the sign-in lock (see reauth.ts)
+  await confirmIdentity(db, config, user.userId, { currentPassword: password }, meta, 'auth.mfa_disable', 'password');
+  const row = (await db('users').join('roles', 'roles.id', 'users.role_id').where('users.id', user.userId).first('roles.mfa_required')) as { mfaRequired: unknown };
   if (bool(row.mfaRequired)) throw forbidden('Your role requires two-step sign-in; it cannot be turned off.', 'mfa_required_by_role');
   await db.transaction(async (trx) => {
     const removed = await trx('user_mfa').where({ userId: user.userId }).delete();

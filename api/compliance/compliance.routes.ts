@@ -163,13 +163,13 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
     }),
     route({
       method: 'get', path: '/accounts/:id/compliance-export', tag: 'compliance', auth: 'user', permission: 'compliance.read',
-      summary: 'The compliance record of one account (consents, opt-outs, disputes, debtor messages, their audit rows) as JSON or CSV.',
+      summary: 'The compliance record of one account (consents, opt-outs, disputes, debtor messages, their audit rows) as JSON or CSV. Client users get client-visible audit rows only, without IP addresses or agency staff identities.',
       params: AccountIdParams, query: ExportQuery,
       responses: { 200: ComplianceExport, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       handler: async ({ caller, params, query, meta, ctx }) => {
         const record = await db.transaction(async (trx) => {
           const accountId = await resolveAccountId(trx, caller, params.id);
-          const r = await complianceRecord(trx, accountId, clockNow());
+          const r = await complianceRecord(trx, accountId, clockNow(), caller.kind);
           // Reading a debtor's whole record is itself worth a row in the trail.
           await writeAudit(trx, { actor: meta.actor, action: 'compliance.exported', target: { type: 'account', id: r.account.id }, ip: meta.ip, requestId: meta.requestId, after: { format: query.format } });
           return r;

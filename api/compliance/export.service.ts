@@ -9,6 +9,7 @@ import { toIso } from '../platform/db.js';
 import { listConsents } from './consents.service.js';
 import { listDisputes } from './disputes.service.js';
 import { normalizeAddress } from './addresses.js';
+import { auditForClient, clientUserIdsAmong } from './export-redaction.js';
 
 interface OptOutRow {
   publicId: string;
@@ -44,7 +45,8 @@ async function partyAddresses(trx: Trx, accountId: number): Promise<{ emails: st
   return { emails: [...emails], phones: [...phones] };
 }
 
-export async function complianceRecord(trx: Trx, accountId: number, now: Date) {
+/** `viewer`: 'client' for a client's user — client-visible rows only, IPs and staff redacted (export-redaction.ts). */
+export async function complianceRecord(trx: Trx, accountId: number, now: Date, viewer: 'agency' | 'client' = 'agency') {
   const account = (await trx('accounts').where({ id: accountId }).first('publicId', 'agencyAccountNumber', 'status')) as { publicId: string; agencyAccountNumber: string; status: string };
   const { emails, phones } = await partyAddresses(trx, accountId);
   const [consents, disputes, optoutRows, messages] = await Promise.all([
@@ -74,17 +76,20 @@ export async function complianceRecord(trx: Trx, accountId: number, now: Date) {
     target: a.targetType ? { type: a.targetType, id: a.targetId } : null, ip: a.ip,
     before: a.beforeJson ? (JSON.parse(a.beforeJson) as unknown) : null, after: a.afterJson ? (JSON.parse(a.afterJson) as unknown) : null,
   }));
+  const forClient = viewer === 'client';
   return {
     account: { id: account.publicId, agencyAccountNumber: account.agencyAccountNumber, status: account.status },
     generatedAt: now.toISOString(),
-    consents,
+    consents: forClient ? consents.map((c) => ({ ...c, ip: null, userAgent: null })) : consents,
     optOuts,
     disputes,
     messages: messages.map((m) => ({
       id: m.publicId, channel: m.channel, category: m.category, recipient: m.recipient, status: m.status, cancelReason: m.cancelReason,
       createdAt: toIso(m.createdAt)!, notBefore: toIso(m.notBefore), sentAt: toIso(m.sentAt),
     })),
-    audit,
+    audit: forClient
+      ? auditForClient(audit, await clientUserIdsAmong(trx, audit.filter((a) => a.actor.type === 'user' && a.actor.id).map((a) => a.actor.id!)))
+      : audit,
   };
 }
 

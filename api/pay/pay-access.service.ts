@@ -15,7 +15,7 @@ import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { getPaySettings } from './pay.settings.js';
-import { assertNotThrottled, clearThrottle, recordThrottleFailure } from './pay-throttle.js';
+import { assertNotThrottled, clearThrottle, identityThrottleRules, recordThrottleFailure, type ThrottleRule } from './pay-throttle.js';
 import { newDebtorSessionId, signDebtorSession } from './debtor-session.js';
 import { sendPaymentLink } from './payment-notices.js';
 
@@ -101,9 +101,9 @@ export interface IdentityInput {
   zip: string;
 }
 
-/** No account matched; carries the throttle keys so the caller can count the failure after the rollback. */
+/** No account matched; carries the throttle rules so the caller can count the failure after the rollback. */
 export class IdentityNotMatched extends AppError {
-  constructor(readonly throttleKeys: string[]) {
+  constructor(readonly throttleRules: ThrottleRule[], readonly by: 'account_number' | 'ssn_last4') {
     super(404, 'identity_not_matched', 'We could not find an account matching those details. Check them and try again.');
   }
 }
@@ -117,9 +117,8 @@ export class IdentityNotMatched extends AppError {
 export async function openSessionsFromIdentity(
   trx: Trx, config: Config, input: IdentityInput, meta: RequestMeta, now: Date,
 ): Promise<{ sessions: (OpenedSession & { account: { id: string; creditor: string; agencyAccountNumber: string } })[] }> {
-  const identifier = input.accountNumber ? `acct:${input.accountNumber.trim().toUpperCase()}` : `ssn4:${input.ssnLast4}`;
-  const keys = [`ip:${meta.ip ?? 'unknown'}`, identifier.slice(0, 191)];
-  await assertNotThrottled(trx, keys, now);
+  const rules = identityThrottleRules(input, meta.ip, config.secrets.lookupKey);
+  await assertNotThrottled(trx, rules, now);
   const q = payableAccounts(trx)
     .join('account_parties as p', function () {
       this.on('p.account_id', '=', 'accounts.id').andOnVal('p.role', '=', 'responsible');
@@ -137,9 +136,10 @@ export async function openSessionsFromIdentity(
   }
   const rows = (await q.select('accounts.public_id', 'accounts.agency_account_number', 'clients.name as client_name')) as { publicId: string; agencyAccountNumber: string; clientName: string }[];
   if (!rows.length) {
-    throw new IdentityNotMatched(keys);
+    throw new IdentityNotMatched(rules, input.accountNumber ? 'account_number' : 'ssn_last4');
   }
-  await clearThrottle(trx, [identifier.slice(0, 191)]);
+  // The right details: this source's and the identity's counters start again (not the IP's).
+  await clearThrottle(trx, rules.filter((r) => !r.key.startsWith('ip:')).map((r) => r.key));
   const sessions = [];
   for (const r of rows) {
     const sessionId = newDebtorSessionId();
@@ -151,9 +151,9 @@ export async function openSessionsFromIdentity(
 }
 
 /** Counts a failed identity check; the route runs it in a transaction of its own so it survives the 404. */
-export async function recordIdentityFailure(trx: Trx, keys: string[], meta: RequestMeta, now: Date): Promise<void> {
-  await recordThrottleFailure(trx, keys, now);
-  await writeAudit(trx, { actor: { type: 'anonymous' }, action: 'debtor.identity_failed', ip: meta.ip, requestId: meta.requestId, after: { by: keys[1]!.split(':')[0] } });
+export async function recordIdentityFailure(trx: Trx, failure: IdentityNotMatched, meta: RequestMeta, now: Date): Promise<void> {
+  await recordThrottleFailure(trx, failure.throttleRules, now);
+  await writeAudit(trx, { actor: { type: 'anonymous' }, action: 'debtor.identity_failed', ip: meta.ip, requestId: meta.requestId, after: { by: failure.by } });
 }
 
 /** The internal id of the account a debtor session names, if it is still payable; else 404. */

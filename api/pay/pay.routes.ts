@@ -110,7 +110,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
         try {
           return await db.transaction((trx) => openSessionsFromIdentity(trx, config, body, meta, now));
         } catch (err) {
-          if (err instanceof IdentityNotMatched) await db.transaction((trx) => recordIdentityFailure(trx, err.throttleKeys, meta, now));
+          if (err instanceof IdentityNotMatched) await db.transaction((trx) => recordIdentityFailure(trx, err, meta, now));
           throw err;
         }
       },

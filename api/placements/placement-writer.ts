@@ -13,6 +13,7 @@ import { encodeBase32, newId } from '../platform/ids.js';
 import { encrypt, lookupHash } from '../platform/crypto.js';
 import { nameKey } from '../accounts/name-key.js';
 import { displayName, type NormalizedPerson, type NormalizedPlacement } from './normalize.js';
+import { agencyNumberKey, generatedAgencyNumber } from './agency-number.js';
 
 export interface PlacementToWrite {
   value: NormalizedPlacement;
@@ -87,7 +88,8 @@ function partyRow(accountId: number, role: string, p: NormalizedPerson, config: 
 const ROLES = [['responsible', 'responsible'], ['spouse', 'spouse'], ['secondLocation', 'second_location'], ['patient', 'patient']] as const;
 
 /**
- * Placed accounts get agency number `NR` + (1,000,000 + id). That namespace — NR followed by digits,
+ * Placed accounts get agency number `NR` + a keyed permutation of the id (agency-number.ts; accounts
+ * placed before got `NR` + (1,000,000 + id), and the seed still numbers that way). That namespace — NR followed by digits,
  * in any case (MariaDB's collation compares case-insensitively, and number look-ups upper-case) —
  * belongs to the portal: nothing else may create an account in it, or a later placement would
  * collide with it on the unique index (see upsertAccount in the inbound API).
@@ -115,6 +117,8 @@ export interface PreparedPlacement {
   phones: Record<string, unknown>[];
   balances: Record<string, unknown>[];
   placement: Record<string, unknown>;
+  /** the permutation key of agency numbers (agency-number.ts), from the config the rows were prepared with */
+  numberKey: number[];
 }
 
 /**
@@ -124,6 +128,7 @@ export interface PreparedPlacement {
  */
 export function preparePlacements(config: Config, items: PlacementToWrite[], ctx: WriteContext): PreparedPlacement[] {
   const placedOn = ctx.now.toISOString().slice(0, 10);
+  const numberKey = agencyNumberKey(config.secrets.lookupKey);
   return items.map(({ value: v, rowNumber }) => {
     const b = v.balance;
     const name = displayName(v.responsible);
@@ -157,7 +162,7 @@ export function preparePlacements(config: Config, items: PlacementToWrite[], ctx
       clientAccountNumber: v.clientAccountNumber, dedupeKey: dedupeKey(ctx.clientId, v.clientAccountNumber), comments: v.comments,
       placedByUserId: ctx.userId, reviewedByUserId: null, reviewedAt: null, rejectReason: null, createdAt: ctx.now,
     };
-    return { rowNumber, clientAccountNumber: v.clientAccountNumber, placementPublicId, account, parties, phones, balances, placement };
+    return { rowNumber, clientAccountNumber: v.clientAccountNumber, placementPublicId, account, parties, phones, balances, placement, numberKey };
   });
 }
 
@@ -186,9 +191,8 @@ function consecutiveIdStep(trx: Trx): Promise<number | null> {
  * until it is known a stand-in (placeholderAgencyNumber) holds the slot; it is set here, in the same
  * transaction.
  */
-async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[]): Promise<number[]> {
+async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[], numberKey: number[]): Promise<number[]> {
   const step = isMysql(trx) ? await consecutiveIdStep(trx) : null;
-  const agencyNumber = isMysql(trx) ? "CONCAT('NR', 1000000 + id)" : "'NR' || (1000000 + id)";
   const size = step === null ? 500 : 1000; // SQLite: 500 terms in a compound SELECT
   const ids: number[] = [];
   for (let i = 0; i < accounts.length; i += size) {
@@ -203,7 +207,8 @@ async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[]): Pr
       const idOf = new Map(rows.map((r) => [r.publicId, Number(r.id)]));
       sliceIds = slice.map((a) => idOf.get(a.publicId as string)!);
     }
-    const update = trx('accounts').update({ agencyAccountNumber: trx.raw(agencyNumber) });
+    const numbers = sliceIds.flatMap((id) => [id, generatedAgencyNumber(id, numberKey)]);
+    const update = trx('accounts').update({ agencyAccountNumber: trx.raw(`CASE id ${sliceIds.map(() => 'WHEN ? THEN ?').join(' ')} END`, numbers) });
     // consecutive ids: a range, which holds exactly this INSERT's rows
     await (step === 1 ? update.whereBetween('id', [sliceIds[0]!, sliceIds[sliceIds.length - 1]!]) : update.whereIn('id', sliceIds));
     ids.push(...sliceIds);
@@ -214,7 +219,7 @@ async function insertAccounts(trx: Trx, accounts: Record<string, unknown>[]): Pr
 /** Inserts prepared placements: the accounts first (their ids are needed), then everything that points at them. */
 export async function insertPrepared(trx: Trx, prepared: PreparedPlacement[]): Promise<WrittenPlacement[]> {
   if (!prepared.length) return [];
-  const ids = await insertAccounts(trx, prepared.map((p) => p.account));
+  const ids = await insertAccounts(trx, prepared.map((p) => p.account), prepared[0]!.numberKey);
   const parties: Record<string, unknown>[] = [];
   const phones: Record<string, unknown>[] = [];
   const balances: Record<string, unknown>[] = [];

@@ -223,6 +223,9 @@ export async function issueNewPassword(trx: Trx, caller: Caller, publicId: strin
 
 export async function adminResetMfa(trx: Trx, caller: Caller, publicId: string, meta: RequestMeta): Promise<AdminUserView> {
   const userId = await resolveManagedUserId(trx, caller, publicId);
+  // Removing one's own factor with only an access token would make a stolen token enough to strip
+  // two-step sign-in: that path is auth/mfa/disable, which asks for the password.
+  if (userId === caller.userId) throw badRequest('cannot_change_self', 'To turn off your own two-step sign-in, use the security settings of your profile (it asks for your password).');
   await resetMfa(trx, userId, publicId, meta);
   return getManagedUser(trx, caller, publicId);
 }

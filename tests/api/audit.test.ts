@@ -48,19 +48,19 @@ describe.each(DIALECTS)('audit trail: hash chain, verification, queries (%s)', (
     const victim = await api.db('audit_log').where({ action: 'account.payment_reported', targetId: accountId }).first();
     const original = victim.afterJson as string;
     await api.db('audit_log').where({ id: victim.id }).update({ afterJson: original.replace('"amountCents":500', '"amountCents":5') });
-    const changed = await verifyAudit(api.db);
+    const changed = await verifyAudit(api.db, api.config);
     expect(changed.ok).toBe(false);
     expect(changed.broken).toMatchObject({ chainSeq: Number(victim.chainSeq), auditId: Number(victim.id), reason: expect.stringContaining('changed') });
     await api.db('audit_log').where({ id: victim.id }).update({ afterJson: original });
-    expect((await verifyAudit(api.db)).ok).toBe(true);
+    expect((await verifyAudit(api.db, api.config)).ok).toBe(true);
     const middle = await api.db('audit_log').where({ action: 'account.note_added', targetId: accountId }).first();
     await api.db('audit_log').where({ id: middle.id }).delete();
-    const deleted = await verifyAudit(api.db);
+    const deleted = await verifyAudit(api.db, api.config);
     expect(deleted.ok).toBe(false);
     expect(deleted.broken!.reason).toContain('missing');
     // `admin audit-verify` says the same, with a non-zero exit (on the SQLite file of this test's API)
     if (dialect === 'sqlite') {
-      const env = { ...process.env, DATA_DIR: api.config.dataDir, DATABASE_URL: '' };
+      const env = { ...process.env, DATA_DIR: api.config.dataDir, DATABASE_URL: '', AUDIT_KEYS: api.config.auditKeys!.map((k) => `${k.id}:${k.key}`).join(',') };
       const run = await cli(['admin', 'audit-verify'], env);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('Audit trail BROKEN');
@@ -68,10 +68,10 @@ describe.each(DIALECTS)('audit trail: hash chain, verification, queries (%s)', (
   });
 
   it('a row written after sealing takes the next chain position', async () => {
-    await sealAudit(api.db);
+    await sealAudit(api.db, api.config);
     await api.request(`/accounts/${accountId}/release`, { token: client, body: {} });
     const head = (await api.db('audit_log').max({ m: 'chain_seq' }))[0]!.m;
-    expect(await sealAudit(api.db)).toBeGreaterThanOrEqual(1);
+    expect(await sealAudit(api.db, api.config)).toBeGreaterThanOrEqual(1);
     const released = await api.db('audit_log').where({ action: 'account.release', targetId: accountId }).first();
     expect(Number(released.chainSeq)).toBeGreaterThan(Number(head));
   });

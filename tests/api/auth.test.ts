@@ -50,12 +50,14 @@ describe.each(DIALECTS)('auth (%s)', (dialect) => {
     expect((await api.request('/auth/login', { body: { username: 'demo.agency', password: 'Northwind-Admin-2026!' } })).status).toBe(200);
   });
 
-  it('rotates refresh tokens; a replayed refresh token ends the session', async () => {
+  it('rotates refresh tokens; a replayed refresh token ends the session (after the grace window: refresh-race.test.ts)', async () => {
     const first = await api.request('/auth/login', { body: { username: 'demo.client', password: 'Cascade-Demo-2026!' } });
     const second = await api.request('/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
     expect((await api.request('/me', { token: second.body.accessToken })).status).toBe(200);
+    // as if the grace window (two tabs refreshing at once) had passed
+    await api.db('sessions').whereNotNull('refresh_rotated_at').update({ refreshRotatedAt: new Date(Date.now() - 60_000) });
     const replay = await api.request('/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
     expect(replay.status).toBe(401);
     // the whole session is gone: the newest access token and refresh token no longer work

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
+import { agencyNumberKey, generatedAgencyNumber } from '../../api/placements/agency-number.js';
 import '../../api/jobs-registry.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { batchLimits } from '../../api/placements/batch-runner.js';
@@ -83,7 +84,7 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     // account's stand-in agency number was replaced by NR + id
     for (const p of placed) {
       const a = await api.db('accounts').where({ id: p.accountId }).first();
-      expect(a).toMatchObject({ clientAccountNumber: p.clientAccountNumber, agencyAccountNumber: `NR${1_000_000 + Number(p.accountId)}` });
+      expect(a).toMatchObject({ clientAccountNumber: p.clientAccountNumber, agencyAccountNumber: generatedAgencyNumber(Number(p.accountId), agencyNumberKey(api.config.secrets.lookupKey)) });
       expect(await api.db('account_balances').where({ accountId: p.accountId })).toHaveLength(4);
     }
     expect(await api.db('accounts').where('agency_account_number', 'like', '~%')).toHaveLength(0);

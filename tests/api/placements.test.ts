@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
+import { agencyNumberKey, generatedAgencyNumber } from '../../api/placements/agency-number.js';
 import { decrypt } from '../../api/platform/crypto.js';
 
 let seq = 0;
@@ -62,7 +63,7 @@ describe.each(DIALECTS)('placements: single form and agency review (%s)', (diale
 
     const p = await api.db('placements').where({ publicId: res.body.placement.id }).first();
     const account = await api.db('accounts').where({ id: p.accountId }).first();
-    expect(account).toMatchObject({ reviewStatus: 'pending_review', ssnLast4: '6789', agencyAccountNumber: `NR${1_000_000 + Number(account.id)}`, clientAccountNumber: body.clientAccountNumber });
+    expect(account).toMatchObject({ reviewStatus: 'pending_review', ssnLast4: '6789', agencyAccountNumber: generatedAgencyNumber(Number(account.id), agencyNumberKey(api.config.secrets.lookupKey)), clientAccountNumber: body.clientAccountNumber });
     const parties = await api.db('account_parties').where({ accountId: p.accountId }).orderBy('id');
     expect(parties.map((x: { role: string }) => x.role)).toEqual(['responsible', 'spouse']);
     expect(parties[0]).toMatchObject({ firstName: 'MARY', middleName: 'K', lastName: 'ONEIL', suffix: 'JR', address1: '12 N OAK ST', address2: 'APT 4B', city: 'PORTLAND', state: 'OR', zip: '97205', employer: 'COLUMBIA FREIGHT', ssnLast4: '6789' });

@@ -126,4 +126,41 @@ describe('ck-login', () => {
     expect(detail.user.onboarding.required).to.equal(false);
     await find(el, '.signed-in');
   });
+
+  it('asks for the current password only when the profile\'s email changes, and shows a wrong one next to the field', async () => {
+    const el = await mount();
+    type(el, 'username', 'new.user2');
+    type(el, 'password', ONBOARDING_PASSWORD);
+    submit(el);
+    await find<HTMLInputElement>(el, 'input[name=email]');
+    expect(shadow(el).querySelector('input[name=currentPassword]')).to.equal(null);
+
+    type(el, 'email', 'nia.home@example.test');
+    const current = await find<HTMLInputElement>(el, 'input[name=currentPassword]');
+    expect(current.type).to.equal('password');
+    expect(current.getAttribute('aria-describedby')).to.contain('email-change-hint');
+    expect(shadow(el).querySelector('label[for=currentPassword]')!.textContent).to.equal('Current password');
+    await expectAccessible(el);
+
+    // typed back to the address on file: no password needed any more
+    type(el, 'email', 'New.User2@cascadepower.example');
+    await el.updateComplete;
+    expect(shadow(el).querySelector('input[name=currentPassword]')).to.equal(null);
+
+    type(el, 'email', 'nia.home@example.test');
+    await find(el, 'input[name=currentPassword]');
+    submit(el);
+    await waitUntil(() => shadow(el).getElementById('currentPassword-error')!.textContent !== '', 'required', { timeout: 10000 });
+    expect(shadow(el).getElementById('currentPassword-error')!.textContent).to.equal('This field is required.');
+
+    type(el, 'currentPassword', 'not-it');
+    submit(el);
+    await waitUntil(() => shadow(el).getElementById('currentPassword-error')!.textContent === 'The current password is incorrect.', 'server field error', { timeout: 10000 });
+    expect(shadow(el).querySelector('input[name=currentPassword]')!.getAttribute('aria-invalid')).to.equal('true');
+
+    type(el, 'currentPassword', ONBOARDING_PASSWORD);
+    submit(el);
+    await find(el, 'input[name=newPassword]');
+    expect(el.user!.email).to.equal('nia.home@example.test');
+  });
 });

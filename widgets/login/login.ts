@@ -77,6 +77,9 @@ export class CkLogin extends CkElement {
   /** Errors by field name, from the server's `errors[]` or required-field checks. */
   @state() private fieldErrors: Record<string, string> = {};
 
+  /** profile step: the email differs from the one on file, so the current password is asked for */
+  @state() private emailChanged = false;
+
   /** The pending second step after a correct password, if any. */
   @state() private challenge: MfaChallenge | null = null;
 
@@ -308,15 +311,27 @@ export class CkLogin extends CkElement {
     }
   };
 
+  #onProfileInput = (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    if (input.name !== 'email') return;
+    this.emailChanged = input.value.trim().toLowerCase() !== (this.user?.email ?? '').toLowerCase();
+  };
+
   #onConfirmProfile = async (event: SubmitEvent) => {
-    const data = this.#readForm(event, ['firstName', 'lastName', 'email']);
+    // A new email address is where reset links will go: the server asks for the current password.
+    const changed = this.emailChanged;
+    const data = this.#readForm(event, ['firstName', 'lastName', 'email', ...(changed ? ['currentPassword'] : [])]);
     if (!data) return;
     const client = this.#portal.client;
     const ok = await this.#run(async () => {
-      await client.request('PATCH', '/me', { body: { firstName: data.firstName, lastName: data.lastName, email: data.email, confirmProfile: true } });
+      const body = { firstName: data.firstName, lastName: data.lastName, email: data.email, confirmProfile: true, ...(changed ? { currentPassword: data.currentPassword } : {}) };
+      await client.request('PATCH', '/me', { body });
       await client.reloadUser();
     });
-    if (ok) this.#finished();
+    if (ok) {
+      this.emailChanged = false;
+      this.#finished();
+    }
   };
 
   #onChangePassword = async (event: SubmitEvent) => {
@@ -444,10 +459,14 @@ export class CkLogin extends CkElement {
       <div class="steps">${this.#stepLabel(1)}</div>
       <h2>Confirm your profile</h2>
       <p>Check your name and email address. We use them for notices about your accounts.</p>
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmProfile}>
+      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmProfile} @input=${this.#onProfileInput}>
         ${this.#field('firstName', 'First name', { autocomplete: 'given-name', value: user.firstName })}
         ${this.#field('lastName', 'Last name', { autocomplete: 'family-name', value: user.lastName })}
         ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email', value: user.email })}
+        ${this.emailChanged
+          ? html`<p class="hint" id="email-change-hint">To change your email, confirm with your current password. We will let your old address know.</p>
+              ${this.#field('currentPassword', 'Current password', { type: 'password', autocomplete: 'current-password', describedBy: 'email-change-hint' })}`
+          : nothing}
         ${this.#errorRegion()}
         <div class="actions">${this.#submit('Confirm and continue')}</div>
       </form>
