@@ -10,7 +10,9 @@
  */
 import { PassThrough } from 'node:stream';
 import type { AppDeps, Caller } from '../platform/http/context.js';
-import { readEvents, type StoredEvent } from '../platform/events.js';
+import type { StoredEvent } from '../platform/events.js';
+import { readSettledEvents } from '../platform/settled-read.js';
+import { now as clockNow } from '../platform/clock.js';
 import { loadCaller } from '../platform/auth/caller.js';
 
 export interface StreamOptions {
@@ -51,6 +53,14 @@ async function toLive(deps: AppDeps, events: StoredEvent[]): Promise<LiveEvent[]
   }));
 }
 
+/** The caller's scope: a client user sees client-visible events of their own clients; agency staff everything. */
+function visibleTo(caller: Caller, opts: Pick<StreamOptions, 'accountId' | 'types'>, e: StoredEvent): boolean {
+  if (caller.kind !== 'agency' && e.visibility !== 'client') return false;
+  if (caller.clientIds !== 'all' && (e.clientId === null || !caller.clientIds.includes(Number(e.clientId)))) return false;
+  if (opts.types?.length && !opts.types.includes(e.type)) return false;
+  return opts.accountId === null || Number(e.accountId) === opts.accountId;
+}
+
 export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptions): { stream: PassThrough; close: () => void } {
   const stream = new PassThrough();
   const pollMs = opts.pollMs ?? 500;
@@ -85,14 +95,14 @@ export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptio
       }
       // Drain what is there, in pages, before sleeping again.
       for (;;) {
-        const batch = await readEvents(deps.db, {
-          after: cursor, limit: 200, clientIds: caller.clientIds, clientVisibleOnly: caller.kind !== 'agency', types: opts.types,
-        });
+        // The settled read, as the integration feed does: never past an id a transaction still
+        // holds, so an event that commits after a later one is delivered too.
+        const { events: batch, more } = await readSettledEvents(deps.db, cursor, 200, clockNow());
         if (!batch.length) break;
         cursor = batch[batch.length - 1]!.seq;
-        const wanted = opts.accountId === null ? batch : batch.filter((e) => e.accountId === opts.accountId);
+        const wanted = batch.filter((e) => visibleTo(caller, opts, e));
         for (const e of await toLive(deps, wanted)) write(`id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`);
-        if (batch.length < 200) break;
+        if (!more) break;
       }
       if (performance.now() - lastWrite >= heartbeatMs) write(': keep-alive\n\n');
     } catch (err) {
