@@ -13,6 +13,7 @@ import type { AppDeps, Caller } from '../platform/http/context.js';
 import type { StoredEvent } from '../platform/events.js';
 import { readSettledEvents } from '../platform/settled-read.js';
 import { now as clockNow } from '../platform/clock.js';
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../platform/db-unavailable.js';
 import { loadCaller } from '../platform/auth/caller.js';
 
 export interface StreamOptions {
@@ -106,8 +107,10 @@ export function openEventStream(deps: AppDeps, caller: Caller, opts: StreamOptio
       }
       if (performance.now() - lastWrite >= heartbeatMs) write(': keep-alive\n\n');
     } catch (err) {
-      // A database hiccup ends this stream; the browser reconnects with Last-Event-ID.
+      // A database hiccup ends this stream; the browser reconnects with Last-Event-ID. The retry
+      // hint asks it to give a restarting database a few seconds rather than hammer it.
       console.error('[events] stream failed', err instanceof Error ? err.message : err);
+      if (isDatabaseUnavailable(err)) write(`retry: ${DB_RETRY_AFTER_SECONDS * 1000}\nevent: end\ndata: ${JSON.stringify({ reason: 'database_unavailable' })}\n\n`);
       return close();
     }
     if (!closed) timer = setTimeout(() => void tick(), pollMs);

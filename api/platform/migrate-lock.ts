@@ -16,7 +16,8 @@ import type { Knex } from 'knex';
 import type { Db } from './db.js';
 import { isMysql } from './db.js';
 
-const NAMED_LOCK = 'collectkit:migrate';
+/** Named locks are server-wide: the database's name (hashed, to fit 64 characters) is part of it. */
+const NAMED_LOCK = 'ck-migrate:';
 const LOCK_TABLE = 'knex_migrations_lock';
 
 export interface MigrateWaitOptions {
@@ -54,7 +55,7 @@ export async function migrateWithLock(db: Db, opts: MigrateWaitOptions): Promise
   let said = false;
   try {
     for (;;) {
-      const [[row]] = (await db.raw('SELECT GET_LOCK(?, ?) AS got', [NAMED_LOCK, 5]).connection(conn)) as [{ got: number | null }[]];
+      const [[row]] = (await db.raw('SELECT GET_LOCK(CONCAT(?, MD5(DATABASE())), ?) AS got', [NAMED_LOCK, 5]).connection(conn)) as [{ got: number | null }[]];
       if (Number(row?.got) === 1) break;
       const waited = performance.now() - started;
       if (waited >= opts.waitMs) {
@@ -72,7 +73,7 @@ export async function migrateWithLock(db: Db, opts: MigrateWaitOptions): Promise
       else if (said) log('The other node finished the migration; starting.');
       await db.migrate.latest();
     } finally {
-      await db.raw('SELECT RELEASE_LOCK(?)', [NAMED_LOCK]).connection(conn);
+      await db.raw('SELECT RELEASE_LOCK(CONCAT(?, MD5(DATABASE())))', [NAMED_LOCK]).connection(conn);
     }
   } finally {
     await db.client.releaseConnection(conn);
@@ -120,7 +121,7 @@ export async function waitForSchema(db: Db, opts: MigrateWaitOptions): Promise<v
 export async function releaseMigrationLock(db: Db): Promise<boolean> {
   if (!(await db.schema.hasTable(LOCK_TABLE))) return false;
   if (isMysql(db)) {
-    const [[row]] = (await db.raw('SELECT IS_FREE_LOCK(?) AS free', [NAMED_LOCK])) as [{ free: number | null }[]];
+    const [[row]] = (await db.raw('SELECT IS_FREE_LOCK(CONCAT(?, MD5(DATABASE()))) AS free', [NAMED_LOCK])) as [{ free: number | null }[]];
     if (Number(row?.free) !== 1) throw new MigrationLockError('A migration is running right now (a live node holds the migration lock); not releasing it.');
   }
   const wasSet = await knexLockIsSet(db);
