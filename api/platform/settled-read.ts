@@ -19,8 +19,10 @@ export const GAP_WAIT_MS = 60_000;
  * when another batch is ready now. Scope and type filters are applied by callers on this scan, so
  * the cursor always advances over the whole log.
  */
-export async function readSettledEvents(trx: Trx, after: number, limit: number, now: Date): Promise<{ events: StoredEvent[]; more: boolean }> {
-  const rows = await readEvents(trx, { after, limit: limit + 1, clientIds: 'all', clientVisibleOnly: false });
+export async function readSettledEvents(
+  trx: Trx, after: number, limit: number, now: Date, opts: { withAccountPublicId?: boolean } = {},
+): Promise<{ events: StoredEvent[]; more: boolean }> {
+  const rows = await readEvents(trx, { after, limit: limit + 1, clientIds: 'all', clientVisibleOnly: false, ...opts });
   let events = rows.slice(0, limit);
   let more = rows.length > limit;
   if (isMysql(trx)) {

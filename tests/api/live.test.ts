@@ -133,6 +133,21 @@ describe.each(DIALECTS)('live events over SSE (%s)', (dialect) => {
     await stream.close();
   });
 
+  it('costs the database one poller per node, not one per stream (≤ 2 queries/s for 40 streams)', async () => {
+    const streams = await Promise.all(Array.from({ length: 40 }, (_, i) => listen(api, i % 2 ? client : agency)));
+    await new Promise((r) => setTimeout(r, 1000)); // connected, catch-up done
+    let queries = 0;
+    const count = () => void queries++;
+    api.db.on('query', count);
+    await new Promise((r) => setTimeout(r, 3000));
+    api.db.off('query', count);
+    expect(queries).toBeLessThanOrEqual(6);
+    // and they still all receive what they may see
+    const note = await api.request(`/accounts/${cpl.publicId}/notes`, { token: client, body: { body: 'to forty streams' } });
+    for (const s of streams) await s.waitFor((e) => e.payload.noteId === note.body.id);
+    await Promise.all(streams.map((s) => s.close()));
+  });
+
   it('needs a session; another client\'s account is a 404; a bad cursor is a 400', async () => {
     expect((await api.request('/events')).status).toBe(401);
     expect((await api.request(`/events?accountId=${sbrh.publicId}`, { token: client })).status).toBe(404);
