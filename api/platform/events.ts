@@ -7,6 +7,7 @@ import type { Trx } from './db.js';
 import { now, toIso } from './db.js';
 import { newId } from './ids.js';
 import type { AuditActor } from './audit.js';
+import { announceEventAfterCommit } from './worker-wake.js';
 
 export interface NewEvent {
   type: string;
@@ -45,6 +46,8 @@ export async function appendEvent(trx: Trx, event: NewEvent): Promise<string> {
     actorId: event.actor.id ?? null,
     occurredAt: now(),
   });
+  // Webhooks fan out from the worker: this node's worker looks at once, not at its next tick.
+  announceEventAfterCommit(trx);
   return publicId;
 }
 
