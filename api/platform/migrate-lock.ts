@@ -28,7 +28,7 @@ export interface MigrateWaitOptions {
 
 export class MigrationLockError extends Error {}
 
-const STALE_ADVICE = 'If no migration is running (a migrator was killed), check the schema and release the lock with `npx tsx api/main.ts admin migrate-unlock`.';
+const STALE_ADVICE = 'If no migration is running (a migrator was killed), check the schema and release the lock with `admin migrate-unlock` (`node dist/api/main.js admin migrate-unlock`, or `npx tsx api/main.ts admin migrate-unlock` from a checkout).';
 
 async function knexLockIsSet(db: Db): Promise<boolean> {
   if (!(await db.schema.hasTable(LOCK_TABLE))) return false;
@@ -106,7 +106,7 @@ export async function waitForSchema(db: Db, opts: MigrateWaitOptions): Promise<v
     if (!todo) return;
     const waited = performance.now() - started;
     if (waited >= opts.waitMs) {
-      throw new MigrationLockError(`${todo} database migration(s) are still pending after ${Math.round(waited / 1000)} s; run \`npx tsx api/main.ts migrate\` (the release step), or start without --no-migrate.`);
+      throw new MigrationLockError(`${todo} database migration(s) are still pending after ${Math.round(waited / 1000)} s; run \`migrate\` (the release step), or start without --no-migrate.`);
     }
     if (!said) log(`--no-migrate: waiting for ${todo} pending migration(s) to be applied by the release step (at most ${Math.round(opts.waitMs / 1000)} s)…`);
     said = true;

@@ -19,7 +19,7 @@ describe.runIf(process.env.TEST_MYSQL_URL)('webhook latency past a rolled-back e
   let worker: { stop(): Promise<void> };
 
   beforeAll(async () => {
-    api = await startTestApi('mysql', { accounts: 5 });
+    api = await startTestApi('mysql', { accounts: 5, config: { webhookAllowPrivate: true } }); // the receiver is on loopback
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
