@@ -78,6 +78,8 @@ export interface Config {
    * (UPLOAD_QUOTA_BYTES; more is a 413 until earlier uploads are placed, rolled back or expire).
    */
   spreadsheetUploads: { expiryHours: number; quotaBytesPerClient: number };
+  /** How long a booting node waits for a migration another node is running (MIGRATE_WAIT_SECONDS). */
+  migrateWaitMs?: number;
 }
 
 function generateSecrets(): Secrets {
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: env.RUN_WORKER !== '0',
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
     auditKeys: parseAuditKeys(env.AUDIT_KEYS),
+    migrateWaitMs: Number(env.MIGRATE_WAIT_SECONDS ?? 300) * 1000,
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES ? Number(env.UPLOAD_MAX_BYTES) : undefined,
       allowedTypes: env.UPLOAD_ALLOWED_TYPES?.split(',').map((s) => s.trim()).filter(Boolean),

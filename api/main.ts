@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from './config.js';
 import { secureFilesAtRest } from './platform/files-at-rest.js';
-import { createDb, migrateLatest, type Db } from './platform/db.js';
+import { createDb, type Db } from './platform/db.js';
+import { NodeSettingsError, checkNodeFingerprint, requireSharedSettings } from './platform/node-fingerprint.js';
+import { MigrationLockError, migrateWithLock, releaseMigrationLock, waitForSchema } from './platform/migrate-lock.js';
 import { createApp } from './app.js';
 import { DEMO_USERS, seed } from './seed/seed.js';
 import { createUser, issuePassword } from './users/users.service.js';
@@ -23,20 +25,28 @@ import { verifyLedger } from './ledger/ledger-verify.js';
 
 function usage(): never {
   console.error(`usage: tsx api/main.ts <command>
-  serve [--demo]                 start the API (--demo: migrate, seed if empty, serve the demo site)
-  migrate                        run database migrations
+  serve [--demo] [--no-migrate]  start the API (--demo: seed if empty, serve the demo site; --no-migrate:
+                                 wait for migrations run as a release step instead of running them)
+  migrate                        run database migrations (waits for one another node is running)
   seed [--accounts N]            seed the demo agency into an empty database (default 5000 accounts)
   admin create-user --username U --email E --first F --last L --role ROLE [--clients CODE,CODE]
   admin audit-verify [--checkpoint FILE]
                                  seal and verify the audit trail's keyed hash chain (exit 1 when broken);
                                  with a checkpoint, also that the head it names is still there (truncation)
   admin audit-checkpoint         seal, then print a signed checkpoint of the chain head (JSON) to keep elsewhere
-  admin ledger-verify            check every account's balance components against its ledger (exit 1 on a mismatch)`);
+  admin ledger-verify            check every account's balance components against its ledger (exit 1 on a mismatch)
+  admin migrate-unlock           release the migration lock a killed migrator left behind`);
   process.exit(2);
 }
 
-async function serve(config: Config, db: Db, demo: boolean): Promise<Server> {
-  await migrateLatest(db);
+/** Migrations, several nodes booting at once: one migrates, the others wait for it (migrate-lock.ts). */
+const migrate = (config: Config, db: Db) => migrateWithLock(db, { waitMs: config.migrateWaitMs ?? 300_000 });
+
+async function serve(config: Config, db: Db, demo: boolean, runMigrations: boolean): Promise<Server> {
+  if (runMigrations) await migrate(config, db);
+  else await waitForSchema(db, { waitMs: config.migrateWaitMs ?? 300_000 });
+  // Every node on this database must hold the same keys (and, when shared, PUBLIC_URL).
+  await checkNodeFingerprint(db, config, { comparePublicUrl: Boolean(config.databaseUrl) && !demo });
   if (demo && !(await db('clients').first('id'))) {
     console.log('Seeding the demo agency (5,000 accounts)…');
     await seed(db, config, { accounts: 5000 });
@@ -71,27 +81,29 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   // Before anything is written (secrets, the SQLite file, uploads): owner-only files.
   process.umask(0o077);
-  const config = loadConfig();
-  secureFilesAtRest(config.dataDir);
-  const db = createDb(config.databaseUrl, config.dataDir);
   const { values } = parseArgs({
-    args: ['create-user', 'audit-verify', 'audit-checkpoint', 'ledger-verify'].includes(rest[0] ?? '') ? rest.slice(1) : rest,
+    args: ['create-user', 'audit-verify', 'audit-checkpoint', 'ledger-verify', 'migrate-unlock'].includes(rest[0] ?? '') ? rest.slice(1) : rest,
     options: {
-      demo: { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
+      demo: { type: 'boolean' }, 'no-migrate': { type: 'boolean' }, accounts: { type: 'string' }, username: { type: 'string' }, email: { type: 'string' },
       first: { type: 'string' }, last: { type: 'string' }, role: { type: 'string' }, clients: { type: 'string' }, checkpoint: { type: 'string' },
     },
     strict: true,
   });
+  // A node on a shared database never falls back to secrets of its own (node-fingerprint.ts).
+  if (command === 'serve' && !values.demo && process.env.DATABASE_URL) requireSharedSettings(process.env);
+  const config = loadConfig();
+  secureFilesAtRest(config.dataDir);
+  const db = createDb(config.databaseUrl, config.dataDir);
   switch (command) {
     case 'serve':
-      await serve(config, db, Boolean(values.demo));
+      await serve(config, db, Boolean(values.demo), !values['no-migrate']);
       return;
     case 'migrate':
-      await migrateLatest(db);
+      await migrate(config, db);
       console.log('Migrations are up to date.');
       break;
     case 'seed': {
-      await migrateLatest(db);
+      await migrate(config, db);
       const accounts = Number(values.accounts ?? 5000);
       if (!Number.isInteger(accounts) || accounts < 0) usage();
       const started = performance.now();
@@ -100,8 +112,13 @@ async function main(): Promise<void> {
       break;
     }
     case 'admin': {
+      if (rest[0] === 'migrate-unlock') {
+        const wasSet = await releaseMigrationLock(db);
+        console.log(wasSet ? 'Released the migration lock. Run `migrate` (or start a node) to finish the migrations.' : 'The migration lock was not set.');
+        break;
+      }
       if (rest[0] === 'audit-checkpoint') {
-        await migrateLatest(db);
+        await migrate(config, db);
         const checkpoint = await auditCheckpoint(db, config);
         await db.destroy();
         if (!checkpoint) {
@@ -112,7 +129,7 @@ async function main(): Promise<void> {
         return;
       }
       if (rest[0] === 'audit-verify') {
-        await migrateLatest(db);
+        await migrate(config, db);
         const checkpoint = values.checkpoint ? (JSON.parse(readFileSync(values.checkpoint, 'utf8')) as AuditCheckpoint) : undefined;
         const result = await verifyAudit(db, config, checkpoint);
         await db.destroy();
@@ -126,7 +143,7 @@ async function main(): Promise<void> {
         process.exit(1);
       }
       if (rest[0] === 'ledger-verify') {
-        await migrateLatest(db);
+        await migrate(config, db);
         const result = await verifyLedger(db);
         await db.destroy();
         if (result.ok) {
@@ -138,7 +155,7 @@ async function main(): Promise<void> {
         process.exit(1);
       }
       if (rest[0] !== 'create-user' || !values.username || !values.email || !values.first || !values.last || !values.role) usage();
-      await migrateLatest(db);
+      await migrate(config, db);
       const password = issuePassword();
       const user = await db.transaction(async (trx) => {
         const added = await ensureDefaultRoles(trx);
@@ -159,6 +176,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error((err as Error).message ?? err);
+  if (err instanceof MigrationLockError || err instanceof NodeSettingsError) console.error(`Not started: ${err.message}`);
+  else console.error((err as Error).message ?? err);
   process.exit(1);
 });

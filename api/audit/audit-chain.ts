@@ -12,13 +12,16 @@
  * Sealing happens off the request path (a worker ticker, and before every verification), so
  * writing an audit row never waits for a global lock. Rows are sealed in id order; a row whose
  * transaction committed late simply takes the next chain position. Two sealers never interleave:
- * the chain head is read with FOR UPDATE on MySQL, and the unique chain position refuses a second
- * writer in any case.
+ * on MySQL a sealer first takes a named lock (one per database), so sealers on several nodes take
+ * turns instead of both locking the chain head with FOR UPDATE — that pair deadlocked on the head's
+ * index gap (InnoDB rolled one back, logged as a failed task). The unique chain position refuses a
+ * second writer in any case.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { auditKeysOf } from '../config.js';
 import { now } from '../platform/clock.js';
+import type { Knex } from 'knex';
 import type { Db } from '../platform/db.js';
 import { isMysql, toIso } from '../platform/db.js';
 
@@ -71,8 +74,31 @@ const anchorMac = (key: string, legacyUntil: number, legacyHead: string) =>
 const makeAnchor = (k: { id: string; key: string }, legacyUntil: number, legacyHead: string): Anchor =>
   ({ legacyUntil, legacyHead, keyId: k.id, mac: anchorMac(k.key, legacyUntil, legacyHead) });
 
-/** Seals up to `limit` unsealed rows; returns how many. */
-export async function sealAudit(db: Db, config: Pick<Config, 'auditKeys' | 'secrets'>, limit = 1000): Promise<number> {
+/** Named locks are server-wide: the database's name (hashed, to fit 64 characters) is part of it. */
+const SEAL_LOCK = 'ck-audit-seal:';
+
+/**
+ * Seals up to `limit` unsealed rows; returns how many. `waitSeconds`: how long to wait for another
+ * node's sealer (0 from the worker's ticker: that node is sealing, so this tick has nothing to do).
+ */
+export async function sealAudit(db: Db, config: Pick<Config, 'auditKeys' | 'secrets'>, limit = 1000, waitSeconds = 30): Promise<number> {
+  if (!isMysql(db)) return sealUnlocked(db, config, limit);
+  // The named lock lives on a connection of its own, held across the sealing transaction's commit.
+  const conn = (await db.client.acquireConnection()) as Knex.Transaction;
+  try {
+    const [[row]] = (await db.raw('SELECT GET_LOCK(CONCAT(?, MD5(DATABASE())), ?) AS got', [SEAL_LOCK, waitSeconds]).connection(conn)) as [{ got: number | null }[]];
+    if (Number(row?.got) !== 1) return 0;
+    try {
+      return await sealUnlocked(db, config, limit);
+    } finally {
+      await db.raw('SELECT RELEASE_LOCK(CONCAT(?, MD5(DATABASE())))', [SEAL_LOCK]).connection(conn);
+    }
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
+}
+
+async function sealUnlocked(db: Db, config: Pick<Config, 'auditKeys' | 'secrets'>, limit: number): Promise<number> {
   const current = auditKeysOf(config)[0]!;
   return db.transaction(async (trx) => {
     const headQuery = trx('audit_log').whereNotNull('chain_seq').orderBy('chain_seq', 'desc').first('chain_seq', 'hash');

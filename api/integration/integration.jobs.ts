@@ -1,6 +1,8 @@
 /** The integration feature's background work: webhook fan-out (a ticker) and delivery (a job). */
-import { defineJob, defineTicker } from '../platform/jobs.js';
+import { defineJob, defineTicker, runJobOnEvent } from '../platform/jobs.js';
 import { DELIVER_JOB, deliverWebhook, fanOutWebhooks, webhookBackoffMs } from './webhooks.delivery.js';
 
-defineTicker('integration.webhook-fan-out', fanOutWebhooks);
+// Also on every event appended in this process, so a webhook leaves within moments of its event.
+defineTicker('integration.webhook-fan-out', fanOutWebhooks, { onEvent: true });
 defineJob(DELIVER_JOB, deliverWebhook, { backoff: webhookBackoffMs });
+runJobOnEvent(DELIVER_JOB);

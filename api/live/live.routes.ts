@@ -4,7 +4,7 @@ import type { AppDeps } from '../platform/http/context.js';
 import { Problem } from '../auth/auth.schema.js';
 import { badRequest } from '../platform/errors.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
-import { latestSeq, openEventStream } from './event-stream.js';
+import { openEventStream } from './event-stream.js';
 
 const EventsQuery = z.strictObject({
   accountId: z.string().min(5).max(40).optional().describe('only this account\'s events'),
@@ -23,7 +23,7 @@ export function liveRoutes(deps: AppDeps): AnyRoute[] {
         const lastEventId = ctx.get('Last-Event-ID');
         if (lastEventId && !/^\d{1,18}$/.test(lastEventId)) throw badRequest('invalid_last_event_id', 'Last-Event-ID must be a sequence number.');
         const accountId = query.accountId ? await resolveAccountId(deps.db, caller, query.accountId) : null;
-        const after = lastEventId ? Number(lastEventId) : (query.after ?? (await latestSeq(deps)));
+        const after = lastEventId ? Number(lastEventId) : (query.after ?? null);
         const types = query.types ? query.types.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
         const { stream, close } = openEventStream(deps, caller, { after, accountId, types, authorization: ctx.get('Authorization') });
         ctx.req.socket.setTimeout(0);

@@ -20,6 +20,8 @@ export interface ClaimOptions {
   limit: number;
   workerId: string;
   leaseMs: number;
+  /** only rows of these types (jobs) */
+  types?: string[];
 }
 
 const isDeadlock = (err: unknown) => (err as { code?: string }).code === 'ER_LOCK_DEADLOCK' || (err as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT';
@@ -54,6 +56,7 @@ async function claimOnce(db: Db, o: ClaimOptions): Promise<number[]> {
       .orderBy(o.dueColumn, 'asc')
       .orderBy('id', 'asc')
       .limit(o.limit);
+    if (o.types) q.whereIn('type', o.types.length ? o.types : ['-']);
     if (isMysql(trx)) q.forUpdate().skipLocked();
     const ids = ((await q) as { id: number | string }[]).map((r) => Number(r.id));
     if (ids.length) {

@@ -8,6 +8,7 @@ import { now, toIso } from './db.js';
 import { newId } from './ids.js';
 import type { AuditActor } from './audit.js';
 import { checkEvent, type EventType } from './event-types.js';
+import { announceEventAfterCommit } from './worker-wake.js';
 
 export interface NewEvent {
   /** one of the catalogued types (event-types.ts): anything else is refused */
@@ -30,6 +31,8 @@ export interface StoredEvent {
   payload: Record<string, unknown>;
   actor: { type: string; id: string | null };
   occurredAt: string;
+  /** only when read with `withAccountPublicId` */
+  accountPublicId?: string | null;
 }
 
 export async function appendEvent(trx: Trx, event: NewEvent): Promise<string> {
@@ -48,6 +51,8 @@ export async function appendEvent(trx: Trx, event: NewEvent): Promise<string> {
     actorId: event.actor.id ?? null,
     occurredAt: now(),
   });
+  // Webhooks fan out from the worker: this node's worker looks at once, not at its next tick.
+  announceEventAfterCommit(trx);
   return publicId;
 }
 
@@ -62,21 +67,34 @@ interface EventRow {
   actorType: string;
   actorId: string | null;
   occurredAt: unknown;
+  accountPublicId?: string | null;
+}
+
+export interface ReadEventsOptions {
+  after: number;
+  /** up to and including this sequence number */
+  through?: number;
+  limit: number;
+  clientIds: readonly number[] | 'all';
+  clientVisibleOnly: boolean;
+  types?: string[];
+  /** also read each event's account public id (one join instead of a second query) */
+  withAccountPublicId?: boolean;
 }
 
 /**
  * Events after a cursor, oldest first. `clientIds` limits to those clients ('all' for the agency);
  * `clientVisibleOnly` drops internal events (for client users).
  */
-export async function readEvents(
-  trx: Trx,
-  options: { after: number; limit: number; clientIds: readonly number[] | 'all'; clientVisibleOnly: boolean; types?: string[] },
-): Promise<StoredEvent[]> {
-  const q = trx('events').where('id', '>', options.after).orderBy('id', 'asc').limit(options.limit);
-  if (options.clientIds !== 'all') q.whereIn('client_id', options.clientIds.length ? [...options.clientIds] : [-1]);
-  if (options.clientVisibleOnly) q.where('visibility', 'client');
-  if (options.types?.length) q.whereIn('type', options.types);
-  const rows = (await q.select()) as EventRow[];
+export async function readEvents(trx: Trx, options: ReadEventsOptions): Promise<StoredEvent[]> {
+  const q = trx('events').where('events.id', '>', options.after).orderBy('events.id', 'asc').limit(options.limit);
+  if (options.through !== undefined) q.where('events.id', '<=', options.through);
+  if (options.clientIds !== 'all') q.whereIn('events.client_id', options.clientIds.length ? [...options.clientIds] : [-1]);
+  if (options.clientVisibleOnly) q.where('events.visibility', 'client');
+  if (options.types?.length) q.whereIn('events.type', options.types);
+  if (options.withAccountPublicId) q.leftJoin('accounts', 'accounts.id', 'events.account_id').select('events.*', 'accounts.public_id as account_public_id');
+  else q.select();
+  const rows = (await q) as EventRow[];
   return rows.map((r) => ({
     seq: Number(r.id),
     id: r.publicId,
@@ -87,5 +105,6 @@ export async function readEvents(
     payload: JSON.parse(r.payloadJson) as Record<string, unknown>,
     actor: { type: r.actorType, id: r.actorId },
     occurredAt: toIso(r.occurredAt)!,
+    ...(options.withAccountPublicId ? { accountPublicId: r.accountPublicId ?? null } : {}),
   }));
 }

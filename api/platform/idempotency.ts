@@ -4,7 +4,10 @@
  * The first request with a key inserts a `running` row (the unique index decides a race between two
  * first requests), runs, and stores its status and body. A replay with the same body gets the stored
  * response back with `Idempotent-Replayed: true`; with another body, or while the first still runs,
- * a 409. A request that fails releases its key so that the client may retry it.
+ * a 409. A request that fails releases its key so that the client may retry it — also when it failed
+ * because the database went away: then the release itself fails, and is tried again in the
+ * background until the database is back (releaseKey), instead of the key staying `running` and
+ * answering the client's honest retry with a 409 for STALE_AFTER_MS.
  *
  * "The same body" is the parsed JSON body, or for a multipart form its fields and its file's size and
  * SHA-256 (`formFingerprint`); route.ts reads such a form before the key is looked up.
@@ -53,6 +56,24 @@ export function formFingerprint(form: { fields: Record<string, unknown>; file: {
   return createHash('sha256').update('multipart/form-data\n').update(JSON.stringify({ fields, file })).digest('hex');
 }
 
+/** Retries of a release that failed, spread over up to STALE_AFTER_MS (after that the key is stale anyway). */
+const RELEASE_RETRY_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000, 60_000, 60_000, 60_000];
+
+/** Deletes a `running` key row; when the database cannot be reached, keeps trying in the background. */
+async function releaseKey(deps: AppDeps, where: Record<string, string>): Promise<void> {
+  const attempt = (i: number): void => {
+    deps.db('idempotency_keys').where({ ...where, state: 'running' }).delete().catch(() => {
+      if (i >= RELEASE_RETRY_MS.length) return;
+      setTimeout(() => attempt(i + 1), RELEASE_RETRY_MS[i]).unref();
+    });
+  };
+  try {
+    await deps.db('idempotency_keys').where({ ...where, state: 'running' }).delete();
+  } catch {
+    setTimeout(() => attempt(1), RELEASE_RETRY_MS[0]).unref();
+  }
+}
+
 function replay(ctx: Ctx, row: KeyRow): void {
   ctx.status = row.responseStatus ?? 200;
   ctx.set('Idempotent-Replayed', 'true');
@@ -96,11 +117,11 @@ export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () =>
     try {
       await execute();
     } catch (err) {
-      await db('idempotency_keys').where({ ...identity, state: 'running' }).delete();
+      await releaseKey(deps, identity);
       throw err;
     }
     if (ctx.status >= 400) {
-      await db('idempotency_keys').where({ ...identity, state: 'running' }).delete();
+      await releaseKey(deps, identity);
       return;
     }
     const body = ctx.body;

@@ -10,13 +10,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from './http/context.js';
-import type { Knex } from 'knex';
 import type { Trx } from './db.js';
 import { isMysql, now as clockNow } from './db.js';
 import { newId } from './ids.js';
 import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
 import { deliverOutbox } from './outbox.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { eventListeners, localWorkers, wakeLocalWorkersAfterCommit } from './worker-wake.js';
 
 export interface JobInfo {
   id: string;
@@ -33,30 +33,22 @@ export interface JobDefinition<P> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const jobTypes = new Map<string, JobDefinition<any>>();
 const tickers = new Map<string, (deps: AppDeps, now: Date) => Promise<void>>();
+/** Tickers that also run as soon as an event is appended in this process (the webhook fan-out). */
+const eventTickers = new Map<string, (deps: AppDeps, now: Date) => Promise<void>>();
 
 export function defineJob<P>(type: string, handler: JobDefinition<P>['handler'], options: Omit<JobDefinition<P>, 'handler'> = {}): void {
   jobTypes.set(type, { handler, ...options });
 }
 
-export function defineTicker(name: string, fn: (deps: AppDeps, now: Date) => Promise<void>): void {
+export function defineTicker(name: string, fn: (deps: AppDeps, now: Date) => Promise<void>, options: { onEvent?: boolean } = {}): void {
   tickers.set(name, fn);
+  if (options.onEvent) eventTickers.set(name, fn);
 }
 
-/** The wake-up calls of the workers running in this process (startWorker). */
-const localWorkers = new Set<() => void>();
-
-/**
- * Once the caller's (outermost) transaction commits, this process's workers tick at once instead of
- * at their next interval: a job enqueued by a request, or a long job's continuation, starts without
- * waiting up to a whole interval (2 s). Other processes' workers still find it on their next tick.
- */
-function wakeLocalWorkersAfterCommit(trx: Trx): void {
-  if (!localWorkers.size) return;
-  const wake = () => localWorkers.forEach((w) => w());
-  let t = trx as Knex.Transaction & { parentTransaction?: Knex.Transaction };
-  if (!t.isTransaction) return wake();
-  while (t.parentTransaction) t = t.parentTransaction;
-  t.executionPromise.then(wake, () => {});
+/** Job types the event fast path runs (the webhook deliveries the fan-out enqueues). */
+const eventJobTypes = new Set<string>();
+export function runJobOnEvent(type: string): void {
+  eventJobTypes.add(type);
 }
 
 /**
@@ -114,11 +106,11 @@ interface JobRow {
 const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 /** Claims and runs due jobs; returns how many ran (successfully or not). */
-export async function runDueJobs(deps: AppDeps, opts: { limit?: number; workerId?: string } = {}): Promise<number> {
+export async function runDueJobs(deps: AppDeps, opts: { limit?: number; workerId?: string; types?: string[] } = {}): Promise<number> {
   const at = clockNow();
   const ids = await claimDueRows(deps.db, {
     table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt',
-    now: at, limit: opts.limit ?? 20, workerId: opts.workerId ?? defaultWorkerId(), leaseMs: 5 * 60_000,
+    now: at, limit: opts.limit ?? 20, workerId: opts.workerId ?? defaultWorkerId(), leaseMs: 5 * 60_000, types: opts.types,
   });
   const claimed = await rowsInClaimOrder<JobRow>(deps, 'jobs', ids);
   for (const job of claimed) {
@@ -190,11 +182,47 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
     timer = setTimeout(() => void tick(), 0);
   };
   localWorkers.add(wake);
+  // The fast path for an event appended in this process: only the event tickers (webhook fan-out)
+  // and the jobs they enqueue, not a whole tick of every ticker (which can take a second or more).
+  let eventRun: Promise<void> | null = null;
+  let eventAgain = false;
+  const onEvent = () => {
+    if (stopped || !eventTickers.size) return;
+    if (eventRun) {
+      eventAgain = true;
+      return;
+    }
+    eventRun = (async () => {
+      do {
+        eventAgain = false;
+        const at = clockNow();
+        for (const [name, fn] of eventTickers) {
+          try {
+            await fn(deps, at);
+          } catch (err) {
+            console.error(`[worker] ticker ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        try {
+          while ((await runDueJobs(deps, { workerId, types: [...eventJobTypes] })) > 0) {
+            /* deliver what the fan-out enqueued */
+          }
+        } catch (err) {
+          console.error(`[worker] event jobs failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      } while (eventAgain && !stopped);
+    })().finally(() => {
+      eventRun = null;
+    });
+  };
+  eventListeners.add(onEvent);
   let timer = setTimeout(() => void tick(), 0);
   return {
     async stop() {
       stopped = true;
       localWorkers.delete(wake);
+      eventListeners.delete(onEvent);
+      await eventRun;
       clearTimeout(timer);
       await running;
     },

@@ -43,7 +43,9 @@ const waiting: (() => void)[] = [];
 
 function browser(executablePath: string): Promise<Browser> {
   if (!browserPromise) {
-    browserPromise = puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS }).catch((err: unknown) => {
+    // DevTools over a pipe, not a WebSocket: when this process dies — even by SIGKILL, with no chance
+    // to close the browser — the pipe's end closes and Chromium exits instead of living on orphaned.
+    browserPromise = puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, pipe: true }).catch((err: unknown) => {
       browserPromise = null;
       throw new PdfUnavailableError(err instanceof Error ? err.message.split('\n')[0]! : 'the browser did not start');
     });

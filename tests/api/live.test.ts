@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestApi, type TestApi } from './harness.js';
 import { accountPicker, type PickedAccount } from './account-fixtures.js';
+import { insertRawEvent } from './event-fixtures.js';
 
 interface Received { seq: number; type: string; accountId: string | null; payload: Record<string, unknown> }
 
@@ -97,6 +98,54 @@ describe.each(DIALECTS)('live events over SSE (%s)', (dialect) => {
     await resumed.waitFor((x) => x.type === 'account.status_changed' && x.payload.status === 'hold');
     expect(resumed.events.every((x) => x.accountId === cpl.publicId)).toBe(true);
     await resumed.close();
+  });
+
+  it.runIf(dialect === 'mysql')('delivers an event whose transaction commits after a later one (the settled read)', async () => {
+    const stream = await listen(api, agency);
+    await new Promise((r) => setTimeout(r, 300));
+    // A transaction takes the next id and stays open while a later event commits (on another
+    // account: the held insert's foreign-key lock would make the note wait for it).
+    let commit!: () => void;
+    const released = new Promise<void>((r) => (commit = r));
+    let heldSeq = 0;
+    const held = api.db.transaction(async (trx) => {
+      await insertRawEvent(trx, { type: 'account.note_added', clientId: sbrh.clientId, accountId: sbrh.id, visibility: 'client', payload: { held: true }, actor: { type: 'system', id: null } });
+      heldSeq = Number(((await trx.raw('SELECT LAST_INSERT_ID() AS id'))[0] as { id: number }[])[0]!.id);
+      await released;
+    });
+    while (!heldSeq) await new Promise((r) => setTimeout(r, 20));
+    let later: Awaited<ReturnType<TestApi['request']>>;
+    try {
+      later = await api.request(`/accounts/${cpl.publicId}/notes`, { token: agency, body: { body: 'committed first' } });
+      expect(later.status).toBe(201);
+      // The later event is not served while the earlier id is still held (the stream would move past it).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(stream.events.some((e) => e.payload.noteId === later.body.id)).toBe(false);
+    } finally {
+      commit();
+      await held;
+    }
+    const got = await stream.waitFor((e) => e.payload.held === true);
+    expect(got.seq).toBe(heldSeq);
+    await stream.waitFor((e) => e.payload.noteId === later.body.id);
+    const seqs = stream.events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await stream.close();
+  });
+
+  it('costs the database one poller per node, not one per stream (≤ 2 queries/s for 40 streams)', async () => {
+    const streams = await Promise.all(Array.from({ length: 40 }, (_, i) => listen(api, i % 2 ? client : agency)));
+    await new Promise((r) => setTimeout(r, 1000)); // connected, catch-up done
+    let queries = 0;
+    const count = () => void queries++;
+    api.db.on('query', count);
+    await new Promise((r) => setTimeout(r, 3000));
+    api.db.off('query', count);
+    expect(queries).toBeLessThanOrEqual(6);
+    // and they still all receive what they may see
+    const note = await api.request(`/accounts/${cpl.publicId}/notes`, { token: client, body: { body: 'to forty streams' } });
+    for (const s of streams) await s.waitFor((e) => e.payload.noteId === note.body.id);
+    await Promise.all(streams.map((s) => s.close()));
   });
 
   it('needs a session; another client\'s account is a 404; a bad cursor is a 400', async () => {

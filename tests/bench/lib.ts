@@ -1,5 +1,8 @@
 /** Small helpers shared by the benchmarks: percentiles, timing, a child-process API server. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/config.js';
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
@@ -40,11 +43,23 @@ export async function throughput(concurrency: number, ms: number, fn: () => Prom
  */
 export const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '--max-old-space-size=512').split(' ').filter(Boolean);
 
+/**
+ * A node on a shared database must be given JWT_SECRET, DATA_KEY, LOOKUP_KEY and PUBLIC_URL (it refuses
+ * to generate its own). The benches keep theirs where their set-up generated them, in the bench's
+ * stable DATA_DIR (secrets.json), so every run's node matches the fingerprint its database stored.
+ */
+export function sharedSettings(env: Record<string, string>, port: string): Record<string, string> {
+  if (!env.DATABASE_URL || env.JWT_SECRET) return {};
+  const file = join(env.DATA_DIR ?? './data', 'secrets.json');
+  const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { jwtSecret: string; dataKey: string; lookupKey: string }) : loadConfig({ ...process.env, ...env }).secrets;
+  return { JWT_SECRET: secrets.jwtSecret, DATA_KEY: secrets.dataKey, LOOKUP_KEY: secrets.lookupKey, PUBLIC_URL: env.PUBLIC_URL ?? `http://127.0.0.1:${port}` };
+}
+
 /** Starts `tsx api/main.ts serve` in its own process (so client and server do not share a core). */
 export async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
   // node itself (tsx as a loader), not `npx tsx`: killing an npx wrapper leaves the server running.
-  const child = spawn(process.execPath, [...API_NODE_ARGS, '--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...API_NODE_ARGS, '--import', 'tsx', 'api/main.ts', 'serve'], { env: { ...process.env, ...env, ...sharedSettings(env, port), PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening')) resolve();

@@ -1,11 +1,13 @@
 /**
  * The error middleware, mounted first: every AppError and validation error becomes RFC 9457
- * problem+json; anything unexpected becomes a generic 500 with the request id, its detail logged only.
+ * problem+json; a database that cannot be reached is a 503 with Retry-After; anything else unexpected
+ * becomes a generic 500 with the request id, its detail logged only.
  */
 import type Koa from 'koa';
 import { ZodError } from 'zod';
 import { AppError, PROBLEM_TITLES, type FieldError } from '../errors.js';
 import type { AppState } from './context.js';
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db-unavailable.js';
 
 export function zodToFieldErrors(error: ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
@@ -73,6 +75,13 @@ export function problemMiddleware(): Koa.Middleware<AppState> {
         code = 'validation_failed';
         detail = 'Some fields are missing or invalid.';
         errors = zodToFieldErrors(err);
+      } else if (isDatabaseUnavailable(err)) {
+        // A database restart or failover: temporary, so a 503 the caller may retry, not a 500.
+        status = 503;
+        code = 'database_unavailable';
+        detail = `The database is not reachable right now. Retry in a few seconds (request id ${requestId}).`;
+        ctx.set('Retry-After', String(DB_RETRY_AFTER_SECONDS));
+        console.error(`[${requestId}] database unavailable: ${redactForLog(err).split('\n')[0]}`);
       } else {
         // Never leak internals to the caller; the log has the stack, keyed by request id.
         console.error(`[${requestId}] unhandled error ${redactForLog(err)}`);

@@ -27,7 +27,7 @@ import knexFactory from 'knex';
 import { loadConfig } from '../../../api/config.js';
 import { createDb, migrateLatest } from '../../../api/platform/db.js';
 import { seed } from '../../../api/seed/seed.js';
-import { API_NODE_ARGS, fmt } from '../lib.js';
+import { API_NODE_ARGS, fmt, sharedSettings } from '../lib.js';
 import { newId } from '../../../api/platform/ids.js';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
@@ -67,7 +67,7 @@ async function writeCsv(path: string, rows: number): Promise<void> {
 async function startApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
   const child = spawn(process.execPath, [...API_NODE_ARGS, '--import', 'tsx', 'api/main.ts', 'serve'], {
-    env: { ...process.env, ...env, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, ...sharedSettings(env, port), PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
