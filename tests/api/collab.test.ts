@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
 import { download, PDF, PNG, storedFiles, TEXT, upload } from './upload-helpers.js';
 import { createUser } from '../../api/users/users.service.js';
+import { fileStoreFor } from '../../api/platform/storage.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MAX = 128 * 1024;
@@ -131,6 +132,24 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     const audit = await api.db('audit_log').where({ action: 'collab.file.overwrite', targetId: fileId }).first();
     expect(JSON.parse(audit.beforeJson)).toMatchObject({ version: 1 });
     expect(JSON.parse(audit.afterJson)).toMatchObject({ version: 2, sha256: sha(PDF2) });
+  });
+
+  it('a version whose stored content is missing: 404 content_missing, not audited; a range of another version is a 206', async () => {
+    const res = await upload(api, '/collab/files', client, { fields: { name: 'Lost and found.txt', clientId: cpl }, file: { bytes: TEXT, filename: 'lost.txt' } });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    await upload(api, `/collab/files/${id}/versions`, client, { file: { bytes: Buffer.concat([TEXT, TEXT]), filename: 'lost-v2.txt' } });
+    const file = (await api.db('collab_files').where({ publicId: id }).first('id')).id;
+    const v1 = await api.db('collab_file_versions').where({ fileId: file, version: 1 }).first();
+    await fileStoreFor(api.config).delete(v1.storageKey);
+    const gone = await download(api, `/collab/files/${id}/content?version=1`, client);
+    expect(gone.status).toBe(404);
+    expect(JSON.parse(gone.bytes.toString()).code).toBe('content_missing');
+    const part = await fetch(`${api.url}/api/v1/collab/files/${id}/content?version=2`, { headers: { Authorization: `Bearer ${client}`, Range: `bytes=${TEXT.length}-${TEXT.length + 7}` } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(TEXT.subarray(0, 8))).toBe(true);
+    const downloads = await api.db('audit_log').where({ targetId: id, action: 'collab.file.download' });
+    expect(downloads.map((a: { afterJson: string }) => JSON.parse(a.afterJson))).toEqual([{ version: 2, sha256: sha(Buffer.concat([TEXT, TEXT])), range: { start: TEXT.length, end: TEXT.length + 7 } }]);
   });
 
   it('concurrent overwrites each get their own version number', async () => {
