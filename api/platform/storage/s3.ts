@@ -8,7 +8,7 @@
  * - Never a half-written object: S3 makes an object visible only when its single PUT or its
  *   CompleteMultipartUpload succeeds, and a failed multipart upload is aborted (its parts removed).
  *   A process killed mid-upload leaves an incomplete multipart upload, which is invisible; a bucket
- *   lifecycle rule (AbortIncompleteMultipartUpload) clears those — see docs/deploy.md.
+ *   lifecycle rule (AbortIncompleteMultipartUpload) clears those — see README, Running it for real.
  * - Checksums only when the operation requires them: the SDK's default (CRC trailers in aws-chunked
  *   bodies) is not understood by every S3-compatible server.
  */
