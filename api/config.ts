@@ -80,6 +80,20 @@ export interface Config {
   spreadsheetUploads: { expiryHours: number; quotaBytesPerClient: number };
   /** How long a booting node waits for a migration another node is running (MIGRATE_WAIT_SECONDS). */
   migrateWaitMs?: number;
+  /** Where stored files live (absent: DATA_DIR/files). See api/platform/storage.ts. */
+  storage?: StorageConfig;
+}
+
+/** STORAGE_URL and the S3_* settings (README, configuration). */
+export interface StorageConfig {
+  /** empty: DATA_DIR/files on this node's disk; `s3://bucket/prefix`: an S3-compatible bucket; `file:///path` */
+  url: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+  /** default: on when an endpoint is given (MinIO, Ceph), off for AWS */
+  s3ForcePathStyle?: boolean;
 }
 
 function generateSecrets(): Secrets {
@@ -174,6 +188,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     spreadsheetUploads: {
       expiryHours: positive(env.UPLOAD_EXPIRY_HOURS, 'UPLOAD_EXPIRY_HOURS') ?? DEFAULT_SPREADSHEET_UPLOADS.expiryHours,
       quotaBytesPerClient: positive(env.UPLOAD_QUOTA_BYTES, 'UPLOAD_QUOTA_BYTES') ?? DEFAULT_SPREADSHEET_UPLOADS.quotaBytesPerClient,
+    },
+    storage: {
+      url: env.STORAGE_URL ?? '',
+      s3Endpoint: env.S3_ENDPOINT,
+      s3Region: env.S3_REGION,
+      s3AccessKeyId: env.S3_ACCESS_KEY_ID,
+      s3SecretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      s3ForcePathStyle: env.S3_FORCE_PATH_STYLE ? ['1', 'true', 'yes'].includes(env.S3_FORCE_PATH_STYLE.toLowerCase()) : undefined,
     },
   };
 }

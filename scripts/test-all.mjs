@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything a user needs green, in order — type check, build the widget bundle, API tests (vitest;
- * SQLite always, MariaDB too when TEST_MYSQL_URL is set), widget tests (web-test-runner in headless
- * Chromium), end-to-end tests (puppeteer on the demo site), the production copy (tests/prod), and the API
- * tests again under a clock moved 400 days ahead (libfaketime). Each stage writes a JSON result that
+ * SQLite always, MariaDB too when TEST_MYSQL_URL is set), the file-storing API suites once more on an
+ * S3-protocol server (`npm run test:s3`), widget tests (web-test-runner in headless Chromium), end-to-end
+ * tests (puppeteer on the demo site), the production copy (tests/prod), the API tests again under a clock
+ * moved 400 days ahead (libfaketime), and the cluster tests (`npm run test:cluster`: several API
+ * processes on one MariaDB database; only when TEST_MYSQL_URL is set). Each stage writes a JSON result that
  * this script adds up; it ends with one plain line `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,6 +40,7 @@ if (existsSync('rollup.config.ts')) {
   if (run('npm', ['run', '--silent', 'build']) !== 0) crashed++;
 }
 vitestStage('api', []);
+if (existsSync('tests/api/vitest.s3.config.ts')) vitestStage('api-s3', ['--config', 'tests/api/vitest.s3.config.ts']);
 if (existsSync('web-test-runner.config.mjs')) {
   const status = run('npx', ['wtr']);
   const file = `${OUT}/widgets.json`;
@@ -59,9 +62,19 @@ if (existsSync('tests/prod/vitest.config.ts')) vitestStage('production', ['--con
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 if (process.env.FAKETIME_API !== '0' && existsSync(FAKETIME_LIB) && !process.env.FAKETIME) {
   const saved = { ...process.env };
+  // On SQLite only: the dates are the app's, the same on either database, and it halves the stage's time.
   Object.assign(process.env, { LD_PRELOAD: FAKETIME_LIB, FAKETIME: '+400d', FAKETIME_DONT_RESET: '1' });
+  delete process.env.TEST_MYSQL_URL;
   vitestStage('api-plus-400-days', []);
-  for (const k of ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_RESET']) if (saved[k] === undefined) delete process.env[k];
+  for (const k of ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_RESET', 'TEST_MYSQL_URL']) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+}
+// The cluster runs on MariaDB only; without TEST_MYSQL_URL its tests would all be skipped, so the stage is.
+if (existsSync('tests/cluster/vitest.config.ts')) {
+  if (process.env.TEST_MYSQL_URL) vitestStage('cluster', ['--config', 'tests/cluster/vitest.config.ts']);
+  else console.log('[test-all] cluster: skipped (TEST_MYSQL_URL is not set)');
 }
 
 const passed = stages.reduce((s, x) => s + x.passed, 0);

@@ -8,7 +8,7 @@ import { fileStoreFor } from '../platform/storage.js';
 import { uploadLimits } from '../platform/uploads/file-kinds.js';
 import { checkFormFields, receiveUpload } from '../platform/uploads/receive.js';
 import { checkName } from '../platform/uploads/names.js';
-import { sendStoredFile } from '../platform/uploads/send-file.js';
+import { openStoredFile, sendOpenedFile } from '../platform/uploads/send-file.js';
 import { Attachment, AttachmentList, AttachmentParams, AttachmentUploadForm, ContentQuery } from './attachments.schema.js';
 import { deleteAttachment, listAttachments, openAttachment, recordAttachment } from './attachments.service.js';
 
@@ -44,14 +44,13 @@ export function attachmentRoutes({ db, config }: AppDeps): AnyRoute[] {
     }),
     route({
       method: 'get', path: '/accounts/:id/attachments/:attachmentId/content', tag: 'attachments', auth: 'user', permission: 'attachments.read',
-      summary: 'The file: `disposition=inline` shows PDFs, images and text in the browser, anything else downloads. Audited.',
+      summary: 'The file: `disposition=inline` shows PDFs, images and text in the browser, anything else downloads. One `Range: bytes=…` is answered with 206. Audited.',
       params: AttachmentParams,
       query: ContentQuery,
       produces: 'application/octet-stream',
-      responses: { 200: z.string().describe('binary'), 401: Problem, 403: Problem, 404: Problem },
+      responses: { 200: z.string().describe('binary'), 206: z.string().describe('binary: the one byte range asked for with Range'), 401: Problem, 403: Problem, 404: Problem, 416: Problem },
       handler: async ({ caller, params, query, meta, ctx }) => {
-        const file = await openAttachment(db, caller, meta, params.id, params.attachmentId, query.disposition);
-        await sendStoredFile(ctx, store, file);
+        sendOpenedFile(ctx, await openAttachment(db, caller, meta, params.id, params.attachmentId, query.disposition, (file) => openStoredFile(ctx, store, file)));
       },
     }),
     route({

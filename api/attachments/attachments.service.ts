@@ -13,7 +13,7 @@ import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { kindByMime, type UploadLimits } from '../platform/uploads/file-kinds.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
-import type { Disposition, SendFile } from '../platform/uploads/send-file.js';
+import type { Disposition, OpenedFile, SendFile } from '../platform/uploads/send-file.js';
 
 interface AttachmentRow {
   id: number;
@@ -134,20 +134,28 @@ export async function recordAttachment(db: Db, caller: Caller, meta: RequestMeta
   });
 }
 
-/** The file to send, after writing who viewed or downloaded it. */
-export async function openAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, attachmentPublicId: string, disposition: Disposition): Promise<SendFile> {
-  return db.transaction(async (trx) => {
-    const row = await findAttachment(trx, caller, accountPublicId, attachmentPublicId);
-    const inline = disposition === 'inline' && (kindByMime(row.contentType)?.inline ?? false);
-    await writeAudit(trx, {
-      actor: meta.actor, action: inline ? 'attachment.view' : 'attachment.download', target: { type: 'attachment', id: row.publicId },
-      ip: meta.ip, requestId: meta.requestId, after: { account: accountPublicId, sha256: row.sha256 },
-    });
-    return {
-      key: row.storageKey, contentType: row.contentType, size: Number(row.sizeBytes), sha256: row.sha256,
-      filename: row.originalName, disposition: inline ? 'inline' : 'attachment',
-    };
+/**
+ * Opens the file to send (`open`: the whole file or the range asked for) and then writes who viewed or
+ * downloaded it. The bytes are opened first: a download that fails (the content is missing, the
+ * range is outside the file) is not audited as one.
+ */
+export async function openAttachment(db: Db, caller: Caller, meta: RequestMeta, accountPublicId: string, attachmentPublicId: string, disposition: Disposition, open: (file: SendFile) => Promise<OpenedFile>): Promise<OpenedFile> {
+  const row = await findAttachment(db, caller, accountPublicId, attachmentPublicId);
+  const inline = disposition === 'inline' && (kindByMime(row.contentType)?.inline ?? false);
+  const opened = await open({
+    key: row.storageKey, contentType: row.contentType, size: Number(row.sizeBytes), sha256: row.sha256,
+    filename: row.originalName, disposition: inline ? 'inline' : 'attachment',
   });
+  try {
+    await db.transaction((trx) => writeAudit(trx, {
+      actor: meta.actor, action: inline ? 'attachment.view' : 'attachment.download', target: { type: 'attachment', id: row.publicId },
+      ip: meta.ip, requestId: meta.requestId, after: { account: accountPublicId, sha256: row.sha256, ...(opened.range ? { range: opened.range } : {}) },
+    }));
+  } catch (err) {
+    opened.body?.destroy();
+    throw err;
+  }
+  return opened;
 }
 
 /** Soft-deletes the row (kept for the audit trail) and returns the storage key to remove after commit. */

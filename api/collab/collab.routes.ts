@@ -7,7 +7,7 @@ import { fileStoreFor } from '../platform/storage.js';
 import { uploadLimits } from '../platform/uploads/file-kinds.js';
 import { checkFormFields, receiveUpload } from '../platform/uploads/receive.js';
 import { checkName } from '../platform/uploads/names.js';
-import { sendStoredFile } from '../platform/uploads/send-file.js';
+import { openStoredFile, sendOpenedFile } from '../platform/uploads/send-file.js';
 import { limitsView } from '../attachments/attachments.service.js';
 import {
   ClientQuery, CollabFileDetail, CollabFileList, Comment, CommentList, FileContentQuery, FileListQuery, FileParams, Folder, FolderTree,
@@ -98,14 +98,13 @@ export function collabRoutes({ db, config }: AppDeps): AnyRoute[] {
     }),
     route({
       method: 'get', path: '/collab/files/:fileId/content', tag: 'collab', auth: 'user', permission: P,
-      summary: 'Download a file (the current version, or `version=n`); `disposition=inline` shows PDFs, images and text. Audited.',
+      summary: 'Download a file (the current version, or `version=n`); `disposition=inline` shows PDFs, images and text. One `Range: bytes=…` is answered with 206. Audited.',
       params: FileParams,
       query: FileContentQuery,
       produces: 'application/octet-stream',
-      responses: { 200: z.string().describe('binary'), 401: Problem, 403: Problem, 404: Problem },
+      responses: { 200: z.string().describe('binary'), 206: z.string().describe('binary: the one byte range asked for with Range'), 401: Problem, 403: Problem, 404: Problem, 416: Problem },
       handler: async ({ caller, params, query, meta, ctx }) => {
-        const file = await openFile(db, caller, meta, params.fileId, query.version, query.disposition);
-        await sendStoredFile(ctx, store, file);
+        sendOpenedFile(ctx, await openFile(db, caller, meta, params.fileId, query.version, query.disposition, (file) => openStoredFile(ctx, store, file)));
       },
     }),
     route({

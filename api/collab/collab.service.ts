@@ -16,7 +16,7 @@ import { isUniqueViolation } from '../platform/unique-violation.js';
 import { extensionOf, kindByMime, type FileKind } from '../platform/uploads/file-kinds.js';
 import { nameKey } from '../platform/uploads/names.js';
 import type { ReceivedFile } from '../platform/uploads/receive.js';
-import type { Disposition, SendFile } from '../platform/uploads/send-file.js';
+import type { Disposition, OpenedFile, SendFile } from '../platform/uploads/send-file.js';
 
 interface ClientRow { id: number; publicId: string; name: string }
 
@@ -228,21 +228,28 @@ export async function addVersion(db: Db, caller: Caller, meta: RequestMeta, file
   return getFile(db, caller, filePublicId);
 }
 
-/** The file to send (a given version or the current one), after auditing who downloaded what. */
-export async function openFile(db: Db, caller: Caller, meta: RequestMeta, filePublicId: string, version: number | undefined, disposition: Disposition): Promise<SendFile> {
-  return db.transaction(async (trx) => {
-    const row = await findFile(trx, caller, filePublicId);
-    const v = (await trx('collab_file_versions').where({ fileId: row.id, version: version ?? row.currentVersion }).first()) as
-      | { version: number; contentType: string; sizeBytes: number | string; sha256: string; storageKey: string }
-      | undefined;
-    if (!v) throw notFound('Version');
-    const inline = disposition === 'inline' && (kindByMime(v.contentType)?.inline ?? false);
-    await writeAudit(trx, {
+/**
+ * Opens the file to send (a given version or the current one; `open`: the whole file or the range
+ * asked for), then audits who downloaded what. A download that fails to open is not audited.
+ */
+export async function openFile(db: Db, caller: Caller, meta: RequestMeta, filePublicId: string, version: number | undefined, disposition: Disposition, open: (file: SendFile) => Promise<OpenedFile>): Promise<OpenedFile> {
+  const row = await findFile(db, caller, filePublicId);
+  const v = (await db('collab_file_versions').where({ fileId: row.id, version: version ?? row.currentVersion }).first()) as
+    | { version: number; contentType: string; sizeBytes: number | string; sha256: string; storageKey: string }
+    | undefined;
+  if (!v) throw notFound('Version');
+  const inline = disposition === 'inline' && (kindByMime(v.contentType)?.inline ?? false);
+  const opened = await open({ key: v.storageKey, contentType: v.contentType, size: Number(v.sizeBytes), sha256: v.sha256, filename: row.name, disposition: inline ? 'inline' : 'attachment' });
+  try {
+    await db.transaction((trx) => writeAudit(trx, {
       actor: meta.actor, action: inline ? 'collab.file.view' : 'collab.file.download', target: { type: 'collab_file', id: row.publicId },
-      ip: meta.ip, requestId: meta.requestId, after: { version: Number(v.version), sha256: v.sha256 },
-    });
-    return { key: v.storageKey, contentType: v.contentType, size: Number(v.sizeBytes), sha256: v.sha256, filename: row.name, disposition: inline ? 'inline' : 'attachment' };
-  });
+      ip: meta.ip, requestId: meta.requestId, after: { version: Number(v.version), sha256: v.sha256, ...(opened.range ? { range: opened.range } : {}) },
+    }));
+  } catch (err) {
+    opened.body?.destroy();
+    throw err;
+  }
+  return opened;
 }
 
 // ---------- comments ----------

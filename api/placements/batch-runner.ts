@@ -22,8 +22,9 @@ import { readRecords, isBlank } from './sheet-reader.js';
 import { SheetLimitError } from './sheet-limits.js';
 import { defaultAccountType, evaluateRow, type ColumnMapping, type RowOutcome } from './bulk-row.js';
 import { existingNumbers, insertMany, insertPrepared, preparePlacements, type PreparedPlacement } from './placement-writer.js';
-import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, removeBatchFile, uploadDir, type BatchRow } from './batches.service.js';
-import { join } from 'node:path';
+import { BATCH_JOB, BATCH_MAX_ATTEMPTS, loadBatch, removeBatchFile, type BatchRow } from './batches.service.js';
+import { fileStoreFor, StoredObjectNotFound } from '../platform/storage.js';
+import { withSheetCopy } from './sheet-copy.js';
 import { now as clockNow, nowMs } from '../platform/clock.js';
 
 export const CHUNK_ROWS = 500;
@@ -69,14 +70,16 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
     b = (await loadBatch(db, { publicId: batchPublicId }))!;
   }
   if (b.status !== 'running') return; // finished, rolled back or failed meanwhile
-  const path = join(uploadDir(config), b.storedName);
   try {
-    if (b.rowsTotal === null) {
-      const total = await countRows(path, b);
-      await db('placement_batches').where({ id: b.id }).update({ rowsTotal: total });
-      b.rowsTotal = total;
-    }
-    const finished = await runSlice(deps, b, path);
+    // The spreadsheet comes out of the file store: the node that received it may not be this one.
+    const finished = await withSheetCopy(fileStoreFor(config), b.storedName, async (path) => {
+      if (b!.rowsTotal === null) {
+        const total = await countRows(path, b!);
+        await db('placement_batches').where({ id: b!.id }).update({ rowsTotal: total });
+        b!.rowsTotal = total;
+      }
+      return runSlice(deps, b!, path);
+    });
     // The file is kept for a resume until the rows are placed; then it has done its job.
     if (finished && b.mode === 'place') await removeBatchFile(config, b.storedName);
   } catch (err) {
@@ -86,13 +89,24 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
       await db('placement_batches').where({ id: b.id, status: 'running' }).update({ status: 'failed', failure: err.message, updatedAt: clockNow() });
       return;
     }
-    // The runner retries with backoff; after the last attempt the batch waits for resume or rollback.
     // The client sees where it stopped, never the internal error (it may quote SQL and row data).
-    const at = (await loadBatch(db, { publicId: batchPublicId }))?.rowsDone ?? b.rowsDone;
+    const at = Number((await loadBatch(db, { publicId: batchPublicId }))?.rowsDone ?? b.rowsDone);
     console.error(`[placement.batch ${batchPublicId}] attempt ${attempt} failed`, err);
+    if (err instanceof StoredObjectNotFound) {
+      // No retry can bring the file back: stop now and say so.
+      await db('placement_batches').where({ id: b.id, status: 'running' }).update({
+        status: 'failed', updatedAt: clockNow(),
+        failure: `The uploaded file is no longer stored, so the run stopped after ${at} rows. Roll the batch back and upload the file again.`,
+      });
+      return;
+    }
+    // The runner retries with backoff; after the last attempt the batch waits for resume or rollback.
+    const last = attempt >= BATCH_MAX_ATTEMPTS;
     await db('placement_batches').where({ id: b.id, status: 'running' }).update({
-      failure: `The run stopped after ${Number(at)} rows (attempt ${attempt} of ${BATCH_MAX_ATTEMPTS}); it is retried automatically, and can be resumed or rolled back.`,
-      ...(attempt >= BATCH_MAX_ATTEMPTS ? { status: 'failed' } : {}),
+      failure: last
+        ? `The run stopped after ${at} rows and was tried ${attempt} times; it is not retried any more. Resume it to continue from there, or roll it back.`
+        : `The run stopped after ${at} rows (attempt ${attempt} of ${BATCH_MAX_ATTEMPTS}); it is retried automatically, and can be rolled back.`,
+      ...(last ? { status: 'failed' } : {}),
       updatedAt: clockNow(),
     });
     throw err;

@@ -1,33 +1,44 @@
 /**
- * Receiving a placement spreadsheet: multipart field `file`, written straight to disk (never held in
- * memory) under a generated name — the user's file name is kept for display only.
+ * Receiving a placement spreadsheet: multipart field `file`, streamed straight into the file store
+ * (never held in memory, never on this node's disk: the node that runs the batch may be another one)
+ * under a generated key — the user's file name is kept for display only.
  */
-import { mkdirSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type Koa from 'koa';
 import multer from '@koa/multer';
 import type { Config } from '../config.js';
 import type { AppState } from '../platform/http/context.js';
 import { AppError, badRequest } from '../platform/errors.js';
-import { uploadDir } from './batches.service.js';
+import { fileStoreFor, type FileStore, type StoredObject } from '../platform/storage.js';
 
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
+export interface UploadedSpreadsheet extends StoredObject {
+  originalname: string;
+}
+
 export interface ReceivedUpload {
-  file: { path: string; originalname: string; size: number };
+  file: UploadedSpreadsheet;
   fields: Record<string, unknown>;
+}
+
+function storeEngine(store: FileStore) {
+  return {
+    _handleFile(_req: IncomingMessage, file: { originalname: string; stream: Readable }, cb: (err: unknown, info?: UploadedSpreadsheet) => void) {
+      store.put(file.stream).then((stored) => cb(null, { ...stored, originalname: file.originalname }), cb);
+    },
+    _removeFile(_req: IncomingMessage, file: Partial<UploadedSpreadsheet>, cb: (err: Error | null) => void) {
+      if (!file.key) return cb(null);
+      store.delete(file.key).then(() => cb(null), cb);
+    },
+  };
 }
 
 export async function receiveSpreadsheet(ctx: Koa.ParameterizedContext<AppState>, config: Config): Promise<ReceivedUpload> {
   if (!ctx.is('multipart/form-data')) throw new AppError(415, 'unsupported_media_type', 'Send the spreadsheet as multipart/form-data in the field "file".');
-  const dir = uploadDir(config);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const upload = multer({
-    storage: multer.diskStorage({
-      destination: dir,
-      filename: (_req, _file, cb) => cb(null, `${randomBytes(16).toString('hex')}.upload`),
-    }),
+    storage: storeEngine(fileStoreFor(config)) as never,
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
   });
   try {
@@ -38,9 +49,7 @@ export async function receiveSpreadsheet(ctx: Koa.ParameterizedContext<AppState>
     if (code?.startsWith('LIMIT_')) throw badRequest('invalid_upload', 'Send one file in the field "file".');
     throw badRequest('invalid_upload', 'The upload could not be read.');
   }
-  const file = (ctx.request as unknown as { file?: ReceivedUpload['file'] }).file;
+  const file = (ctx.request as unknown as { file?: UploadedSpreadsheet }).file;
   if (!file) throw badRequest('validation_failed', 'Choose a file to upload.', [{ path: 'file', code: 'required', message: 'Choose a CSV or XLSX file.' }]);
-  // multer creates it with the process umask (serve sets 077); it holds SSNs, so owner-only in any case
-  await chmod(file.path, 0o600);
-  return { file, fields: ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown> };
+  return { file: { key: file.key, size: file.size, sha256: file.sha256, originalname: file.originalname }, fields: ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown> };
 }

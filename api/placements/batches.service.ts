@@ -3,10 +3,6 @@
  * validates (dry run) or places its rows in the background (batch-runner.ts). Tenancy: a batch is
  * read through `resolveBatch` only — another client's batch is a 404.
  */
-import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Db, Trx } from '../platform/db.js';
@@ -24,15 +20,23 @@ import { suggestedMapping, rememberHeaderSet } from './mapping-sources.js';
 import { BULK_FIELD_INFO } from './batches.schema.js';
 import { placementClient } from './placements.service.js';
 import { completeTasksFor } from '../inbox/tasks.service.js';
+import { fileStoreFor, StoredObjectNotFound, type FileStore } from '../platform/storage.js';
+import type { UploadedSpreadsheet } from './batch-upload.js';
+import { withSheetCopy } from './sheet-copy.js';
 
 export const BATCH_JOB = 'placement.batch';
 export const BATCH_MAX_ATTEMPTS = 5;
 
-export const uploadDir = (config: Config) => join(config.dataDir, 'uploads', 'placements');
-
-/** The one way a batch's spreadsheet is deleted (rollback, the end of a place run, expiry). */
+/**
+ * The one way a batch's spreadsheet is deleted (rollback, the end of a place run, expiry): from the
+ * file store, where it was received (any node may run or end the batch).
+ */
 export async function removeBatchFile(config: Config, storedName: string): Promise<void> {
-  await rm(join(uploadDir(config), storedName), { force: true });
+  try {
+    await fileStoreFor(config).delete(storedName);
+  } catch (err) {
+    if (!(err instanceof StoredObjectNotFound)) throw err; // (a name from before the file store: nothing there)
+  }
 }
 
 /** Batches that still hold their spreadsheet: what the per-client quota counts. */
@@ -109,24 +113,14 @@ export async function getBatch(db: Db, caller: Caller, publicId: string) {
 }
 
 /** XLSX is a zip ("PK\3\4"); anything else must be text without NUL bytes to be taken as CSV. */
-async function sniffFormat(path: string): Promise<SheetFormat | null> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
-    if (!head.includes(0)) return 'csv'; // (an empty file too: peek() then says it is empty)
-    return null;
-  } finally {
-    await fh.close();
-  }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+async function sniffFormat(store: FileStore, file: UploadedSpreadsheet): Promise<SheetFormat | null> {
+  if (file.size === 0) return 'csv'; // (peek() then says it is empty)
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(file.key, { start: 0, end: Math.min(4096, file.size) - 1 })) chunks.push(chunk as Buffer);
+  const head = Buffer.concat(chunks);
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
+  if (!head.includes(0)) return 'csv';
+  return null;
 }
 
 const SSN_LIKE = /^\d{3}-?\d{2}-?\d{4}$/;
@@ -180,20 +174,21 @@ function checkHeader(headers: string[]): void {
   }
 }
 
-export interface UploadedFile { path: string; originalname: string; size: number }
-
-export async function createBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, file: UploadedFile, clientPublicId: string | undefined, now: Date) {
+/** The spreadsheet is in the file store under `storedName` (its key) until it is placed, rolled back or expires. */
+export async function createBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, file: UploadedSpreadsheet, clientPublicId: string | undefined, now: Date) {
+  const store = fileStoreFor(config);
   try {
-    const format = await sniffFormat(file.path);
+    const format = await sniffFormat(store, file);
     if (!format) throw new AppError(415, 'unsupported_file', 'Upload a CSV or an XLSX spreadsheet.');
-    const [{ headers, samples }, sha] = await Promise.all([peek(file.path, format), sha256File(file.path)]);
+    const { headers, samples } = await withSheetCopy(store, file.key, (path) => peek(path, format));
+    const sha = file.sha256;
     return await db.transaction(async (trx) => {
       const client = await placementClient(trx, caller, clientPublicId);
       // Concurrent uploads for one client take turns here, so two cannot both fit the last of the quota.
       if (isMysql(trx)) await trx('clients').where({ id: client.id }).forUpdate().first('id');
       checkUploadQuota(config, await heldUploadBytes(trx, client.id), file.size);
       const publicId = newId('plb');
-      const storedName = file.path.split(/[\\/]/).pop()!;
+      const storedName = file.key;
       const suggested = await suggestedMapping(trx, client.id, headers, samples);
       await trx('placement_batches').insert({
         publicId, clientId: client.id, status: 'uploaded', mode: 'place', fileName: file.originalname.slice(0, 255) || 'upload',
@@ -213,7 +208,7 @@ export async function createBatch(db: Db, config: Config, caller: Caller, meta: 
       };
     });
   } catch (err) {
-    await rm(file.path, { force: true });
+    await store.delete(file.key);
     throw err;
   }
 }

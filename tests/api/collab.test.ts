@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, ID, ISO_DATETIME, startTestApi, type TestApi } from './harness.js';
 import { download, PDF, PNG, storedFiles, TEXT, upload } from './upload-helpers.js';
 import { createUser } from '../../api/users/users.service.js';
+import { fileStoreFor } from '../../api/platform/storage.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MAX = 128 * 1024;
@@ -95,26 +96,26 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
   });
 
   it('a duplicate name anywhere in the center is a 409 and stores nothing', async () => {
-    const before = { rows: await count('collab_files'), versions: await count('collab_file_versions'), files: storedFiles(api) };
+    const before = { rows: await count('collab_files'), versions: await count('collab_file_versions'), files: await storedFiles(api) };
     const dup = await upload(api, '/collab/files', client, { fields: { name: 'MASTER AGREEMENT.PDF' }, file: { bytes: PDF, filename: 'x.pdf' } });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('file_name_taken');
     expect(dup.body.detail).toContain('MASTER AGREEMENT.PDF');
-    expect({ rows: await count('collab_files'), versions: await count('collab_file_versions'), files: storedFiles(api) }).toEqual(before);
+    expect({ rows: await count('collab_files'), versions: await count('collab_file_versions'), files: await storedFiles(api) }).toEqual(before);
     // another client's center may use the same name
     const other = await upload(api, '/collab/files', group, { fields: { clientId: sbrh, name: 'Master agreement.pdf' }, file: { bytes: PDF, filename: 'x.pdf' } });
     expect(other.status).toBe(201);
   });
 
   it('two people adding the same name at once: one 201, one 409, nothing orphaned', async () => {
-    const stored = storedFiles(api).length;
+    const stored = (await storedFiles(api)).length;
     const [a, b] = await Promise.all([
       upload(api, '/collab/files', client, { fields: { name: 'Race.pdf' }, file: { bytes: PDF, filename: 'a.pdf' } }),
       upload(api, '/collab/files', agency, { fields: { clientId: cpl, name: 'race.PDF' }, file: { bytes: PDF2, filename: 'b.pdf' } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     expect([a.body.code, b.body.code]).toContain('file_name_taken');
-    expect(storedFiles(api)).toHaveLength(stored + 1);
+    expect(await storedFiles(api)).toHaveLength(stored + 1);
     expect(await api.db('collab_files').where({ nameKey: 'race.pdf' }).count({ n: '*' }).then((r) => Number(r[0]!.n))).toBe(1);
   });
 
@@ -131,6 +132,24 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     const audit = await api.db('audit_log').where({ action: 'collab.file.overwrite', targetId: fileId }).first();
     expect(JSON.parse(audit.beforeJson)).toMatchObject({ version: 1 });
     expect(JSON.parse(audit.afterJson)).toMatchObject({ version: 2, sha256: sha(PDF2) });
+  });
+
+  it('a version whose stored content is missing: 404 content_missing, not audited; a range of another version is a 206', async () => {
+    const res = await upload(api, '/collab/files', client, { fields: { name: 'Lost and found.txt', clientId: cpl }, file: { bytes: TEXT, filename: 'lost.txt' } });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    await upload(api, `/collab/files/${id}/versions`, client, { file: { bytes: Buffer.concat([TEXT, TEXT]), filename: 'lost-v2.txt' } });
+    const file = (await api.db('collab_files').where({ publicId: id }).first('id')).id;
+    const v1 = await api.db('collab_file_versions').where({ fileId: file, version: 1 }).first();
+    await fileStoreFor(api.config).delete(v1.storageKey);
+    const gone = await download(api, `/collab/files/${id}/content?version=1`, client);
+    expect(gone.status).toBe(404);
+    expect(JSON.parse(gone.bytes.toString()).code).toBe('content_missing');
+    const part = await fetch(`${api.url}/api/v1/collab/files/${id}/content?version=2`, { headers: { Authorization: `Bearer ${client}`, Range: `bytes=${TEXT.length}-${TEXT.length + 7}` } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(TEXT.subarray(0, 8))).toBe(true);
+    const downloads = await api.db('audit_log').where({ targetId: id, action: 'collab.file.download' });
+    expect(downloads.map((a: { afterJson: string }) => JSON.parse(a.afterJson))).toEqual([{ version: 2, sha256: sha(Buffer.concat([TEXT, TEXT])), range: { start: TEXT.length, end: TEXT.length + 7 } }]);
   });
 
   it('concurrent overwrites each get their own version number', async () => {
@@ -162,10 +181,10 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
   describe('bad uploads: a clear problem, no row and no stored file', () => {
     let before: { files: number; versions: number; stored: string[] };
     beforeAll(async () => {
-      before = { files: await count('collab_files'), versions: await count('collab_file_versions'), stored: storedFiles(api) };
+      before = { files: await count('collab_files'), versions: await count('collab_file_versions'), stored: await storedFiles(api) };
     });
     afterAll(async () => {
-      expect({ files: await count('collab_files'), versions: await count('collab_file_versions'), stored: storedFiles(api) }).toEqual(before);
+      expect({ files: await count('collab_files'), versions: await count('collab_file_versions'), stored: await storedFiles(api) }).toEqual(before);
     });
     const cases: [string, () => Promise<{ status: number; body: { code: string } }>, number, string][] = [
       ['path traversal in the name', () => upload(api, '/collab/files', client, { fields: { name: '../../secrets.pdf' }, file: { bytes: PDF, filename: 'a.pdf' } }), 400, 'invalid_name'],
@@ -188,7 +207,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
   });
 
   it('tenancy: a user of other clients cannot list, download, overwrite or comment on these files by id', async () => {
-    const before = { versions: await count('collab_file_versions'), comments: await count('collab_comments'), stored: storedFiles(api) };
+    const before = { versions: await count('collab_file_versions'), comments: await count('collab_comments'), stored: await storedFiles(api) };
     expect((await api.request(`/collab/folders?clientId=${cpl}`, { token: group })).status).toBe(404);
     expect((await api.request(`/collab/files?clientId=${cpl}`, { token: group })).status).toBe(404);
     expect((await api.request(`/collab/files?clientId=${sbrh}&folderId=${contracts}`, { token: group })).status).toBe(404);
@@ -202,7 +221,7 @@ describe.each(DIALECTS)('Collaboration Center (%s)', (dialect) => {
     // their own center, but someone else's folder id
     expect((await api.request('/collab/folders', { token: group, body: { clientId: sbrh, name: 'Sneaky', parentId: contracts } })).status).toBe(404);
     expect((await upload(api, '/collab/files', group, { fields: { clientId: sbrh, folderId: contracts }, file: { bytes: PDF, filename: 'sneaky.pdf' } })).status).toBe(404);
-    expect({ versions: await count('collab_file_versions'), comments: await count('collab_comments'), stored: storedFiles(api) }).toEqual(before);
+    expect({ versions: await count('collab_file_versions'), comments: await count('collab_comments'), stored: await storedFiles(api) }).toEqual(before);
     // and a user of two clients must say which
     expect((await api.request('/collab/files', { token: group })).body.code).toBe('client_required');
   });

@@ -47,7 +47,7 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
   /** What a failed request must not leave behind. */
   async function snapshot(d: Debtor) {
     return {
-      files: storedFiles(api),
+      files: await storedFiles(api),
       disputes: Number((await api.db('disputes').where({ accountId: d.accountId }).count({ n: '*' }))[0]!.n),
       attachments: Number((await api.db('attachments').where({ accountId: d.accountId }).count({ n: '*' }))[0]!.n),
       tasks: Number((await api.db('tasks').where({ accountId: d.accountId }).count({ n: '*' }))[0]!.n),
@@ -77,7 +77,7 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     expect(dispute.documentName).toBe('receipt.pdf');
     expect(dispute.documentKey).toBe(att.storageKey);
     expect(att).toMatchObject({ disputeId: dispute.id, uploadedByUserId: null, uploadedByName: 'Debtor (online)', sha256: sha(PDF), contentType: 'application/pdf' });
-    expect(storedFiles(api)).toContain(att.storageKey);
+    expect(await storedFiles(api)).toContain(att.storageKey);
 
     // the client and the agency see it with the account's attachments and download the same bytes
     for (const token of [client, agency]) {
@@ -109,7 +109,7 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     const del = await api.request(`/accounts/${d.accountPublicId}/attachments/${attachmentId}`, { token: agency, method: 'DELETE' });
     expect(del.status).toBe(409);
     expect(del.body.code).toBe('dispute_document');
-    expect(storedFiles(api)).toContain(att.storageKey);
+    expect(await storedFiles(api)).toContain(att.storageKey);
     const task = await api.db('tasks').where({ sourceId: res.body.id }).first('detail');
     expect(task.detail).toContain('Supporting document: receipt.pdf');
   });
@@ -162,9 +162,9 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     expect(replay.body.id).toBe(staff.body.id);
     expect(await snapshot(e)).toEqual(staffAfter);
     // another client with the same key and body: a 404 before a byte is stored
-    const files = storedFiles(api);
+    const files = await storedFiles(api);
     expect((await send(`/accounts/${e.accountPublicId}/disputes`, group, fields, pdf, staffKey)).status).toBe(404);
-    expect(storedFiles(api)).toEqual(files);
+    expect(await storedFiles(api)).toEqual(files);
   });
 
   it('a wrong type is a 415, a file over the limit a 413: no dispute, no attachment, nothing stored, still active', async () => {
@@ -219,7 +219,7 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
   it('multipart without a file, and JSON, still open a dispute; no session is a 401 before anything is read', async () => {
     const d = await activeDebtor(3);
     const debtor = await linkSession(api, agency, d.accountPublicId);
-    const files = storedFiles(api);
+    const files = await storedFiles(api);
     const noFile = await send('/pay/disputes', debtor, { kind: 'dispute', scope: 'all', reasonCode: 'not_owed' });
     expect(noFile.status).toBe(201);
     expect(noFile.body.document).toBeNull();
@@ -227,7 +227,7 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     expect(json.status).toBe(201);
     expect(json.body.document).toBeNull();
     expect((await send('/pay/disputes', 'not-a-session', { kind: 'dispute', scope: 'all', reasonCode: 'not_mine' }, { bytes: PDF, filename: 'a.pdf' })).status).toBe(401);
-    expect(storedFiles(api)).toEqual(files);
+    expect(await storedFiles(api)).toEqual(files);
   });
 
   it('staff record a mailed dispute with the letter: the attachment names them; another client cannot', async () => {
@@ -237,10 +237,10 @@ describe.each(DIALECTS)('dispute documents (%s)', (dialect) => {
     expect(res.body).toMatchObject({ submittedVia: 'client', document: { fileName: 'police-report.pdf' } });
     const list = await api.request(`/accounts/${d.accountPublicId}/attachments`, { token: agency });
     expect(list.body.data.find((a: { id: string }) => a.id === res.body.document.attachmentId).uploadedBy).toEqual({ id: ID('usr'), name: 'Dana Whitfield' });
-    const files = storedFiles(api);
+    const files = await storedFiles(api);
     const other = await send(`/accounts/${d.accountPublicId}/disputes`, group, { kind: 'dispute', scope: 'all', reasonCode: 'not_mine' }, { bytes: PDF, filename: 'x.pdf' });
     expect(other.status).toBe(404);
-    expect(storedFiles(api)).toEqual(files);
+    expect(await storedFiles(api)).toEqual(files);
     // the export of the account lists the dispute with its document
     const record = await api.request(`/accounts/${d.accountPublicId}/compliance-export`, { token: agency });
     expect(record.body.disputes).toEqual([expect.objectContaining({ id: res.body.id, document: expect.objectContaining({ attachmentId: res.body.document.attachmentId }) })]);

@@ -16,7 +16,6 @@ import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { atInstant } from './test-clock.js';
 import { nowMs } from '../../api/platform/clock.js';
 import { fileStoreFor } from '../../api/platform/storage.js';
-import { uploadDir } from '../../api/placements/batches.service.js';
 import { goodRow, toCsv } from './fixtures/placement-sheets.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -65,7 +64,8 @@ describe.each(DIALECTS)('files at rest (%s)', (dialect) => {
     const res = await fetch(`${api.url}/api/v1/placements/batches`, { method: 'POST', headers: { Authorization: `Bearer ${client}` }, body: form });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const storedPath = async (publicId: string) => join(uploadDir(api.config), (await api.db('placement_batches').where({ publicId }).first('stored_name')).storedName);
+  // spreadsheets are in the file store (local disk here): DATA_DIR/files/<key>
+  const storedPath = async (publicId: string) => join(api.config.dataDir, 'files', ...((await api.db('placement_batches').where({ publicId }).first('stored_name')).storedName as string).split('/'));
   const sheet = (prefix: string, rows: number) => toCsv(Array.from({ length: rows }, (_, i) => goodRow(i + 1, prefix)));
 
   beforeAll(async () => {
@@ -81,7 +81,7 @@ describe.each(DIALECTS)('files at rest (%s)', (dialect) => {
       expect(up.status).toBe(201);
       const path = await storedPath(up.body.id);
       expect(mode(path)).toBe(0o600);
-      expect(mode(uploadDir(api.config))).toBe(0o700);
+      expect(mode(join(api.config.dataDir, 'files'))).toBe(0o700);
       const stored = await fileStoreFor(api.config).put(Readable.from([Buffer.from('SSN 512-11-1001')]));
       const file = join(api.config.dataDir, 'files', ...stored.key.split('/'));
       expect(mode(file)).toBe(0o600);
@@ -102,11 +102,11 @@ describe.each(DIALECTS)('files at rest (%s)', (dialect) => {
     expect(second.body).toMatchObject({ status: 413, code: 'upload_quota_exceeded' });
     expect(second.body.detail).toContain('UPLOAD_QUOTA_BYTES');
     // refused before reading when the declared size cannot fit: nothing reaches the disk
-    const before = readdirSync(uploadDir(api.config)).length;
+    const before = (await api.storedFiles()).length;
     const big = await upload(sheet('QUOTC', 1000), 'big.csv');
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('upload_quota_exceeded');
-    expect(readdirSync(uploadDir(api.config))).toHaveLength(before);
+    expect(await api.storedFiles()).toHaveLength(before);
 
     // left alone past the expiry, the waiting uploads are deleted and the quota is free again
     await atInstant(new Date(nowMs() + 73 * HOUR), () => runWorkerOnce({ db: api.db, config: api.config }));

@@ -3,12 +3,16 @@
  * ephemeral loopback port. SQLite always; MariaDB/MySQL too when TEST_MYSQL_URL is set (CI sets it),
  * each test file in a database of its own (a copy of a migrated template, see mysql-template.ts)
  * that is dropped afterwards.
+ *
+ * Stored files go to DATA_DIR/files, or — with TEST_STORAGE=s3 (`npm run test:s3`) — to a bucket on a
+ * real S3-protocol server (s3rver, one process per test file, see s3-peer.ts), each app under a
+ * prefix of its own. `api.storedFiles()` lists what is stored either way.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { expect } from 'vitest';
@@ -18,9 +22,18 @@ import { createApp } from '../../api/app.js';
 import { callerCacheFor } from '../../api/platform/auth/caller-cache.js';
 import { DEMO_USERS, seed } from '../../api/seed/seed.js';
 import { createMigratedMysqlDatabase } from './mysql-template.js';
+import { startS3Peer, type S3Peer } from './s3-peer.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 export const DIALECTS: Dialect[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
+/** where the apps of this run store files: TEST_STORAGE=s3 puts them in an S3-compatible bucket */
+export const TEST_STORAGE: 'local' | 's3' = process.env.TEST_STORAGE === 's3' ? 's3' : 'local';
+
+let s3Peer: Promise<S3Peer> | undefined;
+/** The one s3rver process of this test file (started on first use, ended with the process). */
+export function sharedS3Peer(): Promise<S3Peer> {
+  return (s3Peer ??= startS3Peer());
+}
 
 export interface TestApi {
   url: string;
@@ -29,6 +42,10 @@ export interface TestApi {
   dialect: Dialect;
   request: (path: string, init?: RequestOptions) => Promise<TestResponse>;
   login: (username: string, password?: string) => Promise<string>;
+  /** 'local' or 's3': the backend this app stores files in */
+  storage: 'local' | 's3';
+  /** every stored object's key, and `<key>.partial` for each write still in progress (a partial file, an open multipart upload) */
+  storedFiles: () => Promise<string[]>;
   close: () => Promise<void>;
 }
 
@@ -69,7 +86,17 @@ export const demoPassword = (username: string) => DEMO_USERS.find((u) => u.usern
 export async function startTestApi(dialect: Dialect, options: { accounts?: number; config?: Partial<Config> } = {}): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ck-test-'));
   const mysql = dialect === 'mysql' ? await createMysqlDatabase() : null;
-  const config = testConfig({ dataDir, databaseUrl: mysql?.url ?? '', ...options.config });
+  let storedFiles = async () => filesUnder(join(dataDir, 'files'));
+  let storage: TestApi['storage'] = 'local';
+  let storageConfig = options.config?.storage;
+  if (!storageConfig && TEST_STORAGE === 's3') {
+    const peer = await sharedS3Peer();
+    const prefix = `t-${randomBytes(6).toString('hex')}`;
+    storageConfig = peer.storage(prefix);
+    storage = 's3';
+    storedFiles = async () => [...(await peer.keys(prefix)), ...peer.pendingUploads(prefix).map((k) => `${k}.partial`)].sort();
+  }
+  const config = testConfig({ dataDir, databaseUrl: mysql?.url ?? '', ...options.config, ...(storageConfig ? { storage: storageConfig } : {}) });
   const db = createDb(config.databaseUrl, dataDir);
   await migrateLatest(db);
   await seed(db, config, { accounts: options.accounts ?? 400 });
@@ -108,7 +135,7 @@ export async function startTestApi(dialect: Dialect, options: { accounts?: numbe
   };
 
   return {
-    url, db, config, dialect, request, login,
+    url, db, config, dialect, request, login, storage, storedFiles,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await db.destroy();
@@ -116,6 +143,26 @@ export async function startTestApi(dialect: Dialect, options: { accounts?: numbe
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every file below `root` (relative paths), sorted. */
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(root, p));
+    }
+  };
+  walk(root);
+  return out.sort();
 }
 
 /** Matchers for snapshot-like shape checks. */

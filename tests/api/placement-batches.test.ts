@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Readable } from 'node:stream';
 import { DIALECTS, ID, startTestApi, type TestApi } from './harness.js';
 import { agencyNumberKey, generatedAgencyNumber } from '../../api/placements/agency-number.js';
 import '../../api/jobs-registry.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
-import { batchLimits } from '../../api/placements/batch-runner.js';
+import { batchLimits, runBatchJob } from '../../api/placements/batch-runner.js';
+import { BATCH_MAX_ATTEMPTS } from '../../api/placements/batches.service.js';
+import { fileStoreFor } from '../../api/platform/storage.js';
 import { goodRow, mixedRows, toCsv, toXlsx } from './fixtures/placement-sheets.js';
 import { atInstant } from './test-clock.js';
 
@@ -244,17 +249,70 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     expect(await api.db('audit_log').where({ action: 'task.close', targetId: batchTask.publicId })).toHaveLength(1);
     expect((await api.db('events').where({ type: 'task.closed' })).filter((e: { payloadJson: string }) => JSON.parse(e.payloadJson).taskId === batchTask.publicId)).toHaveLength(1);
     // the stored spreadsheet holds personal data: kept only while it may still be needed
-    const storedFile = async (id: string) => join(api.config.dataDir, 'uploads', 'placements', (await api.db('placement_batches').where({ publicId: id }).first()).storedName);
-    expect(existsSync(await storedFile(up.body.id))).toBe(false); // placed: done with it
+    const stored = async (id: string) => (await fileStoreFor(api.config).stat((await api.db('placement_batches').where({ publicId: id }).first()).storedName)) !== null;
+    expect(await stored(up.body.id)).toBe(false); // placed: done with it
     const checked = await upload(client, toCsv([goodRow(9, 'RB')]), 'rb2.csv');
     await api.request(`/placements/batches/${checked.body.id}/start`, { token: client, body: { mapping: checked.body.suggestedMapping, mode: 'validate' } });
     await work();
-    expect(existsSync(await storedFile(checked.body.id))).toBe(true); // checked only: still needed to place
+    expect(await stored(checked.body.id)).toBe(true); // checked only: still needed to place
     expect((await api.request(`/placements/batches/${checked.body.id}/rollback`, { token: client, body: {} })).body).toMatchObject({ status: 'rolled_back', removed: 0 });
-    expect(existsSync(await storedFile(checked.body.id))).toBe(false);
+    expect(await stored(checked.body.id)).toBe(false);
     expect(await api.db('accounts').where('client_account_number', 'like', 'RB-%')).toHaveLength(1);
     expect(await api.db('audit_log').where({ action: 'placement.batch.rollback', targetId: up.body.id })).toHaveLength(1);
     expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(409);
+  });
+
+  it('the spreadsheet lives in the file store, not on the receiving node: a worker with another DATA_DIR places it', async () => {
+    const up = await upload(client, toCsv([1, 2, 3].map((i) => goodRow(i, 'NODE'))), 'node-b.csv');
+    expect(up.status).toBe(201);
+    const row = await api.db('placement_batches').where({ publicId: up.body.id }).first();
+    expect(row.storedName).toMatch(/^\d{4}\/\d\d\/\d\d\/[0-9a-f]{32}$/);
+    expect(await fileStoreFor(api.config).stat(row.storedName)).toEqual({ size: Number(row.fileSize) });
+    expect(existsSync(join(api.config.dataDir, 'uploads'))).toBe(false);
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    // "node B": its own DATA_DIR, the same database and the same file store
+    const otherDir = mkdtempSync(join(tmpdir(), 'ck-node-b-'));
+    try {
+      const storage = api.config.storage ?? { url: pathToFileURL(join(api.config.dataDir, 'files')).href };
+      await runWorkerOnce({ db: api.db, config: { ...api.config, dataDir: otherDir, storage } });
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+    expect(await batch(up.body.id)).toMatchObject({ status: 'completed', rowsPlaced: 3, failure: null });
+    expect(await fileStoreFor(api.config).stat(row.storedName)).toBeNull(); // placed: removed from the store
+  });
+
+  it('a spreadsheet missing from the store fails the batch at once, saying so, without pointless retries', async () => {
+    const up = await upload(client, toCsv([1, 2].map((i) => goodRow(i, 'GONE'))), 'gone.csv');
+    const row = await api.db('placement_batches').where({ publicId: up.body.id }).first();
+    await fileStoreFor(api.config).delete(row.storedName);
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    await work();
+    const b = await batch(up.body.id);
+    expect(b).toMatchObject({ status: 'failed', rowsDone: 0 });
+    expect(b.failure).toBe('The uploaded file is no longer stored, so the run stopped after 0 rows. Roll the batch back and upload the file again.');
+    const jobs = await api.db('jobs').where('dedupe_key', 'like', `placement.batch:${up.body.id}:%`);
+    expect(jobs.map((j: { status: string }) => j.status)).toEqual(['done']);
+    expect((await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} })).status).toBe(200);
+  });
+
+  it('a run that keeps failing says it is retried only while it is; after the last attempt it says it stopped', async () => {
+    const up = await upload(client, toCsv([1, 2].map((i) => goodRow(i, 'RETRY'))), 'retry.csv');
+    await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
+    // the stored bytes turn out not to be a readable spreadsheet (a zip that is not one)
+    const junk = await fileStoreFor(api.config).put(Readable.from([Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8])]));
+    await api.db('placement_batches').where({ publicId: up.body.id }).update({ storedName: junk.key, format: 'xlsx' });
+    await expect(runBatchJob(deps(), up.body.id, 1)).rejects.toThrow();
+    expect(await batch(up.body.id)).toMatchObject({
+      status: 'running', failure: `The run stopped after 0 rows (attempt 1 of ${BATCH_MAX_ATTEMPTS}); it is retried automatically, and can be rolled back.`,
+    });
+    await expect(runBatchJob(deps(), up.body.id, BATCH_MAX_ATTEMPTS)).rejects.toThrow();
+    const last = await batch(up.body.id);
+    expect(last.status).toBe('failed');
+    expect(last.failure).toBe(`The run stopped after 0 rows and was tried ${BATCH_MAX_ATTEMPTS} times; it is not retried any more. Resume it to continue from there, or roll it back.`);
+    expect(last.failure).not.toContain('retried automatically');
+    await api.request(`/placements/batches/${up.body.id}/rollback`, { token: client, body: {} });
+    expect(await fileStoreFor(api.config).stat(junk.key)).toBeNull(); // rollback removes it from the store
   });
 
   it('a long file is worked in slices, each job handing over to the next', async () => {
@@ -291,7 +349,7 @@ describe.each(DIALECTS)('bulk placement batches (%s)', (dialect) => {
     const up = await upload(client, toCsv(rows), 'big.csv');
     await api.request(`/placements/batches/${up.body.id}/start`, { token: client, body: { mapping: up.body.suggestedMapping } });
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/run-worker.ts', import.meta.url).pathname], {
-      env: { ...process.env, CK_DATABASE_URL: api.config.databaseUrl, CK_DATA_DIR: api.config.dataDir }, stdio: 'inherit',
+      env: { ...process.env, CK_DATABASE_URL: api.config.databaseUrl, CK_DATA_DIR: api.config.dataDir, CK_STORAGE: JSON.stringify(api.config.storage ?? null) }, stdio: 'inherit',
     });
     // kill it (SIGKILL: no cleanup) once a few chunks are committed
     for (let i = 0; i < 600; i++) {

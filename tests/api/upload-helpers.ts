@@ -1,6 +1,4 @@
 /** Building multipart uploads and small real files (PDF, PNG, JPEG, GIF, XLSX) for upload tests. */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { TestApi, TestResponse } from './harness.js';
 
@@ -49,23 +47,7 @@ export async function download(api: TestApi, path: string, token: string): Promi
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** Every file under the store root (relative paths), to prove nothing was left behind. */
-export function storedFiles(api: TestApi): string[] {
-  const root = join(api.config.dataDir, 'files');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(root, p));
-    }
-  };
-  walk(root);
-  return out.sort();
+/** Every stored object (and `.partial` for writes in progress), to prove nothing was left behind. */
+export function storedFiles(api: TestApi): Promise<string[]> {
+  return api.storedFiles();
 }

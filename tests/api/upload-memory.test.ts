@@ -2,7 +2,8 @@
  * A 200 MB upload and download with the process's memory staying flat: the bytes are streamed from
  * the socket through multer and the inspector to disk, and back, never held whole. The server runs in
  * this process, so this process's RSS is the server's. Storage does not depend on the database, so
- * this runs once (SQLite) rather than per dialect.
+ * this runs once (SQLite) rather than per dialect — on local disk, and with TEST_STORAGE=s3
+ * (`npm run test:s3`) through the S3 backend into s3rver (parts of 5 MiB, two in flight).
  */
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
