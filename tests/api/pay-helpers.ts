@@ -1,6 +1,10 @@
 /** Shared steps of the debtor-payment tests: pick payable accounts, open sessions, add methods, pay. */
 import { toDateOnly } from '../../api/platform/db.js';
 import type { TestApi } from './harness.js';
+import { now } from '../../api/platform/clock.js';
+
+/** A test card's expiry year: a few years after the app's today, whatever the date (a fixed year expires). */
+export const cardExpYear = () => now().getUTCFullYear() + 4;
 
 export interface PayableAccount {
   id: number;
@@ -47,7 +51,7 @@ export const CARDS = {
 };
 
 export async function addCard(api: TestApi, debtor: string, number = CARDS.visa, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number, expMonth: 12, expYear: 2030, cvc: number.startsWith('37') ? '1234' : '123', ...extra } });
+  const res = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number, expMonth: 12, expYear: cardExpYear(), cvc: number.startsWith('37') ? '1234' : '123', ...extra } });
   if (res.status !== 201) throw new Error(`card: ${res.status} ${res.text}`);
   return res.body.id as string;
 }

@@ -9,6 +9,7 @@ import { addCard, CARDS, linkSession, pay, payableAccounts, type PayableAccount 
 import { gatewayFor } from '../../api/pay/gateway/sandbox-gateway.js';
 import { recoverPendingPayments } from '../../api/pay/payments.service.js';
 import { isMysql } from '../../api/platform/db.js';
+import { cardExpYear } from './pay-helpers.js';
 
 /** Everything the process writes to stdout/stderr while this file runs (the server is in-process). */
 const logged: string[] = [];
@@ -56,18 +57,18 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
 
   it('tokenises a card: only token, brand and last 4 are kept; invalid cards are refused field by field', async () => {
     const debtor = await linkSession(api, agency, accounts[0]!.publicId);
-    const ok = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: CARDS.visa, expMonth: 12, expYear: 2030, cvc: '123', save: true } });
+    const ok = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: CARDS.visa, expMonth: 12, expYear: cardExpYear(), cvc: '123', save: true } });
     expect(ok.status).toBe(201);
-    expect(ok.body).toEqual({ id: ID('pm'), kind: 'card', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, saved: true });
+    expect(ok.body).toEqual({ id: ID('pm'), kind: 'card', brand: 'visa', last4: '4242', expMonth: 12, expYear: cardExpYear(), saved: true });
     const row = await api.db('payment_methods').where({ publicId: ok.body.id }).first();
     expect(row.gatewayToken).toMatch(/^tok_sbx_/);
-    const bad = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: '4242 4242 4242 4241', expMonth: 13, expYear: 2030, cvc: '12' } });
+    const bad = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: '4242 4242 4242 4241', expMonth: 13, expYear: cardExpYear(), cvc: '12' } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('payment_method_invalid');
     expect(bad.body.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`).sort()).toEqual(['cvc:invalid_cvc', 'expMonth:invalid_expiry', 'number:invalid_number']);
     const expired = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: CARDS.visa, expMonth: 1, expYear: 2020, cvc: '123' } });
     expect(expired.body.errors).toEqual([{ path: 'expYear', code: 'expired_card', message: expect.any(String) }]);
-    const amex3 = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: CARDS.amex, expMonth: 1, expYear: 2031, cvc: '123' } });
+    const amex3 = await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: CARDS.amex, expMonth: 1, expYear: cardExpYear() + 1, cvc: '123' } });
     expect(amex3.body.errors[0]).toMatchObject({ path: 'cvc', code: 'invalid_cvc' });
     const ach = await api.request('/pay/methods', { token: debtor, body: { kind: 'ach', routingNumber: '021000022', accountNumber: ACH_ACCOUNT, accountType: 'checking', holderName: 'Pat Debtor' } });
     expect(ach.status).toBe(400);
@@ -275,7 +276,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
   it('no card or bank account number is in any table or in the logs', async () => {
     // a validation failure and a garbled body go through the error paths too
     const debtor = await linkSession(api, agency, accounts[7]!.publicId);
-    await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: '4242424242424242', expMonth: 99, expYear: 2030, cvc: '1' } });
+    await api.request('/pay/methods', { token: debtor, body: { kind: 'card', number: '4242424242424242', expMonth: 99, expYear: cardExpYear(), cvc: '1' } });
     await api.request('/pay/methods', { token: debtor, rawBody: '{"kind":"card","number":"4242424242424242",', headers: { 'Content-Type': 'application/json' } });
     console.info('log-capture-probe');
     expect(logged.join('')).toContain('log-capture-probe');

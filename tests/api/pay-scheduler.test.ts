@@ -10,6 +10,7 @@ import { newId } from '../../api/platform/ids.js';
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { gatewayFor } from '../../api/pay/gateway/sandbox-gateway.js';
 import '../../api/jobs-registry.js';
+import { cardExpYear } from './pay-helpers.js';
 
 describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
   let api: TestApi;
@@ -34,7 +35,7 @@ describe.each(DIALECTS)('scheduler with two runners (%s)', (dialect) => {
     const rows: object[] = [];
     const methodByAccount = new Map<number, number>();
     for (const a of accounts) {
-      const tok = await gatewayFor(deps).tokenize({ kind: 'card', number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' }, now);
+      const tok = await gatewayFor(deps).tokenize({ kind: 'card', number: '4242424242424242', expMonth: 12, expYear: cardExpYear(), cvc: '123' }, now);
       await api.db('payment_methods').insert({ publicId: newId('pm'), accountId: a.id, gateway: 'sandbox', gatewayToken: tok.token, kind: 'card', brand: tok.brand, last4: tok.last4, saved: true, createdAt: now });
       methodByAccount.set(a.id, ((await api.db('payment_methods').where({ gatewayToken: tok.token }).first('id')) as { id: number }).id);
     }

@@ -31,7 +31,7 @@ async function payFrame(page: Page): Promise<Frame> {
 
 async function typeCard(page: Page, number: string): Promise<void> {
   const frame = await payFrame(page);
-  for (const [id, value] of [['number', number], ['expMonth', '12'], ['expYear', '30'], ['cvc', '123']] as const) {
+  for (const [id, value] of [['number', number], ['expMonth', '12'], ['expYear', String((new Date().getUTCFullYear() + 4) % 100)], ['cvc', '123']] as const) {
     const el = await frame.waitForSelector(`#${id}`, { visible: true });
     await el!.click({ count: 3 });
     await el!.type(value);
