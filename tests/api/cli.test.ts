@@ -60,7 +60,7 @@ describe('CLI', () => {
     expect(((await health.json()) as { status: string }).status).toBe('ok');
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<ck-portal');
+    expect(await page.text()).toContain('<ck-client-portal');
     // the demo may keep the development default CORS_ORIGINS=* without a warning
     expect(err).not.toContain('CORS_ORIGINS');
     const exited = new Promise((resolve) => child.once('exit', resolve));

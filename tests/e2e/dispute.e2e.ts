@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { deepSelector, explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
@@ -32,20 +32,20 @@ describe('demo site: record a dispute', () => {
     await page.waitForSelector('#signed-in:not([hidden])');
 
     // Active accounts only, then open the first one.
-    await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    await deepSelector(page, 'ck-account-search >>> tr[data-id]');
     await page.select('ck-account-search >>> #status', 'active');
     await page.click('ck-account-search >>> button[type=submit]');
     await page.waitForFunction(() => {
       const rows = [...(document.querySelector('ck-account-search')?.shadowRoot?.querySelectorAll('td[data-field=status]') ?? [])];
       return rows.length > 0 && rows.every((td) => td.textContent?.trim() === 'Active');
     });
-    const firstRow = await page.waitForSelector('ck-account-search >>> tr[data-id]');
+    const firstRow = await deepSelector(page, 'ck-account-search >>> tr[data-id]');
     const accountId = await firstRow!.evaluate((tr) => tr.getAttribute('data-id')!);
     await firstRow!.click();
     await page.waitForFunction((id) => document.querySelector('ck-dispute-form')?.getAttribute('account-id') === id, {}, accountId);
 
     // The validation information: the creditor and the current amount from the database.
-    await page.waitForSelector('ck-dispute-form >>> [part~=validation], ck-dispute-form >>> [part~=error]');
+    await deepSelector(page, 'ck-dispute-form >>> [part~=validation], ck-dispute-form >>> [part~=error]');
     expect(await page.$eval('ck-dispute-form', (el) => el.shadowRoot!.querySelector('[part~=error]')?.textContent ?? '')).toBe('');
     const account = await site.db('accounts').where({ publicId: accountId }).first('id', 'balance_cents');
     const dollars = (Number(account.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
-import { explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { deepSelector, explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
 import { allMessages as payMessages } from '../../widgets/pay-form/pay-i18n.js';
 import { allMessages as disputeMessages } from '../../widgets/dispute-form/dispute-i18n.js';
 import { FRAME_WORDS } from '../../api/pay/pay-frame.js';
@@ -146,7 +146,7 @@ describe('the production pay page at 390×844: a debtor pays, retries, plans, ca
     await waitForStep(page, 'Your account');
     expect(page.url()).not.toContain('link='); // the token left the address bar
     // the validation information, before any payment step
-    await page.waitForSelector('ck-pay-form >>> ck-dispute-form >>> [data-field=current-amount]');
+    await deepSelector(page, 'ck-pay-form >>> ck-dispute-form >>> [data-field=current-amount]');
     const dollars = (Number(account!.balanceCents) / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
     expect(await page.$eval('ck-pay-form >>> ck-dispute-form >>> [data-field=current-amount]', (el) => el.textContent)).toBe(dollars);
     await shot('1-account-validation');
@@ -252,7 +252,7 @@ describe('the production pay page at 390×844: a debtor pays, retries, plans, ca
     const account = (await site.db('accounts').where({ status: 'active', reviewStatus: 'accepted' }).where('balance_cents', '>=', 10000).orderBy('id', 'desc').first('id', 'public_id')) as { id: number; publicId: string };
     await openLink(account.publicId);
     await waitForStep(page, 'Your account');
-    await page.waitForSelector('ck-pay-form >>> ck-dispute-form >>> [data-field=current-creditor]');
+    await deepSelector(page, 'ck-pay-form >>> ck-dispute-form >>> [data-field=current-creditor]');
     await page.click('ck-pay-form >>> ck-dispute-form >>> input[value=dispute_all]');
     await page.select('ck-pay-form >>> ck-dispute-form >>> #reasonCode', 'not_mine');
     await typeInto(page, 'ck-pay-form >>> ck-dispute-form >>> #reason', 'I never had an account with this company.');
@@ -278,7 +278,7 @@ describe('the production pay page at 390×844: a debtor pays, retries, plans, ca
       expect(english.filter((s) => text.includes(s)), where).toEqual([]);
     };
     await waitForStep(page, 'Su cuenta');
-    await page.waitForSelector('ck-pay-form >>> ck-dispute-form >>> [data-field=current-amount]');
+    await deepSelector(page, 'ck-pay-form >>> ck-dispute-form >>> [data-field=current-amount]');
     await noEnglish('account step');
     await page.click('ck-pay-form >>> #to-payment');
     await waitForStep(page, 'Monto');
