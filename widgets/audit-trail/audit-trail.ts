@@ -7,7 +7,7 @@ import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { toProblem } from '../internal/api-client.js';
 import { formatDateTime } from '../internal/format.js';
-import { baseStyles, formStyles } from '../internal/styles.js';
+import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 
 type Page = z.output<typeof AuditPage>;
 type Verify = z.output<typeof VerifyResponse>;
@@ -36,6 +36,7 @@ export class CkAuditTrail extends CkElement {
   static override styles = [
     baseStyles,
     formStyles,
+    dataTableStyles,
     css`
       form {
         display: grid;
@@ -44,20 +45,7 @@ export class CkAuditTrail extends CkElement {
         align-items: end;
       }
       .scroll {
-        overflow-x: auto;
         margin-top: var(--ck-space-3, 0.75rem);
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        min-width: 40rem;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: var(--ck-space-2, 0.5rem);
-        border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
-        vertical-align: top;
       }
       code {
         word-break: break-all;

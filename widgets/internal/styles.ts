@@ -115,6 +115,28 @@ export const formStyles = css`
   }
 `;
 
+/**
+ * A wide data table that scrolls sideways inside `.scroll` on a narrow screen instead of squeezing
+ * its columns (the agency console's queues and trails).
+ */
+export const dataTableStyles = css`
+  .scroll {
+    overflow-x: auto;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    min-width: 40rem;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: var(--ck-space-2, 0.5rem);
+    border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    vertical-align: top;
+  }
+`;
+
 /** Status colours: `data-status="…"` sets `--ck-status-color`; `.badge` paints it. White text on each. */
 export const statusStyles = css`
   [data-status] {

@@ -7,7 +7,7 @@ import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem } from '../internal/api-client.js';
 import { formatDateTime, formatMoney, label } from '../internal/format.js';
-import { baseStyles, formStyles } from '../internal/styles.js';
+import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 
 type PlacementPage = z.output<typeof PlacementList>;
 type Placement = PlacementPage['data'][number];
@@ -37,22 +37,8 @@ export class CkPlacementReview extends CkElement {
   static override styles = [
     baseStyles,
     formStyles,
+    dataTableStyles,
     css`
-      .scroll {
-        overflow-x: auto;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        min-width: 40rem;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: var(--ck-space-2, 0.5rem);
-        border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
-        vertical-align: top;
-      }
       td.money {
         text-align: right;
         white-space: nowrap;
