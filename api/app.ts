@@ -47,6 +47,8 @@ import { inboxRoutes } from './inbox/inbox.routes.js';
 import { contactRoutes } from './contact/contact.routes.js';
 import { liveRoutes } from './live/live.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { agencyPayRoutes } from './pay/agency-pay.routes.js';
+import { agencyWebhookRoutes } from './integration/agency-webhooks.routes.js';
 import { payRoutes } from './pay/pay.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { payComplianceRoutes } from './compliance/pay-compliance.routes.js';
@@ -86,6 +88,8 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...liveRoutes(deps),
     ...auditRoutes(deps),
     ...payRoutes(deps),
+    ...agencyPayRoutes(deps),
+    ...agencyWebhookRoutes(deps),
     ...complianceRoutes(deps),
     // the debtor's side of compliance (E-SIGN consent, validation, disputes, opt-outs), authorised by the pay session
     ...payComplianceRoutes(deps, async (d, ctx) => {

@@ -49,7 +49,7 @@ export async function assertWebhookTarget(config: Config, rawUrl: string): Promi
 }
 
 export async function createEndpoint(
-  trx: Trx, config: Config, integration: IntegrationCaller,
+  trx: Trx, config: Config, integration: Pick<IntegrationCaller, 'keyId'> | null,
   input: { url: string; eventTypes: string[]; description?: string }, meta: RequestMeta,
 ) {
   const secret = `whsec_${randomToken(32)}`;
@@ -59,7 +59,7 @@ export async function createEndpoint(
   await trx('webhook_endpoints').insert({
     publicId, url: input.url, description: input.description ?? null, eventTypes: JSON.stringify(input.eventTypes),
     secretEncrypted: encrypt(secret, config.secrets.dataKey), status: 'active', cursor: Number(last[0]?.id ?? 0),
-    createdByKeyId: integration.keyId, createdAt: at, updatedAt: at,
+    createdByKeyId: integration?.keyId ?? null, createdAt: at, updatedAt: at,
   });
   await audit(trx, meta, 'webhook_endpoint.create', publicId, undefined, { url: input.url, eventTypes: input.eventTypes });
   return { ...toEndpoint(await findEndpoint(trx, publicId)), secret };

@@ -6,10 +6,10 @@
 import type { AppDeps } from '../platform/http/context.js';
 import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
 import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
-import { produceSnapshot } from './snapshots.service.js';
+import { produceSnapshot, SNAPSHOT_JOB_TYPE } from './snapshots.service.js';
 import { now as clockNow } from '../platform/clock.js';
 
-export const SNAPSHOT_JOB = 'reports.snapshot';
+export const SNAPSHOT_JOB = SNAPSHOT_JOB_TYPE;
 
 interface SnapshotJob {
   scheduleId: string;

@@ -99,3 +99,15 @@ export const SnapshotList = z.object({ data: z.array(Snapshot), total: z.number(
 export const PageQuery = z.strictObject({ page: queryInt(1, 100_000).default(1), pageSize: queryInt(1, 1000).default(20) });
 export const SnapshotView = ReportResult.omit({ page: true, pageSize: true }).extend({ snapshot: Snapshot, page: z.number().int(), pageSize: z.number().int() });
 export const DownloadQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS) });
+
+export const RunParams = z.strictObject({ id: z.string().min(4).max(40), runId: z.string().min(4).max(40) });
+export const ScheduleRun = z.object({
+  id: z.string().describe('the run; poll GET reports/schedules/:id/runs/:runId until succeeded or failed'),
+  scheduleId: z.string(),
+  reportKey: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  snapshotId: z.string().nullable().describe('the snapshot made, once succeeded'),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});

@@ -2,9 +2,9 @@ import { route, type AnyRoute } from '../platform/http/route.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { Problem } from '../auth/auth.schema.js';
 import {
-  CreateScheduleBody, DownloadQuery, PageQuery, ReportKeyParams, Schedule, ScheduleIdParams, ScheduleList, SnapshotIdParams, SnapshotList, SnapshotView,
+  CreateScheduleBody, DownloadQuery, RunParams, ScheduleRun, PageQuery, ReportKeyParams, Schedule, ScheduleIdParams, ScheduleList, SnapshotIdParams, SnapshotList, SnapshotView,
 } from './reports.schema.js';
-import { createSchedule, deleteSchedule, listSchedules, listSnapshots, readSnapshotFile, viewSnapshot } from './snapshots.service.js';
+import { createSchedule, deleteSchedule, getScheduleRun, runScheduleNow, listSchedules, listSnapshots, readSnapshotFile, viewSnapshot } from './snapshots.service.js';
 import { now as clockNow } from '../platform/clock.js';
 
 export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
@@ -29,6 +29,20 @@ export function snapshotRoutes({ db }: AppDeps): AnyRoute[] {
       params: ScheduleIdParams,
       responses: { 204: null, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ caller, params, meta }) => deleteSchedule(db, caller, params.id, meta),
+    }),
+    route({
+      method: 'post', path: '/reports/schedules/:id/run', tag: 'reports', auth: 'user', permission: 'reports.schedule',
+      summary: 'Make a snapshot of a schedule now ("Run now"), outside its periods. The job runner makes it: poll the run until it has succeeded, then open its snapshot.',
+      params: ScheduleIdParams,
+      responses: { 202: ScheduleRun, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params, meta }) => runScheduleNow(db, caller, params.id, meta, clockNow()),
+    }),
+    route({
+      method: 'get', path: '/reports/schedules/:id/runs/:runId', tag: 'reports', auth: 'user', permission: 'reports.run',
+      summary: 'A "Run now" of a schedule: queued, running, succeeded (with the snapshot id) or failed.',
+      params: RunParams,
+      responses: { 200: ScheduleRun, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, params }) => getScheduleRun(db, caller, params.id, params.runId),
     }),
     route({
       method: 'get', path: '/reports/:key/snapshots', tag: 'reports', auth: 'user', permission: 'reports.run',

@@ -21,6 +21,7 @@ import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js
 import { visibleSnapshots } from './snapshots.read.js';
 import type { Row } from './report.types.js';
 import { isUniqueViolation } from '../platform/unique-violation.js';
+import { enqueueJob } from '../platform/jobs.js';
 
 /** A snapshot's JSON keeps at most this many rows (the files keep every row). */
 export const SNAPSHOT_JSON_MAX_ROWS = 10_000;
@@ -271,4 +272,50 @@ export async function viewSnapshot(trx: Trx, caller: Caller, publicId: string, p
   const file = await readSnapshotFile(trx, caller, publicId, 'json');
   const stored = JSON.parse(file.content.toString('utf8')) as { rows: Row[] } & Record<string, unknown>;
   return { snapshot: snapshotView(snap), ...stored, rows: stored.rows.slice((page - 1) * pageSize, page * pageSize), page, pageSize };
+}
+
+// ── "Run now": a snapshot of a schedule made at once, outside its periods ───────────────────
+
+export const SNAPSHOT_JOB_TYPE = 'reports.snapshot';
+
+interface RunJobRow { publicId: string; status: string; payloadJson: string; lastError: string | null; createdAt: unknown; finishedAt: unknown }
+
+async function visibleSchedule(trx: Trx, caller: Caller, publicId: string): Promise<ScheduleRow> {
+  const s = (await schedulesOf(trx, caller).where('report_schedules.public_id', publicId).first()) as ScheduleRow | undefined;
+  if (!s || !findReport(caller, s.reportKey)) throw notFound('Schedule');
+  return s;
+}
+
+async function runView(trx: Trx, caller: Caller, schedule: ScheduleRow, job: RunJobRow) {
+  const { periodKey } = JSON.parse(job.payloadJson) as { periodKey: string };
+  const snap = (await trx('report_snapshots').where({ scheduleId: schedule.id, periodKey }).first('public_id')) as { publicId: string } | undefined;
+  const status = snap ? 'succeeded' : job.status === 'dead' ? 'failed' : job.status === 'running' ? 'running' : 'queued';
+  return {
+    id: job.publicId, scheduleId: schedule.publicId, reportKey: schedule.reportKey, status, snapshotId: snap?.publicId ?? null,
+    error: status === 'succeeded' ? null : job.lastError ? 'The snapshot could not be made; it is tried again.' : null,
+    createdAt: toIso(job.createdAt)!, finishedAt: toIso(job.finishedAt),
+  };
+}
+
+/** Queues a snapshot of the schedule now; the job runner makes it (poll `getScheduleRun`). */
+export async function runScheduleNow(db: Db, caller: Caller, publicId: string, meta: RequestMeta, now: Date) {
+  return db.transaction(async (trx) => {
+    const s = await visibleSchedule(trx, caller, publicId);
+    // a period of its own (at most 16 characters), so it never takes the place of a scheduled one
+    const periodKey = `now-${now.getTime().toString(36)}`;
+    const jobId = await enqueueJob(trx, { type: SNAPSHOT_JOB_TYPE, payload: { scheduleId: s.publicId, periodKey }, dedupeKey: `report-snapshot:${s.publicId}:${periodKey}`, maxAttempts: 3 });
+    await writeAudit(trx, {
+      actor: meta.actor, action: 'report_schedule.run_now', target: { type: 'report_schedule', id: s.publicId }, ip: meta.ip, requestId: meta.requestId,
+      after: { periodKey, job: jobId },
+    });
+    const job = (await trx('jobs').where({ publicId: jobId }).first()) as RunJobRow;
+    return runView(trx, caller, s, job);
+  });
+}
+
+export async function getScheduleRun(trx: Trx, caller: Caller, schedulePublicId: string, runId: string) {
+  const s = await visibleSchedule(trx, caller, schedulePublicId);
+  const job = (await trx('jobs').where({ publicId: runId, type: SNAPSHOT_JOB_TYPE }).first()) as RunJobRow | undefined;
+  if (!job || (JSON.parse(job.payloadJson) as { scheduleId?: string }).scheduleId !== s.publicId) throw notFound('Run');
+  return runView(trx, caller, s, job);
 }
