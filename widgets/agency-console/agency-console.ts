@@ -4,8 +4,9 @@ import type { User } from '../internal/api-client.js';
 
 /**
  * The agency staff's console in one element: sign-in, then a menu bar of Inbox (tasks beside the
- * account), Placement review (accept / reject, one or a batch), Payment links, Users, Audit trail
- * and Reports, each shown only to staff whose role allows it, plus the user menu (Edit my info,
+ * account), Placement review (accept / reject, one or a batch), Payment links, Offers (and pay
+ * settings), Plans, Users, Audit trail, Reports, report Schedules (with "Run now") and Integrations
+ * (API keys, webhooks and their delivery log), each shown only to staff whose role allows it, plus the user menu (Edit my info,
  * Change password, Two-step sign-in, Sign out). Routes are real URLs (`#/placements` by default,
  * paths below `base` with `routing="history"`); each area is loaded on first use.
  *
@@ -48,9 +49,13 @@ export class CkAgencyConsole extends CkShell {
     { path: 'inbox', label: 'Inbox', permission: 'agency.inbox', load: () => import('./inbox-area.js') },
     { path: 'placements', label: 'Placement review', permission: 'agency.review', load: () => import('./placements-area.js') },
     { path: 'payment-links', label: 'Payment links', permission: 'payments.links', load: () => import('./links-area.js') },
+    { path: 'offers', label: 'Offers', permission: 'payments.offers', load: () => import('./offers-area.js') },
+    { path: 'plans', label: 'Plans', permission: 'payments.offers', load: () => import('./plans-area.js') },
     { path: 'users', label: 'Users', permission: 'users.manage', load: () => import('./users-area.js') },
     { path: 'audit', label: 'Audit trail', permission: 'audit.read', load: () => import('./audit-area.js') },
     { path: 'reports', label: 'Reports', permission: 'reports.run', load: () => import('./reports-area.js') },
+    { path: 'report-schedules', label: 'Schedules', permission: 'reports.run', load: () => import('./schedules-area.js') },
+    { path: 'integrations', label: 'Integrations', permission: 'integration.manage', load: () => import('./integrations-area.js') },
     { path: 'me', label: 'My settings', hidden: true, load: () => import('../internal/me-area.js') },
   ];
 

@@ -1,0 +1,197 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { z } from 'zod';
+import type { CreatedKey, KeyList } from '../../api/integration/keys.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { ApiError, toProblem } from '../internal/api-client.js';
+import { ConfirmController } from '../internal/confirm.js';
+import { formatDateTime } from '../internal/format.js';
+import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { copyText } from './copy.js';
+
+type Keys = z.output<typeof KeyList>;
+type Key = Keys['data'][number];
+type Created = z.output<typeof CreatedKey>;
+
+/** The scopes a key may hold (the API's INTEGRATION_SCOPES; it refuses any other). */
+const SCOPES: { value: string; text: string }[] = [
+  { value: 'accounts:write', text: 'Upsert accounts, parties, balances and status changes' },
+  { value: 'activity:write', text: 'Upsert account activity' },
+  { value: 'clients:write', text: 'Create and update clients' },
+  { value: 'events:read', text: 'Read the event feed' },
+  { value: 'webhooks:manage', text: 'Register webhooks, read deliveries, redeliver' },
+];
+
+/**
+ * Integration API keys for agency administrators: the keys (never their secrets) with scopes and
+ * last use, a new key whose secret is shown once with a Copy button, and revocation after a
+ * confirmation (the key's next request is refused).
+ *
+ * @summary Create, copy once and revoke integration API keys.
+ * @tag ck-api-keys
+ *
+ * @fires {CustomEvent<{ id: string }>} ck-api-key-created - A key was created (the detail never holds the secret).
+ *
+ * @csspart form - The new key form.
+ * @csspart secret - The new key, shown once.
+ * @csspart table - The keys.
+ */
+export class CkApiKeys extends CkElement {
+  static override styles = [baseStyles, formStyles, dataTableStyles, cardTableStyles, areaStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  @state() private created: Created | null = null;
+  @state() private copied = '';
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private fieldErrors: Record<string, string> = {};
+  @state() private message = '';
+
+  #portal = new PortalConnection(this);
+  #confirm = new ConfirmController(this);
+
+  #keys = new Task(this, {
+    task: async ([client, ok], { signal }) => (ok ? client.get<Keys>('/agency/integration-keys', undefined, signal) : null),
+    args: () => [this.#portal.client, this.#allowed] as const,
+  });
+
+  get #allowed(): boolean {
+    return Boolean(this.#portal.user?.permissions.includes('integration.manage'));
+  }
+
+  #onCreate = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const name = String(data.get('keyName') ?? '').trim();
+    const scopes = data.getAll('scopes').map(String);
+    this.fieldErrors = {};
+    this.error = '';
+    this.message = '';
+    if (!name || !scopes.length) {
+      this.fieldErrors = { ...(name ? {} : { name: 'Name the key after what uses it.' }), ...(scopes.length ? {} : { scopes: 'Choose at least one scope.' }) };
+      this.error = 'Some fields are missing.';
+      form.querySelector<HTMLElement>(name ? 'input[name=scopes]' : '#keyName')?.focus();
+      return;
+    }
+    this.busy = true;
+    try {
+      this.created = await this.#portal.client.request<Created>('POST', '/agency/integration-keys', { body: { name, scopes } });
+      this.copied = '';
+      this.emit('ck-api-key-created', { id: this.created.id });
+      form.reset();
+      void this.#keys.run();
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  async #copy(): Promise<void> {
+    if (!this.created) return;
+    const field = this.renderRoot.querySelector<HTMLInputElement>('#new-key');
+    this.copied = (await copyText(this.created.key, field)) ? 'Copied to the clipboard.' : 'Select the key and copy it (Ctrl+C).';
+  }
+
+  async #revoke(key: Key): Promise<void> {
+    const ok = await this.#confirm.ask({
+      title: `Revoke “${key.name}”?`,
+      body: `Whatever uses the key ${key.prefix}… is refused from its next request. This cannot be undone.`,
+      confirmLabel: 'Revoke the key',
+    });
+    if (ok === null) return;
+    this.error = '';
+    try {
+      await this.#portal.client.request('DELETE', `/agency/integration-keys/${encodeURIComponent(key.id)}`);
+      this.message = `The key “${key.name}” is revoked.`;
+      void this.#keys.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  #renderList(keys: Keys | null) {
+    if (!keys) return nothing;
+    if (!keys.data.length) return html`<p class="empty" data-field="empty">No API keys yet. Create one for the collection system that syncs accounts.</p>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="API keys">
+      <table part="table" class="cards">
+        <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>
+          ${keys.data.map(
+            (k) => html`<tr data-id=${k.id}>
+              <td data-label="Name">${k.name}</td>
+              <td data-label="Key"><code>${k.prefix}…</code></td>
+              <td data-label="Scopes">${k.scopes.join(', ')}</td>
+              <td data-label="Created">${formatDateTime(k.createdAt)}</td>
+              <td data-label="Last used">${k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'Never'}</td>
+              <td data-label="Status" data-field="status">${k.revokedAt ? `Revoked ${formatDateTime(k.revokedAt)}` : 'Active'}</td>
+              <td data-label="">${k.revokedAt ? nothing : html`<button type="button" data-action="revoke" aria-label="Revoke the key ${k.name}" @click=${() => void this.#revoke(k)}>Revoke</button>`}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  override render() {
+    if (!this.#allowed) return nothing;
+    const task = this.#keys;
+    const fe = this.fieldErrors;
+    return html`
+      <section aria-labelledby="keys-title">
+        <h2 id="keys-title">API keys</h2>
+        <form class="panel" part="form" novalidate aria-label="Create an API key" @submit=${this.#onCreate}>
+          <div class="field">
+            <label for="keyName">Name</label>
+            <input id="keyName" name="keyName" maxlength="100" placeholder="Core collection system (prod)" aria-invalid=${fe.name ? 'true' : 'false'} aria-describedby="keyName-error" />
+            <span class="error" id="keyName-error">${fe.name ?? ''}</span>
+          </div>
+          <fieldset aria-describedby="scopes-error">
+            <legend>Scopes</legend>
+            ${SCOPES.map((s) => html`<label class="check"><input type="checkbox" name="scopes" value=${s.value} /><span><code>${s.value}</code> — ${s.text}</span></label>`)}
+            <span class="error" id="scopes-error">${fe.scopes ?? ''}</span>
+          </fieldset>
+          <p class="alert" role="alert">${this.error}</p>
+          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create API key'}</button>
+        </form>
+        ${this.created
+          ? html`<div class="panel" part="secret" tabindex="-1" role="status" aria-labelledby="new-key-title">
+              <p id="new-key-title"><strong>Key “${this.created.name}” created.</strong> Copy it now: it is shown only once.</p>
+              <div class="secret">
+                <label class="visually-hidden" for="new-key">The new API key</label>
+                <input id="new-key" readonly .value=${this.created.key} data-field="secret" @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+                <button type="button" data-action="copy" @click=${() => void this.#copy()}>Copy</button>
+                <button type="button" data-action="done" @click=${() => (this.created = null)}>Done</button>
+              </div>
+              <p class="hint" aria-live="polite">${this.copied}</p>
+            </div>`
+          : nothing}
+        <p class="hint" role="status">${this.message}</p>
+        <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
+          ${task.render({
+            pending: () => (task.value ? this.#renderList(task.value) : html`<p class="hint" role="status">Loading API keys…</p>`),
+            error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#keys.run()}>Try again</button></p>`,
+            complete: (keys) => this.#renderList(keys),
+          })}
+        </div>
+        ${this.#confirm.render()}
+      </section>
+    `;
+  }
+}
+
+CkApiKeys.define('ck-api-keys');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-api-keys': CkApiKeys;
+  }
+}

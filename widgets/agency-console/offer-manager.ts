@@ -1,0 +1,265 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { z } from 'zod';
+import type { AgencyOffer, OfferPage } from '../../api/pay/agency-pay.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { ApiError, toProblem } from '../internal/api-client.js';
+import { ConfirmController } from '../internal/confirm.js';
+import { formatDate, formatMoney, label } from '../internal/format.js';
+import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+
+type Page = z.output<typeof OfferPage>;
+type Offer = z.output<typeof AgencyOffer>;
+interface Filter { accountId?: string; clientId?: string; status?: string }
+
+/**
+ * Settlement and payment-plan offers for agency staff: the offers of every account (filtered by
+ * account, client and status), a new offer for an account, the terms of an open offer changed, or
+ * the offer withdrawn after a confirmation. The debtor sees open offers on the pay page.
+ *
+ * @summary Make, change and withdraw settlement and plan offers.
+ * @tag ck-offer-manager
+ *
+ * @fires {CustomEvent<Offer>} ck-offer-saved - An offer was made or changed.
+ *
+ * @csspart form - The new / edit offer form.
+ * @csspart table - The offers.
+ */
+export class CkOfferManager extends CkElement {
+  static override styles = [baseStyles, formStyles, dataTableStyles, cardTableStyles, areaStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** The account (`acct_…`) to prefill and to show offers of. */
+  @property({ attribute: 'account-id' }) accountId = '';
+
+  @state() private filter: Filter = {};
+  @state() private page = 1;
+  @state() private kind: 'settlement' | 'plan' = 'settlement';
+  @state() private editing: Offer | null = null;
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private fieldErrors: Record<string, string> = {};
+  @state() private message = '';
+
+  #portal = new PortalConnection(this);
+  #confirm = new ConfirmController(this);
+
+  #offers = new Task(this, {
+    task: async ([client, ok, filter, page, accountId], { signal }) =>
+      ok ? client.get<Page>('/agency/offers', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal) : null,
+    args: () => [this.#portal.client, this.#allowed, this.filter, this.page, this.accountId] as const,
+  });
+
+  get #allowed(): boolean {
+    return Boolean(this.#portal.user?.permissions.includes('payments.offers'));
+  }
+
+  #onFilter = (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const filter: Filter = {};
+    for (const k of ['accountId', 'clientId', 'status'] as const) {
+      const v = String(data.get(k) ?? '').trim();
+      if (v) filter[k] = v;
+    }
+    this.filter = filter;
+    this.page = 1;
+  };
+
+  #terms(data: FormData): Record<string, unknown> {
+    const body: Record<string, unknown> = {};
+    const num = (k: string) => (String(data.get(k) ?? '').trim() ? Number(data.get(k)) : undefined);
+    const str = (k: string) => String(data.get(k) ?? '').trim() || undefined;
+    if (this.kind === 'settlement') Object.assign(body, { percent: num('percent'), payBy: str('payBy'), expiresOn: str('expiresOn') });
+    else Object.assign(body, { instalments: num('instalments'), frequency: str('frequency'), expiresOn: str('expiresOn') });
+    for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+    return body;
+  }
+
+  #onSave = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const editing = this.editing;
+    const accountId = editing ? editing.account.id : String(data.get('offerAccount') ?? '').trim();
+    this.error = '';
+    this.message = '';
+    this.fieldErrors = {};
+    if (!accountId) {
+      this.fieldErrors = { offerAccount: 'Enter the account id (acct_…).' };
+      this.error = 'Some fields are missing.';
+      form.querySelector<HTMLInputElement>('#offerAccount')?.focus();
+      return;
+    }
+    this.busy = true;
+    try {
+      const terms = this.#terms(data);
+      const saved = editing
+        ? await this.#portal.client.request<Offer>('PATCH', `/agency/offers/${encodeURIComponent(editing.id)}`, { body: terms })
+        : await this.#portal.client.request<Offer>('POST', `/agency/accounts/${encodeURIComponent(accountId)}/offers`, { body: { kind: this.kind, ...terms } });
+      this.message = editing
+        ? `The offer to ${editing.account.debtorName} is changed.`
+        : `A ${this.kind === 'plan' ? 'payment-plan' : 'settlement'} offer of ${formatMoney(saved.amount.amountCents, saved.amount.currency)} is open until ${formatDate(saved.expiresOn)}.`;
+      this.emit('ck-offer-saved', saved);
+      this.editing = null;
+      form.reset();
+      void this.#offers.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
+      if (error instanceof ApiError && error.status === 404) this.fieldErrors = { offerAccount: 'No such account.' };
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  #edit(offer: Offer): void {
+    this.editing = offer;
+    this.kind = offer.kind;
+    this.fieldErrors = {};
+    this.error = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#offer-form-title')?.focus());
+  }
+
+  async #withdraw(offer: Offer): Promise<void> {
+    const ok = await this.#confirm.ask({
+      title: 'Withdraw this offer?',
+      body: `${offer.account.debtorName} (${offer.account.agencyAccountNumber}) will no longer see the ${offer.kind} offer of ${formatMoney(offer.amount.amountCents, offer.amount.currency)}.`,
+      confirmLabel: 'Withdraw the offer',
+    });
+    if (ok === null) return;
+    this.error = '';
+    try {
+      await this.#portal.client.request('PATCH', `/agency/offers/${encodeURIComponent(offer.id)}`, { body: { status: 'withdrawn' } });
+      this.message = `The offer to ${offer.account.debtorName} is withdrawn.`;
+      void this.#offers.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  #field(id: string, text: string, input: unknown, hint = '') {
+    const err = this.fieldErrors[id] ?? '';
+    return html`<div class="field">
+      <label for=${id}>${text}</label>${input}
+      ${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : nothing}
+      <span class="error" id="${id}-error">${err}</span>
+    </div>`;
+  }
+
+  #renderForm() {
+    const e = this.editing;
+    const fe = this.fieldErrors;
+    const inv = (k: string) => (fe[k] ? 'true' : 'false');
+    return html`
+      <form class="panel" part="form" novalidate aria-labelledby="offer-form-title" @submit=${this.#onSave}>
+        <h2 id="offer-form-title" tabindex="-1">${e ? `Change the offer to ${e.account.debtorName}` : 'New offer'}</h2>
+        <div class="grid-form">
+          ${e
+            ? html`<p>Account <code>${e.account.agencyAccountNumber}</code></p>`
+            : this.#field('offerAccount', 'Account id', html`<input id="offerAccount" name="offerAccount" .value=${this.accountId} placeholder="acct_…" aria-invalid=${inv('offerAccount')} aria-describedby="offerAccount-error" />`)}
+          <fieldset ?disabled=${Boolean(e)}>
+            <legend>Kind</legend>
+            ${(['settlement', 'plan'] as const).map(
+              (k) => html`<label class="check"><input type="radio" name="kind" value=${k} .checked=${this.kind === k} @change=${() => (this.kind = k)} />${k === 'plan' ? 'Payment plan' : 'Settlement'}</label>`,
+            )}
+          </fieldset>
+          ${this.kind === 'settlement'
+            ? html`${this.#field('percent', 'Share of the balance (%)', html`<input id="percent" name="percent" type="number" min="1" max="100" .value=${String(e?.percent ?? 60)} aria-invalid=${inv('percent')} aria-describedby="percent-error" />`)}
+                ${this.#field('payBy', 'Pay by', html`<input id="payBy" name="payBy" type="date" .value=${e?.payBy ?? ''} aria-invalid=${inv('payBy')} aria-describedby="payBy-error" />`)}`
+            : html`${this.#field('instalments', 'Instalments', html`<input id="instalments" name="instalments" type="number" min="2" max="36" .value=${String(e?.instalments ?? 3)} aria-invalid=${inv('instalments')} aria-describedby="instalments-error" />`)}
+                ${this.#field('frequency', 'Every', html`<select id="frequency" name="frequency">${['monthly', 'biweekly', 'weekly'].map((f) => html`<option value=${f} ?selected=${e?.frequency === f}>${label(f)}</option>`)}</select>`)}`}
+          ${this.#field('expiresOn', 'Offer expires on', html`<input id="expiresOn" name="expiresOn" type="date" .value=${e?.expiresOn ?? ''} aria-invalid=${inv('expiresOn')} aria-describedby="expiresOn-error" />`)}
+        </div>
+        <p class="alert" role="alert">${this.error}</p>
+        <div class="actions">
+          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : e ? 'Save the changes' : 'Make the offer'}</button>
+          ${e ? html`<button type="button" @click=${() => (this.editing = null)}>Stop editing</button>` : nothing}
+        </div>
+      </form>
+    `;
+  }
+
+  #renderPage(page: Page | null) {
+    if (!page) return nothing;
+    if (!page.data.length) return html`<p class="empty" data-field="empty">No offers match. Make one above.</p>`;
+    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+    return html`
+      <div class="scroll" tabindex="0" role="region" aria-label="Offers">
+        <table part="table" class="cards">
+          <thead><tr><th scope="col">Account</th><th scope="col">Client</th><th scope="col">Offer</th><th scope="col">Amount</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+            ${page.data.map(
+              (o) => html`<tr data-id=${o.id} data-status=${o.status}>
+                <td data-label="Account"><strong>${o.account.debtorName}</strong><br /><code>${o.account.agencyAccountNumber}</code></td>
+                <td data-label="Client">${o.client.name}</td>
+                <td data-label="Offer">${o.kind === 'settlement' ? `Settle for ${o.percent}%, pay by ${formatDate(o.payBy)}` : `${o.instalments} × ${label(o.frequency ?? '')} instalments`}</td>
+                <td data-label="Amount">${formatMoney(o.amount.amountCents, o.amount.currency)}</td>
+                <td data-label="Expires">${formatDate(o.expiresOn)}</td>
+                <td data-label="Status" data-field="status">${label(o.status)}</td>
+                <td data-label="">
+                  ${o.status === 'open'
+                    ? html`<div class="actions">
+                        <button type="button" data-action="edit" aria-label="Change the offer to ${o.account.debtorName}" @click=${() => this.#edit(o)}>Change</button>
+                        <button type="button" data-action="withdraw" aria-label="Withdraw the offer to ${o.account.debtorName}" @click=${() => void this.#withdraw(o)}>Withdraw</button>
+                      </div>`
+                    : nothing}
+                </td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${pages > 1
+        ? html`<nav class="toolbar" aria-label="Offer pages">
+            <button type="button" ?disabled=${this.page <= 1} @click=${() => (this.page -= 1)}>Previous</button>
+            <span>Page ${this.page} of ${pages}</span>
+            <button type="button" ?disabled=${this.page >= pages} @click=${() => (this.page += 1)}>Next</button>
+          </nav>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may make offers.</p>`;
+    const clients = this.#portal.user?.clients ?? [];
+    const task = this.#offers;
+    return html`
+      ${this.#renderForm()}
+      <p class="hint" role="status" data-field="message">${this.message}</p>
+      <h2>Offers</h2>
+      <form class="toolbar" aria-label="Filter offers" @submit=${this.#onFilter}>
+        <div class="field"><label for="o-account">Account id</label><input id="o-account" name="accountId" placeholder="acct_…" /></div>
+        <div class="field">
+          <label for="o-client">Client</label>
+          <select id="o-client" name="clientId"><option value="">All clients</option>${clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select>
+        </div>
+        <div class="field">
+          <label for="o-status">Status</label>
+          <select id="o-status" name="status"><option value="">Any</option>${['open', 'accepted', 'expired', 'withdrawn'].map((s) => html`<option value=${s}>${label(s)}</option>`)}</select>
+        </div>
+        <button type="submit">Filter</button>
+      </form>
+      <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
+        ${task.render({
+          pending: () => (task.value ? this.#renderPage(task.value) : html`<p class="hint" role="status">Loading offers…</p>`),
+          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#offers.run()}>Try again</button></p>`,
+          complete: (page) => this.#renderPage(page),
+        })}
+      </div>
+      ${this.#confirm.render()}
+    `;
+  }
+}
+
+CkOfferManager.define('ck-offer-manager');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-offer-manager': CkOfferManager;
+  }
+}

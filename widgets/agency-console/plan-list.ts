@@ -1,0 +1,200 @@
+import { html, css, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { z } from 'zod';
+import type { PlanPage } from '../../api/pay/agency-pay.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { toProblem } from '../internal/api-client.js';
+import { ConfirmController } from '../internal/confirm.js';
+import { formatDate, formatMoney, label } from '../internal/format.js';
+import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+
+type Page = z.output<typeof PlanPage>;
+type Plan = Page['data'][number];
+type Instalment = Plan['schedule'][number];
+interface Filter { accountId?: string; clientId?: string; status?: string }
+
+const INSTALMENT_TEXT: Record<string, string> = { paid: 'Paid', pending: 'Pending', declined: 'Declined', cancelled: 'Cancelled' };
+
+/**
+ * The debtors' payment plans for agency staff: each plan's instalments with Paid / Pending /
+ * Declined (and the retry date) / Cancelled, filtered by account, client and status, and a plan
+ * cancelled after a confirmation (the remaining instalments stop; the debtor is told).
+ *
+ * @summary See and cancel debtors' payment plans.
+ * @tag ck-plan-list
+ *
+ * @fires {CustomEvent<{ planId: string }>} ck-plan-cancelled - A plan was cancelled.
+ *
+ * @csspart filters - The filter form.
+ * @csspart table - The plans.
+ */
+export class CkPlanList extends CkElement {
+  static override styles = [
+    baseStyles,
+    formStyles,
+    dataTableStyles,
+    cardTableStyles,
+    areaStyles,
+    css`
+      ol {
+        margin: 0;
+        padding-left: 1.25rem;
+      }
+      .inst[data-status='declined'] {
+        color: var(--ck-color-danger, #b42318);
+      }
+      .inst[data-status='paid'] {
+        color: var(--ck-color-status-active, #146c2e);
+      }
+    `,
+  ];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** Only this account's plans (`acct_…`). */
+  @property({ attribute: 'account-id' }) accountId = '';
+
+  @state() private filter: Filter = {};
+  @state() private page = 1;
+  @state() private message = '';
+  @state() private error = '';
+  @state() private busy = '';
+
+  #portal = new PortalConnection(this);
+  #confirm = new ConfirmController(this);
+
+  #plans = new Task(this, {
+    task: async ([client, ok, filter, page, accountId], { signal }) =>
+      ok ? client.get<Page>('/agency/plans', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal) : null,
+    args: () => [this.#portal.client, this.#allowed, this.filter, this.page, this.accountId] as const,
+  });
+
+  get #allowed(): boolean {
+    return Boolean(this.#portal.user?.permissions.includes('payments.offers'));
+  }
+
+  #onFilter = (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const filter: Filter = {};
+    for (const k of ['accountId', 'clientId', 'status'] as const) {
+      const v = String(data.get(k) ?? '').trim();
+      if (v) filter[k] = v;
+    }
+    this.filter = filter;
+    this.page = 1;
+  };
+
+  async #cancel(plan: Plan): Promise<void> {
+    const reason = await this.#confirm.ask({
+      title: 'Cancel this payment plan?',
+      body: `The ${plan.schedule.filter((i) => i.status === 'scheduled').length} remaining instalments of ${plan.account.debtorName}'s plan (${plan.account.agencyAccountNumber}) stop and the debtor is told. Payments already made stay applied.`,
+      confirmLabel: 'Cancel the plan',
+      reasonLabel: 'Reason (optional)',
+    });
+    if (reason === null) return;
+    this.busy = plan.id;
+    this.error = '';
+    this.message = '';
+    try {
+      await this.#portal.client.request('POST', `/agency/accounts/${encodeURIComponent(plan.account.id)}/plans/${encodeURIComponent(plan.id)}/cancel`, { body: reason ? { reason } : {} });
+      this.message = `The plan of ${plan.account.debtorName} is cancelled.`;
+      this.emit('ck-plan-cancelled', { planId: plan.id });
+      void this.#plans.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  #instalment(i: Instalment) {
+    const when = formatDate(i.scheduledFor ?? i.completedAt ?? i.createdAt);
+    const text = i.planStatus === 'declined' && i.retryOn ? `Declined, retry on ${formatDate(i.retryOn)}` : INSTALMENT_TEXT[i.planStatus] ?? label(i.planStatus);
+    return html`<li class="inst" data-status=${i.planStatus}>${formatMoney(i.amount.amountCents, i.amount.currency)} · ${when} · <strong>${text}</strong></li>`;
+  }
+
+  #renderPage(page: Page | null) {
+    if (!page) return nothing;
+    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+    if (!page.data.length) return html`<p class="empty" data-field="empty">No payment plans match. Plans appear when a debtor accepts a plan offer.</p>`;
+    return html`
+      <p role="status" data-field="total">${page.total} ${page.total === 1 ? 'plan' : 'plans'}</p>
+      <div class="scroll" tabindex="0" role="region" aria-label="Payment plans">
+        <table part="table" class="cards">
+          <thead><tr><th scope="col">Account</th><th scope="col">Client</th><th scope="col">Plan</th><th scope="col">Status</th><th scope="col">Instalments</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+            ${page.data.map(
+              (p) => html`<tr data-id=${p.id} data-status=${p.status}>
+                <td data-label="Account"><strong>${p.account.debtorName}</strong><br /><code>${p.account.agencyAccountNumber}</code></td>
+                <td data-label="Client">${p.client.name}</td>
+                <td data-label="Plan">${p.instalments} × ${label(p.frequency)}, ${formatMoney(p.total.amountCents, p.total.currency)}<br /><span class="hint">Paid ${formatMoney(p.paid.amountCents, p.paid.currency)}</span></td>
+                <td data-label="Status" data-field="status">${label(p.status)}${p.cancelReason ? html`<br /><span class="hint">${p.cancelReason}</span>` : nothing}</td>
+                <td data-label="Instalments"><ol aria-label="Instalments of ${p.account.debtorName}'s plan">${p.schedule.map((i) => this.#instalment(i))}</ol></td>
+                <td data-label="">
+                  ${p.status === 'active'
+                    ? html`<button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel the plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>`
+                    : nothing}
+                </td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${pages > 1
+        ? html`<nav class="toolbar" aria-label="Plan pages">
+            <button type="button" ?disabled=${this.page <= 1} @click=${() => (this.page -= 1)}>Previous</button>
+            <span>Page ${this.page} of ${pages}</span>
+            <button type="button" ?disabled=${this.page >= pages} @click=${() => (this.page += 1)}>Next</button>
+          </nav>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may manage offers and plans.</p>`;
+    const clients = this.#portal.user?.clients ?? [];
+    const task = this.#plans;
+    return html`
+      <form class="toolbar" part="filters" aria-label="Filter plans" @submit=${this.#onFilter}>
+        <div class="field"><label for="f-account">Account id</label><input id="f-account" name="accountId" placeholder="acct_…" .value=${this.filter.accountId ?? this.accountId} /></div>
+        <div class="field">
+          <label for="f-client">Client</label>
+          <select id="f-client" name="clientId">
+            <option value="">All clients</option>
+            ${clients.map((c) => html`<option value=${c.id} ?selected=${this.filter.clientId === c.id}>${c.name}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-status">Status</label>
+          <select id="f-status" name="status">
+            <option value="">Any</option>
+            ${['active', 'completed', 'cancelled'].map((s) => html`<option value=${s} ?selected=${this.filter.status === s}>${label(s)}</option>`)}
+          </select>
+        </div>
+        <button class="primary" type="submit">Filter</button>
+      </form>
+      <p class="hint" role="status" data-field="message">${this.message}</p>
+      <p class="alert" role="alert">${this.error}</p>
+      <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
+        ${task.render({
+          pending: () => (task.value ? this.#renderPage(task.value) : html`<p class="hint" role="status">Loading plans…</p>`),
+          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#plans.run()}>Try again</button></p>`,
+          complete: (page) => this.#renderPage(page),
+        })}
+      </div>
+      ${this.#confirm.render()}
+    `;
+  }
+}
+
+CkPlanList.define('ck-plan-list');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-plan-list': CkPlanList;
+  }
+}

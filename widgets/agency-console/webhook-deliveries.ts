@@ -1,0 +1,157 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { z } from 'zod';
+import type { DeliveryDetail, DeliveryPage } from '../../api/integration/webhooks.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { toProblem } from '../internal/api-client.js';
+import { formatDateTime, label } from '../internal/format.js';
+import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+
+type Page = z.output<typeof DeliveryPage>;
+type Delivery = Page['data'][number];
+type Detail = z.output<typeof DeliveryDetail>;
+
+/** How often the open log is read again, so new deliveries and retries appear by themselves. */
+const REFRESH_MS = 3000;
+
+/**
+ * One webhook endpoint's delivery log, newest first: event, status, attempts, the last response code
+ * or error, the next try; each delivery's attempts on request, and one delivery sent again now.
+ * The log refreshes itself every few seconds while shown.
+ *
+ * @summary The delivery log of a webhook, with redeliver.
+ * @tag ck-webhook-deliveries
+ *
+ * @csspart table - The deliveries.
+ */
+export class CkWebhookDeliveries extends CkElement {
+  static override styles = [baseStyles, formStyles, dataTableStyles, cardTableStyles, areaStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  /** The endpoint (`whk_…`). */
+  @property({ attribute: 'endpoint-id' }) endpointId = '';
+
+  /** Its address, for the heading. */
+  @property({ attribute: false }) endpointUrl = '';
+
+  @state() private tick = 0;
+  @state() private detail: Detail | null = null;
+  @state() private message = '';
+  @state() private error = '';
+
+  #portal = new PortalConnection(this);
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  #log = new Task(this, {
+    task: async ([client, id], { signal }) => (id ? client.get<Page>(`/agency/webhooks/${encodeURIComponent(id)}/deliveries`, { limit: 20 }, signal) : null),
+    args: () => [this.#portal.client, this.endpointId, this.tick] as const,
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#timer = setInterval(() => (this.tick += 1), REFRESH_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+  }
+
+  async #redeliver(d: Delivery): Promise<void> {
+    this.error = '';
+    try {
+      await this.#portal.client.request('POST', `/agency/webhooks/${encodeURIComponent(this.endpointId)}/deliveries/${encodeURIComponent(d.id)}/redeliver`);
+      this.message = `The ${d.eventType} delivery is being sent again.`;
+      this.tick += 1;
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  async #attempts(d: Delivery): Promise<void> {
+    if (this.detail?.id === d.id) {
+      this.detail = null;
+      return;
+    }
+    try {
+      this.detail = await this.#portal.client.get<Detail>(`/agency/webhooks/${encodeURIComponent(this.endpointId)}/deliveries/${encodeURIComponent(d.id)}`);
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  #result(d: Delivery): string {
+    if (d.lastStatusCode !== null) return `HTTP ${d.lastStatusCode}`;
+    return d.lastError ?? '—';
+  }
+
+  #renderLog(page: Page | null) {
+    if (!page) return nothing;
+    if (!page.data.length) return html`<p class="empty" data-field="empty">No deliveries yet. Events of the chosen types are sent here as they happen.</p>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Deliveries">
+      <table part="table" class="cards">
+        <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Response</th><th scope="col">Last try</th><th scope="col">Next try</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>
+          ${page.data.map(
+            (d) => html`<tr data-id=${d.id} data-status=${d.status}>
+              <td data-label="Event"><code>${d.eventType}</code></td>
+              <td data-label="Status" data-field="status">${label(d.status)}</td>
+              <td data-label="Attempts" data-field="attempts">${d.attempts}</td>
+              <td data-label="Response" data-field="code">${this.#result(d)}</td>
+              <td data-label="Last try">${d.lastAttemptAt ? formatDateTime(d.lastAttemptAt) : '—'}</td>
+              <td data-label="Next try">${d.nextAttemptAt ? formatDateTime(d.nextAttemptAt) : '—'}</td>
+              <td data-label="">
+                <div class="actions">
+                  <button type="button" data-action="attempts" aria-expanded=${this.detail?.id === d.id ? 'true' : 'false'} @click=${() => void this.#attempts(d)}>Attempts</button>
+                  <button type="button" data-action="redeliver" aria-label="Send the ${d.eventType} delivery again" @click=${() => void this.#redeliver(d)}>Redeliver</button>
+                </div>
+              </td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  #renderDetail() {
+    const d = this.detail;
+    if (!d) return nothing;
+    return html`<div class="panel" data-field="attempt-log">
+      <h4>Attempts of the ${d.eventType} delivery</h4>
+      <ol>
+        ${d.log.map(
+          (a) => html`<li>${formatDateTime(a.requestedAt)}: ${a.statusCode !== null ? `HTTP ${a.statusCode}` : a.error ?? 'no answer'}, ${a.durationMs} ms${a.manual ? ' (sent again by hand)' : ''}${a.responseExcerpt ? html` — <code>${a.responseExcerpt}</code>` : nothing}</li>`,
+        )}
+      </ol>
+    </div>`;
+  }
+
+  override render() {
+    const task = this.#log;
+    return html`
+      <section class="panel" aria-labelledby="log-title">
+        <h3 id="log-title">Delivery log${this.endpointUrl ? html` of <code>${this.endpointUrl}</code>` : nothing}</h3>
+        <p class="hint" role="status">${this.message}</p>
+        <p class="alert" role="alert">${this.error}</p>
+        ${task.render({
+          pending: () => (task.value ? this.#renderLog(task.value) : html`<p class="hint">Loading deliveries…</p>`),
+          error: (e) => html`<p class="alert">${toProblem(e).detail}</p>`,
+          complete: (page) => this.#renderLog(page),
+        })}
+        ${this.#renderDetail()}
+      </section>
+    `;
+  }
+}
+
+CkWebhookDeliveries.define('ck-webhook-deliveries');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-webhook-deliveries': CkWebhookDeliveries;
+  }
+}

@@ -1,0 +1,213 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { z } from 'zod';
+import type { CreatedEndpoint, EndpointList } from '../../api/integration/webhooks.schema.js';
+import { CkElement } from '../internal/ck-element.js';
+import { PortalConnection } from '../internal/context.js';
+import { ApiError, toProblem } from '../internal/api-client.js';
+import { ConfirmController } from '../internal/confirm.js';
+import { formatDateTime } from '../internal/format.js';
+import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { copyText } from './copy.js';
+import './webhook-deliveries.js';
+
+type Endpoints = z.output<typeof EndpointList>;
+type Endpoint = Endpoints['data'][number];
+type Created = z.output<typeof CreatedEndpoint>;
+
+/** Event type families to pick from; any exact type or `prefix.*` can be typed as well. */
+const FAMILIES = ['account.*', 'placement.*', 'payment.*', 'offer.*', 'plan.*', 'dispute.*', 'task.*', 'collab.*', '*'];
+
+/**
+ * Webhook endpoints for agency administrators: register a URL for event types (the signing secret
+ * is shown once, with Copy), open an endpoint's delivery log (status, attempts, response code; one
+ * delivery sent again), disable or enable an endpoint, and remove it after a confirmation.
+ *
+ * @summary Register webhooks and follow their deliveries.
+ * @tag ck-webhooks
+ *
+ * @fires {CustomEvent<{ id: string }>} ck-webhook-created - An endpoint was registered.
+ *
+ * @csspart form - The new endpoint form.
+ * @csspart secret - The signing secret, shown once.
+ * @csspart table - The endpoints.
+ */
+export class CkWebhooks extends CkElement {
+  static override styles = [baseStyles, formStyles, dataTableStyles, cardTableStyles, areaStyles];
+
+  /** Base URL of the portal API when the element is not inside a `ck-portal`. */
+  @property() api = '';
+
+  @state() private created: Created | null = null;
+  @state() private open = '';
+  @state() private copied = '';
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private fieldErrors: Record<string, string> = {};
+  @state() private message = '';
+
+  #portal = new PortalConnection(this);
+  #confirm = new ConfirmController(this);
+
+  #endpoints = new Task(this, {
+    task: async ([client, ok], { signal }) => (ok ? client.get<Endpoints>('/agency/webhooks', undefined, signal) : null),
+    args: () => [this.#portal.client, this.#allowed] as const,
+  });
+
+  get #allowed(): boolean {
+    return Boolean(this.#portal.user?.permissions.includes('integration.manage'));
+  }
+
+  #onCreate = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const url = String(data.get('hookUrl') ?? '').trim();
+    const typed = String(data.get('moreTypes') ?? '').split(/[\s,]+/).filter(Boolean);
+    const eventTypes = [...data.getAll('eventTypes').map(String), ...typed];
+    const description = String(data.get('hookDescription') ?? '').trim();
+    this.fieldErrors = {};
+    this.error = '';
+    this.message = '';
+    if (!url || !eventTypes.length) {
+      this.fieldErrors = { ...(url ? {} : { url: 'Enter the https address that receives the events.' }), ...(eventTypes.length ? {} : { eventTypes: 'Choose at least one event type.' }) };
+      this.error = 'Some fields are missing.';
+      form.querySelector<HTMLElement>(url ? 'input[name=eventTypes]' : '#hookUrl')?.focus();
+      return;
+    }
+    this.busy = true;
+    try {
+      this.created = await this.#portal.client.request<Created>('POST', '/agency/webhooks', { body: { url, eventTypes, ...(description ? { description } : {}) } });
+      this.copied = '';
+      this.emit('ck-webhook-created', { id: this.created.id });
+      form.reset();
+      void this.#endpoints.run();
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  async #copy(): Promise<void> {
+    if (!this.created) return;
+    this.copied = (await copyText(this.created.secret, this.renderRoot.querySelector<HTMLInputElement>('#new-secret'))) ? 'Copied to the clipboard.' : 'Select the secret and copy it (Ctrl+C).';
+  }
+
+  async #toggle(e: Endpoint): Promise<void> {
+    this.error = '';
+    try {
+      await this.#portal.client.request('PATCH', `/agency/webhooks/${encodeURIComponent(e.id)}`, { body: { status: e.status === 'active' ? 'disabled' : 'active' } });
+      this.message = `${e.url} is ${e.status === 'active' ? 'disabled' : 'enabled again'}.`;
+      void this.#endpoints.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  async #remove(e: Endpoint): Promise<void> {
+    const ok = await this.#confirm.ask({ title: 'Remove this webhook?', body: `${e.url} receives nothing more, and its delivery log is deleted.`, confirmLabel: 'Remove the webhook' });
+    if (ok === null) return;
+    this.error = '';
+    try {
+      await this.#portal.client.request('DELETE', `/agency/webhooks/${encodeURIComponent(e.id)}`);
+      this.message = `The webhook ${e.url} is removed.`;
+      if (this.open === e.id) this.open = '';
+      void this.#endpoints.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    }
+  }
+
+  #renderList(list: Endpoints | null) {
+    if (!list) return nothing;
+    if (!list.data.length) return html`<p class="empty" data-field="empty">No webhooks yet. Register the address that should receive events.</p>`;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Webhooks">
+      <table part="table" class="cards">
+        <thead><tr><th scope="col">Address</th><th scope="col">Events</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>
+          ${list.data.map(
+            (e) => html`<tr data-id=${e.id}>
+              <td data-label="Address"><code>${e.url}</code>${e.description ? html`<br /><span class="hint">${e.description}</span>` : nothing}</td>
+              <td data-label="Events">${e.eventTypes.join(', ')}</td>
+              <td data-label="Status">${e.status === 'active' ? 'Active' : html`Disabled${e.disabledReason ? html`<br /><span class="hint">${e.disabledReason}</span>` : nothing}`}</td>
+              <td data-label="Created">${formatDateTime(e.createdAt)}</td>
+              <td data-label="">
+                <div class="actions">
+                  <button type="button" data-action="log" aria-expanded=${this.open === e.id ? 'true' : 'false'} aria-controls="log-${e.id}" @click=${() => (this.open = this.open === e.id ? '' : e.id)}>Delivery log</button>
+                  <button type="button" data-action="toggle" @click=${() => void this.#toggle(e)}>${e.status === 'active' ? 'Disable' : 'Enable'}</button>
+                  <button type="button" data-action="remove" aria-label="Remove the webhook ${e.url}" @click=${() => void this.#remove(e)}>Remove</button>
+                </div>
+              </td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${this.open && list.data.some((e) => e.id === this.open)
+      ? html`<ck-webhook-deliveries id="log-${this.open}" endpoint-id=${this.open} .endpointUrl=${list.data.find((e) => e.id === this.open)!.url}></ck-webhook-deliveries>`
+      : nothing}`;
+  }
+
+  override render() {
+    if (!this.#allowed) return nothing;
+    const task = this.#endpoints;
+    const fe = this.fieldErrors;
+    return html`
+      <section aria-labelledby="hooks-title">
+        <h2 id="hooks-title">Webhooks</h2>
+        <form class="panel" part="form" novalidate aria-label="Register a webhook" @submit=${this.#onCreate}>
+          <div class="grid-form">
+            <div class="field">
+              <label for="hookUrl">Address (URL)</label>
+              <input id="hookUrl" name="hookUrl" type="url" placeholder="https://collections.example.com/hooks/collectkit" aria-invalid=${fe.url ? 'true' : 'false'} aria-describedby="hookUrl-error" />
+              <span class="error" id="hookUrl-error">${fe.url ?? ''}</span>
+            </div>
+            <div class="field"><label for="hookDescription">Description (optional)</label><input id="hookDescription" name="hookDescription" maxlength="200" /></div>
+          </div>
+          <fieldset aria-describedby="eventTypes-error">
+            <legend>Event types</legend>
+            <div class="actions">${FAMILIES.map((f) => html`<label class="check"><input type="checkbox" name="eventTypes" value=${f} /><code>${f === '*' ? '* (everything)' : f}</code></label>`)}</div>
+            <div class="field"><label for="moreTypes">Other event types (comma-separated)</label><input id="moreTypes" name="moreTypes" placeholder="account.note_added" /></div>
+            <span class="error" id="eventTypes-error">${fe.eventTypes ?? ''}</span>
+          </fieldset>
+          <p class="alert" role="alert">${this.error}</p>
+          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Registering…' : 'Register webhook'}</button>
+        </form>
+        ${this.created
+          ? html`<div class="panel" part="secret" tabindex="-1" role="status" aria-labelledby="new-secret-title">
+              <p id="new-secret-title"><strong>Webhook registered.</strong> Copy its signing secret now: it is shown only once.</p>
+              <div class="secret">
+                <label class="visually-hidden" for="new-secret">The signing secret</label>
+                <input id="new-secret" readonly .value=${this.created.secret} data-field="secret" @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+                <button type="button" data-action="copy-secret" @click=${() => void this.#copy()}>Copy</button>
+                <button type="button" @click=${() => (this.created = null)}>Done</button>
+              </div>
+              <p class="hint" aria-live="polite">${this.copied}</p>
+            </div>`
+          : nothing}
+        <p class="hint" role="status">${this.message}</p>
+        <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
+          ${task.render({
+            pending: () => (task.value ? this.#renderList(task.value) : html`<p class="hint" role="status">Loading webhooks…</p>`),
+            error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#endpoints.run()}>Try again</button></p>`,
+            complete: (list) => this.#renderList(list),
+          })}
+        </div>
+        ${this.#confirm.render()}
+      </section>
+    `;
+  }
+}
+
+CkWebhooks.define('ck-webhooks');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ck-webhooks': CkWebhooks;
+  }
+}
