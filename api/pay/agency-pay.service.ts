@@ -23,15 +23,26 @@ const refs = (r: Refs) => ({
   client: { id: r.clientPublicId, name: r.clientName },
 });
 
-/** `table` joined to its account and client, limited to the caller's clients and the filters. */
-async function scoped(trx: Trx, caller: Caller, table: 'offers' | 'payment_plans', f: Filters): Promise<Knex.QueryBuilder> {
+/** The internal ids of the account and client filters (404 for one the caller may not see). */
+async function filterIds(trx: Trx, caller: Caller, f: Pick<Filters, 'accountId' | 'clientId'>): Promise<{ account?: number; client?: number }> {
+  return {
+    ...(f.accountId ? { account: await resolveAccountId(trx, caller, f.accountId) } : {}),
+    ...(f.clientId ? { client: await resolveClientId(trx, caller, f.clientId) } : {}),
+  };
+}
+
+/**
+ * `table` joined to its account and client, limited to the caller's clients and the filters. Not
+ * async on purpose: a query builder is a thenable, so an async function returning one would run it.
+ */
+function scoped(trx: Trx, caller: Caller, table: 'offers' | 'payment_plans', ids: { account?: number; client?: number }, status?: string): Knex.QueryBuilder {
   const q = trx(table)
     .join('accounts', 'accounts.id', `${table}.account_id`)
     .join('clients', 'clients.id', `${table}.client_id`);
   if (caller.clientIds !== 'all') q.whereIn(`${table}.client_id`, caller.clientIds.length ? [...caller.clientIds] : [-1]);
-  if (f.accountId) q.where(`${table}.account_id`, await resolveAccountId(trx, caller, f.accountId));
-  if (f.clientId) q.where(`${table}.client_id`, await resolveClientId(trx, caller, f.clientId));
-  if (f.status) q.where(`${table}.status`, f.status);
+  if (ids.account !== undefined) q.where(`${table}.account_id`, ids.account);
+  if (ids.client !== undefined) q.where(`${table}.client_id`, ids.client);
+  if (status) q.where(`${table}.status`, status);
   return q;
 }
 
@@ -51,7 +62,7 @@ async function page<T>(q: Knex.QueryBuilder, table: string, f: Filters): Promise
 type OfferRow = Parameters<typeof offerOut>[0] & Refs;
 
 export async function listOffers(trx: Trx, caller: Caller, f: Filters) {
-  const { rows, total } = await page<OfferRow>(await scoped(trx, caller, 'offers', f), 'offers', f);
+  const { rows, total } = await page<OfferRow>(scoped(trx, caller, 'offers', await filterIds(trx, caller, f), f.status), 'offers', f);
   return { data: rows.map((o) => ({ ...offerOut(o, o.currency), ...refs(o) })), total, page: f.page, pageSize: f.pageSize };
 }
 
@@ -64,7 +75,7 @@ const invalid = (path: string, message: string) => badRequest('validation_failed
 
 /** Changes the terms of an open offer, or withdraws it. A taken, expired or withdrawn offer is a 409. */
 export async function editOffer(trx: Trx, caller: Caller, publicId: string, input: OfferEdit, meta: RequestMeta, now: Date) {
-  const found = (await (await scoped(trx, caller, 'offers', { page: 1, pageSize: 1 })).where('offers.public_id', publicId).first('offers.*', ...REF_COLUMNS)) as OfferRow | undefined;
+  const found = (await scoped(trx, caller, 'offers', {}).where('offers.public_id', publicId).first('offers.*', ...REF_COLUMNS)) as OfferRow | undefined;
   if (!found) throw notFound('Offer');
   if (found.status !== 'open') throw conflict('offer_not_open', 'Only an open offer can be changed.');
   const settlement = found.kind === 'settlement';
@@ -94,7 +105,7 @@ export async function editOffer(trx: Trx, caller: Caller, publicId: string, inpu
     actor: meta.actor, action: input.status === 'withdrawn' ? 'offer.withdrawn' : 'offer.updated', target: { type: 'offer', id: publicId },
     ip: meta.ip, requestId: meta.requestId, before, after: update,
   });
-  const row = (await (await scoped(trx, caller, 'offers', { page: 1, pageSize: 1 })).where('offers.public_id', publicId).first('offers.*', ...REF_COLUMNS)) as OfferRow;
+  const row = (await scoped(trx, caller, 'offers', {}).where('offers.public_id', publicId).first('offers.*', ...REF_COLUMNS)) as OfferRow;
   return { ...offerOut(row, row.currency), ...refs(row) };
 }
 
@@ -114,7 +125,7 @@ function planStatus(p: PaymentRow): { planStatus: 'paid' | 'pending' | 'declined
 }
 
 export async function listPlans(trx: Trx, caller: Caller, f: Filters) {
-  const { rows, total } = await page<PlanRow>(await scoped(trx, caller, 'payment_plans', f), 'payment_plans', f);
+  const { rows, total } = await page<PlanRow>(scoped(trx, caller, 'payment_plans', await filterIds(trx, caller, f), f.status), 'payment_plans', f);
   const ids = rows.map((r) => r.publicId);
   const payments = (ids.length ? await trx('payments').whereIn('plan_public_id', ids).orderBy('instalment_number').select() : []) as PaymentRow[];
   return {

@@ -135,7 +135,7 @@ describe.each(DIALECTS)('agency console routes (%s)', (dialect) => {
     const delivery = log.body.data[0];
     // the receiver answered 500 the first time
     expect(delivery).toMatchObject({ id: ID('whd'), eventType: 'account.note_added', attempts: 1, lastStatusCode: 500, status: 'pending' });
-    const redo = await api.request(`/agency/webhooks/${created.body.id}/deliveries/${delivery.id}/redeliver`, { token: agency });
+    const redo = await api.request(`/agency/webhooks/${created.body.id}/deliveries/${delivery.id}/redeliver`, { method: 'POST', token: agency });
     expect(redo.status).toBe(202);
     expect(await audit('webhook_delivery.redeliver', delivery.id)).toBeTruthy();
     await runWorkerOnce(deps());
@@ -152,11 +152,11 @@ describe.each(DIALECTS)('agency console routes (%s)', (dialect) => {
   it('"Run now" on a report schedule queues a snapshot, the run reports its progress and then the snapshot; audited; needs reports.schedule', async () => {
     const schedule = await api.request('/reports/inventory/schedules', { token: agency, body: { frequency: 'monthly' } });
     expect(schedule.status, schedule.text).toBe(201);
-    const run = await api.request(`/reports/schedules/${schedule.body.id}/run`, { token: agency });
+    const run = await api.request(`/reports/schedules/${schedule.body.id}/run`, { method: 'POST', token: agency });
     expect(run.status, run.text).toBe(202);
     expect(run.body).toMatchObject({ id: ID('job'), scheduleId: schedule.body.id, reportKey: 'inventory', status: 'queued', snapshotId: null });
     expect(await audit('report_schedule.run_now', schedule.body.id)).toBeTruthy();
-    expect((await api.request(`/reports/schedules/${schedule.body.id}/run`, { token: staff })).status).toBe(403);
+    expect((await api.request(`/reports/schedules/${schedule.body.id}/run`, { method: 'POST', token: staff })).status).toBe(403);
     // a client user does not see the agency-wide schedule
     expect((await api.request(`/reports/schedules/${schedule.body.id}/runs/${run.body.id}`, { token: client })).status).toBe(404);
 

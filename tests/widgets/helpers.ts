@@ -24,6 +24,9 @@ export const DEMO = {
   agency: { username: 'demo.agency', password: 'Northwind-Admin-2026!' },
 } as const;
 
+/** Matches serve-test-api.ts: agency staff (offers and plans; no integrations, no report schedules). */
+export const STAFF = { username: 'staff.user', password: 'Staff-Widget-Pass-2026!' } as const;
+
 /** Matches serve-test-api.ts. */
 export const ONBOARDING_PASSWORD = 'Issued-Pass-2026!';
 

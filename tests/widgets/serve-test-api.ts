@@ -33,8 +33,12 @@ export const MFA_USERS = ['mfa.user1', 'mfa.user2'];
 /** A user with a pending reset link whose token the tests know (the API tests cover how links are mailed). */
 export const RESET_USER = { username: 'reset.user', password: 'Old-Reset-Pass-2026!', token: 'widget-test-reset-token-0123456789abcdef' };
 
+/** Matches helpers.ts: an agency staff user. */
+export const STAFF_USER = { username: 'staff.user', password: 'Staff-Widget-Pass-2026!' };
+
 const dataDir = mkdtempSync(join(tmpdir(), 'collectkit-wtr-'));
-const config = testConfig({ dataDir, port: 0, host: '127.0.0.1' });
+// webhooks may go to loopback: the console's tests register this very API as a receiver
+const config = testConfig({ dataDir, port: 0, host: '127.0.0.1', webhookAllowPrivate: true });
 const db = createDb('', dataDir);
 await migrateLatest(db);
 await seed(db, config, { accounts: 300 });
@@ -55,6 +59,11 @@ await db.transaction(async (trx) => {
       roleKey: 'client_secure', clientCodes: ['CPL'], password: MFA_PASSWORD, onboarded: true,
     }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   }
+  // agency staff (inbox, offers, reports) without integration.manage or reports.schedule
+  await createUser(trx, {
+    username: STAFF_USER.username, email: 'sam.staff@northwind-recovery.example', firstName: 'Sam', lastName: 'Staff',
+    roleKey: 'agency_staff', clientCodes: [], password: STAFF_USER.password, onboarded: true,
+  }, config.scryptCost, { type: 'system', id: 'widget-tests' });
   const reset = await createUser(trx, {
     username: RESET_USER.username, email: 'reset.user@cascadepower.example', firstName: 'Rae', lastName: 'Reset',
     roleKey: 'client_manager', clientCodes: ['CPL'], password: RESET_USER.password, onboarded: true,
