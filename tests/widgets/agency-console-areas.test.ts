@@ -119,7 +119,7 @@ describe('ck-agency-console: offers, plans, integrations, schedules', () => {
 
     row.querySelector<HTMLButtonElement>('[data-action=cancel]')!.click();
     const dialog = await find<HTMLDialogElement>(plans, 'dialog.confirm[open]');
-    expect(dialog.textContent).to.contain('remaining instalments stop');
+    expect(dialog.textContent).to.contain('stop and the debtor is told');
     await expectAccessible(el);
     // "Keep it" changes nothing
     dialog.querySelector<HTMLButtonElement>('[data-action=confirm-cancel]')!.click();

@@ -47,7 +47,7 @@ describe('ck-agency-console', () => {
     await signIn(DEMO.agency);
     const el = await fixture<CkAgencyConsole>(html`<ck-agency-console api=${API}></ck-agency-console>`);
     await find(el, 'h1[data-view=inbox]');
-    expect([...shadow(el).querySelectorAll('nav a')].map((a) => a.textContent!.trim())).to.deep.equal(['Inbox', 'Placement review', 'Payment links', 'Users', 'Audit trail', 'Reports']);
+    expect([...shadow(el).querySelectorAll('nav a')].map((a) => a.textContent!.trim())).to.deep.equal(['Inbox', 'Placement review', 'Payment links', 'Offers', 'Plans', 'Users', 'Audit trail', 'Reports', 'Schedules', 'Integrations']);
     const inbox = await find(el, 'ck-inbox');
     const task = await find(inbox, `[data-kind=placement_review]`);
     expect(task.querySelector('[data-action=close]')).to.equal(null);

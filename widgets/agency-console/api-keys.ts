@@ -146,7 +146,7 @@ export class CkApiKeys extends CkElement {
     const task = this.#keys;
     const fe = this.fieldErrors;
     return html`
-      <section aria-labelledby="keys-title">
+      <div class="area-part">
         <h2 id="keys-title">API keys</h2>
         <form class="panel" part="form" novalidate aria-label="Create an API key" @submit=${this.#onCreate}>
           <div class="field">
@@ -183,7 +183,7 @@ export class CkApiKeys extends CkElement {
           })}
         </div>
         ${this.#confirm.render()}
-      </section>
+      </div>
     `;
   }
 }

@@ -146,7 +146,7 @@ export class CkPaySettings extends CkElement {
   override render() {
     if (!this.#allowed) return nothing;
     return html`
-      <section class="panel" aria-labelledby="pay-settings-title">
+      <section class="panel" aria-label="Pay settings">
         <h2 id="pay-settings-title">Pay settings</h2>
         ${this.#settings.render({
           pending: () => this.#renderForm(this.#settings.value),

@@ -136,7 +136,7 @@ export class CkPlanList extends CkElement {
                 <td data-label="Instalments"><ol aria-label="Instalments of ${p.account.debtorName}'s plan">${p.schedule.map((i) => this.#instalment(i))}</ol></td>
                 <td data-label="">
                   ${p.status === 'active'
-                    ? html`<button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel the plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>`
+                    ? html`<button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>`
                     : nothing}
                 </td>
               </tr>`,

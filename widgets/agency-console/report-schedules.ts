@@ -189,7 +189,7 @@ export class CkReportSchedules extends CkElement {
               <td data-label="">
                 ${manage
                   ? html`<div class="actions">
-                      <button type="button" class="primary" data-action="run-now" aria-label="Run ${s.report.title} for ${s.client?.name ?? 'all clients'} now"
+                      <button type="button" class="primary" data-action="run-now" aria-label="Run now: ${s.report.title} for ${s.client?.name ?? 'all clients'}"
                         ?disabled=${this.runs[s.id]?.status === 'queued' || this.runs[s.id]?.status === 'running'} @click=${() => void this.#runNow(s)}>Run now</button>
                       <button type="button" data-action="stop" aria-label="Stop the schedule of ${s.report.title}" @click=${() => void this.#stop(s)}>Stop</button>
                     </div>`

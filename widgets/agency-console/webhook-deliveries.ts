@@ -106,8 +106,8 @@ export class CkWebhookDeliveries extends CkElement {
               <td data-label="Next try">${d.nextAttemptAt ? formatDateTime(d.nextAttemptAt) : '—'}</td>
               <td data-label="">
                 <div class="actions">
-                  <button type="button" data-action="attempts" aria-expanded=${this.detail?.id === d.id ? 'true' : 'false'} @click=${() => void this.#attempts(d)}>Attempts</button>
-                  <button type="button" data-action="redeliver" aria-label="Send the ${d.eventType} delivery again" @click=${() => void this.#redeliver(d)}>Redeliver</button>
+                  <button type="button" data-action="attempts" aria-label="Attempts of the ${d.eventType} delivery" aria-expanded=${this.detail?.id === d.id ? 'true' : 'false'} @click=${() => void this.#attempts(d)}>Attempts</button>
+                  <button type="button" data-action="redeliver" aria-label="Redeliver the ${d.eventType} delivery" @click=${() => void this.#redeliver(d)}>Redeliver</button>
                 </div>
               </td>
             </tr>`,
@@ -133,7 +133,7 @@ export class CkWebhookDeliveries extends CkElement {
   override render() {
     const task = this.#log;
     return html`
-      <section class="panel" aria-labelledby="log-title">
+      <div class="panel">
         <h3 id="log-title">Delivery log${this.endpointUrl ? html` of <code>${this.endpointUrl}</code>` : nothing}</h3>
         <p class="hint" role="status">${this.message}</p>
         <p class="alert" role="alert">${this.error}</p>
@@ -143,7 +143,7 @@ export class CkWebhookDeliveries extends CkElement {
           complete: (page) => this.#renderLog(page),
         })}
         ${this.#renderDetail()}
-      </section>
+      </div>
     `;
   }
 }

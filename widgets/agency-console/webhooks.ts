@@ -158,7 +158,7 @@ export class CkWebhooks extends CkElement {
     const task = this.#endpoints;
     const fe = this.fieldErrors;
     return html`
-      <section aria-labelledby="hooks-title">
+      <div class="area-part">
         <h2 id="hooks-title">Webhooks</h2>
         <form class="panel" part="form" novalidate aria-label="Register a webhook" @submit=${this.#onCreate}>
           <div class="grid-form">
@@ -199,7 +199,7 @@ export class CkWebhooks extends CkElement {
           })}
         </div>
         ${this.#confirm.render()}
-      </section>
+      </div>
     `;
   }
 }
