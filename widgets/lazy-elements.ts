@@ -31,4 +31,12 @@ export const lazyElements: Readonly<Record<string, () => Promise<unknown>>> = {
   'ck-audit-trail': () => import('./audit-trail/audit-trail.js'),
   'ck-payment-link': () => import('./agency-console/payment-link.js'),
   'ck-agency-console': () => import('./agency-console/agency-console.js'),
+  'ck-offer-manager': () => import('./agency-console/offer-manager.js'),
+  'ck-pay-settings': () => import('./agency-console/pay-settings.js'),
+  'ck-plan-list': () => import('./agency-console/plan-list.js'),
+  'ck-api-keys': () => import('./agency-console/api-keys.js'),
+  'ck-webhooks': () => import('./agency-console/webhooks.js'),
+  'ck-webhook-deliveries': () => import('./agency-console/webhook-deliveries.js'),
+  'ck-report-schedules': () => import('./agency-console/report-schedules.js'),
+  'ck-snapshot-view': () => import('./agency-console/snapshot-view.js'),
 };

@@ -8,7 +8,8 @@ import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem } from '../internal/api-client.js';
 import { ConfirmController } from '../internal/confirm.js';
 import { formatDateTime } from '../internal/format.js';
-import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { areaStyles, cardTableStyles } from './area.styles.js';
 import { copyText } from './copy.js';
 
 type Keys = z.output<typeof KeyList>;

@@ -7,7 +7,8 @@ import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem } from '../internal/api-client.js';
 import { dollarsToCents } from '../internal/format.js';
-import { areaStyles, baseStyles, formStyles } from '../internal/styles.js';
+import { baseStyles, formStyles } from '../internal/styles.js';
+import { areaStyles } from './area.styles.js';
 
 type Settings = z.output<typeof PaySettingsOut>;
 

@@ -7,7 +7,8 @@ import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { toProblem } from '../internal/api-client.js';
 import { formatDateTime, label } from '../internal/format.js';
-import { areaStyles, baseStyles, cardTableStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
+import { areaStyles, cardTableStyles } from './area.styles.js';
 
 type Page = z.output<typeof DeliveryPage>;
 type Delivery = Page['data'][number];
