@@ -147,7 +147,8 @@ describe.each(SIZES)('agency console areas at $name size', (size) => {
     await view(page, size, 'Offers and pay settings', 'console-offers');
     await typeInto(page, `${AC} >>> ck-offer-manager >>> #offerAccount`, offerAccount.id);
     await typeInto(page, `${AC} >>> ck-offer-manager >>> #percent`, '60');
-    await click(page, `${AC} >>> ck-offer-manager >>> #payBy`);
+    // Tab into the date field: its month segment takes the keys
+    await page.keyboard.press('Tab');
     await page.keyboard.type(typedDate(day(10)));
     await click(page, `${AC} >>> ck-offer-manager >>> form[part=form] button[type=submit]`);
     await until(page, '(root) => q(root.querySelector("ck-offer-manager"), "[data-field=message]")?.textContent.includes("settlement offer")');
