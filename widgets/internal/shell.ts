@@ -74,6 +74,13 @@ export const shellStyles = css`
   .brand {
     font-weight: 700;
   }
+  /* On a wide screen a long menu wraps inside its own space, the user menu staying on the first row. */
+  @media (min-width: 721px) {
+    nav {
+      flex: 1 1 0;
+      min-width: 0;
+    }
+  }
   /* On a narrow screen the brand and the user menu share the first row, the areas wrap below. */
   @media (max-width: 720px) {
     nav {
