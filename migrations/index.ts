@@ -83,6 +83,7 @@ import * as m20261126100000 from './20261126100000_create_placement_header_maps.
 import * as m20261207040000 from './20261207040000_payment_agreements_lang.js';
 import * as m20261207100000 from './20261207100000_add_sessions_refresh_rotated_at.js';
 import * as m20261207100100 from './20261207100100_add_audit_chain_key_id.js';
+import * as m20261207120000 from './20261207120000_add_payment_plans_paused_at.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -166,6 +167,7 @@ export const migrations: Record<string, Migration> = {
   '20261207040000_payment_agreements_lang': m20261207040000,
   '20261207100000_add_sessions_refresh_rotated_at': m20261207100000,
   '20261207100100_add_audit_chain_key_id': m20261207100100,
+  '20261207120000_add_payment_plans_paused_at': m20261207120000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

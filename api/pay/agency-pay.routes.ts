@@ -5,6 +5,9 @@ import { Problem } from '../auth/auth.schema.js';
 import { now as clockNow } from '../platform/clock.js';
 import { AgencyOffer, OfferEditBody, OfferEditParams, OfferListQuery, OfferPage, PlanListQuery, PlanPage } from './agency-pay.schema.js';
 import { editOffer, listOffers, listPlans } from './agency-pay.service.js';
+import { pausePlan, resumePlan } from './plan-pause.service.js';
+import { CancelPlanBody, PlanOut, PlanParams } from './pay.schema.js';
+import { resolveAccountId } from '../accounts/accounts.scope.js';
 
 export function agencyPayRoutes({ db }: AppDeps): AnyRoute[] {
   return [
@@ -28,6 +31,20 @@ export function agencyPayRoutes({ db }: AppDeps): AnyRoute[] {
       query: PlanListQuery,
       responses: { 200: PlanPage, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ caller, query }) => listPlans(db, caller, query),
+    }),
+    route({
+      method: 'post', path: '/agency/accounts/:id/plans/:planId/pause', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      summary: 'Pause an active payment plan: no instalment is charged until it is resumed.',
+      params: PlanParams, body: CancelPlanBody,
+      responses: { 200: PlanOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, body, meta }) => db.transaction(async (trx) => pausePlan(trx, await resolveAccountId(trx, caller, params.id), params.planId, body.reason, meta, clockNow())),
+    }),
+    route({
+      method: 'post', path: '/agency/accounts/:id/plans/:planId/resume', tag: 'pay', auth: 'user', permission: 'payments.offers',
+      summary: 'Resume a paused plan: the remaining instalments move later by the days the plan was paused.',
+      params: PlanParams,
+      responses: { 200: PlanOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params, meta }) => db.transaction(async (trx) => resumePlan(trx, await resolveAccountId(trx, caller, params.id), params.planId, meta, clockNow())),
     }),
   ];
 }

@@ -29,14 +29,14 @@ export const OfferEditBody = z.strictObject({
   status: z.literal('withdrawn').optional().describe('withdraw the offer: the debtor no longer sees it'),
 });
 
-export const PlanListQuery = z.strictObject({ ...ListFilters, status: z.enum(['active', 'completed', 'cancelled']).optional() });
+export const PlanListQuery = z.strictObject({ ...ListFilters, status: z.enum(['active', 'paused', 'completed', 'cancelled']).optional() });
 export const Instalment = PaymentOut.extend({
   planStatus: z.enum(['paid', 'pending', 'declined', 'cancelled']),
   retryOn: z.string().nullable().describe('a declined instalment that will be tried again: the date of the next try'),
 });
 export const AgencyPlan = z.object({
   id: z.string(), status: z.string(), account: AccountRef, client: ClientRef, instalments: z.number().int(), total: Money, frequency: z.string(),
-  createdAt: z.string(), cancelledAt: z.string().nullable(), cancelReason: z.string().nullable(),
+  createdAt: z.string(), cancelledAt: z.string().nullable(), cancelReason: z.string().nullable(), pausedAt: z.string().nullable(),
   paid: Money, schedule: z.array(Instalment),
 });
 export const PlanPage = z.object({ data: z.array(AgencyPlan), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });

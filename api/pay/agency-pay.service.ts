@@ -111,7 +111,7 @@ export async function editOffer(trx: Trx, caller: Caller, publicId: string, inpu
 
 interface PlanRow extends Refs {
   publicId: string; status: string; instalmentCount: number; totalCents: number | string; frequency: string;
-  createdAt: unknown; cancelledAt: unknown; cancelReason: string | null;
+  createdAt: unknown; cancelledAt: unknown; cancelReason: string | null; pausedAt: unknown;
 }
 
 /** Paid / Pending / Declined (with the retry date while a retry is due) / Cancelled. */
@@ -134,7 +134,7 @@ export async function listPlans(trx: Trx, caller: Caller, f: Filters) {
       const paid = schedule.filter((s) => s.planStatus === 'paid').reduce((sum, s) => sum + s.amount.amountCents, 0);
       return {
         id: r.publicId, status: r.status, ...refs(r), instalments: Number(r.instalmentCount), total: { amountCents: Number(r.totalCents), currency: r.currency },
-        frequency: r.frequency, createdAt: toIso(r.createdAt)!, cancelledAt: toIso(r.cancelledAt), cancelReason: r.cancelReason,
+        frequency: r.frequency, createdAt: toIso(r.createdAt)!, cancelledAt: toIso(r.cancelledAt), cancelReason: r.cancelReason, pausedAt: toIso(r.pausedAt),
         paid: { amountCents: paid, currency: r.currency }, schedule,
       };
     }),

@@ -98,7 +98,7 @@ async function planOffer(trx: Trx, session: DebtorSession, offerId: string, inpu
   const account = await debtorAccountId(trx, session.accountId);
   const offer = await loadOpenOffer(trx, account.id, offerId, now);
   const balance = await lockAccountBalance(trx, account.id);
-  if (await trx('payment_plans').where({ accountId: account.id, status: 'active' }).first('id')) throw conflict('plan_active', 'This account already has an active payment plan.');
+  if (await trx('payment_plans').where({ accountId: account.id }).whereIn('status', ['active', 'paused']).first('id')) throw conflict('plan_active', 'This account already has an active payment plan.');
   if ((await committedCents(trx, account.id)) > 0) throw conflict('payments_scheduled', 'Payments are already scheduled on this account; cancel them before taking an offer.');
   if (balance < Number(offer.balanceCents) * 0.5 || balance <= 0) throw conflict('offer_not_open', 'The balance changed since this offer was made; ask for a new offer.');
   const method = (await trx('payment_methods').where({ publicId: input.paymentMethodId, accountId: account.id }).first('id', 'public_id', 'kind', 'brand', 'last4')) as OfferPlan['method'] | undefined;
@@ -212,10 +212,10 @@ export async function cancelPlan(trx: Trx, accountId: number, planPublicId: stri
   if (isMysql(trx)) q.forUpdate();
   const plan = (await q.first()) as { id: number; status: string; clientId: number } | undefined;
   if (!plan) throw notFound('Plan');
-  if (plan.status !== 'active') throw conflict('plan_not_active', 'This plan is not active.');
+  if (plan.status !== 'active' && plan.status !== 'paused') throw conflict('plan_not_active', 'This plan is not active.');
   const stopped = await trx('payments').where({ planPublicId, status: 'scheduled' }).update({ status: 'cancelled', updatedAt: now, completedAt: now });
   await trx('payment_plans').where({ id: plan.id }).update({ status: 'cancelled', cancelReason: by.reason.slice(0, 200), cancelledAt: now });
-  await writeAudit(trx, { actor: by.actor, action: 'plan.cancelled', target: { type: 'plan', id: planPublicId }, ip: meta.ip, requestId: meta.requestId, before: { status: 'active' }, after: { status: 'cancelled', instalmentsStopped: stopped, reason: by.reason } });
+  await writeAudit(trx, { actor: by.actor, action: 'plan.cancelled', target: { type: 'plan', id: planPublicId }, ip: meta.ip, requestId: meta.requestId, before: { status: plan.status }, after: { status: 'cancelled', instalmentsStopped: stopped, reason: by.reason } });
   await appendEvent(trx, { type: 'plan.cancelled', clientId: plan.clientId, accountId, visibility: 'client', payload: { plan: planPublicId, instalmentsStopped: stopped, reason: by.reason }, actor: by.actor });
   const contact = await debtorContact(trx, accountId);
   const settings = await getPaySettings(trx);

@@ -22,7 +22,7 @@ export async function getPayAccount(trx: Trx, session: DebtorSession, now: Date)
   };
   const [offers, plan] = await Promise.all([
     openOffers(trx, id, now),
-    trx('payment_plans').where({ accountId: id, status: 'active' }).first('public_id') as Promise<{ publicId: string } | undefined>,
+    trx('payment_plans').where({ accountId: id }).whereIn('status', ['active', 'paused']).first('public_id') as Promise<{ publicId: string } | undefined>,
   ]);
   const [components, party, settings, methods, payments, committed] = await Promise.all([
     trx('account_balances').where({ accountId: id }).select('component', 'current_cents') as Promise<{ component: string; currentCents: number | string }[]>,

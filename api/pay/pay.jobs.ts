@@ -27,6 +27,8 @@ export async function enqueueDuePayments(deps: AppDeps, now: Date): Promise<numb
   const key = isMysql(db) ? "concat('pay.charge:', payments.public_id, ':', payments.attempts)" : "'pay.charge:' || payments.public_id || ':' || payments.attempts";
   const due = (await db('payments').where({ status: 'scheduled' }).where('scheduled_for', '<=', todayIso(now))
     .whereNotExists(db('jobs').select(db.raw('1')).whereRaw(`jobs.dedupe_key = ${key}`))
+    // instalments of a paused plan wait (plan-pause.service.ts)
+    .whereNotExists(db('payment_plans').select(db.raw('1')).whereRaw('payment_plans.public_id = payments.plan_public_id').where('payment_plans.status', 'paused'))
     .orderBy('id').limit(BATCH).select('id', 'public_id', 'attempts')) as { id: number; publicId: string; attempts: number }[];
   // One short transaction per job: a long one would hold index locks the other runners' claims need.
   for (const p of due) {
@@ -40,7 +42,10 @@ export async function chargeDuePayment(deps: AppDeps, paymentPublicId: string, a
   const row = (await deps.db('payments').where({ publicId: paymentPublicId }).first('id', 'status')) as { id: number; status: string } | undefined;
   if (!row) return;
   if (row.status === 'scheduled') {
-    const taken = await deps.db('payments').where({ id: row.id, status: 'scheduled', attempts: attempt }).update({ status: 'pending', updatedAt: now });
+    const taken = await deps.db('payments').where({ id: row.id, status: 'scheduled', attempts: attempt })
+      // a plan paused after this job was queued: let go (resuming clears the job for a new one)
+      .whereNotExists(deps.db('payment_plans').select(deps.db.raw('1')).whereRaw('payment_plans.public_id = payments.plan_public_id').where('payment_plans.status', 'paused'))
+      .update({ status: 'pending', updatedAt: now });
     if (!taken) return; // another runner has it, or it was cancelled
   } else {
     return; // pending ones belong to a running charge; recovery takes them over if it died

@@ -148,7 +148,7 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
     if (input.scheduledFor! > addDays(today(now), settings.maxScheduleDays)) {
       throw badRequest('validation_failed', 'The payment date is too far ahead.', [{ path: 'scheduledFor', code: 'too_far', message: `Choose a date within ${settings.maxScheduleDays} days.` }]);
     }
-    const plan = await trx('payment_plans').where({ accountId: account.id, status: 'active' }).first('id');
+    const plan = await trx('payment_plans').where({ accountId: account.id }).whereIn('status', ['active', 'paused']).first('id');
     if (plan) throw new AppError(409, 'plan_active', 'This account has an active payment plan; scheduled payments are not available.');
   }
   const acct = (await trx('accounts').join('clients', 'clients.id', 'accounts.client_id').where('accounts.id', account.id).first('accounts.debtor_name', 'accounts.agency_account_number', 'accounts.currency', 'clients.name as client_name')) as { debtorName: string; agencyAccountNumber: string; currency: string; clientName: string };

@@ -70,6 +70,8 @@ export const EVENT_TYPES = {
   'offer.accepted': spec('a debtor accepted an offer (signed the agreement)', 'client', { offer: z.string(), kind: z.string(), plan: z.string().nullable().optional(), schedule: z.unknown() }),
   'offer.expired': spec('an offer passed its expiry unaccepted', 'client', { offer: z.string() }),
   'plan.cancelled': spec('a payment plan was cancelled', 'client', { plan: z.string(), instalmentsStopped: z.number().int(), reason: z.string().nullable().optional() }),
+  'plan.paused': spec('the agency paused a payment plan: no instalment is charged until it is resumed', 'client', { plan: z.string(), reason: z.string().nullable().optional() }),
+  'plan.resumed': spec('the agency resumed a paused payment plan; the remaining instalments moved later by the days paused', 'client', { plan: z.string(), shiftedDays: z.number().int() }),
   'dispute.opened': spec('a debtor or the agency opened a dispute', 'client', {
     accountId, disputeId: z.string(), kind: z.string(), scope: z.string().nullable(), accountStatus: z.string(), documentAttachmentId: z.string().nullable().optional(),
   }),

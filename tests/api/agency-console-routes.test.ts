@@ -11,7 +11,9 @@ import { addCard, linkSession, payableAccounts, type PayableAccount } from './pa
 import { runWorkerOnce } from '../../api/platform/jobs.js';
 import { insertRawEvent } from './event-fixtures.js';
 import { now } from '../../api/platform/clock.js';
+import { toDateOnly } from '../../api/platform/db.js';
 import { createUser } from '../../api/users/users.service.js';
+import { atInstant } from './test-clock.js';
 import '../../api/jobs-registry.js';
 
 const day = (offset: number) => new Date(now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -32,7 +34,7 @@ describe.each(DIALECTS)('agency console routes (%s)', (dialect) => {
     api = await startTestApi(dialect, { accounts: 60, config: { webhookAllowPrivate: true } });
     agency = await api.login('demo.agency');
     client = await api.login('demo.client');
-    accounts = await payableAccounts(api, 4);
+    accounts = await payableAccounts(api, 5);
     receiver = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -113,6 +115,51 @@ describe.each(DIALECTS)('agency console routes (%s)', (dialect) => {
     expect(after).toMatchObject({ id: planId, status: 'cancelled', cancelReason: 'Debtor asked by phone.', cancelledAt: ISO_DATETIME });
     expect(after.schedule.map((i: { planStatus: string }) => i.planStatus)).toEqual(['paid', 'cancelled', 'cancelled']);
     expect((await api.request('/agency/plans', { token: client })).status).toBe(403);
+  });
+
+  it('pause stops the charges of a plan; resume moves the remaining instalments later by the days paused (audited, evented)', async () => {
+    const c = accounts[4]!;
+    const offer = await api.request(`/agency/accounts/${c.publicId}/offers`, { token: agency, body: { kind: 'plan', instalments: 3, frequency: 'monthly', expiresOn: day(14) } });
+    const debtor = await linkSession(api, agency, c.publicId);
+    const card = await addCard(api, debtor);
+    const preview = await api.request(`/pay/offers/${offer.body.id}/preview`, { token: debtor, body: { paymentMethodId: card } });
+    const accepted = await api.request(`/pay/offers/${offer.body.id}/accept`, { token: debtor, body: { paymentMethodId: card, agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } } });
+    const planId = accepted.body.planId as string;
+    const second = () => api.db('payments').where({ planPublicId: planId, instalmentNumber: 2 }).first('status', 'scheduled_for');
+    const due = toDateOnly((await second()).scheduledFor)!;
+
+    const paused = await api.request(`/agency/accounts/${c.publicId}/plans/${planId}/pause`, { token: staff, body: { reason: 'Hardship, call in a month.' } });
+    expect(paused.status, paused.text).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    expect(await audit('plan.paused', planId)).toBeTruthy();
+    expect(await api.db('events').where({ type: 'plan.paused' }).first()).toBeTruthy();
+    expect((await api.request(`/agency/accounts/${c.publicId}/plans/${planId}/pause`, { token: staff, body: {} })).status).toBe(409);
+    expect((await api.request(`/agency/plans?status=paused&accountId=${c.publicId}`, { token: agency })).body.data[0]).toMatchObject({ id: planId, pausedAt: ISO_DATETIME });
+    // the debtor still sees the plan, and cannot start another one or schedule a payment beside it
+    expect((await api.request('/pay/account', { token: debtor })).body.activePlanId).toBe(planId);
+
+    // the second instalment falls due while paused: nothing is charged
+    const dueAt = new Date(`${due}T15:00:00Z`);
+    await atInstant(dueAt, () => runWorkerOnce(deps()));
+    expect((await second()).status).toBe('scheduled');
+
+    // resumed 5 days after its due date: the instalments move by the days paused
+    const resumeAt = new Date(dueAt.getTime() + 5 * 86_400_000);
+    const pausedDays = Math.round((Date.parse(`${resumeAt.toISOString().slice(0, 10)}T00:00:00Z`) - Date.parse(`${now().toISOString().slice(0, 10)}T00:00:00Z`)) / 86_400_000);
+    // (a month on, the morning's session has expired: sign in again)
+    const resumed = await atInstant(resumeAt, async () => api.request(`/agency/accounts/${c.publicId}/plans/${planId}/resume`, { method: 'POST', token: await api.login(`staff.${dialect}`, 'Staff-Console-2026!') }));
+    expect(resumed.status, resumed.text).toBe(200);
+    expect(resumed.body.status).toBe('active');
+    const moved = toDateOnly((await second()).scheduledFor)!;
+    expect(moved).toBe(new Date(Date.parse(`${due}T00:00:00Z`) + pausedDays * 86_400_000).toISOString().slice(0, 10));
+    expect(await audit('plan.resumed', planId)).toMatchObject({ actorType: 'user' });
+    // not charged before its new date, charged on it
+    await atInstant(resumeAt, () => runWorkerOnce(deps()));
+    expect((await second()).status).toBe('scheduled');
+    await atInstant(new Date(`${moved}T15:00:00Z`), () => runWorkerOnce(deps()));
+    expect((await second()).status).toBe('succeeded');
+    expect((await api.request(`/agency/accounts/${c.publicId}/plans/${planId}/resume`, { method: 'POST', token: await api.login(`staff.${dialect}`, 'Staff-Console-2026!') })).status).toBe(409);
+    expect((await api.request(`/agency/accounts/${c.publicId}/plans/${planId}/pause`, { token: await api.login('demo.client'), body: {} })).status).toBe(403);
   });
 
   it('webhooks from the console: create (secret once, audited), an event is delivered, the log shows attempts and codes, redeliver', async () => {
