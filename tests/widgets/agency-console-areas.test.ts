@@ -103,7 +103,7 @@ describe('ck-agency-console: offers, plans, integrations, schedules', () => {
     await agency.call('PUT', '/agency/pay-settings', { contactReviewStep: was });
   });
 
-  it('plans: the instalments with their statuses, filtered by account; cancel after a confirmation with a reason', async () => {
+  it('plans: the instalments with their statuses, filtered by account; pause and resume; cancel after a confirmation with a reason', async () => {
     const agency = await otherUser(DEMO.agency);
     const account = await payableAccount(agency, used);
     const planId = await acceptedPlan(agency, account.id);
@@ -116,6 +116,13 @@ describe('ck-agency-console: offers, plans, integrations, schedules', () => {
     await waitUntil(() => shadow(plans).querySelectorAll('tbody tr').length === 1, 'one plan');
     expect([...row.querySelectorAll('li.inst')].map((li) => li.getAttribute('data-status'))).to.deep.equal(['paid', 'pending', 'pending']);
     await expectAccessible(el);
+
+    // pause, then resume
+    row.querySelector<HTMLButtonElement>('[data-action=pause]')!.click();
+    await waitUntil(() => shadow(plans).querySelector(`tr[data-id="${planId}"]`)?.getAttribute('data-status') === 'paused', 'the plan to be paused', { timeout: 10000 });
+    expect(shadow(plans).querySelector('[data-field=message]')!.textContent).to.contain('paused');
+    shadow(plans).querySelector<HTMLButtonElement>(`tr[data-id="${planId}"] [data-action=resume]`)!.click();
+    await waitUntil(() => shadow(plans).querySelector(`tr[data-id="${planId}"]`)?.getAttribute('data-status') === 'active', 'the plan to be resumed', { timeout: 10000 });
 
     row.querySelector<HTMLButtonElement>('[data-action=cancel]')!.click();
     const dialog = await find<HTMLDialogElement>(plans, 'dialog.confirm[open]');

@@ -20,10 +20,11 @@ const INSTALMENT_TEXT: Record<string, string> = { paid: 'Paid', pending: 'Pendin
 
 /**
  * The debtors' payment plans for agency staff: each plan's instalments with Paid / Pending /
- * Declined (and the retry date) / Cancelled, filtered by account, client and status, and a plan
- * cancelled after a confirmation (the remaining instalments stop; the debtor is told).
+ * Declined (and the retry date) / Cancelled, filtered by account, client and status; a plan paused
+ * and resumed (its instalments move later by the days paused), or cancelled after a confirmation
+ * (the remaining instalments stop; the debtor is told).
  *
- * @summary See and cancel debtors' payment plans.
+ * @summary See, pause, resume and cancel debtors' payment plans.
  * @tag ck-plan-list
  *
  * @fires {CustomEvent<{ planId: string }>} ck-plan-cancelled - A plan was cancelled.
@@ -112,6 +113,24 @@ export class CkPlanList extends CkElement {
     }
   }
 
+  async #pauseOrResume(plan: Plan): Promise<void> {
+    const pause = plan.status === 'active';
+    this.busy = plan.id;
+    this.error = '';
+    this.message = '';
+    try {
+      await this.#portal.client.request('POST', `/agency/accounts/${encodeURIComponent(plan.account.id)}/plans/${encodeURIComponent(plan.id)}/${pause ? 'pause' : 'resume'}`, { body: {} });
+      this.message = pause
+        ? `The plan of ${plan.account.debtorName} is paused: no instalment is charged until you resume it.`
+        : `The plan of ${plan.account.debtorName} is resumed; the remaining instalments moved later by the days it was paused.`;
+      void this.#plans.run();
+    } catch (error) {
+      this.error = toProblem(error).detail;
+    } finally {
+      this.busy = '';
+    }
+  }
+
   #instalment(i: Instalment) {
     const when = formatDate(i.scheduledFor ?? i.completedAt ?? i.createdAt);
     const text = i.planStatus === 'declined' && i.retryOn ? `Declined, retry on ${formatDate(i.retryOn)}` : INSTALMENT_TEXT[i.planStatus] ?? label(i.planStatus);
@@ -133,11 +152,15 @@ export class CkPlanList extends CkElement {
                 <td data-label="Account"><strong>${p.account.debtorName}</strong><br /><code>${p.account.agencyAccountNumber}</code></td>
                 <td data-label="Client">${p.client.name}</td>
                 <td data-label="Plan">${p.instalments} × ${label(p.frequency)}, ${formatMoney(p.total.amountCents, p.total.currency)}<br /><span class="hint">Paid ${formatMoney(p.paid.amountCents, p.paid.currency)}</span></td>
-                <td data-label="Status" data-field="status">${label(p.status)}${p.cancelReason ? html`<br /><span class="hint">${p.cancelReason}</span>` : nothing}</td>
+                <td data-label="Status" data-field="status">${label(p.status)}${p.pausedAt ? html`<br /><span class="hint">since ${formatDate(p.pausedAt)}</span>` : nothing}${p.cancelReason ? html`<br /><span class="hint">${p.cancelReason}</span>` : nothing}</td>
                 <td data-label="Instalments"><ol aria-label="Instalments of ${p.account.debtorName}'s plan">${p.schedule.map((i) => this.#instalment(i))}</ol></td>
                 <td data-label="">
-                  ${p.status === 'active'
-                    ? html`<button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>`
+                  ${p.status === 'active' || p.status === 'paused'
+                    ? html`<div class="actions">
+                        <button type="button" data-action=${p.status === 'active' ? 'pause' : 'resume'} ?disabled=${this.busy === p.id}
+                          aria-label="${p.status === 'active' ? 'Pause' : 'Resume'} plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#pauseOrResume(p)}>${p.status === 'active' ? 'Pause' : 'Resume'}</button>
+                        <button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>
+                      </div>`
                     : nothing}
                 </td>
               </tr>`,
@@ -173,7 +196,7 @@ export class CkPlanList extends CkElement {
           <label for="f-status">Status</label>
           <select id="f-status" name="status">
             <option value="">Any</option>
-            ${['active', 'completed', 'cancelled'].map((s) => html`<option value=${s} ?selected=${this.filter.status === s}>${label(s)}</option>`)}
+            ${['active', 'paused', 'completed', 'cancelled'].map((s) => html`<option value=${s} ?selected=${this.filter.status === s}>${label(s)}</option>`)}
           </select>
         </div>
         <button class="primary" type="submit">Filter</button>
