@@ -1,7 +1,7 @@
 /**
  * The agency console's money and integration areas as staff use them, in real Chromium at 1280×800
- * and 390×844 on agency.html, by clicks and keys (the API only sets up data): make an offer, cancel a
- * debtor's plan after a confirmation, create an API key and a webhook and see a delivery reach a
+ * and 390×844 on agency.html, by clicks and keys (the API only sets up data): make an offer, pause,
+ * resume and cancel a debtor's plan (after a confirmation), create an API key and a webhook and see a delivery reach a
  * local receiver and appear in the log, run a report schedule now and open the snapshot. Every view
  * is checked with axe-core and photographed into tests/e2e/screenshots/.
  */
@@ -129,7 +129,7 @@ describe.each(SIZES)('agency console areas at $name size', (size) => {
     await new Promise((r) => receiver.close(r));
   });
 
-  it('offer, plan cancel, API key, webhook with a delivery, Run now and the snapshot — by clicks and keys', async () => {
+  it('offer, plan pause, resume and cancel, API key, webhook with a delivery, Run now and the snapshot — by clicks and keys', async () => {
     onTestFailed(async () => console.error(`[console e2e] ${await explain(page, [AC, 'ck-offer-manager', 'ck-plan-list', 'ck-webhooks', 'ck-report-schedules'])}`));
     const agency = await login(site, 'demo.agency', 'Northwind-Admin-2026!');
     const accounts = (await api<{ data: { id: string; agencyAccountNumber: string; balance: { amountCents: number } }[] }>(site, agency, '/accounts?status=active&pageSize=50')).data.filter((a) => a.balance.amountCents > 20_000);
@@ -162,6 +162,12 @@ describe.each(SIZES)('agency console areas at $name size', (size) => {
     await typeInto(page, `${AC} >>> ck-plan-list >>> #f-account`, planAccount.id);
     await page.keyboard.press('Enter');
     await until(page, '(root, id) => qa(root.querySelector("ck-plan-list"), "tbody tr").length === 1 && q(root.querySelector("ck-plan-list"), `tr[data-id="${id}"]`)', planId);
+    // pause it, see it paused, resume it
+    await click(page, `${AC} >>> ck-plan-list >>> tr[data-id="${planId}"] [data-action=pause]`);
+    await until(page, '(root, id) => q(root.querySelector("ck-plan-list"), `tr[data-id="${id}"]`)?.getAttribute("data-status") === "paused"', planId);
+    await shot(page, size, 'console-plan-paused');
+    await click(page, `${AC} >>> ck-plan-list >>> tr[data-id="${planId}"] [data-action=resume]`);
+    await until(page, '(root, id) => q(root.querySelector("ck-plan-list"), `tr[data-id="${id}"]`)?.getAttribute("data-status") === "active"', planId);
     await click(page, `${AC} >>> ck-plan-list >>> tr[data-id="${planId}"] [data-action=cancel]`);
     await deepSelector(page, `${AC} >>> ck-plan-list >>> dialog.confirm[open] #confirm-reason`, { visible: true });
     await axe(page, `cancel plan dialog (${size.name})`);
