@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { z } from 'zod';
 import type { AgencyOffer, OfferPage } from '../../api/pay/agency-pay.schema.js';
@@ -45,6 +46,8 @@ export class CkOfferManager extends CkElement {
   @state() private error = '';
   @state() private fieldErrors: Record<string, string> = {};
   @state() private message = '';
+  /** bumped to draw a fresh, empty form after a save */
+  @state() private formKey = 0;
 
   #portal = new PortalConnection(this);
   #confirm = new ConfirmController(this);
@@ -107,7 +110,7 @@ export class CkOfferManager extends CkElement {
         : `A ${this.kind === 'plan' ? 'payment-plan' : 'settlement'} offer of ${formatMoney(saved.amount.amountCents, saved.amount.currency)} is open until ${formatDate(saved.expiresOn)}.`;
       this.emit('ck-offer-saved', saved);
       this.editing = null;
-      form.reset();
+      this.formKey += 1;
       void this.#offers.run();
     } catch (error) {
       this.error = toProblem(error).detail;
@@ -230,7 +233,7 @@ export class CkOfferManager extends CkElement {
     const clients = this.#portal.user?.clients ?? [];
     const task = this.#offers;
     return html`
-      ${this.#renderForm()}
+      ${keyed(this.formKey, this.#renderForm())}
       <p class="hint" role="status" data-field="message">${this.message}</p>
       <h2>Offers</h2>
       <form class="toolbar" aria-label="Filter offers" @submit=${this.#onFilter}>

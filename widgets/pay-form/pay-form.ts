@@ -457,7 +457,7 @@ export class CkPayForm extends CkElement {
     return html`<div class="stack">
       <p class="success" role="status">${this.notice}</p>
       ${plan ? html`<section aria-labelledby="plan-title" part="plan">
-        <h3 id="plan-title">${this.#t('planTitle')} — ${this.#t(plan.status === 'active' ? 'planActive' : plan.status === 'completed' ? 'planCompleted' : 'planCancelledStatus')}</h3>
+        <h3 id="plan-title">${this.#t('planTitle')} — ${this.#t(plan.status === 'active' ? 'planActive' : plan.status === 'paused' ? 'planPaused' : plan.status === 'completed' ? 'planCompleted' : 'planCancelledStatus')}</h3>
         <ol class="statuses">${plan.schedule.map((p, i) => row(p, this.#t('instalment', { n: i + 1 })))}</ol>
         ${plan.status === 'active' ? cancelButton('plan', plan.id) : nothing}
       </section>` : nothing}
