@@ -82,6 +82,20 @@ export interface Config {
   migrateWaitMs?: number;
   /** Where stored files live (absent: DATA_DIR/files). See api/platform/storage.ts. */
   storage?: StorageConfig;
+  /** The job runner's leases and concurrency (absent: the defaults in api/platform/jobs.ts). */
+  jobs?: JobSettings;
+}
+
+/** JOB_* settings (docs/deploy.md, "Workers"). Every field is optional; jobs.ts holds the defaults. */
+export interface JobSettings {
+  /** JOB_LEASE_SECONDS: how long a claim holds without a heartbeat (default 30 s); renewed every third of it */
+  leaseMs?: number;
+  /** JOB_CONCURRENCY: jobs in flight per node, other than webhook deliveries (default 4) */
+  concurrency?: number;
+  /** WEBHOOK_CONCURRENCY: webhook deliveries in flight per node, a lane of their own (default 8) */
+  webhookConcurrency?: number;
+  /** JOB_RETRY_ELSEWHERE_SECONDS: how long a failed job's retry waits for another worker before its own takes it (default 30 s) */
+  retryElsewhereMs?: number;
 }
 
 /** STORAGE_URL and the S3_* settings (README, configuration). */
@@ -197,7 +211,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       s3SecretAccessKey: env.S3_SECRET_ACCESS_KEY,
       s3ForcePathStyle: env.S3_FORCE_PATH_STYLE ? ['1', 'true', 'yes'].includes(env.S3_FORCE_PATH_STYLE.toLowerCase()) : undefined,
     },
+    jobs: {
+      leaseMs: seconds(env.JOB_LEASE_SECONDS, 'JOB_LEASE_SECONDS'),
+      concurrency: count(env.JOB_CONCURRENCY, 'JOB_CONCURRENCY'),
+      webhookConcurrency: count(env.WEBHOOK_CONCURRENCY, 'WEBHOOK_CONCURRENCY'),
+      retryElsewhereMs: seconds(env.JOB_RETRY_ELSEWHERE_SECONDS, 'JOB_RETRY_ELSEWHERE_SECONDS'),
+    },
   };
+}
+
+const seconds = (value: string | undefined, name: string) => {
+  const n = positive(value, name);
+  return n === undefined ? undefined : n * 1000;
+};
+
+function count(value: string | undefined, name: string): number | undefined {
+  const n = positive(value, name);
+  if (n !== undefined && !Number.isInteger(n)) throw new Error(`${name} must be a whole number (got "${value}").`);
+  return n;
 }
 
 /** A config for tests: a temp data dir, fixed secrets, a cheaper (still memory-hard) scrypt. */

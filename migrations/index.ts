@@ -84,6 +84,7 @@ import * as m20261207040000 from './20261207040000_payment_agreements_lang.js';
 import * as m20261207100000 from './20261207100000_add_sessions_refresh_rotated_at.js';
 import * as m20261207100100 from './20261207100100_add_audit_chain_key_id.js';
 import * as m20261207120000 from './20261207120000_add_payment_plans_paused_at.js';
+import * as m20261207130000 from './20261207130000_add_jobs_failed_by.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -168,6 +169,7 @@ export const migrations: Record<string, Migration> = {
   '20261207100000_add_sessions_refresh_rotated_at': m20261207100000,
   '20261207100100_add_audit_chain_key_id': m20261207100100,
   '20261207120000_add_payment_plans_paused_at': m20261207120000,
+  '20261207130000_add_jobs_failed_by': m20261207130000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

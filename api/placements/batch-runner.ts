@@ -7,9 +7,10 @@
  * that lost its lease to another worker, or a batch rolled back meanwhile, makes the chunk give up.
  *
  * A place run works in slices of at most `batchLimits.sliceMs` (or `sliceRows`) and then enqueues its own
- * continuation (in the last chunk's transaction), so no single job outlives the runner's lease (5
- * minutes) however long the file. Slices are bounded by time rather than rows: a continuation
- * re-reads the file up to its checkpoint, so few long slices cost far less than many short ones.
+ * continuation (in the last chunk's transaction), so no single job runs for long however long the
+ * file (its lease is renewed while it runs; a worker that loses it stops at the next chunk, and its
+ * conditional checkpoint would refuse the chunk anyway). Slices are bounded by time rather than rows:
+ * a continuation re-reads the file up to its checkpoint, so few long slices cost far less than many short ones.
  */
 import type { AppDeps } from '../platform/http/context.js';
 import type { Trx } from '../platform/db.js';
@@ -61,7 +62,7 @@ interface Pending {
   prepared?: PreparedPlacement;
 }
 
-export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt: number): Promise<void> {
+export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt: number, signal?: AbortSignal): Promise<void> {
   const { db, config } = deps;
   let b = await loadBatch(db, { publicId: batchPublicId });
   if (!b) return;
@@ -78,7 +79,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
         await db('placement_batches').where({ id: b!.id }).update({ rowsTotal: total });
         b!.rowsTotal = total;
       }
-      return runSlice(deps, b!, path);
+      return runSlice(deps, b!, path, signal);
     });
     // The file is kept for a resume until the rows are placed; then it has done its job.
     if (finished && b.mode === 'place') await removeBatchFile(config, b.storedName);
@@ -114,7 +115,7 @@ export async function runBatchJob(deps: AppDeps, batchPublicId: string, attempt:
 }
 
 /** Runs one slice; true when the file is finished. */
-async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boolean> {
+async function runSlice(deps: AppDeps, b: BatchRow, path: string, signal?: AbortSignal): Promise<boolean> {
   const { db, config } = deps;
   const mapping = JSON.parse(b.mappingJson!) as ColumnMapping;
   const headers = JSON.parse(b.headersJson) as string[];
@@ -140,6 +141,7 @@ async function runSlice(deps: AppDeps, b: BatchRow, path: string): Promise<boole
   /** Commits data rows [done, end): one transaction with the checkpoint. True when the slice ends here. */
   const flush = async (items: Pending[], end: number, last: boolean) => {
     const from = done;
+    if (signal?.aborted) throw new Superseded(); // another worker holds the job now
     const sliceEnds = !last && !dryRun && (end - start >= batchLimits.sliceRows || performance.now() - sliceStarted >= batchLimits.sliceMs);
     await db.transaction(async (trx) => {
       await commitChunk(trx, b, items, seen, dryRun);

@@ -2,7 +2,8 @@
  * Claiming due rows from a work table (jobs, outbox) so that several workers — in one process or
  * on several API nodes — never take the same row. On MySQL/MariaDB: `FOR UPDATE SKIP LOCKED` inside a
  * short transaction; on SQLite there is a single writer, so a plain transaction is already exclusive.
- * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes.
+ * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes
+ * (the job runner renews its leases by a heartbeat while a job runs, jobs.ts).
  */
 import type { Db } from './db.js';
 import type { AppDeps } from './http/context.js';
@@ -22,6 +23,13 @@ export interface ClaimOptions {
   leaseMs: number;
   /** only rows of these types (jobs) */
   types?: string[];
+  /** no rows of these types (jobs: the lanes of other kinds) */
+  excludeTypes?: string[];
+  /**
+   * Jobs only: a row that last failed on this worker (`failed_by`) is claimed by it only this long
+   * after it is due, so another worker, if there is one, takes the retry first.
+   */
+  retryElsewhereMs?: number;
 }
 
 const isDeadlock = (err: unknown) => (err as { code?: string }).code === 'ER_LOCK_DEADLOCK' || (err as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT';
@@ -49,7 +57,13 @@ async function claimOnce(db: Db, o: ClaimOptions): Promise<number[]> {
     const q = trx(o.table)
       .select('id')
       .where((w) => {
-        w.where((a) => a.where('status', o.waiting).where(o.dueColumn, '<=', o.now));
+        w.where((a) => {
+          a.where('status', o.waiting).where(o.dueColumn, '<=', o.now);
+          if (o.retryElsewhereMs) {
+            const mineAfter = new Date(o.now.getTime() - o.retryElsewhereMs);
+            a.where((f) => f.whereNull('failedBy').orWhere('failedBy', '<>', o.workerId).orWhere(o.dueColumn, '<=', mineAfter));
+          }
+        });
         // a lease that ran out: its worker died
         w.orWhere((b) => b.where('status', o.working).where('lockedUntil', '<', o.now));
       })
@@ -57,6 +71,7 @@ async function claimOnce(db: Db, o: ClaimOptions): Promise<number[]> {
       .orderBy('id', 'asc')
       .limit(o.limit);
     if (o.types) q.whereIn('type', o.types.length ? o.types : ['-']);
+    if (o.excludeTypes?.length) q.whereNotIn('type', o.excludeTypes);
     if (isMysql(trx)) q.forUpdate().skipLocked();
     const ids = ((await q) as { id: number | string }[]).map((r) => Number(r.id));
     if (ids.length) {

@@ -5,13 +5,27 @@
  *
  * A worker tick: every ticker looks for due work (plan instalments, report snapshots) and enqueues
  * it with a `dedupeKey` — unique, so two runners produce it once — then due jobs are claimed
- * (claim.ts) and run, then the outbox is delivered. Failures retry with exponential backoff.
+ * (claim.ts) and started, then the outbox is delivered. Failures retry with exponential backoff.
+ *
+ * Leases (issue 20, item 8): a claim holds a job for `leaseMs` (30 s), renewed by a heartbeat every
+ * third of that while the job runs, so the job of a worker that died is claimed again by another
+ * within about 30 s. Finishing a job is conditional on still holding it (same worker, same attempt):
+ * a worker that lost its lease (stalled past it, cut off from the database) records no outcome, and
+ * its handler sees `job.signal` aborted.
+ *
+ * Concurrency (startWorker): each node runs up to `concurrency` jobs at once (4), and webhook
+ * deliveries in a lane of their own (`webhookConcurrency`, 8), so a slow receiver fills only its
+ * lane's slots while payments and placements go on in theirs. A failed job's retry is claimed first
+ * by another worker: the one it failed on takes it only `retryElsewhereMs` (30 s) after it is due.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from './http/context.js';
+import type { JobSettings } from '../config.js';
 import type { Trx } from './db.js';
 import { isMysql, now as clockNow } from './db.js';
+import { nowMs } from './clock.js';
+import { isDatabaseUnavailable } from './db-unavailable.js';
 import { newId } from './ids.js';
 import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
 import { deliverOutbox } from './outbox.js';
@@ -22,12 +36,31 @@ export interface JobInfo {
   id: string;
   /** 1 on the first run */
   attempt: number;
+  /**
+   * Aborted when this worker no longer holds the job (its lease ran out and another worker took it
+   * over): whatever the handler still does is not recorded as the job's outcome; a long handler
+   * should stop at its next step. Absent when a handler is called directly.
+   */
+  signal?: AbortSignal;
 }
+
+/** Where a job type's runs queue on a node: each lane has its own slots (JobSettings). */
+export type JobLane = 'default' | 'webhooks';
 
 export interface JobDefinition<P> {
   handler: (deps: AppDeps, payload: P, job: JobInfo) => Promise<void>;
   /** delay before retry number `attempt` (default: 30 s doubling, capped at 6 h) */
   backoff?: (attempt: number) => number;
+  /** `webhooks`: deliveries that wait on other people's servers, kept apart from everything else */
+  lane?: JobLane;
+}
+
+export const JOB_DEFAULTS: Required<JobSettings> = { leaseMs: 30_000, concurrency: 4, webhookConcurrency: 8, retryElsewhereMs: 30_000 };
+
+/** The job settings of a config, defaults filled in. */
+export function jobSettings(config: { jobs?: JobSettings }): Required<JobSettings> {
+  const given = Object.fromEntries(Object.entries(config.jobs ?? {}).filter(([, v]) => v !== undefined));
+  return { ...JOB_DEFAULTS, ...given };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,9 +103,9 @@ export async function enqueueJob(
     dedupeKey: input.dedupeKey ?? null,
     createdAt: clockNow(),
   };
-  wakeLocalWorkersAfterCommit(trx);
   if (!input.dedupeKey) {
     await trx('jobs').insert(row);
+    wakeLocalWorkersAfterCommit(trx); // (outside a transaction: now, the row being there)
     return row.publicId;
   }
   const existing = await trx('jobs').where({ dedupeKey: input.dedupeKey }).first('publicId');
@@ -82,6 +115,7 @@ export async function enqueueJob(
     await trx.transaction(async (sp) => {
       await sp('jobs').insert(row);
     });
+    wakeLocalWorkersAfterCommit(trx);
     return row.publicId;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -104,76 +138,208 @@ interface JobRow {
 }
 
 const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Claims and runs due jobs; returns how many ran (successfully or not). */
-export async function runDueJobs(deps: AppDeps, opts: { limit?: number; workerId?: string; types?: string[] } = {}): Promise<number> {
-  const at = clockNow();
-  const ids = await claimDueRows(deps.db, {
-    table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt',
-    now: at, limit: opts.limit ?? 20, workerId: opts.workerId ?? defaultWorkerId(), leaseMs: 5 * 60_000, types: opts.types,
-  });
-  const claimed = await rowsInClaimOrder<JobRow>(deps, 'jobs', ids);
-  for (const job of claimed) {
-    const id = job.id;
-    const definition = jobTypes.get(job.type);
+/**
+ * The job types a lane claims: those this process has a handler for (in a rolling deploy, a node
+ * leaves a type it does not know yet to the nodes that do, instead of failing it).
+ */
+function laneTypes(lane: JobLane): string[] {
+  return [...jobTypes].filter(([, d]) => (d.lane ?? 'default') === lane).map(([t]) => t);
+}
+
+/** The row's claim: this worker and this attempt. Every write of the runner to a claimed row is conditional on it. */
+const heldBy = (job: JobRow, workerId: string) => ({ id: job.id, status: 'running', lockedBy: workerId, attempts: job.attempts });
+
+/**
+ * The heartbeat of one running job: renews its lease every third of `leaseMs`. When the renewal
+ * finds the row no longer ours (taken over after a stall), `signal` aborts and the beats stop. A beat
+ * that fails (database away) is simply tried again at the next one; the lease may run out meanwhile.
+ */
+function holdLease(deps: AppDeps, job: JobRow, workerId: string, leaseMs: number): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    void deps.db('jobs').where(heldBy(job, workerId)).update({ lockedUntil: new Date(nowMs() + leaseMs) })
+      .then((n) => {
+        if (Number(n) === 0 && !controller.signal.aborted) {
+          clearInterval(timer);
+          controller.abort(new Error(`the lease of job ${job.publicId} was lost`));
+        }
+      }, () => undefined)
+      .finally(() => (beating = false));
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
+}
+
+/** Records a run's outcome if the job is still this worker's; a database outage is waited out for a while. */
+async function finishJob(deps: AppDeps, job: JobRow, workerId: string, outcome: Record<string, unknown>, patienceMs: number): Promise<boolean> {
+  const giveUpAt = performance.now() + patienceMs;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
     try {
-      if (!definition) throw new Error(`No handler is registered for job type ${job.type}.`);
-      await definition.handler(deps, JSON.parse(job.payloadJson), { id: job.publicId, attempt: job.attempts });
-      await deps.db('jobs').where({ id }).update({ status: 'done', finishedAt: clockNow(), lockedBy: null, lockedUntil: null, lastError: null });
+      return Number(await deps.db('jobs').where(heldBy(job, workerId)).update(outcome)) > 0;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const dead = job.attempts >= job.maxAttempts;
-      const delay = (definition?.backoff ?? backoffMs)(job.attempts);
-      await deps.db('jobs').where({ id }).update({
-        status: dead ? 'dead' : 'queued',
-        runAt: new Date(at.getTime() + delay),
-        lockedBy: null,
-        lockedUntil: null,
-        lastError: message.slice(0, 2000),
-        finishedAt: dead ? clockNow() : null,
-      });
+      if (!isDatabaseUnavailable(err) || performance.now() + wait > giveUpAt) throw err;
+      await sleep(wait);
     }
   }
+}
+
+/** Runs one claimed job under its lease and records the outcome (done, retry later, or dead). */
+async function runClaimedJob(deps: AppDeps, job: JobRow, workerId: string, settings: Required<JobSettings>): Promise<void> {
+  const definition = jobTypes.get(job.type);
+  const lease = holdLease(deps, job, workerId, settings.leaseMs);
+  try {
+    let outcome: Record<string, unknown>;
+    try {
+      if (!definition) throw new Error(`No handler is registered for job type ${job.type}.`);
+      await definition.handler(deps, JSON.parse(job.payloadJson), { id: job.publicId, attempt: job.attempts, signal: lease.signal });
+      outcome = { status: 'done', finishedAt: clockNow(), lockedBy: null, lockedUntil: null, lastError: null, failedBy: null };
+    } catch (err) {
+      const dead = job.attempts >= job.maxAttempts;
+      const delay = (definition?.backoff ?? backoffMs)(job.attempts);
+      outcome = {
+        status: dead ? 'dead' : 'queued',
+        runAt: new Date(nowMs() + delay),
+        lockedBy: null,
+        lockedUntil: null,
+        lastError: message(err).slice(0, 2000),
+        // the retry goes to another worker first
+        failedBy: workerId,
+        finishedAt: dead ? clockNow() : null,
+      };
+    }
+    if (!(await finishJob(deps, job, workerId, outcome, settings.leaseMs / 2))) {
+      console.warn(`[worker] job ${job.publicId} (${job.type}) attempt ${job.attempts}: another worker took it over when this one's lease ran out; this run's outcome (${String(outcome.status)}) is not recorded`);
+    }
+  } finally {
+    lease.stop();
+  }
+}
+
+/** Claims and runs due jobs, one after another; returns how many ran (successfully or not). */
+export async function runDueJobs(deps: AppDeps, opts: { limit?: number; workerId?: string; types?: string[]; excludeTypes?: string[] } = {}): Promise<number> {
+  const settings = jobSettings(deps.config);
+  const workerId = opts.workerId ?? defaultWorkerId();
+  const ids = await claimDueRows(deps.db, {
+    table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt',
+    now: clockNow(), limit: opts.limit ?? 20, workerId, leaseMs: settings.leaseMs, types: opts.types, excludeTypes: opts.excludeTypes,
+    retryElsewhereMs: settings.retryElsewhereMs,
+  });
+  const claimed = await rowsInClaimOrder<JobRow>(deps, 'jobs', ids);
+  for (const job of claimed) await runClaimedJob(deps, job, workerId, settings);
   return ids.length;
 }
 
-/** One worker tick: tickers, due jobs, the outbox, at the app clock's now (tests move that clock, api/platform/clock.ts). */
-export async function runWorkerOnce(deps: AppDeps, workerId = defaultWorkerId()): Promise<void> {
-  const now = clockNow();
-  for (const [name, fn] of tickers) {
+async function runTickers(deps: AppDeps, now: Date, which: Map<string, (deps: AppDeps, now: Date) => Promise<void>> = tickers): Promise<void> {
+  for (const [name, fn] of which) {
     try {
       await fn(deps, now);
     } catch (err) {
-      console.error(`[worker] ticker ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`[worker] ticker ${name} failed: ${message(err)}`);
     }
   }
+}
+
+/**
+ * One worker tick, all of it awaited: tickers, every due job (one after another), the outbox, at the
+ * app clock's now (tests move that clock, api/platform/clock.ts). startWorker runs jobs concurrently.
+ */
+export async function runWorkerOnce(deps: AppDeps, workerId = defaultWorkerId()): Promise<void> {
+  await runTickers(deps, clockNow());
   while ((await runDueJobs(deps, { workerId })) > 0) {
     /* drain what is due now */
   }
   await deliverOutbox(deps, { workerId });
 }
 
-/** The background worker `serve` starts. Several may run (one per API node); claims keep them apart. */
-export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  const workerId = defaultWorkerId();
+/** One lane's slots on this node: claims as many due jobs as it has free slots, and starts them. */
+interface Lane {
+  name: JobLane;
+  capacity: number;
+  running: number;
+  pumping: boolean;
+  again: boolean;
+}
+
+/**
+ * The background worker `serve` starts. Several may run (one per API node); claims keep them apart.
+ * Jobs run concurrently, up to each lane's slots; a tick does not wait for them.
+ */
+export function startWorker(deps: AppDeps, opts: { intervalMs?: number; workerId?: string } = {}): { stop(): Promise<void> } {
+  const workerId = opts.workerId ?? defaultWorkerId();
+  const settings = jobSettings(deps.config);
+  const lanes = new Map<JobLane, Lane>([
+    ['default', { name: 'default', capacity: settings.concurrency, running: 0, pumping: false, again: false }],
+    ['webhooks', { name: 'webhooks', capacity: settings.webhookConcurrency, running: 0, pumping: false, again: false }],
+  ]);
+  const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let ticking = false;
   let wokenDuringTick = false;
   let running: Promise<void> = Promise.resolve();
+
+  const pump = async (lane: Lane): Promise<void> => {
+    if (lane.pumping) {
+      lane.again = true; // a slot freed or work arrived during a claim: claim once more after it
+      return;
+    }
+    lane.pumping = true;
+    try {
+      do {
+        lane.again = false;
+        while (!stopped && lane.running < lane.capacity) {
+          const ids = await claimDueRows(deps.db, {
+            table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt', now: clockNow(),
+            limit: lane.capacity - lane.running, workerId, leaseMs: settings.leaseMs, retryElsewhereMs: settings.retryElsewhereMs,
+            types: laneTypes(lane.name),
+          });
+          if (!ids.length) break;
+          for (const job of await rowsInClaimOrder<JobRow>(deps, 'jobs', ids)) {
+            lane.running++;
+            const run: Promise<void> = runClaimedJob(deps, job, workerId, settings)
+              .catch((err: unknown) => console.error(`[worker] job ${job.publicId} (${job.type}): ${message(err)}`))
+              .finally(() => {
+                lane.running--;
+                inFlight.delete(run);
+                if (!stopped) void pump(lane);
+              });
+            inFlight.add(run);
+          }
+        }
+      } while (lane.again && !stopped);
+    } catch (err) {
+      console.error(`[worker] claiming ${lane.name} jobs failed: ${message(err)}`);
+    } finally {
+      lane.pumping = false;
+    }
+  };
+  const pumpAll = () => Promise.all([...lanes.values()].map(pump)).then(() => undefined);
+
   const tick = async () => {
     if (stopped) return;
     ticking = true;
     wokenDuringTick = false;
-    running = runWorkerOnce(deps, workerId).catch((err: unknown) => {
-      console.error(`[worker] tick failed: ${err instanceof Error ? err.message : String(err)}`);
+    running = (async () => {
+      await pumpAll(); // what is due already does not wait for the tickers
+      await runTickers(deps, clockNow());
+      await pumpAll();
+      await deliverOutbox(deps, { workerId });
+    })().catch((err: unknown) => {
+      console.error(`[worker] tick failed: ${message(err)}`);
     });
     await running;
     ticking = false;
     if (!stopped) timer = setTimeout(() => void tick(), wokenDuringTick ? 0 : (opts.intervalMs ?? 2000));
   };
-  // A wake-up during a tick (e.g. a job enqueuing its continuation) means one more tick right after it.
+  // A wake-up (a job enqueued here, e.g. a continuation) starts due jobs at once, and one more
+  // tick right after the current one (or now).
   const wake = () => {
     if (stopped) return;
+    void pumpAll();
     if (ticking) {
       wokenDuringTick = true;
       return;
@@ -182,8 +348,8 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
     timer = setTimeout(() => void tick(), 0);
   };
   localWorkers.add(wake);
-  // The fast path for an event appended in this process: only the event tickers (webhook fan-out)
-  // and the jobs they enqueue, not a whole tick of every ticker (which can take a second or more).
+  // The fast path for an event appended in this process: only the event tickers (webhook fan-out),
+  // then the lanes of the jobs they enqueue, not a whole tick of every ticker (which can take a second or more).
   let eventRun: Promise<void> | null = null;
   let eventAgain = false;
   const onEvent = () => {
@@ -195,21 +361,9 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
     eventRun = (async () => {
       do {
         eventAgain = false;
-        const at = clockNow();
-        for (const [name, fn] of eventTickers) {
-          try {
-            await fn(deps, at);
-          } catch (err) {
-            console.error(`[worker] ticker ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        }
-        try {
-          while ((await runDueJobs(deps, { workerId, types: [...eventJobTypes] })) > 0) {
-            /* deliver what the fan-out enqueued */
-          }
-        } catch (err) {
-          console.error(`[worker] event jobs failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        await runTickers(deps, clockNow(), eventTickers);
+        const eventLanes = new Set([...eventJobTypes].map((t) => jobTypes.get(t)?.lane ?? 'default'));
+        await Promise.all([...eventLanes].map((l) => pump(lanes.get(l)!)));
       } while (eventAgain && !stopped);
     })().finally(() => {
       eventRun = null;
@@ -218,6 +372,7 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
   eventListeners.add(onEvent);
   let timer = setTimeout(() => void tick(), 0);
   return {
+    /** Stops claiming, and waits for the jobs in flight to finish (a clean stop of the node). */
     async stop() {
       stopped = true;
       localWorkers.delete(wake);
@@ -225,6 +380,7 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number } = {}): 
       await eventRun;
       clearTimeout(timer);
       await running;
+      while (inFlight.size) await Promise.all([...inFlight]);
     },
   };
 }
