@@ -4,7 +4,7 @@ import type { AppDeps } from '../platform/http/context.js';
 import { limitAuthByIp } from './auth-rate-limit.js';
 import { Problem, SessionResponse } from './auth.schema.js';
 import { SSO_ALGORITHMS } from '../platform/auth/sso.js';
-import { exchangeEmbedToken, listSsoKeys, registerSsoKey, revokeSsoKey } from './embed.service.js';
+import { assertJwksTarget, exchangeEmbedToken, listSsoKeys, registerSsoKey, revokeSsoKey } from './embed.service.js';
 import type { JWK } from 'jose';
 import { now as clockNow } from '../platform/clock.js';
 
@@ -61,7 +61,10 @@ export function embedRoutes(deps: AppDeps): AnyRoute[] {
       method: 'post', path: '/clients/:id/sso-keys', tag: 'auth', auth: 'user', permission: 'agency.settings',
       summary: 'Register a client\'s public key (JWK) or JWKS URL for SSO embed tokens.',
       params: ClientParams, body: RegisterKeyBody, responses: { 201: SsoKey, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
-      handler: ({ caller, params, body, meta }) => db.transaction((trx) => registerSsoKey(trx, caller, params.id, { ...body, publicJwk: body.publicJwk as JWK | undefined }, meta)),
+      handler: async ({ caller, params, body, meta }) => {
+        await assertJwksTarget(config, body.jwksUrl);
+        return db.transaction((trx) => registerSsoKey(trx, caller, params.id, { ...body, publicJwk: body.publicJwk as JWK | undefined }, meta));
+      },
     }),
     route({
       method: 'delete', path: '/clients/:id/sso-keys/:keyId', tag: 'auth', auth: 'user', permission: 'agency.settings',

@@ -17,6 +17,7 @@ import { resolveClientId } from '../accounts/accounts.scope.js';
 import { createSession, type SessionGrant } from './auth.service.js';
 import type { JWK } from 'jose';
 import { isUniqueViolation } from '../platform/unique-violation.js';
+import { checkWebhookTarget } from '../integration/webhook-target.js';
 
 const REFUSED = 'The sign-in token was not accepted.';
 
@@ -48,7 +49,7 @@ export async function exchangeEmbedToken(db: Db, config: Config, token: string, 
   const client = peek ? ((await db('clients').where({ publicId: peek.iss, status: 'active' }).first('id', 'public_id')) as { id: number; publicId: string } | undefined) : undefined;
   if (!peek || !client) throw await refuse(peek ? 'unknown_issuer' : 'malformed', null);
   const keys = ((await db('sso_keys').where({ clientId: client.id }).whereNull('revoked_at').select()) as KeyRow[]).map(toKey);
-  const verified = await verifyEmbedToken(token, keys, { issuer: client.publicId, audience: embedAudience(config) }, now);
+  const verified = await verifyEmbedToken(token, keys, { issuer: client.publicId, audience: embedAudience(config) }, now, { allowPrivateJwks: config.webhookAllowPrivate === true });
   if (!verified.ok) throw await refuse(verified.reason, client.publicId);
   const { claims } = verified;
 
@@ -108,6 +109,21 @@ function jwksUrlProblem(url: string): string | null {
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return 'Use an https:// URL.';
   return null;
+}
+
+/**
+ * A JWKS URL must name a public address, as a webhook target must (webhook-target.ts; WEBHOOK_ALLOW_PRIVATE=1
+ * lets both reach the agency's own network): the portal fetches it whenever a token names the client.
+ * Checked before the transaction (a DNS lookup may take seconds) and again at every fetch (sso.ts).
+ */
+export async function assertJwksTarget(config: Config, rawUrl: string | undefined): Promise<void> {
+  if (!rawUrl || jwksUrlProblem(rawUrl)) return; // none, or registerSsoKey refuses it with its reason
+  const check = await checkWebhookTarget(new URL(rawUrl), config.webhookAllowPrivate === true);
+  if (!check.ok && check.code === 'target_forbidden') {
+    throw badRequest('invalid_key', `The portal does not fetch keys from this address: ${check.reason}.`, [
+      { path: 'jwksUrl', code: 'target_forbidden', message: 'resolves to a loopback, private, link-local or unique-local address' },
+    ]);
+  }
 }
 
 export async function registerSsoKey(

@@ -15,7 +15,7 @@ export interface PostResult { statusCode: number | null; error: string | null; e
 const EXCERPT_BYTES = 500;
 
 /** A `lookup` that answers the pinned address, in the one-address and the all-addresses form. */
-function pinnedLookup(target: ResolvedTarget): LookupFunction {
+export function pinnedLookup(target: ResolvedTarget): LookupFunction {
   return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
     else callback(null, target.address, target.family);
@@ -75,5 +75,32 @@ export function postPinned(url: URL, target: ResolvedTarget, body: string, heade
     });
     req.on('error', fail);
     req.end(body);
+  });
+}
+
+/**
+ * A GET of a small document (an SSO client's JWKS) from an address checked beforehand, pinned like a
+ * delivery; no redirects, at most `maxBytes` read. Rejects on a network error, the signal or a larger body.
+ */
+export function getPinned(url: URL, target: ResolvedTarget, opts: { headers: Record<string, string>; signal: AbortSignal; maxBytes: number }): Promise<{ statusCode: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, { method: 'GET', headers: opts.headers, lookup: pinnedLookup(target), agent: false, signal: opts.signal }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > opts.maxBytes) {
+          res.destroy();
+          reject(new Error(`response larger than ${opts.maxBytes} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }

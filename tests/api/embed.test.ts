@@ -19,7 +19,8 @@ describe.each(DIALECTS)('SSO embed token exchange (%s)', (dialect) => {
   let esKeyId: string;
 
   beforeAll(async () => {
-    api = await startTestApi(dialect, { accounts: 10 });
+    // the client's JWKS server below is on loopback: allowed as an on-premise address would be
+    api = await startTestApi(dialect, { accounts: 10, config: { webhookAllowPrivate: true } });
     agency = await api.login('demo.agency');
     for (const c of await api.db('clients').select('code', 'public_id')) clients[c.code] = c.publicId;
     es = await generateKeyPair('ES256', { extractable: true });

@@ -8,7 +8,9 @@
  * - `iss` = the client's public id, `aud` = this portal's public URL, `sub`, `jti`, `iat`, `exp`;
  * - short-lived: `exp - iat` at most 5 minutes, `iat` not in the future (30 s clock tolerance).
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { checkWebhookTarget } from '../../integration/webhook-target.js';
+import { getPinned } from '../../integration/webhook-post.js';
 
 export const SSO_ALGORITHMS = ['ES256', 'RS256'] as const;
 export type SsoAlgorithm = (typeof SSO_ALGORITHMS)[number];
@@ -29,14 +31,33 @@ export interface EmbedClaims {
   exp: number;
 }
 
+const JWKS_MAX_BYTES = 256 * 1024;
+
+/**
+ * How a JWKS is fetched: the URL's host is checked as a webhook target is (webhook-target.ts: no
+ * loopback, private, link-local … addresses unless WEBHOOK_ALLOW_PRIVATE=1) every time, and the
+ * request goes to the address just checked, so a token naming a client cannot make this server
+ * call into its own network, nor DNS rebinding move the request there.
+ */
+function guardedFetch(allowPrivate: boolean) {
+  return async (url: string, options: { headers: Headers; signal: AbortSignal }): Promise<Response> => {
+    const u = new URL(url);
+    const check = await checkWebhookTarget(u, allowPrivate);
+    if (!check.ok) throw Object.assign(new Error(`JWKS URL refused: ${check.reason}`), { code: check.code === 'target_forbidden' ? 'jwks_target_forbidden' : 'jwks_unresolved' });
+    const res = await getPinned(u, check.target, { headers: Object.fromEntries(options.headers), signal: options.signal, maxBytes: JWKS_MAX_BYTES });
+    return new Response(new Uint8Array(res.body), { status: res.statusCode });
+  };
+}
+
 // JWKS sets are cached per URL (jose refetches on an unknown kid, with a cooldown): a cache of public
 // keys, not session state, so API nodes stay interchangeable.
 const remoteSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-function remoteSet(url: string) {
-  let set = remoteSets.get(url);
+function remoteSet(url: string, allowPrivate: boolean) {
+  const cacheKey = `${allowPrivate ? 'private' : 'public'} ${url}`;
+  let set = remoteSets.get(cacheKey);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
-    remoteSets.set(url, set);
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, [customFetch]: guardedFetch(allowPrivate) });
+    remoteSets.set(cacheKey, set);
   }
   return set;
 }
@@ -55,7 +76,7 @@ export function peekIssuer(token: string): { iss: string; alg: string; kid: stri
 
 /** The verified claims, or a reason it was refused (for the audit row, never for the caller). */
 export async function verifyEmbedToken(
-  token: string, keys: SsoKey[], expected: { issuer: string; audience: string }, now: Date,
+  token: string, keys: SsoKey[], expected: { issuer: string; audience: string }, now: Date, opts: { allowPrivateJwks?: boolean } = {},
 ): Promise<{ ok: true; claims: EmbedClaims } | { ok: false; reason: string }> {
   const peek = peekIssuer(token);
   if (!peek) return { ok: false, reason: 'malformed' };
@@ -74,7 +95,7 @@ export async function verifyEmbedToken(
       if (key.publicJwk) {
         ({ payload } = await jwtVerify(token, await importJWK(key.publicJwk, key.alg), options));
       } else if (key.jwksUrl) {
-        ({ payload } = await jwtVerify(token, remoteSet(key.jwksUrl), options));
+        ({ payload } = await jwtVerify(token, remoteSet(key.jwksUrl, opts.allowPrivateJwks === true), options));
       } else continue;
       if (payload.exp! - payload.iat! > SSO_MAX_LIFETIME_SECONDS) return { ok: false, reason: 'lifetime_too_long' };
       if (payload.iat! > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) return { ok: false, reason: 'issued_in_future' };
