@@ -5,7 +5,8 @@
  * process of its own) and the same secrets and PUBLIC_URL through the environment — nothing else.
  *
  * Building blocks, for tests of their own (boot races, missing secrets, crashes …):
- * - `createClusterDatabase()`  an empty database (dropped by `drop()`);
+ * - `createClusterDatabase()`  an empty database (dropped by `drop()`), on TEST_MYSQL_URL's server or
+ *                              a private one (private-mariadb.ts: a server a test may stop and start);
  * - `clusterEnv(…)`            the environment every node shares (secrets, database, storage);
  * - `runCli(args, env)`        a one-off command (`migrate`, `seed --accounts 40`), its exit code and output;
  * - `startNode(name, env, …)`  one `serve` process on a free loopback port; `ready()` waits for /health;
@@ -43,13 +44,13 @@ export interface ClusterDatabase {
   drop: () => Promise<void>;
 }
 
-/** An empty database on TEST_MYSQL_URL's server. */
-export async function createClusterDatabase(): Promise<ClusterDatabase> {
+/** An empty database on TEST_MYSQL_URL's server (or on `serverUrl`'s: a private server, private-mariadb.ts). */
+export async function createClusterDatabase(serverUrl = MYSQL_URL): Promise<ClusterDatabase> {
   const name = `ck_cluster_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = knexFactory({ client: 'mysql2', connection: MYSQL_URL });
+  const admin = knexFactory({ client: 'mysql2', connection: serverUrl });
   await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.destroy();
-  const u = new URL(MYSQL_URL);
+  const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
   const db = knexFactory({ client: 'mysql2', connection: url, pool: { min: 0, max: 4 } });
@@ -57,7 +58,7 @@ export async function createClusterDatabase(): Promise<ClusterDatabase> {
     url, name, db,
     drop: async () => {
       await db.destroy();
-      const k = knexFactory({ client: 'mysql2', connection: MYSQL_URL });
+      const k = knexFactory({ client: 'mysql2', connection: serverUrl });
       await k.raw(`DROP DATABASE IF EXISTS \`${name}\``);
       await k.destroy();
     },
@@ -223,8 +224,8 @@ export interface Cluster {
  * A running cluster: the database migrated and seeded by one-off commands (as a release step
  * would), then `apiNodes` API nodes and `workers` worker nodes started together and ready.
  */
-export async function startCluster(opts: { apiNodes?: number; workers?: number; accounts?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
-  const database = await createClusterDatabase();
+export async function startCluster(opts: { apiNodes?: number; workers?: number; accounts?: number; env?: Record<string, string>; mysqlServerUrl?: string } = {}): Promise<Cluster> {
+  const database = await createClusterDatabase(opts.mysqlServerUrl);
   const s3 = await startS3Peer('ck-cluster');
   const prefix = `cluster-${randomBytes(4).toString('hex')}`;
   const env = clusterEnv({ databaseUrl: database.url, storage: s3.env(prefix), extra: opts.env });
