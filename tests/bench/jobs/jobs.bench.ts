@@ -51,7 +51,7 @@ async function main() {
   let worker: { stop(): Promise<void> } | null = null;
   try {
     await seed(db, config, { accounts: 40 });
-    await Promise.all([new Promise((r) => receiver.once('listening', r)), new Promise((r) => server.once('listening', r))]);
+    for (const s of [receiver, server]) if (!s.listening) await new Promise((r) => s.once('listening', r));
     const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
     const post = async (path: string, token: string | null, body: unknown) => {
       const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
@@ -78,6 +78,20 @@ async function main() {
     await sleep(500);
     const clientId = newId('cli');
     const committed = new Map<number, number>();
+    const charged = new Map<string, number>();
+    let streaming = true;
+    // watches the payments while the events stream (every 20 ms)
+    const watcher = (async () => {
+      const deadline = performance.now() + 180_000;
+      while ((streaming || arrived.size < EVENTS || charged.size < payments.size) && performance.now() < deadline) {
+        const pending = [...payments.keys()].filter((p) => !charged.has(p));
+        if (pending.length) {
+          const done = (await db('payments').whereIn('publicId', pending).where({ status: 'succeeded' }).select('publicId')) as { publicId: string }[];
+          for (const p of done) charged.set(p.publicId, performance.now());
+        }
+        await sleep(20);
+      }
+    })();
     for (let n = 0; n < EVENTS; n++) {
       await db.transaction((trx) => appendEvent(trx, { type: 'client.updated', clientId: null, accountId: null, visibility: 'internal', payload: { clientId, code: 'BENCH', changed: {}, n }, actor: { type: 'system', id: null } }));
       committed.set(n, performance.now());
@@ -94,13 +108,8 @@ async function main() {
       }
       await sleep(GAP_MS);
     }
-    const charged = new Map<string, number>();
-    const deadline = performance.now() + 180_000;
-    while ((arrived.size < EVENTS || charged.size < payments.size) && performance.now() < deadline) {
-      const done = (await db('payments').whereIn('publicId', [...payments.keys()]).where({ status: 'succeeded' }).select('publicId')) as { publicId: string }[];
-      for (const p of done) if (!charged.has(p.publicId)) charged.set(p.publicId, performance.now());
-      await sleep(20);
-    }
+    streaming = false;
+    await watcher;
     const hooks = [...committed].filter(([n]) => arrived.has(n)).map(([n, t]) => arrived.get(n)! - t).sort((x, y) => x - y);
     const pays = [...payments].filter(([p]) => charged.has(p)).map(([p, t]) => charged.get(p)! - t).sort((x, y) => x - y);
     console.log(`receiver ${RECEIVER_MS} ms, ${EVENTS} events ${GAP_MS} ms apart, ${payments.size} payments beside them`);
