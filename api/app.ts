@@ -65,8 +65,9 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...authRoutes(deps),
     ...meRoutes(deps),
     ...accountRoutes(deps),
-    ...placementRoutes(deps),
+    // batches first: GET /placements/batches must not be read as GET /placements/:id
     ...batchRoutes(deps),
+    ...placementRoutes(deps),
     ...mfaRoutes(deps),
     ...passwordResetRoutes(deps),
     ...usersAdminRoutes(deps),

@@ -4,7 +4,8 @@ import type { AppDeps } from '../platform/http/context.js';
 import { badRequest } from '../platform/errors.js';
 import { zodToFieldErrors } from '../platform/http/problem.js';
 import { Problem } from '../auth/auth.schema.js';
-import { Batch, BatchIdParams, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
+import { Batch, BatchIdParams, BatchList, BatchListQuery, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
+import { listBatches } from './batch-list.js';
 import { createBatch, errorReport, getBatch, precheckUploadQuota, resumeBatch, rollbackBatch, startBatch } from './batches.service.js';
 import { receiveSpreadsheet } from './batch-upload.js';
 import { now as clockNow } from '../platform/clock.js';
@@ -22,6 +23,13 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
         if (!parsed.success) throw badRequest('validation_failed', 'The upload has invalid fields.', zodToFieldErrors(parsed.error));
         return createBatch(db, config, caller, meta, file, parsed.data.clientId, clockNow());
       },
+    }),
+    route({
+      method: 'get', path: '/placements/batches', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      summary: "The spreadsheets placed for the caller's clients, newest first (\"My placements\"): each run's status, counts and progress, who uploaded it, and how many of its placed rows the agency has accepted, rejected or not yet reviewed. `mine=true`: only the caller's own uploads.",
+      query: BatchListQuery,
+      responses: { 200: BatchList, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      handler: ({ caller, query }) => listBatches(db, caller, query),
     }),
     route({
       method: 'get', path: '/placements/batches/:id', tag: 'placements', auth: 'user', permission: 'accounts.place',

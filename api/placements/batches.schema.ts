@@ -1,6 +1,7 @@
 /** The bulk placement contract (F-PLACE 2): upload → mapping → validate (dry run) → place → report. */
 import { z } from 'zod';
 import { BULK_FIELD_NAMES, BULK_FIELDS, type BulkField } from './bulk-row.js';
+import { queryInt } from '../platform/http/route.js';
 
 export const BATCH_STATUSES = ['uploaded', 'queued', 'running', 'validated', 'completed', 'failed', 'rolled_back', 'expired'] as const;
 
@@ -70,3 +71,23 @@ export const BatchUploaded = Batch.extend({
 });
 
 export const BULK_FIELD_INFO = BULK_FIELD_NAMES.map((f) => ({ field: f, label: BULK_FIELDS[f][0] as string }));
+
+/** `GET /placements/batches`: the caller's clients' spreadsheets, newest first ("My placements"). */
+export const BatchListQuery = z.strictObject({
+  clientId: z.string().min(4).max(40).optional(),
+  /** only the batches the caller uploaded */
+  mine: z.enum(['true', 'false']).optional(),
+  page: queryInt(1, 100_000).default(1),
+  pageSize: queryInt(1, 100).default(20),
+});
+export type BatchListQueryT = z.output<typeof BatchListQuery>;
+
+/** A batch in the list: its run, who uploaded it, and what the agency decided about its placed rows. */
+export const BatchSummary = Batch.omit({ columns: true, mapping: true, sameFileAs: true }).extend({
+  createdBy: z.string().nullable(),
+  review: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
+});
+
+export const BatchList = z.object({
+  data: z.array(BatchSummary), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(),
+});

@@ -113,6 +113,8 @@ export const PlacementListQuery = z.strictObject({
   status: z.enum(PLACEMENT_STATUSES).optional(),
   clientId: z.string().min(4).max(40).optional(),
   batchId: z.string().min(4).max(40).optional(),
+  /** form: placed one at a time by the new-account form; spreadsheet: rows of bulk batches */
+  source: z.enum(['form', 'spreadsheet']).optional(),
   page: queryInt(1, 100_000).default(1),
   pageSize: queryInt(1, 100).default(20),
 });

@@ -145,6 +145,8 @@ export async function listPlacements(trx: Trx, caller: Caller, f: PlacementListQ
   if (f.status) q.where('placements.status', f.status);
   if (f.clientId) q.where('placements.client_id', await resolveClientId(trx, caller, f.clientId));
   if (f.batchId) q.where('placement_batches.public_id', f.batchId);
+  if (f.source === 'form') q.whereNull('placements.batch_id');
+  else if (f.source === 'spreadsheet') q.whereNotNull('placements.batch_id');
   const count = q.clone().clearSelect().count({ n: '*' });
   const dir = opts.newestFirst ? 'desc' : 'asc';
   q.select(COLUMNS).orderBy('placements.created_at', dir).orderBy('placements.id', dir).limit(f.pageSize).offset((f.page - 1) * f.pageSize);
