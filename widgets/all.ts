@@ -17,6 +17,7 @@ export { CkCollabCenter } from './collab-center/collab-center.js';
 export { CkReportViewer } from './report-viewer/report-viewer.js';
 export { CkNewAccount } from './new-account/new-account.js';
 export { CkBulkPlacement } from './bulk-placement/bulk-placement.js';
+export { CkMyPlacements } from './my-placements/my-placements.js';
 export { CkAccountFunctions } from './account-functions/account-functions.js';
 export { CkInbox } from './inbox/inbox.js';
 export { CkPayForm } from './pay-form/pay-form.js';

@@ -19,6 +19,7 @@ export const lazyElements: Readonly<Record<string, () => Promise<unknown>>> = {
   'ck-report-viewer': () => import('./report-viewer/report-viewer.js'),
   'ck-new-account': () => import('./new-account/new-account.js'),
   'ck-bulk-placement': () => import('./bulk-placement/bulk-placement.js'),
+  'ck-my-placements': () => import('./my-placements/my-placements.js'),
   'ck-inbox': () => import('./inbox/inbox.js'),
   'ck-pay-form': () => import('./pay-form/pay-form.js'),
   'ck-pay-button': () => import('./pay-button/pay-button.js'),

@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { z } from 'zod';
 import { CkElement } from '../internal/ck-element.js';
@@ -18,6 +18,11 @@ const BASIS: Record<Suggestion['basis'], string> = {
 };
 type Mapping = Record<string, string>;
 
+/** Detail of `ck-batch-change`: the batch on screen (`''` when back at the first step). */
+export interface BatchChangeDetail {
+  batchId: string;
+}
+
 /** Detail of `ck-batch-complete`. */
 export interface BatchCompleteDetail {
   batchId: string;
@@ -34,10 +39,15 @@ const RUNNING = new Set(['queued', 'running']);
  * then place the valid rows. Progress shows while the server works through the file; at the end
  * the counts and a downloadable error report (row number + reason) for the rows not placed.
  *
+ * A run's progress survives a reload: `ck-batch-change` tells the host page the batch id (the
+ * client portal puts it in the URL, `#/place/batches/plb_…`), and `batch-id` opens that batch again
+ * and follows it. Progress is brought into view when a run starts and announced politely.
+ *
  * @summary Place many accounts from a CSV or XLSX file.
  * @tag ck-bulk-placement
  *
  * @fires {CustomEvent<BatchCompleteDetail>} ck-batch-complete - A place run finished.
+ * @fires {CustomEvent<BatchChangeDetail>} ck-batch-change - A run started (its batch id), or the element went back to the first step (`''`).
  *
  * @csspart base - The wrapper.
  * @csspart dropzone - The file chooser / drop area.
@@ -68,6 +78,9 @@ export class CkBulkPlacement extends CkElement {
   /** How often progress is polled while the file is processed, in milliseconds. */
   @property({ type: Number, attribute: 'poll-interval' }) pollInterval = 700;
 
+  /** A batch to show and follow (`plb_…`), e.g. from the URL after a reload; `''` for the first step. */
+  @property({ attribute: 'batch-id' }) batchId = '';
+
   @state() private uploaded: Uploaded | null = null;
 
   @state() private batch: BatchT | null = null;
@@ -88,8 +101,16 @@ export class CkBulkPlacement extends CkElement {
   /** share of the file sent so far (0…1) while uploading */
   @state() private sent = 0;
 
+  /** the polite live region's text: the run's milestones */
+  @state() private announcement = '';
+
+  /** loading the batch named by `batch-id` */
+  @state() private opening = false;
+
   #portal = new PortalConnection(this);
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #reveal = false;
+  #announced = '';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -99,12 +120,63 @@ export class CkBulkPlacement extends CkElement {
   /** Back to the first step. */
   reset(): void {
     clearTimeout(this.#timer);
+    const had = this.batch?.id ?? '';
     this.uploaded = null;
     this.batch = null;
     this.mapping = {};
     this.problem = '';
     this.mappingErrors = {};
     this.reviewed = new Set();
+    this.announcement = '';
+    this.#announced = '';
+    if (had) this.emit<BatchChangeDetail>('ck-batch-change', { batchId: '' });
+  }
+
+  /** Shows the batch `id` and follows its run while it works (after a reload, or from "My placements"). */
+  async #open(id: string): Promise<void> {
+    clearTimeout(this.#timer);
+    this.opening = true;
+    this.problem = '';
+    try {
+      const batch = await this.#portal.client.get<BatchT>(`/placements/batches/${id}`);
+      if (this.batchId !== id) return; // another batch was asked for meanwhile
+      this.uploaded = null;
+      this.batch = batch;
+      this.#announce(batch);
+      if (RUNNING.has(batch.status)) this.#poll();
+    } catch (error) {
+      this.problem = toProblem(error).detail;
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (!changed.has('batchId')) return;
+    if (this.batchId && this.batchId !== this.batch?.id) void this.#open(this.batchId);
+    else if (!this.batchId && this.batch && changed.get('batchId')) this.reset();
+  }
+
+  /** The live region says when a run starts, passes each quarter, and ends — not every poll. */
+  #announce(b: BatchT): void {
+    const total = b.rowsTotal ?? 0;
+    const quarter = total ? Math.floor((b.rowsDone / total) * 4) : 0;
+    const key = `${b.status}:${RUNNING.has(b.status) ? quarter : ''}`;
+    if (key === this.#announced) return;
+    this.#announced = key;
+    this.announcement = `${b.fileName}: ${this.#statusText(b)}`;
+  }
+
+  #statusText(b: BatchT): string {
+    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
+    if (RUNNING.has(b.status)) {
+      const verb = b.mode === 'validate' ? 'Checking' : 'Placing';
+      return b.rowsTotal ? `${verb}: ${formatCount(b.rowsDone)} of ${formatCount(b.rowsTotal)} rows` : `${verb}: counting rows…`;
+    }
+    if (b.status === 'completed') return `${formatCount(b.rowsPlaced)} accounts placed; they wait for the agency's review.`;
+    if (b.status === 'validated') return `${formatCount(b.rowsPlaced)} rows can be placed; ${formatCount(notPlaced)} cannot.`;
+    return b.failure ?? `The batch is ${b.status.replace('_', ' ')}.`;
   }
 
   async #upload(file: File): Promise<void> {
@@ -157,11 +229,29 @@ export class CkBulkPlacement extends CkElement {
         body: { mapping: this.mapping, mode },
         headers: { 'Idempotency-Key': crypto.randomUUID() },
       });
+      this.#reveal = true;
+      this.#announce(this.batch);
+      this.emit<BatchChangeDetail>('ck-batch-change', { batchId: this.batch.id });
       this.#poll();
     } catch (error) {
       const problem = toProblem(error);
       this.problem = problem.detail;
       this.mappingErrors = Object.fromEntries((problem.errors ?? []).map((e) => [e.path.replace(/^mapping\./, ''), e.message]));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async #resume(): Promise<void> {
+    if (!this.batch) return;
+    this.busy = true;
+    this.problem = '';
+    try {
+      this.batch = await this.#portal.client.request<BatchT>('POST', `/placements/batches/${this.batch.id}/resume`, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      this.#announce(this.batch);
+      this.#poll();
+    } catch (error) {
+      this.problem = toProblem(error).detail;
     } finally {
       this.busy = false;
     }
@@ -177,6 +267,7 @@ export class CkBulkPlacement extends CkElement {
         this.problem = toProblem(error).detail;
         return;
       }
+      this.#announce(this.batch);
       if (RUNNING.has(this.batch.status)) this.#poll();
       else if (this.batch.status === 'completed') {
         this.emit<BatchCompleteDetail>('ck-batch-complete', { batchId: this.batch.id, placed: this.batch.rowsPlaced, invalid: this.batch.rowsInvalid, duplicate: this.batch.rowsDuplicate });
@@ -289,16 +380,13 @@ export class CkBulkPlacement extends CkElement {
     const total = b.rowsTotal ?? 0;
     const notPlaced = b.rowsInvalid + b.rowsDuplicate;
     return html`
-      <section aria-labelledby="run-title">
-        <h3 id="run-title">${running ? (b.mode === 'validate' ? 'Checking the file…' : 'Placing accounts…') : b.status === 'validated' ? 'File checked' : b.status === 'completed' ? 'Done' : 'Stopped'}</h3>
+      <section aria-labelledby="run-title" part="run">
+        <h3 id="run-title" tabindex="-1">${running ? (b.mode === 'validate' ? 'Checking the file…' : 'Placing accounts…') : b.status === 'validated' ? 'File checked' : b.status === 'completed' ? 'Done' : 'Stopped'}</h3>
         ${running
           ? html`<progress part="progress" max=${total || 1} .value=${b.rowsDone} aria-label="Rows processed"></progress>
-              <p role="status" aria-live="polite">${total ? `${formatCount(b.rowsDone)} of ${formatCount(total)} rows` : 'Counting rows…'}</p>`
-          : html`<p role="status" aria-live="polite">${b.status === 'completed'
-              ? `${formatCount(b.rowsPlaced)} accounts placed; they wait for the agency's review.`
-              : b.status === 'validated'
-                ? `${formatCount(b.rowsPlaced)} rows can be placed; ${formatCount(notPlaced)} cannot.`
-                : (b.failure ?? `The batch is ${b.status.replace('_', ' ')}.`)}</p>`}
+              <p data-field="progress">${total ? `${formatCount(b.rowsDone)} of ${formatCount(total)} rows` : 'Counting rows…'}</p>`
+          : html`<p data-field="outcome">${this.#statusText(b)}</p>`}
+        <p class="hint">${b.fileName} · ${b.client.name}</p>
         ${this.#renderCounts(b)}
         ${!running && notPlaced > 0
           ? html`<p><button part="button" type="button" data-action="report" @click=${() => this.#downloadReport()}>Download the error report (${formatCount(notPlaced)} rows)</button></p>`
@@ -306,10 +394,13 @@ export class CkBulkPlacement extends CkElement {
         ${!running && b.status === 'validated'
           ? html`<div class="actions">
               <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy || b.rowsPlaced === 0} @click=${() => this.#start('place')}>Place ${formatCount(b.rowsPlaced)} accounts</button>
-              <button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>
+              ${this.uploaded ? html`<button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>` : nothing}
             </div>`
           : nothing}
-        ${!running && b.status === 'completed' ? html`<div class="actions"><button part="button" type="button" @click=${() => this.reset()}>Place another file</button></div>` : nothing}
+        ${!running && b.status === 'failed'
+          ? html`<div class="actions"><button class="primary" part="button" type="button" data-action="resume" ?disabled=${this.busy} @click=${() => this.#resume()}>Continue from where it stopped</button></div>`
+          : nothing}
+        ${!running && b.status !== 'validated' ? html`<div class="actions"><button part="button" type="button" data-action="another" @click=${() => this.reset()}>Place another file</button></div>` : nothing}
       </section>
     `;
   }
@@ -318,12 +409,26 @@ export class CkBulkPlacement extends CkElement {
     const user = this.#portal.user;
     if (!user || user.onboarding.required) return html`<p class="hint">Sign in to place accounts.</p>`;
     const b = this.batch;
+    const view = this.opening
+      ? html`<p class="hint">Loading the spreadsheet…</p>`
+      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? this.#renderMapping(this.uploaded) : this.#renderChoose();
     return html`
       <div part="base">
-        ${!this.uploaded ? this.#renderChoose() : b && b.status === 'uploaded' ? this.#renderMapping(this.uploaded) : b ? this.#renderRun(b) : nothing}
+        ${view}
+        <p class="visually-hidden" role="status" aria-live="polite" data-field="announcement">${this.announcement}</p>
         <div class="alert" part="error" role="alert">${this.problem}</div>
       </div>
     `;
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (!this.#reveal) return;
+    this.#reveal = false;
+    // The run replaces the long mapping table: bring its heading (and progress) into view and focus.
+    const heading = this.renderRoot.querySelector<HTMLElement>('#run-title');
+    heading?.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    heading?.focus({ preventScroll: true });
   }
 }
 
@@ -335,5 +440,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'ck-batch-complete': CustomEvent<BatchCompleteDetail>;
+    'ck-batch-change': CustomEvent<BatchChangeDetail>;
   }
 }

@@ -31,8 +31,10 @@ export class RouteController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: RouteOptions;
   #route: Route = { path: '', segments: [], query: new URLSearchParams() };
-  /** called after the route changed by navigation (not on first read) */
-  onChange: ((route: Route) => void) | null = null;
+  /** called after the route changed by navigation (not on first read); `quiet` for `go(…, { quiet })` */
+  onChange: ((route: Route, quiet: boolean) => void) | null = null;
+  /** the next change comes from a quiet `go` */
+  #quiet = false;
 
   constructor(host: ReactiveControllerHost, options: RouteOptions) {
     this.#host = host;
@@ -68,9 +70,13 @@ export class RouteController implements ReactiveController {
     return { path: clean, segments: clean ? clean.split('/') : [], query: new URLSearchParams(search) };
   }
 
-  /** Goes to `path` (a new history entry unless `replace`). */
-  go(path: string, { replace = false } = {}): void {
+  /**
+   * Goes to `path` (a new history entry unless `replace`). `quiet`: the URL follows what the view
+   * already shows (a run that started, a page size): the host is told so and keeps focus where it is.
+   */
+  go(path: string, { replace = false, quiet = false } = {}): void {
     const url = this.href(path);
+    this.#quiet = quiet;
     if (this.#options.mode() === 'history') {
       if (replace) history.replaceState(null, '', url);
       else history.pushState(null, '', url);
@@ -98,9 +104,11 @@ export class RouteController implements ReactiveController {
     const next = this.#read();
     const changed = next.path !== this.#route.path || next.query.toString() !== this.#route.query.toString();
     this.#route = next;
+    const quiet = this.#quiet;
+    this.#quiet = false;
     if (changed) {
       this.#host.requestUpdate();
-      this.onChange?.(next);
+      this.onChange?.(next, quiet);
     }
   };
 

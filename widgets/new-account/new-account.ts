@@ -58,6 +58,9 @@ export class CkNewAccount extends CkElement {
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
 
+  /** Where "your placements" links to after an account is placed (the client portal's My placements); no link when empty. */
+  @property({ attribute: 'placements-href' }) placementsHref = '';
+
   /** The server's preview of the current input (changes + errors), once reviewed. */
   @state() private preview: Preview | null = null;
 
@@ -293,7 +296,7 @@ export class CkNewAccount extends CkElement {
       <section class="panel success" part="result" id="result" tabindex="-1" role="status">
         <h3>Account placed — pending the agency's review</h3>
         <p>${c.placement.debtorName}, account ${c.placement.clientAccountNumber}, ${formatMoney(c.placement.balance.amountCents, c.placement.balance.currency)}.
-          It appears in your placements now and in account search once the agency accepts it.</p>
+          It appears in ${this.placementsHref ? html`<a href=${this.placementsHref} data-action="my-placements">your placements</a>` : 'your placements'} now and in account search once the agency accepts it.</p>
         ${this.documents.attached.length ? html`<p data-documents>Documents attached: ${this.documents.attached.join(', ')}.</p>` : nothing}
         ${this.documents.failed.length
           ? html`<div class="alert" role="alert">Not attached (the account is placed; send these again from the account once accepted):
