@@ -83,6 +83,33 @@ describe('ck-account-search', () => {
     await expectAccessible(el);
   });
 
+  it('page size: 10, 25, 50 or 100 rows from a labelled select; choosing one goes back to page 1 and fires ck-page-size-change', async () => {
+    const client = await signIn(DEMO.agency);
+    const { total } = await client.get<{ total: number }>('/accounts');
+    const el = await mount();
+    const select = shadow(el).querySelector<HTMLSelectElement>('select#page-size')!;
+    expect(shadow(el).querySelector('label[for=page-size]')!.textContent).to.equal('Rows per page');
+    expect([...select.options].map((o) => o.value)).to.deep.equal(['10', '25', '50', '100']);
+    expect(select.value).to.equal('10');
+    shadow(el).querySelector<HTMLButtonElement>('[data-page=next]')!.click();
+    await settle(el);
+    expect(summary(el)).to.match(/^Showing 11–20 of /);
+    const changed = oneEvent(el, 'ck-page-size-change');
+    const now = shadow(el).querySelector<HTMLSelectElement>('select#page-size')!;
+    now.value = '25';
+    now.dispatchEvent(new Event('change', { bubbles: true }));
+    expect((await changed).detail.pageSize).to.equal(25);
+    await settle(el);
+    expect(rows(el)).to.have.length(25);
+    expect(summary(el)).to.equal(`Showing 1–25 of ${total.toLocaleString('en-US')}`);
+    // the host sets it (the client portal, from the URL)
+    el.pageSize = 50;
+    await settle(el);
+    expect(rows(el)).to.have.length(50);
+    expect(shadow(el).querySelector<HTMLSelectElement>('select#page-size')!.value).to.equal('50');
+    await expectAccessible(el);
+  });
+
   it('sorts by a column: aria-sort toggles and the rows reorder', async () => {
     await signIn(DEMO.agency);
     const el = await mount();

@@ -96,7 +96,12 @@ export const accountSearchStyles = css`
   }
   .pager div {
     display: flex;
+    flex-wrap: wrap;
+    align-items: center;
     gap: var(--ck-space-2, 0.5rem);
+  }
+  .pager select {
+    width: auto;
   }
   .results[aria-busy='true'] table {
     opacity: 0.6;

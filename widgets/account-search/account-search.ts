@@ -12,6 +12,14 @@ import { LiveEvents } from '../internal/live-events.js';
 /** Changes that alter what a row shows (balance, status, name …). */
 const LIVE_TYPES = 'account.payment_reported,account.adjusted,account.adjustment_posted,account.balance_updated,account.status_changed,account.settled,account.updated,account.contact_updated,payment.succeeded';
 
+/** The page sizes offered under the results. */
+const PAGE_SIZES = [10, 25, 50, 100];
+
+/** Detail of `ck-page-size-change`. */
+export interface PageSizeDetail {
+  pageSize: number;
+}
+
 /** Detail of `ck-account-select`. */
 export interface AccountSelectDetail {
   /** the public id of the chosen account (`acct_…`) */
@@ -43,6 +51,7 @@ const TEXT_FILTERS = ['name', 'agencyAccountNumber', 'clientAccountNumber', 'ssn
  * @slot empty - Replaces the "No accounts match…" message.
  *
  * @fires {CustomEvent<AccountSelectDetail>} ck-account-select - A row was chosen (click, Enter or Space).
+ * @fires {CustomEvent<PageSizeDetail>} ck-page-size-change - The person chose another page size (the client portal keeps it in the URL).
  *
  * @csspart base - The wrapper of the form and results.
  * @csspart form - The filter form.
@@ -68,7 +77,7 @@ export class CkAccountSearch extends CkElement {
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
 
-  /** Rows per page (1–100). */
+  /** Rows per page (1–100); the select under the results offers 10, 25, 50 and 100. */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
 
   /** The id of the selected account, highlighted in the grid; set by selecting a row. */
@@ -146,6 +155,13 @@ export class CkAccountSearch extends CkElement {
     this.filters = filters;
     this.page = 1;
     this.#revealResults = true;
+  };
+
+  #onPageSize = (event: Event) => {
+    const pageSize = Number((event.target as HTMLSelectElement).value);
+    this.pageSize = pageSize;
+    this.page = 1;
+    this.emit<PageSizeDetail>('ck-page-size-change', { pageSize });
   };
 
   #onReset = () => {
@@ -309,6 +325,10 @@ export class CkAccountSearch extends CkElement {
       <nav class="pager" aria-label="Result pages">
         <span part="summary" role="status">Showing ${formatCount(from)}–${formatCount(to)} of ${formatCount(result.total)}</span>
         <div>
+          <label part="label" for="page-size">Rows per page</label>
+          <select part="input" id="page-size" @change=${this.#onPageSize}>
+            ${[...new Set([...PAGE_SIZES, result.pageSize])].sort((a, b) => a - b).map((n) => html`<option value=${n} ?selected=${n === result.pageSize}>${n}</option>`)}
+          </select>
           <button part="button" type="button" data-page="previous" ?disabled=${result.page <= 1} @click=${() => (this.page = result.page - 1)}>Previous</button>
           <button part="button" type="button" data-page="next" ?disabled=${result.page >= last} @click=${() => (this.page = result.page + 1)}>Next</button>
         </div>
@@ -331,6 +351,12 @@ export class CkAccountSearch extends CkElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#refreshTimer);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // another page size from the host (the URL): back to the first page
+    if (changed.has('pageSize') && changed.get('pageSize') !== undefined) this.page = 1;
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -372,5 +398,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'ck-account-select': CustomEvent<AccountSelectDetail>;
+    'ck-page-size-change': CustomEvent<PageSizeDetail>;
   }
 }
