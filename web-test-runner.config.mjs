@@ -21,10 +21,10 @@ function startTestApi() {
     const timer = setTimeout(() => reject(new Error('The test API did not start within 60 s.')), 60_000);
     child.once('exit', (code) => reject(new Error(`The test API exited early (code ${code}).`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /^CK_TEST_API (\S+) (\S+)$/.exec(line);
+      const match = /^CK_TEST_API (\S+) (\S+) (\S+)$/.exec(line);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1], shortTokenUrl: match[2], child });
+        resolve({ url: match[1], shortTokenUrl: match[2], flakyUrl: match[3], child });
       } else {
         console.log(`[test-api] ${line}`);
       }
@@ -53,7 +53,7 @@ export default {
 <html lang="en">
   <head><meta charset="utf-8"><title>CollectKit widget tests</title></head>
   <body>
-    <script>window.CK_TEST_API = ${JSON.stringify(api.url)}; window.CK_TEST_API_SHORT_TOKENS = ${JSON.stringify(api.shortTokenUrl)};</script>
+    <script>window.CK_TEST_API = ${JSON.stringify(api.url)}; window.CK_TEST_API_SHORT_TOKENS = ${JSON.stringify(api.shortTokenUrl)}; window.CK_TEST_API_FLAKY = ${JSON.stringify(api.flakyUrl)};</script>
     <script type="module" src="${testFramework}"></script>
   </body>
 </html>`,

@@ -8,6 +8,7 @@ declare global {
   interface Window {
     CK_TEST_API: string;
     CK_TEST_API_SHORT_TOKENS: string;
+    CK_TEST_API_FLAKY: string;
     axe: { run(context: Element, options?: object): Promise<AxeResults> };
   }
 }
@@ -17,6 +18,13 @@ export const API = window.CK_TEST_API;
 
 /** The same API and database, but access tokens expire after one second. */
 export const API_SHORT_TOKENS = window.CK_TEST_API_SHORT_TOKENS;
+
+/** The same API behind a switch: `outage(ms)` makes it unreachable (connections dropped) for `ms`. */
+export const API_FLAKY = window.CK_TEST_API_FLAKY;
+
+export async function outage(ms: number): Promise<void> {
+  await fetch(`${API_FLAKY}/__outage?ms=${ms}`);
+}
 
 export const DEMO = {
   client: { username: 'demo.client', password: 'Cascade-Demo-2026!' },

@@ -1,13 +1,14 @@
 /**
  * The real CollectKit API for the widget tests: a temp SQLite database, migrated and seeded with
  * the demo agency (300 accounts), plus users who still have to onboard. Started by
- * web-test-runner.config.mjs as a child process; prints one line `CK_TEST_API <url> <short-token-url>` when ready and
+ * web-test-runner.config.mjs as a child process; prints one line `CK_TEST_API <url> <short-token-url> <flaky-url>` when ready and
  * exits when its parent goes away (stdin closes) or on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { testConfig } from '../../api/config.js';
 import { createDb, migrateLatest } from '../../api/platform/db.js';
 import { createApp } from '../../api/app.js';
@@ -89,14 +90,29 @@ const worker = startWorker({ config, db }, { intervalMs: 200 });
 // The same database behind access tokens that live one second: the client's refresh-and-retry
 // path meets real expired tokens there.
 const shortLived = await listen(createApp({ config: { ...config, accessTokenTtlSeconds: 1 }, db }));
-console.log(`CK_TEST_API ${main.url} ${shortLived.url}`);
+// The same app behind a switch that makes it unreachable for a while: `GET /__outage?ms=N` (CORS
+// open) and for N ms every other request has its connection dropped, as a server that is down. The
+// client's retry with back-off (widgets/internal/api-client.ts) is tested against it.
+let downUntil = 0;
+const flakyApp = createApp({ config, db }).callback();
+const flakyServer = createServer((req, res) => {
+  if (req.url?.startsWith('/__outage')) {
+    downUntil = nowMs() + Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 0);
+    res.writeHead(204, { 'Access-Control-Allow-Origin': '*' }).end();
+  } else if (nowMs() < downUntil) req.socket.destroy();
+  else void flakyApp(req, res);
+});
+flakyServer.listen(0, '127.0.0.1');
+await new Promise<void>((resolve) => flakyServer.once('listening', resolve));
+const flaky = { server: flakyServer, url: `http://127.0.0.1:${(flakyServer.address() as AddressInfo).port}` };
+console.log(`CK_TEST_API ${main.url} ${shortLived.url} ${flaky.url}`);
 
 let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
   void worker.stop();
-  for (const { server } of [main, shortLived]) {
+  for (const { server } of [main, shortLived, flaky]) {
     server.close();
     server.closeAllConnections();
   }

@@ -7,6 +7,11 @@
  * - A 401 for a missing/expired access token triggers one refresh (`POST auth/refresh`) and one retry;
  *   concurrent callers share that refresh, since each refresh token can be used only once.
  * - Failures throw `ApiError` carrying the RFC 9457 problem body.
+ * - A GET that cannot reach the API (network failure, or 502/503/504 from a proxy or a node whose
+ *   database is away) is retried quietly with exponential back-off (`retryDelaysMs`: 1, 2, 4, 8,
+ *   16, 30 s), then fails. Meanwhile `connection` says so and `connection-change` fires, so a
+ *   shell can show "Can't reach the server — retrying in 4 s" with a `retryNow()` button. Other
+ *   methods are never retried (they may not be idempotent).
  * - Session changes are announced with a `session-change` event on the client.
  */
 import type { z } from 'zod';
@@ -113,6 +118,23 @@ export interface RequestOptions {
 
 const STORAGE_PREFIX = 'collectkit:';
 
+/** Answers worth retrying a GET for: the API or its database is away for a moment. */
+const UNAVAILABLE = new Set([502, 503, 504]);
+
+/** Whether the API can be reached, as the last requests found (`connection-change` announces changes). */
+export type Connection =
+  | { state: 'online' }
+  /** a GET waits to be retried: the soonest retry is at `retryAt` (ms since the epoch) */
+  | { state: 'retrying'; retryAt: number; attempt: number }
+  /** the retries were used up; the next request that gets through makes it `online` again */
+  | { state: 'offline' };
+
+interface Waiter {
+  at: number;
+  attempt: number;
+  wake: () => void;
+}
+
 function storage(): Storage | null {
   try {
     return window.sessionStorage;
@@ -138,6 +160,11 @@ export class ApiClient extends EventTarget {
   #user: User | null = null;
   #refreshing: Promise<boolean> | null = null;
   #restoring: Promise<User | null> | null = null;
+  #waiters = new Set<Waiter>();
+  #connection: Connection = { state: 'online' };
+
+  /** Pauses between the attempts of a GET that cannot reach the API (its attempts: one more than these). */
+  retryDelaysMs: number[] = [1000, 2000, 4000, 8000, 16000, 30000];
 
   constructor(base: string) {
     super();
@@ -159,13 +186,82 @@ export class ApiClient extends EventTarget {
     return this.#refreshToken !== null;
   }
 
+  /** Whether the API answers (see `retryDelaysMs`). */
+  get connection(): Connection {
+    return this.#connection;
+  }
+
+  /** Retries every waiting GET now instead of at the end of its back-off. */
+  retryNow(): void {
+    for (const w of [...this.#waiters]) w.wake();
+  }
+
+  #setConnection(next: Connection): void {
+    const now = this.#connection;
+    if (now.state === next.state && (next.state !== 'retrying' || (now.state === 'retrying' && now.retryAt === next.retryAt))) return;
+    this.#connection = next;
+    this.dispatchEvent(new CustomEvent('connection-change', { detail: next }));
+  }
+
+  #waitersChanged(gaveUp = false): void {
+    if (this.#waiters.size) {
+      const soonest = [...this.#waiters].reduce((a, b) => (b.at < a.at ? b : a));
+      this.#setConnection({ state: 'retrying', retryAt: soonest.at, attempt: soonest.attempt });
+    } else if (gaveUp) this.#setConnection({ state: 'offline' });
+  }
+
+  /** Waits `ms` (or until `retryNow()`), showing as a pending retry; rejects when `signal` aborts. */
+  #backOff(ms: number, attempt: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error?: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters.delete(waiter);
+        this.#waitersChanged();
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => done(signal?.reason ?? new DOMException('Aborted', 'AbortError'));
+      const waiter: Waiter = { at: Date.now() + ms, attempt, wake: () => done() };
+      const timer = setTimeout(() => done(), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+      this.#waitersChanged();
+    });
+  }
+
+  /** `#send`, and for a GET the quiet retries while the API cannot be reached. */
+  async #sendRetrying(method: string, path: string, options: RequestOptions): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const last = method !== 'GET' || attempt >= this.retryDelaysMs.length;
+      try {
+        const response = await this.#send(method, path, options);
+        if (!UNAVAILABLE.has(response.status)) {
+          this.#setConnection(this.#waiters.size ? this.#connection : { state: 'online' });
+          return response;
+        }
+        if (last) {
+          this.#waitersChanged(true);
+          return response;
+        }
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error; // an abort
+        if (last) {
+          this.#waitersChanged(true);
+          throw error;
+        }
+      }
+      await this.#backOff(this.retryDelaysMs[attempt]!, attempt + 1, options.signal);
+    }
+  }
+
   /** Sends a request below `/api/v1` and returns the parsed JSON body (undefined for 204). */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.#send(method, path, options);
+    const response = await this.#sendRetrying(method, path, options);
     if (response.status === 401 && this.#refreshToken && !path.startsWith('/auth/refresh')) {
       const problem = await this.#problemOf(response.clone());
       if (problem.code === 'unauthorized' && (await this.#refresh())) {
-        return this.#parse<T>(await this.#send(method, path, options));
+        return this.#parse<T>(await this.#sendRetrying(method, path, options));
       }
     }
     return this.#parse<T>(response);

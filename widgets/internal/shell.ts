@@ -17,6 +17,8 @@ import { CkElement } from './ck-element.js';
 import { PortalConnection } from './context.js';
 import { toProblem, type User } from './api-client.js';
 import { RouteController, type Route, type RoutingMode } from './router.js';
+import { ConnectionStatus } from './connection-status.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { baseStyles, formStyles } from './styles.js';
 import '../login/login.js';
 import '../portal/portal.js';
@@ -27,7 +29,8 @@ export interface AreaContext {
   user: User;
   /** route path → link URL */
   href(path: string): string;
-  go(path: string, options?: { replace?: boolean }): void;
+  /** `quiet`: the URL follows what the view already shows; focus stays where it is */
+  go(path: string, options?: { replace?: boolean; quiet?: boolean }): void;
 }
 
 /** An area module's export: its heading and its content. */
@@ -163,12 +166,46 @@ export const shellStyles = css`
   h1:focus-visible {
     outline: 2px solid var(--ck-color-focus, #1d4ed8);
   }
+  .connection {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    margin-bottom: var(--ck-space-3, 0.75rem);
+    border: 1px solid var(--ck-color-warning, #b45309);
+    border-radius: var(--ck-radius, 6px);
+    background: var(--ck-color-warning-bg, #fff4d6);
+    color: var(--ck-color-warning-text, #7a3b00);
+  }
   .signin {
     max-width: 32rem;
     margin: 0 auto;
   }
   .area {
     display: block;
+  }
+  /* an area's own links (Place accounts | My placements) */
+  .subnav {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--ck-space-2, 0.5rem);
+    margin-bottom: var(--ck-space-3, 0.75rem);
+  }
+  .subnav a {
+    padding: var(--ck-space-1, 0.25rem) var(--ck-space-3, 0.75rem);
+    border: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    border-radius: 999px;
+    color: var(--ck-color-text, #1f2328);
+    text-decoration: none;
+    min-height: 2.25rem;
+    display: inline-flex;
+    align-items: center;
+  }
+  .subnav a[aria-current='page'] {
+    border-color: var(--ck-color-primary, #1d4ed8);
+    box-shadow: inset 0 0 0 1px var(--ck-color-primary, #1d4ed8);
+    font-weight: 600;
   }
 `;
 
@@ -190,6 +227,9 @@ export abstract class CkShell extends CkElement {
 
   protected portal = new PortalConnection(this);
   protected router = new RouteController(this, { mode: () => this.routing, base: () => this.base });
+  /** bumped by "Retry now" after the retries were used up: the area's elements are made anew and load again */
+  @state() private generation = 0;
+  #connection = new ConnectionStatus(this, () => this.portal.client, () => this.generation++);
   #areas = new Map<string, Area>();
   #focusPending = false;
   #wasSignedIn = false;
@@ -205,9 +245,9 @@ export abstract class CkShell extends CkElement {
 
   constructor() {
     super();
-    this.router.onChange = () => {
+    this.router.onChange = (_route, quiet) => {
       this.menuOpen = false;
-      this.#focusPending = true;
+      if (!quiet) this.#focusPending = true;
     };
   }
 
@@ -358,7 +398,7 @@ export abstract class CkShell extends CkElement {
     const ctx = this.#context(user);
     return html`
       <h1 id="view-title" tabindex="-1" data-view=${entry.path}>${area.title(ctx)}</h1>
-      <div class="area" part="area">${area.render(ctx)}</div>
+      <div class="area" part="area">${keyed(this.generation, area.render(ctx))}</div>
     `;
   }
 
@@ -374,6 +414,6 @@ export abstract class CkShell extends CkElement {
     } catch (error) {
       body = html`<p class="alert" role="alert">${toProblem(error).detail}</p>`;
     }
-    return html`<ck-portal api=${this.portal.client.base}>${body}</ck-portal>`;
+    return html`<ck-portal api=${this.portal.client.base}>${this.#connection.render()}${body}</ck-portal>`;
   }
 }
