@@ -24,17 +24,20 @@ import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terserPlugin from '@rollup/plugin-terser';
 import { collectkitElements } from './scripts/rollup-elements.js';
+import { lazyTagsOf, placeholderCss } from './widgets/internal/placeholders.js';
 
 // The plugin's .d.ts is CommonJS-flavoured (under NodeNext its default export shows up as
 // `.default`) while Node's ESM import gives the function itself; accept both.
 type Terser = typeof terserPlugin.default;
 const terser = ((terserPlugin as unknown as { default?: Terser }).default ?? terserPlugin) as Terser;
 
-/** Ships the default theme beside the bundle (served as /widgets/themes/default.css). */
+/** Ships the default theme and the placeholders' CSS beside the bundle (/widgets/themes/default.css, /widgets/collectkit.css). */
 const theme: Plugin = {
   name: 'collectkit-theme',
   generateBundle() {
     this.emitFile({ type: 'asset', fileName: 'themes/default.css', source: readFileSync('widgets/themes/default.css', 'utf8') });
+    // the elements' placeholders until their chunks load (served as /widgets/collectkit.css)
+    this.emitFile({ type: 'asset', fileName: 'collectkit.css', source: placeholderCss(lazyTagsOf(readFileSync('widgets/lazy-elements.ts', 'utf8'))) });
   },
 };
 

@@ -8,6 +8,9 @@
  * defined before its parent first renders (the build fails when such an import is missing:
  * scripts/rollup-element-checks.ts). An agency that puts our elements inside its own shadow root
  * calls `discover(shadowRoot)` once it has rendered, or imports the element module itself.
+ *
+ * Until its chunk has loaded, every `ck-*` element can be a styled placeholder: dist/collectkit.css
+ * (internal/placeholders.ts), linked by the page, so it shows before any script has run.
  */
 import { lazyElements } from '../lazy-elements.js';
 
