@@ -9,7 +9,7 @@
  * - Failures throw `ApiError` carrying the RFC 9457 problem body.
  * - A GET that cannot reach the API (network failure, or 502/503/504 from a proxy or a node whose
  *   database is away) is retried quietly with exponential back-off (`retryDelaysMs`: 1, 2, 4, 8,
- *   16, 30 s), then fails. Meanwhile `connection` says so and `connection-change` fires, so a
+ *   16, 30 s), then fails. Meanwhile `connection` says so (`connection-change` fires on changes), so a
  *   shell can show "Can't reach the server — retrying in 4 s" with a `retryNow()` button. Other
  *   methods are never retried (they may not be idempotent).
  * - Session changes are announced with a `session-change` event on the client.
@@ -161,7 +161,7 @@ export class ApiClient extends EventTarget {
   #refreshing: Promise<boolean> | null = null;
   #restoring: Promise<User | null> | null = null;
   #waiters = new Set<Waiter>();
-  #connection: Connection = { state: 'online' };
+  #offline = false;
 
   /** Pauses between the attempts of a GET that cannot reach the API (its attempts: one more than these). */
   retryDelaysMs: number[] = [1000, 2000, 4000, 8000, 16000, 30000];
@@ -188,7 +188,8 @@ export class ApiClient extends EventTarget {
 
   /** Whether the API answers (see `retryDelaysMs`). */
   get connection(): Connection {
-    return this.#connection;
+    const soonest = [...this.#waiters].sort((a, b) => a.at - b.at)[0];
+    return soonest ? { state: 'retrying', retryAt: soonest.at, attempt: soonest.attempt } : { state: this.#offline ? 'offline' : 'online' };
   }
 
   /** Retries every waiting GET now instead of at the end of its back-off. */
@@ -196,62 +197,51 @@ export class ApiClient extends EventTarget {
     for (const w of [...this.#waiters]) w.wake();
   }
 
-  #setConnection(next: Connection): void {
-    const now = this.#connection;
-    if (now.state === next.state && (next.state !== 'retrying' || (now.state === 'retrying' && now.retryAt === next.retryAt))) return;
-    this.#connection = next;
-    this.dispatchEvent(new CustomEvent('connection-change', { detail: next }));
+  #changed(offline = this.#offline): void {
+    this.#offline = offline;
+    this.dispatchEvent(new Event('connection-change'));
   }
 
-  #waitersChanged(gaveUp = false): void {
-    if (this.#waiters.size) {
-      const soonest = [...this.#waiters].reduce((a, b) => (b.at < a.at ? b : a));
-      this.#setConnection({ state: 'retrying', retryAt: soonest.at, attempt: soonest.attempt });
-    } else if (gaveUp) this.#setConnection({ state: 'offline' });
-  }
-
-  /** Waits `ms` (or until `retryNow()`), showing as a pending retry; rejects when `signal` aborts. */
-  #backOff(ms: number, attempt: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const done = (error?: unknown) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
-        this.#waitersChanged();
-        if (error) reject(error);
-        else resolve();
-      };
-      const onAbort = () => done(signal?.reason ?? new DOMException('Aborted', 'AbortError'));
-      const waiter: Waiter = { at: Date.now() + ms, attempt, wake: () => done() };
-      const timer = setTimeout(() => done(), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(waiter);
-      this.#waitersChanged();
-    });
-  }
-
-  /** `#send`, and for a GET the quiet retries while the API cannot be reached. */
+  /** `#send`, and for a GET the quiet retries (with back-off) while the API cannot be reached. */
   async #sendRetrying(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const { signal } = options;
     for (let attempt = 0; ; attempt++) {
       const last = method !== 'GET' || attempt >= this.retryDelaysMs.length;
+      let response: Response | null = null;
       try {
-        const response = await this.#send(method, path, options);
-        if (!UNAVAILABLE.has(response.status)) {
-          this.#setConnection(this.#waiters.size ? this.#connection : { state: 'online' });
-          return response;
-        }
-        if (last) {
-          this.#waitersChanged(true);
-          return response;
-        }
+        response = await this.#send(method, path, options);
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error; // an abort
-        if (last) {
-          this.#waitersChanged(true);
-          throw error;
+        if (!(error instanceof ApiError) || last) {
+          if (error instanceof ApiError) this.#changed(true);
+          throw error; // an abort, or the last attempt
         }
       }
-      await this.#backOff(this.retryDelaysMs[attempt]!, attempt + 1, options.signal);
+      if (response && !UNAVAILABLE.has(response.status)) {
+        if (this.#offline) this.#changed(false);
+        return response;
+      }
+      if (last && response) {
+        this.#changed(true);
+        return response;
+      }
+      // wait, shown as a pending retry, until the pause ends, `retryNow()`, or an abort
+      await new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = {
+          at: Date.now() + this.retryDelaysMs[attempt]!, attempt: attempt + 1,
+          wake: () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', waiter.wake);
+            this.#waiters.delete(waiter);
+            this.#changed();
+            if (signal?.aborted) reject(signal.reason);
+            else resolve();
+          },
+        };
+        const timer = setTimeout(waiter.wake, this.retryDelaysMs[attempt]);
+        signal?.addEventListener('abort', waiter.wake);
+        this.#waiters.add(waiter);
+        this.#changed();
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { CkElement } from '../internal/ck-element.js';
@@ -6,6 +6,9 @@ import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem, type MfaChallenge, type SupportContact, type PasswordPolicy, type User } from '../internal/api-client.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { loginStyles } from './login.styles.js';
+import { errorRegion, field, noticeRegion, submitButton, type LoginKit } from './login-kit.js';
+import { renderForgotPassword, renderForgotUsername, renderReset, supportRenderer } from './login-recovery.js';
+import { enrolmentRenderer, policyRenderer, renderEnrol, renderPassword, renderProfile, renderRecoveryCodes, type Enrolment } from './login-onboarding.js';
 
 /** Detail of `ck-login` and `ck-logout`. */
 export interface LoginDetail {
@@ -13,13 +16,6 @@ export interface LoginDetail {
 }
 
 type Step = 'signin' | 'forgot-password' | 'forgot-username' | 'reset' | 'mfa' | 'profile' | 'password' | 'mfa-enrol' | 'recovery-codes' | 'signed-in';
-
-/** What `POST auth/mfa/enrol` returns. */
-interface Enrolment {
-  secret: string;
-  otpauthUri: string;
-  qrCodeSvg: string;
-}
 
 /**
  * Sign-in for client users. A user with two-step sign-in is asked for the code from their
@@ -153,6 +149,17 @@ export class CkLogin extends CkElement {
   #stepLabel(n: number): string {
     const total = this.user?.onboarding.mfaEnrolmentRequired || this.recoveryCodes ? 3 : 2;
     return `Step ${n} of ${total}`;
+  }
+
+  /** The form pieces bound to this element's state, for the step views. */
+  get #kit(): LoginKit {
+    return {
+      busy: this.busy,
+      field: (name, label, options) => field(name, label, this.fieldErrors[name] ?? '', options),
+      errorRegion: () => errorRegion(this.formError),
+      submit: (label) => submitButton(label, this.busy),
+      noticeRegion: () => noticeRegion(this.notice),
+    };
   }
 
   #reset(): void {
@@ -352,49 +359,15 @@ export class CkLogin extends CkElement {
 
   #onSignOut = () => void this.logout();
 
-  #field(name: string, label: string, options: { type?: string; autocomplete?: string; value?: string; describedBy?: string; inputmode?: string } = {}) {
-    const error = this.fieldErrors[name] ?? '';
-    return html`
-      <div class="field" part="field">
-        <label part="label" for=${name}>${label}</label>
-        <input
-          part="input"
-          id=${name}
-          name=${name}
-          type=${options.type ?? 'text'}
-          autocomplete=${options.autocomplete ?? 'off'}
-          inputmode=${options.inputmode ?? nothing}
-          .value=${options.value ?? ''}
-          required
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${[options.describedBy, `${name}-error`].filter(Boolean).join(' ')}
-        />
-        <span class="error" part="field-error" id="${name}-error">${error}</span>
-      </div>
-    `;
-  }
-
-  #errorRegion() {
-    return html`<div class="alert" part="error" id="form-error" role="status" aria-live="polite">${this.formError}</div>`;
-  }
-
-  #submit(label: string) {
-    return html`<button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? 'Please wait…' : label}</button>`;
-  }
-
-  #noticeRegion() {
-    return html`<div class="notice" part="notice" role="status" aria-live="polite">${this.notice}</div>`;
-  }
-
-  #renderSignIn() {
+  #renderSignIn(kit: LoginKit) {
     return html`
       <slot name="heading"><h2>Sign in</h2></slot>
-      ${this.#noticeRegion()}
+      ${kit.noticeRegion()}
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onSignIn}>
-        ${this.#field('username', 'Username', { autocomplete: 'username' })}
-        ${this.#field('password', 'Password', { type: 'password', autocomplete: 'current-password' })}
-        ${this.#errorRegion()}
-        <div class="actions">${this.#submit('Sign in')}</div>
+        ${kit.field('username', 'Username', { autocomplete: 'username' })}
+        ${kit.field('password', 'Password', { type: 'password', autocomplete: 'current-password' })}
+        ${kit.errorRegion()}
+        <div class="actions">${kit.submit('Sign in')}</div>
       </form>
       <div class="actions help">
         <button class="link" part="button link" type="button" data-action="forgot-password" @click=${() => this.#show('forgot-password')}>Forgot password?</button>
@@ -403,106 +376,7 @@ export class CkLogin extends CkElement {
     `;
   }
 
-  #renderForgotPassword() {
-    return html`
-      <h2 tabindex="-1">Reset your password</h2>
-      <p id="forgot-hint">Enter the email address of your portal account. We will email you a link to choose a new password.</p>
-      ${this.#noticeRegion()}
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onForgotPassword}>
-        ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email', describedBy: 'forgot-hint' })}
-        ${this.#errorRegion()}
-        <div class="actions">
-          ${this.#submit('Send reset link')}
-          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
-        </div>
-      </form>
-    `;
-  }
-
-  #renderForgotUsername() {
-    return html`
-      <h2 tabindex="-1">Forgot your username?</h2>
-      ${this.#support.render({
-        pending: () => html`<p class="hint" role="status">Loading how to reach client support…</p>`,
-        error: (error) => html`<p class="alert" role="alert">${toProblem(error).detail}</p>`,
-        complete: (support) => support
-          ? html`<p>${support.message}</p>
-            <dl class="support" part="support">
-              ${support.phone ? html`<dt>Phone</dt><dd><a href="tel:${support.phone.replace(/[^0-9+]/g, '')}">${support.phone}</a></dd>` : nothing}
-              ${support.email ? html`<dt>Email</dt><dd><a href="mailto:${support.email}">${support.email}</a></dd>` : nothing}
-              ${support.hours ? html`<dt>Hours</dt><dd>${support.hours}</dd>` : nothing}
-            </dl>`
-          : nothing,
-      })}
-      <div class="actions"><button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button></div>
-    `;
-  }
-
-  #renderReset() {
-    return html`
-      <h2>Choose a new password</h2>
-      ${this.#policyRules()}
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onResetPassword}>
-        ${this.#field('newPassword', 'New password', { type: 'password', autocomplete: 'new-password', describedBy: 'policy-rules' })}
-        ${this.#field('confirmPassword', 'Repeat the new password', { type: 'password', autocomplete: 'new-password' })}
-        ${this.#errorRegion()}
-        <div class="actions">
-          ${this.#submit('Set new password')}
-          <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
-        </div>
-      </form>
-    `;
-  }
-
-  #renderProfile(user: User) {
-    return html`
-      <div class="steps">${this.#stepLabel(1)}</div>
-      <h2>Confirm your profile</h2>
-      <p>Check your name and email address. We use them for notices about your accounts.</p>
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmProfile} @input=${this.#onProfileInput}>
-        ${this.#field('firstName', 'First name', { autocomplete: 'given-name', value: user.firstName })}
-        ${this.#field('lastName', 'Last name', { autocomplete: 'family-name', value: user.lastName })}
-        ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email', value: user.email })}
-        ${this.emailChanged
-          ? html`<p class="hint" id="email-change-hint">To change your email, confirm with your current password. We will let your old address know.</p>
-              ${this.#field('currentPassword', 'Current password', { type: 'password', autocomplete: 'current-password', describedBy: 'email-change-hint' })}`
-          : nothing}
-        ${this.#errorRegion()}
-        <div class="actions">${this.#submit('Confirm and continue')}</div>
-      </form>
-    `;
-  }
-
-  #policyRules() {
-    return this.#policy.render({
-      pending: () => html`<p class="hint" id="policy-rules">Loading the password rules…</p>`,
-      complete: (policy) =>
-        policy
-          ? html`<div id="policy-rules"><p class="hint">Your new password must follow these rules:</p>
-              <ul part="rules">${policy.rules.map((rule) => html`<li>${rule}</li>`)}</ul></div>`
-          : nothing,
-      error: (error) => html`<p class="alert" id="policy-rules">${toProblem(error).detail}</p>`,
-    });
-  }
-
-  #renderPassword() {
-    const rules = this.#policyRules();
-    return html`
-      <div class="steps">${this.#stepLabel(2)}</div>
-      <h2>Choose a new password</h2>
-      <p>Replace the password you were given with one only you know.</p>
-      ${rules}
-      <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onChangePassword}>
-        ${this.#field('currentPassword', 'Current (issued) password', { type: 'password', autocomplete: 'current-password' })}
-        ${this.#field('newPassword', 'New password', { type: 'password', autocomplete: 'new-password', describedBy: 'policy-rules' })}
-        ${this.#field('confirmPassword', 'Repeat the new password', { type: 'password', autocomplete: 'new-password' })}
-        ${this.#errorRegion()}
-        <div class="actions">${this.#submit('Change password')}</div>
-      </form>
-    `;
-  }
-
-  #renderMfa() {
+  #renderMfa(kit: LoginKit) {
     const recovery = this.useRecoveryCode;
     return html`
       <h2>Two-step sign-in</h2>
@@ -511,59 +385,17 @@ export class CkLogin extends CkElement {
         : 'Enter the 6-digit code from your authenticator app.'}</p>
       <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onVerifyMfa}>
         ${recovery
-          ? this.#field('recoveryCode', 'Recovery code', { describedBy: 'mfa-hint' })
-          : this.#field('code', 'Code', { autocomplete: 'one-time-code', inputmode: 'numeric', describedBy: 'mfa-hint' })}
-        ${this.#errorRegion()}
+          ? kit.field('recoveryCode', 'Recovery code', { describedBy: 'mfa-hint' })
+          : kit.field('code', 'Code', { autocomplete: 'one-time-code', inputmode: 'numeric', describedBy: 'mfa-hint' })}
+        ${kit.errorRegion()}
         <div class="actions">
-          ${this.#submit('Verify')}
+          ${kit.submit('Verify')}
           <button class="link" part="button link" type="button" @click=${this.#onToggleRecovery}>
             ${recovery ? 'Use the app code instead' : 'Use a recovery code instead'}
           </button>
           <button class="link" part="button link" type="button" @click=${this.#onBackToSignIn}>Back to sign in</button>
         </div>
       </form>
-    `;
-  }
-
-  #renderEnrol() {
-    return html`
-      <div class="steps">${this.#stepLabel(3)}</div>
-      <h2>Set up two-step sign-in</h2>
-      <p>Your role requires a code from an authenticator app at each sign-in.</p>
-      ${this.#enrolment.render({
-        pending: () => html`<p class="hint" role="status">Preparing your setup code…</p>`,
-        error: (error) => html`<p class="alert" role="alert">${toProblem(error).detail}</p>`,
-        complete: (enrolment) => enrolment
-          ? html`
-            <ol class="enrol">
-              <li>
-                Scan this QR code with your authenticator app:
-                <img part="qr" class="qr" width="180" height="180" alt="QR code to add this portal to your authenticator app"
-                  src="data:image/svg+xml;base64,${btoa(enrolment.qrCodeSvg)}" />
-                <span class="hint">Cannot scan? Enter this setup key: <code part="secret" class="secret">${enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code></span>
-              </li>
-              <li id="enrol-hint">Enter the 6-digit code the app shows.</li>
-            </ol>
-            <form part="form" novalidate aria-busy=${this.busy ? 'true' : 'false'} aria-describedby="form-error" @submit=${this.#onConfirmEnrolment}>
-              ${this.#field('code', 'Code from the app', { autocomplete: 'one-time-code', inputmode: 'numeric', describedBy: 'enrol-hint' })}
-              ${this.#errorRegion()}
-              <div class="actions">${this.#submit('Turn on two-step sign-in')}</div>
-            </form>`
-          : nothing,
-      })}
-    `;
-  }
-
-  #renderRecoveryCodes(codes: string[]) {
-    return html`
-      <h2 tabindex="-1">Save your recovery codes</h2>
-      <p>Two-step sign-in is on. If you lose your phone, each of these codes signs you in once.
-        Keep them somewhere safe: they are shown only now.</p>
-      <ul part="recovery-codes" class="codes" aria-label="Recovery codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-      ${this.#errorRegion()}
-      <div class="actions">
-        <button class="primary" part="button submit" type="button" ?disabled=${this.busy} @click=${this.#onRecoveryCodesSaved}>I have saved these codes</button>
-      </div>
     `;
   }
 
@@ -579,26 +411,27 @@ export class CkLogin extends CkElement {
   override render() {
     const user = this.user;
     const step = this.#step;
+    const kit = this.#kit;
     return html`
       <section part="base" aria-label=${step === 'signed-in' ? 'Session' : 'Sign in'}>
         ${step === 'mfa'
-          ? this.#renderMfa()
+          ? this.#renderMfa(kit)
           : step === 'forgot-password'
-            ? this.#renderForgotPassword()
+            ? renderForgotPassword(kit, this.#onForgotPassword, this.#onBackToSignIn)
             : step === 'forgot-username'
-              ? this.#renderForgotUsername()
+              ? renderForgotUsername(this.#support.render(supportRenderer), this.#onBackToSignIn)
               : step === 'reset'
-                ? this.#renderReset()
+                ? renderReset(kit, this.#policy.render(policyRenderer), this.#onResetPassword, this.#onBackToSignIn)
           : step === 'signin' || !user
-            ? this.#renderSignIn()
+            ? this.#renderSignIn(kit)
             : step === 'profile'
-              ? this.#renderProfile(user)
+              ? renderProfile(kit, user, this.#stepLabel(1), this.emailChanged, { submit: this.#onConfirmProfile, input: this.#onProfileInput })
               : step === 'password'
-                ? this.#renderPassword()
+                ? renderPassword(kit, this.#stepLabel(2), this.#policy.render(policyRenderer), this.#onChangePassword)
                 : step === 'mfa-enrol'
-                  ? this.#renderEnrol()
+                  ? renderEnrol(this.#stepLabel(3), this.#enrolment.render(enrolmentRenderer(kit, this.#onConfirmEnrolment)))
                   : step === 'recovery-codes'
-                    ? this.#renderRecoveryCodes(this.recoveryCodes!)
+                    ? renderRecoveryCodes(kit, this.recoveryCodes!, this.#onRecoveryCodesSaved)
                     : this.#renderSignedIn(user)}
       </section>
     `;
