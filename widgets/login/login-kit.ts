@@ -4,6 +4,7 @@
  * (login-recovery.ts, login-onboarding.ts) get from the element: these pieces bound to its state.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { toProblem, type PasswordPolicy } from '../internal/api-client.js';
 
 export interface FieldOptions {
   type?: string;
@@ -49,3 +50,15 @@ export const submitButton = (label: string, busy: boolean) =>
   html`<button class="primary" part="button submit" type="submit" ?disabled=${busy}>${busy ? 'Please wait…' : label}</button>`;
 
 export const noticeRegion = (text: string) => html`<div class="notice" part="notice" role="status" aria-live="polite">${text}</div>`;
+
+/** How the password policy task renders (the rules, before the person types). */
+export const policyRenderer = {
+  pending: () => html`<p class="hint" id="policy-rules">Loading the password rules…</p>`,
+  complete: (policy: PasswordPolicy | null) =>
+    policy
+      ? html`<div id="policy-rules"><p class="hint">Your new password must follow these rules:</p>
+          <ul part="rules">${policy.rules.map((rule) => html`<li>${rule}</li>`)}</ul></div>`
+      : nothing,
+  error: (error: unknown) => html`<p class="alert" id="policy-rules">${toProblem(error).detail}</p>`,
+};
+

@@ -1,10 +1,11 @@
 /**
  * `ck-login`'s first-login onboarding screens: confirm the profile, replace the issued password
  * (the policy shown before typing), set up an authenticator app when the role requires it, and the
- * recovery codes to keep. Templates only; the element runs the requests.
+ * recovery codes to keep. Templates only; the element runs the requests, and imports this module
+ * the first time a signed-in user still has a step to do (most sign-ins never need it).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { toProblem, type PasswordPolicy, type User } from '../internal/api-client.js';
+import { toProblem, type User } from '../internal/api-client.js';
 import type { LoginKit } from './login-kit.js';
 
 /** What `POST auth/mfa/enrol` returns. */
@@ -13,17 +14,6 @@ export interface Enrolment {
   otpauthUri: string;
   qrCodeSvg: string;
 }
-
-/** How the password policy task renders (the rules, before the person types). */
-export const policyRenderer = {
-  pending: () => html`<p class="hint" id="policy-rules">Loading the password rules…</p>`,
-  complete: (policy: PasswordPolicy | null) =>
-    policy
-      ? html`<div id="policy-rules"><p class="hint">Your new password must follow these rules:</p>
-          <ul part="rules">${policy.rules.map((rule) => html`<li>${rule}</li>`)}</ul></div>`
-      : nothing,
-  error: (error: unknown) => html`<p class="alert" id="policy-rules">${toProblem(error).detail}</p>`,
-};
 
 export function renderProfile(
   kit: LoginKit, user: User, step: string, emailChanged: boolean,

@@ -1,7 +1,7 @@
 /**
  * `ck-login`'s signed-out help screens: "forgot password" (a reset link by email), "forgot
  * username" (how to reach client support) and the new-password form a reset link opens. Templates
- * only; the element runs the requests.
+ * only; the element runs the requests, and imports this module the first time one of these is asked for.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SupportContact } from '../internal/api-client.js';

@@ -6,9 +6,9 @@ import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem, type MfaChallenge, type SupportContact, type PasswordPolicy, type User } from '../internal/api-client.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { loginStyles } from './login.styles.js';
-import { errorRegion, field, noticeRegion, submitButton, type LoginKit } from './login-kit.js';
-import { renderForgotPassword, renderForgotUsername, renderReset, supportRenderer } from './login-recovery.js';
-import { enrolmentRenderer, policyRenderer, renderEnrol, renderPassword, renderProfile, renderRecoveryCodes, type Enrolment } from './login-onboarding.js';
+import { errorRegion, field, noticeRegion, policyRenderer, submitButton, type LoginKit } from './login-kit.js';
+import type { Enrolment } from './login-onboarding.js';
+import { LoginViews } from './login-views.js';
 
 /** Detail of `ck-login` and `ck-logout`. */
 export interface LoginDetail {
@@ -86,6 +86,9 @@ export class CkLogin extends CkElement {
   @state() private recoveryCodes: string[] | null = null;
 
   #portal = new PortalConnection(this);
+
+  /** the signed-out help and onboarding views, imported when first needed */
+  #views = new LoginViews(this);
 
   #enrolment = new Task(this, {
     task: async ([client, wanted]) => (wanted ? client.request<Enrolment>('POST', '/auth/mfa/enrol') : null),
@@ -261,7 +264,7 @@ export class CkLogin extends CkElement {
     this.view = view;
     this.notice = '';
     this.#reset();
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
+    void this.#views.load('recovery').then(() => this.renderRoot.querySelector<HTMLElement>('h2')?.focus());
   }
 
   #onForgotPassword = async (event: SubmitEvent) => {
@@ -408,6 +411,25 @@ export class CkLogin extends CkElement {
     `;
   }
 
+  /** The signed-out help screens (login-recovery.ts). */
+  #renderRecovery(kit: LoginKit, step: 'forgot-password' | 'forgot-username' | 'reset') {
+    const v = this.#views.get('recovery');
+    if (!v) return this.#views.pending();
+    if (step === 'forgot-password') return v.renderForgotPassword(kit, this.#onForgotPassword, this.#onBackToSignIn);
+    if (step === 'forgot-username') return v.renderForgotUsername(this.#support.render(v.supportRenderer), this.#onBackToSignIn);
+    return v.renderReset(kit, this.#policy.render(policyRenderer), this.#onResetPassword, this.#onBackToSignIn);
+  }
+
+  /** The first-login steps (login-onboarding.ts). */
+  #renderOnboarding(kit: LoginKit, user: User, step: 'profile' | 'password' | 'mfa-enrol' | 'recovery-codes') {
+    const v = this.#views.get('onboarding');
+    if (!v) return this.#views.pending();
+    if (step === 'profile') return v.renderProfile(kit, user, this.#stepLabel(1), this.emailChanged, { submit: this.#onConfirmProfile, input: this.#onProfileInput });
+    if (step === 'password') return v.renderPassword(kit, this.#stepLabel(2), this.#policy.render(policyRenderer), this.#onChangePassword);
+    if (step === 'mfa-enrol') return v.renderEnrol(this.#stepLabel(3), this.#enrolment.render(v.enrolmentRenderer(kit, this.#onConfirmEnrolment)));
+    return v.renderRecoveryCodes(kit, this.recoveryCodes!, this.#onRecoveryCodesSaved);
+  }
+
   override render() {
     const user = this.user;
     const step = this.#step;
@@ -416,23 +438,13 @@ export class CkLogin extends CkElement {
       <section part="base" aria-label=${step === 'signed-in' ? 'Session' : 'Sign in'}>
         ${step === 'mfa'
           ? this.#renderMfa(kit)
-          : step === 'forgot-password'
-            ? renderForgotPassword(kit, this.#onForgotPassword, this.#onBackToSignIn)
-            : step === 'forgot-username'
-              ? renderForgotUsername(this.#support.render(supportRenderer), this.#onBackToSignIn)
-              : step === 'reset'
-                ? renderReset(kit, this.#policy.render(policyRenderer), this.#onResetPassword, this.#onBackToSignIn)
-          : step === 'signin' || !user
-            ? this.#renderSignIn(kit)
-            : step === 'profile'
-              ? renderProfile(kit, user, this.#stepLabel(1), this.emailChanged, { submit: this.#onConfirmProfile, input: this.#onProfileInput })
-              : step === 'password'
-                ? renderPassword(kit, this.#stepLabel(2), this.#policy.render(policyRenderer), this.#onChangePassword)
-                : step === 'mfa-enrol'
-                  ? renderEnrol(this.#stepLabel(3), this.#enrolment.render(enrolmentRenderer(kit, this.#onConfirmEnrolment)))
-                  : step === 'recovery-codes'
-                    ? renderRecoveryCodes(kit, this.recoveryCodes!, this.#onRecoveryCodesSaved)
-                    : this.#renderSignedIn(user)}
+          : step === 'forgot-password' || step === 'forgot-username' || step === 'reset'
+            ? this.#renderRecovery(kit, step)
+            : step === 'signin' || !user
+              ? this.#renderSignIn(kit)
+              : step === 'signed-in'
+                ? this.#renderSignedIn(user)
+                : this.#renderOnboarding(kit, user, step)}
       </section>
     `;
   }
