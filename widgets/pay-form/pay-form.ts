@@ -14,7 +14,7 @@ import {
 import { declineOutcome, type DeclinedProblem } from './pay-decline.js';
 import { PayFrameChannel } from './pay-frame-channel.js';
 import { renderDone, renderStatuses, type PlanView } from './pay-statuses.js';
-import { describedBy, renderField, type PayView } from './pay-view.js';
+import { describedBy, renderField, renderLangSwitch, type PayView } from './pay-view.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
   type Payment, type PaymentPreview,
@@ -49,8 +49,10 @@ const PROGRESS: Step[] = ['find', 'account', 'amount', 'method', 'review', 'done
  *
  * @fires {CustomEvent<PaymentDetail>} ck-payment-request - Cancelable, before money moves; `preventDefault()` stops it.
  * @fires {CustomEvent<PaymentDetail>} ck-payment-succeeded - A payment was made or scheduled, or an offer accepted.
+ * @fires {CustomEvent<{lang: 'en' | 'es'}>} ck-lang-change - The debtor switched the language (the page may follow).
  *
  * @csspart base - The card around the flow.
+ * @csspart lang-switch - The switch to the other language, named in that language.
  * @csspart heading - The step heading (focused on each step for screen readers).
  * @csspart progress - "Step n of m".
  * @csspart field - A label, input and error group.
@@ -134,6 +136,8 @@ export class CkPayForm extends CkElement {
   get #client(): PayApi {
     const base = this.api || defaultApiBase();
     if (!this.#api || this.#api.base !== base) this.#api = new PayApi(base);
+    // the server answers (problems, agreement, E-SIGN statement) in the form's language
+    this.#api.lang = this.#lang;
     return this.#api;
   }
 
@@ -150,7 +154,8 @@ export class CkPayForm extends CkElement {
     // the card frame speaks the element's language, switched mid-flow too
     if (changed.has('lang') && changed.get('lang') !== undefined) {
       this.#initFrame();
-      // the agreement is signed in the language it is read in: fetch it again in the new one
+      // the agreement and the E-SIGN statement are read in this language: fetch them again in the new one
+      this.esign = null;
       if (this.step === 'review' && this.method) void this.#useMethod(this.method);
     }
     if (changed.has('step')) {
@@ -412,7 +417,7 @@ export class CkPayForm extends CkElement {
       <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
         ${this.methodTab === 'wallet'
           ? html`<button class="primary" part="button" type="button" ?disabled=${this.busy} @click=${this.#wallet}>${this.#t('walletPay')}</button>`
-          : html`<iframe part="frame" title=${this.#t('frameTitle')} src="${this.#client.apiRoot}/pay/frame" @load=${() => this.#initFrame()}></iframe>`}
+          : html`<iframe part="frame" title=${this.#t('frameTitle')} src="${this.#client.apiRoot}/pay/frame?lang=${this.#lang}" @load=${() => this.#initFrame()}></iframe>`}
       </div>
       <div class="actions"><button part="button" type="button" @click=${() => { this.step = this.offer ? 'offers' : 'amount'; this.formError = ''; }}>${this.#t('back')}</button></div>
     </div>`;
@@ -470,6 +475,7 @@ export class CkPayForm extends CkElement {
     };
     const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step === 'payments' ? 'account' : this.step);
     return html`<div part="base" lang=${this.lang}>
+      ${renderLangSwitch(this.#lang, (to) => { this.lang = to; this.emit<{ lang: Lang }>('ck-lang-change', { lang: to }); })}
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
       <p class="progress" part="progress">${this.#t('stepOf', { n: progressStep + 1, total: PROGRESS.length })}</p>
       <p class="alert" part="error" role="alert" aria-live="polite">${this.formError}</p>
@@ -488,5 +494,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'ck-payment-succeeded': CustomEvent<PaymentDetail>;
     'ck-payment-request': CustomEvent<PaymentDetail>;
+    'ck-lang-change': CustomEvent<{ lang: Lang }>;
   }
 }

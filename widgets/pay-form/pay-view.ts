@@ -3,7 +3,7 @@
  * flag, the field errors, and one way to lay out a labelled field with its hint and error.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Lang, MessageKey } from './pay-i18n.js';
+import { translate, type Lang, type MessageKey } from './pay-i18n.js';
 
 export interface PayView {
   lang: Lang;
@@ -27,4 +27,10 @@ export function renderField(fieldErrors: Record<string, string>, name: string, l
 /** The ids an input is described by: its hint, and its error when it has one. */
 export function describedBy(fieldErrors: Record<string, string>, name: string, hint = false): string {
   return [hint ? `${name}-hint` : '', fieldErrors[name] ? `${name}-error` : ''].filter(Boolean).join(' ');
+}
+
+/** The switch to the other language, named in that language ("English" on a Spanish form), so a debtor can always get back. */
+export function renderLangSwitch(lang: Lang, onSwitch: (to: Lang) => void): TemplateResult {
+  const other: Lang = lang === 'es' ? 'en' : 'es';
+  return html`<button class="lang-switch" part="lang-switch" type="button" id="form-lang-switch" lang=${other} @click=${() => onSwitch(other)}>${translate(other, 'switchTo')}</button>`;
 }
