@@ -48,7 +48,7 @@ function declined(ctx: Parameters<typeof requireDebtor>[1], payment: PaymentOutT
   ctx.body = {
     type: 'https://collectkit.dev/problems/payment-declined', title: problemTitle(402, lang), status: 402, code: 'payment_declined',
     // the whole sentence in the debtor's language: "El pago fue rechazado: …"
-    detail: say(lang, 'problems', 'paymentDeclined', { reason }), errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: reason }],
+    detail: say(lang, 'problems', 'paymentDeclined', { reason: reason.charAt(0).toLowerCase() + reason.slice(1) }), errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: reason }],
     // a gateway failure is not the card's fault: the same method may be tried again
     retrySameMethod: payment.status === 'failed',
     payment, ...extra, requestId,

@@ -18,7 +18,7 @@ export const payForm: PayFormWords = {
   amount: 'Monto a pagar (USD)', amountHint: 'Entre {min} y {max}.', fullBalance: 'Pagar {amount} (saldo total)', payOn: 'Fecha de pago', payOnHint: 'Hoy, o una fecha de hasta {days} días.',
   continue: 'Continuar', back: 'Atrás', invalidAmount: 'Ingrese un monto como 25.00.',
   methodCard: 'Tarjeta', methodBank: 'Cuenta bancaria (ACH)', methodWallet: 'Billetera', savedMethods: 'Métodos guardados', useSaved: 'Usar {brand} terminada en {last4}',
-  walletPay: 'Pagar con Sandbox Wallet', frameTitle: 'Datos de tarjeta o banco (marco seguro)',
+  walletPay: 'Pagar con la billetera de prueba (sandbox)', frameTitle: 'Datos de tarjeta o banco (marco seguro)',
   review: 'Revisión', paying: 'Monto', on: 'Fecha', today: 'Hoy', with: 'Pagado con', agreement: 'Acuerdo de pago', typedName: 'Escriba su nombre completo para firmar',
   agree: 'He leído y acepto el acuerdo de pago.', mustAgree: 'Marque la casilla para aceptar el acuerdo.', payNow: 'Pagar {amount}', schedule: 'Programar {amount}', acceptAndSign: 'Firmar y aceptar',
   processing: 'Procesando su pago…', declined: 'El pago fue rechazado: {reason}', tryAnother: 'Pruebe otro método de pago.',

@@ -105,7 +105,7 @@ describe.each(DIALECTS)('Spanish all the way (%s)', (dialect) => {
     const res = await api.request('/pay/payments', { token: debtor, headers: es, body: { lang: 'es', amountCents: 2000, paymentMethodId: method, agreement: { typedName: 'Pat Debtor', textHash: preview.body.agreement.textHash } } });
     expect(res.status).toBe(402);
     const reason = CATALOGUES.es.payForm.decline_card_declined;
-    expect(res.body).toMatchObject({ title: 'Pago requerido', detail: `El pago fue rechazado: ${reason}`, payment: { declineMessage: reason } });
+    expect(res.body).toMatchObject({ title: 'Pago requerido', detail: 'El pago fue rechazado: el banco rechazó la tarjeta.', payment: { declineMessage: reason } });
     const said = [res.body.title, res.body.detail, ...res.body.errors.map((e: { message: string }) => e.message), res.body.payment.declineMessage].join(' | ');
     expect(english(said)).toEqual([]);
   });

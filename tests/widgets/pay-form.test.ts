@@ -147,7 +147,7 @@ describe('ck-pay-form', () => {
     await step(el, 'Método de pago');
     button(el, 'Billetera').click();
     await find(el, '[role=tabpanel] button');
-    button(el, 'Pagar con Sandbox Wallet').click();
+    button(el, 'Pagar con la billetera de prueba').click();
     await step(el, 'Revisar y firmar');
     expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('queda liquidado por completo'); // the agreement in the debtor's language
     const detail = await signAndPay(el);
