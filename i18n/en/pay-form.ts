@@ -1,6 +1,6 @@
 /** The pay form's words (ck-pay-form, in the browser): English. Declines are shown from their code. */
 export const payForm = {
-  title: 'Make a payment',
+  title: 'Make a payment', payButtonOpen: 'Pay now', payButtonClose: 'Close',
   /** the switch to this language, named in this language (a Spanish form shows "English") */
   switchTo: 'English',
   stepFind: 'Find your account', stepContact: 'Your contact details', stepOffers: 'Offers for you', stepAmount: 'Amount', stepMethod: 'Payment method',

@@ -2,7 +2,7 @@
 import type { PayFormWords } from '../en/pay-form.js';
 
 export const payForm: PayFormWords = {
-  title: 'Realizar un pago',
+  title: 'Realizar un pago', payButtonOpen: 'Pagar ahora', payButtonClose: 'Cerrar',
   switchTo: 'Español',
   stepFind: 'Encuentre su cuenta', stepContact: 'Sus datos de contacto', stepOffers: 'Ofertas para usted', stepAmount: 'Monto', stepMethod: 'Método de pago',
   stepReview: 'Revisar y firmar', stepDone: 'Confirmación', stepOf: 'Paso {n} de {total}',

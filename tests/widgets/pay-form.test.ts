@@ -102,7 +102,7 @@ describe('ck-pay-form', () => {
     amount.dispatchEvent(new Event('input'));
     button(el, 'Continue').click();
     await step(el, 'Payment method');
-    expect(shadow(el).querySelector('iframe')!.getAttribute('src')).to.equal(`${API}/api/v1/pay/frame`);
+    expect(shadow(el).querySelector('iframe')!.getAttribute('src')).to.equal(`${API}/api/v1/pay/frame?lang=en`);
     expect(shadow(el).querySelector('iframe')!.getAttribute('title')).to.contain('secure frame');
     button(el, 'Wallet').click();
     await find(el, '[role=tabpanel] button');

@@ -5,6 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatDate } from '../internal/format.js';
+// the validation information and the dispute form, shown before any payment step
+import '../dispute-form/dispute-form.js';
 import type { IdentitySessions, Offer, PayAccount, PayApi } from './pay-api.js';
 import type { MessageKey } from './pay-i18n.js';
 import { describedBy, renderField, type PayView } from './pay-view.js';

@@ -5,8 +5,6 @@ import { ApiError, defaultApiBase, toProblem } from '../internal/api-client.js';
 import { formatDate, formatMoney } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { payFormStyles } from './pay-form.styles.js';
-// the validation information and the dispute form, shown before any payment step
-import '../dispute-form/dispute-form.js';
 import { translate, type Lang, type MessageKey } from './pay-i18n.js';
 import {
   readFind, renderAccount, renderAccountSummary, renderChoose, renderContact, renderFind, renderOffers, saveContact,
