@@ -92,7 +92,7 @@ function englishOnly(): string[] {
   for (const [en, es] of pairs) {
     for (const [key, text] of Object.entries(en)) {
       // the switch back to English is named in English on purpose
-      if (text === es[key] || key === 'pageSwitchTo') continue;
+      if (text === es[key] || key === 'switchTo' || key === 'pageSwitchTo') continue;
       // the longest literal part of a message with placeholders
       const literal = text.split(/\{\w+\}/).map((s) => s.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
       if (literal.length >= 6) out.add(literal);
