@@ -53,6 +53,8 @@ import { payRoutes } from './pay/pay.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { payComplianceRoutes } from './compliance/pay-compliance.routes.js';
 import { requireDebtor } from './pay/debtor-session.js';
+import { declineMessage } from './pay/gateway/gateway.js';
+import { debtorLangMiddleware } from './platform/http/debtor-lang.js';
 import { PROJECT_ROOT } from './platform/project-root.js';
 
 const ROOT = PROJECT_ROOT;
@@ -134,6 +136,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Koa<AppState
   app.use(requestIdMiddleware());
   app.use(callerCacheStaleAfterWrites(callerCacheFor(deps.db)));
   app.use(problemMiddleware());
+  // debtor routes answer in the debtor's language (problems are worded by the problem middleware)
+  app.use(debtorLangMiddleware(declineMessage));
   app.use(securityHeaders(deps.config, { inlineScriptHashes: options.serveDemoSite ? inlineScriptHashes(`${ROOT}/demo-site`) : [] }) as Koa.Middleware<AppState>);
   // Tokens travel in the Authorization header, never cookies: credentials mode is not needed.
   app.use(cors({ origin: corsOrigin(deps.config.corsOrigins), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposeHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'], maxAge: 600 }) as Koa.Middleware<AppState>);

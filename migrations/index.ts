@@ -85,6 +85,8 @@ import * as m20261207100000 from './20261207100000_add_sessions_refresh_rotated_
 import * as m20261207100100 from './20261207100100_add_audit_chain_key_id.js';
 import * as m20261207120000 from './20261207120000_add_payment_plans_paused_at.js';
 import * as m20261207130000 from './20261207130000_add_jobs_failed_by.js';
+import * as m20261207140000 from './20261207140000_add_party_language.js';
+import * as m20261207140100 from './20261207140100_add_payment_link_language.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -170,6 +172,8 @@ export const migrations: Record<string, Migration> = {
   '20261207100100_add_audit_chain_key_id': m20261207100100,
   '20261207120000_add_payment_plans_paused_at': m20261207120000,
   '20261207130000_add_jobs_failed_by': m20261207130000,
+  '20261207140000_add_party_language': m20261207140000,
+  '20261207140100_add_payment_link_language': m20261207140100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@
  * Every debtor message that does go out carries its opt-out (List-Unsubscribe + a footer line; a
  * "Reply STOP" line in texts).
  */
+import { say } from '../../i18n/catalogue.js';
 import { defineOutboxDecorator, defineOutboxPolicy, type OutboxRow } from '../platform/outbox.js';
 import type { Trx } from '../platform/db.js';
 import { isOptedOut } from './optouts.service.js';
@@ -66,12 +67,14 @@ defineOutboxPolicy('compliance.contact_window', async (trx, row, now) => {
 defineOutboxDecorator('compliance.opt_out_line', async (deps, row) => {
   const who = await debtorRecipientOf(deps.db, row);
   if (!who.debtor) return null;
-  if (row.channel === 'sms') return /\breply stop\b/i.test(row.bodyText) ? null : { appendText: '\nReply STOP to opt out.' };
+  const lang = who.party?.lang ?? 'en';
+  // a text that already names STOP (in either language) needs no second line
+  if (row.channel === 'sms') return /\b(reply|responda) stop\b/i.test(row.bodyText) ? null : { appendText: `\n${say(lang, 'notices', 'smsOptOut')}` };
   const token = signUnsubscribeToken(row.publicId, deps.config.secrets.jwtSecret);
   const url = `${deps.config.publicUrl.replace(/\/$/, '')}/api/v1/pay/unsubscribe?token=${encodeURIComponent(token)}`;
   return {
     headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-    appendText: `\n\n--\nTo stop receiving these emails, open this link: ${url}\nYou may also ask for paper copies or withdraw your consent to electronic delivery at any time.`,
-    appendHtml: `<hr><p style="font-size:12px">To stop receiving these emails, <a href="${url.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">unsubscribe here</a>. You may also ask for paper copies or withdraw your consent to electronic delivery at any time.</p>`,
+    appendText: `\n\n--\n${say(lang, 'notices', 'emailOptOutText', { url })}`,
+    appendHtml: `<hr><p style="font-size:12px">${say(lang, 'notices', 'emailOptOut', { url: url.replace(/&/g, '&amp;').replace(/"/g, '&quot;') })}</p>`,
   };
 });

@@ -4,6 +4,8 @@
  * opt-outs and consent withdrawals received by phone or mail.
  * The debtor's own consent/dispute routes need the debtor session of the pay flow (issue 7).
  */
+import { say, wordsOf } from '../../i18n/catalogue.js';
+import { requestLang } from '../platform/http/debtor-lang.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { route, type AnyRoute } from '../platform/http/route.js';
 import { acceptFormBody } from '../platform/http/body.js';
@@ -60,9 +62,11 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
         const message = await messageOf(query.token);
         await optOut(message, 'email_link', meta);
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title>`
-          + `<main><h1>You are unsubscribed</h1><p>We will not send more emails to ${escapeHtml(message.recipient)}. `
-          + `Documents we must send you will come on paper by mail.</p></main></html>`;
+        // in the language of the browser that opened the link (the pages module of the catalogue)
+        const lang = requestLang(ctx) ?? 'en';
+        const w = wordsOf(lang, 'pages');
+        ctx.body = `<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(w.unsubscribedTitle)}</title>`
+          + `<main><h1>${escapeHtml(w.unsubscribedHeading)}</h1><p>${escapeHtml(say(lang, 'pages', 'unsubscribedBody', { recipient: message.recipient }))}</p></main></html>`;
       },
     }),
     route({
@@ -90,8 +94,8 @@ export function complianceRoutes(deps: AppDeps): AnyRoute[] {
       method: 'get', path: '/pay/esign/statement', tag: 'compliance', auth: 'public',
       summary: 'The current E-SIGN consent statement (paper right, scope, withdrawal, updating addresses, what is needed to open documents).',
       responses: { 200: EsignStatementOut },
-      handler: async () => {
-        const s = esignStatement()!;
+      handler: async ({ ctx }) => {
+        const s = esignStatement(undefined, requestLang(ctx) ?? 'en')!;
         return { version: s.version, title: s.title, text: s.text, hash: s.hash };
       },
     }),

@@ -4,10 +4,11 @@
  * Withdrawal is possible at any time and takes effect at once: the outbox reads `activeConsent`
  * before every notice or receipt it would send to a debtor.
  */
+import { said } from '../platform/http/debtor-lang.js';
 import type { Trx } from '../platform/db.js';
 import { now as clockNow, bool, toIso } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import { badRequest, notFound } from '../platform/errors.js';
+import { notFound } from '../platform/errors.js';
 import { writeAudit, type AuditActor } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { esignStatement } from './esign-statement.js';
@@ -75,6 +76,8 @@ export interface ConsentInput {
   accountId: number;
   partyId: number;
   statementVersion: string;
+  /** the language the statement was shown in (its hash is of that text) */
+  lang?: 'en' | 'es';
   /** the affirmative act: must be literally true */
   agree: true;
   channels: { email: boolean; sms: boolean };
@@ -87,12 +90,13 @@ export interface ConsentInput {
  * `superseded`), so at most one is in force and the history shows each change.
  */
 export async function recordConsent(trx: Trx, input: ConsentInput, meta: AuditMeta, now: Date): Promise<ReturnType<typeof consentOut>> {
-  const statement = esignStatement(input.statementVersion);
-  if (!statement) throw badRequest('unknown_statement_version', 'This version of the consent statement is not known; reload and read the current one.');
-  if (input.agree !== true) throw badRequest('consent_not_affirmative', 'Consent must be given by agreeing explicitly.');
-  if (!input.channels.email && !input.channels.sms) throw badRequest('no_channel', 'Choose email, text messages or both.');
-  if (input.channels.email && !input.emailAddress) throw badRequest('email_required', 'Give the email address for electronic delivery.');
-  if (input.channels.sms && !input.phone) throw badRequest('phone_required', 'Give the mobile number for text messages.');
+  // the text in the language the debtor read it in: its hash is recorded
+  const statement = esignStatement(input.statementVersion, input.lang ?? 'en');
+  if (!statement) throw said(400, 'unknown_statement_version', 'unknownStatementVersion');
+  if (input.agree !== true) throw said(400, 'consent_not_affirmative', 'consentNotAffirmative');
+  if (!input.channels.email && !input.channels.sms) throw said(400, 'no_channel', 'noChannel');
+  if (input.channels.email && !input.emailAddress) throw said(400, 'email_required', 'emailRequired');
+  if (input.channels.sms && !input.phone) throw said(400, 'phone_required', 'phoneRequired');
   const party = (await trx('account_parties').where({ id: input.partyId, accountId: input.accountId }).first('id')) as { id: number } | undefined;
   if (!party) throw notFound('Party');
   const clientId = await accountClient(trx, input.accountId);

@@ -17,6 +17,8 @@ export interface DebtorParty {
   zip: string | null;
   emails: string[];
   phones: string[];
+  /** the language the debtor chose (their messages' opt-out lines follow it) */
+  lang: 'en' | 'es';
 }
 
 interface PartyRow {
@@ -26,6 +28,7 @@ interface PartyRow {
   zip: string | null;
   emails: string | null;
   phones: string | null;
+  language: string | null;
 }
 
 const toParty = (r: PartyRow): DebtorParty => ({
@@ -35,9 +38,10 @@ const toParty = (r: PartyRow): DebtorParty => ({
   zip: r.zip,
   emails: (r.emails ? (JSON.parse(r.emails) as string[]) : []).map((e) => normalizeAddress('email', e)),
   phones: (r.phones ? (JSON.parse(r.phones) as { number: string }[]) : []).map((p) => normalizeAddress('sms', p.number)),
+  lang: r.language === 'es' ? 'es' : 'en',
 });
 
-const PARTY_COLUMNS = ['id', 'accountId', 'state', 'zip', 'emails', 'phones'];
+const PARTY_COLUMNS = ['id', 'accountId', 'state', 'zip', 'emails', 'phones', 'language'];
 
 export type DebtorRecipient = { debtor: false } | { debtor: true; accountId: number | null; party: DebtorParty | null };
 

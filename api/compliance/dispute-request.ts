@@ -6,10 +6,11 @@
  *
  * The stored document is the caller's to discard when the dispute is not recorded (`discard`).
  */
+import { said } from '../platform/http/debtor-lang.js';
 import type Koa from 'koa';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
-import { badRequest } from '../platform/errors.js';
+
 import { zodToFieldErrors } from '../platform/http/problem.js';
 import { checkFormFields, receiveForm, type ReceivedFile } from '../platform/uploads/receive.js';
 import { NewDisputeBody } from './compliance.schema.js';
@@ -41,7 +42,7 @@ export async function readDisputeRequest(ctx: Koa.Context | Koa.ParameterizedCon
   try {
     checkFormFields(form.fields, FIELDS);
     const parsed = NewDisputeBody.safeParse(fromForm(form.fields));
-    if (!parsed.success) throw badRequest('validation_failed', 'The form has missing or invalid fields.', zodToFieldErrors(parsed.error, ''));
+    if (!parsed.success) throw said(400, 'validation_failed', 'disputeFormInvalid', {}, zodToFieldErrors(parsed.error, ''));
     return { body: parsed.data, document: form.file, discard: form.discard };
   } catch (err) {
     await form.discard();

@@ -12,10 +12,13 @@
  * closes the open records (`closeOpenDisputes`, called by account-status). Either way a record that
  * closes completes the inbox task it opened, in the same transaction.
  */
+import { money, say, type Lang, type Params } from '../../i18n/catalogue.js';
+import type { NoticeWords } from '../../i18n/en/notices.js';
+import { fieldSaid, said } from '../platform/http/debtor-lang.js';
 import type { Trx } from '../platform/db.js';
 import { now as clockNow, toIso } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { notFound } from '../platform/errors.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
 import { enqueueEmail } from '../platform/outbox.js';
@@ -55,6 +58,8 @@ export interface NewDispute {
   reason?: string | null;
   /** debtor: online; agency or client: received by phone or mail and entered by their staff */
   via: 'debtor' | 'agency' | 'client';
+  /** the language of the debtor's confirmation (shown and emailed); English when not given */
+  lang?: Lang;
   /** the user id of the staff member who entered it */
   enteredByUserId?: number | null;
   actorName: string;
@@ -140,8 +145,8 @@ export async function openDispute(trx: Trx, input: NewDispute, meta: AuditMeta, 
 /** As openDispute, with the timeline entry's id (account-status answers with it). */
 export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta, now: Date) {
   if (input.kind === 'dispute') {
-    if (!input.scope || !input.reasonCode) throw badRequest('validation_failed', 'A dispute needs a scope (all or part) and a reason.');
-    if (input.reasonCode === 'other' && !input.reason?.trim()) throw badRequest('validation_failed', 'Tell us the reason in a few words.');
+    if (!input.scope || !input.reasonCode) throw said(400, 'validation_failed', 'disputeNeedsScope');
+    if (input.reasonCode === 'other' && !input.reason?.trim()) throw said(400, 'validation_failed', 'disputeNeedsReason');
   }
   const account = (await trx('accounts').where({ id: input.accountId }).forUpdate()
     .first('id', 'publicId', 'clientId', 'status', 'balanceCents', 'agencyAccountNumber')) as AccountForDispute | undefined;
@@ -149,8 +154,8 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
   if (input.kind === 'dispute' && input.scope === 'part') {
     const amount = input.disputedAmountCents ?? 0;
     if (!Number.isInteger(amount) || amount <= 0 || amount > Number(account.balanceCents)) {
-      const message = `The disputed amount must be more than zero and not more than the balance (${formatCents(Number(account.balanceCents))}).`;
-      throw badRequest('validation_failed', message, [{ path: 'disputedAmountCents', message, code: 'out_of_range' }]);
+      const balance = { balance: formatCents(Number(account.balanceCents)) };
+      throw said(400, 'validation_failed', 'disputedAmountRange', balance, [fieldSaid('disputedAmountCents', 'out_of_range', 'disputedAmountRange', balance)]);
     }
   }
   const party = (await trx('account_parties')
@@ -161,7 +166,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
 
   const openOfKind = await trx('disputes').where({ accountId: account.id, kind: input.kind, status: 'open' }).first('publicId');
   if (openOfKind && input.kind === 'original_creditor_request') {
-    throw conflict('request_already_open', 'An original-creditor request is already open on this account.');
+    throw said(409, 'request_already_open', 'requestAlreadyOpen');
   }
   // While another dispute holds the account, this one inherits the status from before the first hold.
   const holding = (await trx('disputes').where({ accountId: account.id, status: 'open' }).orderBy('id').first('previousStatus')) as { previousStatus: string } | undefined;
@@ -223,12 +228,17 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
 
   // The confirmation goes to the debtor's address on file; the outbox decides whether it may go by email.
   const email = party?.emails ? (JSON.parse(party.emails) as string[])[0] : undefined;
+  const lang: Lang = input.lang ?? 'en';
+  const w = (key: keyof NoticeWords, params?: Params) => say(lang, 'notices', key, params);
   if (email) {
+    // the reason in the words of the form the debtor chose it from
+    const reason = input.reasonCode ? say(lang, 'disputeForm', `reason_${input.reasonCode}`) : '';
+    const yours = input.kind !== 'dispute' ? w('requestSummary')
+      : input.scope === 'part' ? w('disputePart', { amount: money(input.disputedAmountCents ?? 0, 'USD', lang), reason }) : w('disputeAll', { reason });
     await enqueueEmail(trx, {
       to: email, category: 'dispute_confirmation', accountId: account.id, partyId: party!.id, dedupeKey: `dispute-confirmation:${publicId}`,
-      subject: input.kind === 'dispute' ? 'We received your dispute' : 'We received your request for the original creditor',
-      text: `${input.kind === 'dispute' ? 'We received your dispute' : 'We received your request'} about account ${account.agencyAccountNumber} (reference ${publicId}).\n\n`
-        + `${summary.replace('The debtor', 'You')}\n\nWe have stopped collecting on this account until we send you our response.`,
+      subject: w(input.kind === 'dispute' ? 'disputeSubject' : 'requestSubject'),
+      text: `${w(input.kind === 'dispute' ? 'disputeBody' : 'requestBody', { account: account.agencyAccountNumber, reference: publicId })}\n\n${yours}\n\n${w('disputeOnHold')}`,
     });
   }
   const row = (await disputeRows(trx).where('disputes.public_id', publicId).first()) as DisputeRow;
@@ -237,9 +247,7 @@ export async function recordDispute(trx: Trx, input: NewDispute, meta: AuditMeta
     accountStatus: newStatus,
     confirmation: {
       reference: publicId,
-      message: input.kind === 'dispute'
-        ? 'Your dispute was received. We have stopped collecting on this account until we send you verification of the debt.'
-        : 'Your request was received. We have stopped collecting on this account until we send you the name and address of the original creditor.',
+      message: say(lang, 'problems', input.kind === 'dispute' ? 'disputeReceived' : 'requestReceived'),
     },
   };
   return { created, activityId };
@@ -293,7 +301,7 @@ export async function resolveDispute(trx: Trx, disputePublicId: string, resoluti
   const d = (await trx('disputes').where({ publicId: disputePublicId }).forUpdate().first()) as DisputeRow | undefined;
   if (!d) throw notFound('Dispute');
   const accountId = d.accountId;
-  if (d.status !== 'open') throw conflict('dispute_not_open', 'This dispute is already resolved.');
+  if (d.status !== 'open') throw said(409, 'dispute_not_open', 'disputeNotOpen');
   const account = (await trx('accounts').where({ id: accountId }).forUpdate().first('id', 'publicId', 'clientId', 'status', 'statusBeforeHold')) as
     { id: number; publicId: string; clientId: number; status: string; statusBeforeHold: string | null };
   await markResolved(trx, d, resolution, { resolution: `${d.kind === 'dispute' ? 'Dispute' : 'Request'} answered: ${resolution}`, byUserId: actorUserId, now }, meta);

@@ -4,6 +4,7 @@
  * flow (pay/debtor-session.ts) authorises them and names the one account; `resolveDebtor` is that
  * session check, handed in by app.ts (tests may hand in another).
  */
+import { requestLang } from '../platform/http/debtor-lang.js';
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { AppDeps, AppState } from '../platform/http/context.js';
@@ -79,7 +80,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
       handler: async ({ ctx }) => {
         const access = await resolveDebtor(deps, ctx);
         const { partyId } = await debtorAccount(db, access);
-        const s = esignStatement()!;
+        const s = esignStatement(undefined, requestLang(ctx) ?? 'en')!;
         const current = (await activeConsent(db, partyId, 'email')) ?? (await activeConsent(db, partyId, 'sms'));
         return { statement: { version: s.version, title: s.title, text: s.text, hash: s.hash }, consent: current ? consentOut(current as ConsentRow) : null };
       },
@@ -94,7 +95,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
         return db.transaction(async (trx) => {
           const { accountId, partyId } = await debtorAccount(trx, access);
           return recordConsent(trx, {
-            accountId, partyId, statementVersion: body.statementVersion, agree: body.agree, channels: body.channels, emailAddress: body.email ?? null, phone: body.phone ?? null,
+            accountId, partyId, statementVersion: body.statementVersion, lang: requestLang(ctx) ?? 'en', agree: body.agree, channels: body.channels, emailAddress: body.email ?? null, phone: body.phone ?? null,
           }, debtorMeta(access, meta), clockNow());
         });
       },
@@ -149,7 +150,7 @@ export function payComplianceRoutes(deps: AppDeps, resolveDebtor: DebtorResolver
         try {
           return await db.transaction(async (trx) => {
             const { accountId, partyId } = await debtorAccount(trx, access);
-            return openDispute(trx, { ...request.body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)', document: request.document }, debtorMeta(access, meta), clockNow());
+            return openDispute(trx, { ...request.body, accountId, partyId, via: 'debtor', actorName: 'Debtor (online)', document: request.document, lang: requestLang(ctx) ?? 'en' }, debtorMeta(access, meta), clockNow());
           });
         } catch (err) {
           // nothing of the dispute was written: the stored document goes too

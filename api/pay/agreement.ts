@@ -4,6 +4,8 @@
  * ACH payments carry a NACHA-style debit authorisation; plans list every instalment.
  */
 import { sha256Hex } from '../platform/crypto.js';
+import { say, type Lang, type Params } from '../../i18n/catalogue.js';
+import type { DocumentWords } from '../../i18n/en/documents.js';
 
 export const AGREEMENT_VERSION = 'pay-2026-11';
 
@@ -25,58 +27,31 @@ export interface AgreementFacts {
 
 const money = (cents: number, currency: string) => `${currency === 'USD' ? '$' : `${currency} `}${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 
-export type AgreementLang = 'en' | 'es';
+export type AgreementLang = Lang;
 
-/** The agreement's words, one block per language: the debtor signs the text in the language they read. */
-const WORDS = {
-  en: {
-    title: 'Payment agreement', payee: (a: string, c: string, n: string) => `Payee: ${a}, collecting for ${c}, account ${n}.`, payer: (p: string) => `Payer: ${p}.`,
-    ach: (b: string, l: string) => `bank account (${b}) ending in ${l}`, wallet: (l: string) => `wallet ending in ${l}`, card: (b: string, l: string) => `${b} card ending in ${l}`,
-    once: (a: string, m: string, method: string, d: string) => `I authorise ${a} to charge ${m} to my ${method} on ${d}.`,
-    many: (a: string, method: string, n: number, m: string) => `I authorise ${a} to charge my ${method} ${n} times, ${m} in total, on these dates:`,
-    settles: (m: string) => `When every payment above is made, the balance of ${m} is settled in full.`,
-    nacha: (a: string) => [
-      `I authorise ${a} and its bank to initiate electronic debit entries (ACH) to the account above for the amounts and dates shown,`,
-      'and, if an entry is made in error, to correct it. This authorisation stays in effect until the last payment is made or until I',
-      `notify ${a} that I revoke it, in time for it to act (at least 3 business days before a payment date).`,
-    ],
-    retries: 'A declined payment may be tried again as the schedule describes. I may cancel the remaining payments at any time.',
-    signature: 'Typing my name below is my electronic signature and has the same effect as a handwritten one.',
-  },
-  es: {
-    title: 'Acuerdo de pago', payee: (a: string, c: string, n: string) => `Beneficiario: ${a}, que cobra en nombre de ${c}, cuenta ${n}.`, payer: (p: string) => `Pagador: ${p}.`,
-    ach: (b: string, l: string) => `cuenta bancaria (${b === 'savings' ? 'de ahorros' : b === 'checking' ? 'corriente' : b}) terminada en ${l}`, wallet: (l: string) => `billetera terminada en ${l}`,
-    card: (b: string, l: string) => `tarjeta ${b} terminada en ${l}`,
-    once: (a: string, m: string, method: string, d: string) => `Autorizo a ${a} a cobrar ${m} a mi ${method} el ${d}.`,
-    many: (a: string, method: string, n: number, m: string) => `Autorizo a ${a} a cobrar a mi ${method} ${n} veces, ${m} en total, en estas fechas:`,
-    settles: (m: string) => `Cuando se hagan todos los pagos anteriores, el saldo de ${m} queda liquidado por completo.`,
-    nacha: (a: string) => [
-      `Autorizo a ${a} y a su banco a iniciar débitos electrónicos (ACH) en la cuenta indicada por los montos y en las fechas mostradas,`,
-      'y, si un débito se hace por error, a corregirlo. Esta autorización sigue vigente hasta el último pago o hasta que yo',
-      `notifique a ${a} que la revoco, con tiempo para actuar (al menos 3 días hábiles antes de una fecha de pago).`,
-    ],
-    retries: 'Un pago rechazado puede intentarse de nuevo como indica el calendario. Puedo cancelar los pagos restantes en cualquier momento.',
-    signature: 'Escribir mi nombre abajo es mi firma electrónica y tiene el mismo efecto que una firma manuscrita.',
-  },
-};
-
+/** The agreement's words come from the catalogue (documents module): the debtor signs the text in the language they read. */
 export function renderAgreement(f: AgreementFacts): { version: string; lang: AgreementLang; text: string; textHash: string } {
   const lang: AgreementLang = f.lang === 'es' ? 'es' : 'en';
-  const w = WORDS[lang];
-  const method = f.method.kind === 'ach' ? w.ach(f.method.brand, f.method.last4) : f.method.kind === 'wallet' ? w.wallet(f.method.last4) : w.card(f.method.brand, f.method.last4);
+  const w = (key: keyof DocumentWords, params?: Params) => say(lang, 'documents', key, params);
+  const agency = f.agencyName;
+  const type = f.method.brand === 'checking' ? w('achChecking') : f.method.brand === 'savings' ? w('achSavings') : f.method.brand;
+  const method = f.method.kind === 'ach' ? w('agreementAch', { type, last4: f.method.last4 })
+    : f.method.kind === 'wallet' ? w('agreementWallet', { last4: f.method.last4 }) : w('agreementCard', { brand: f.method.brand, last4: f.method.last4 });
   const total = f.charges.reduce((s, c) => s + c.amountCents, 0);
   const lines = [
-    `${w.title} (${AGREEMENT_VERSION})`,
-    w.payee(f.agencyName, f.creditor, f.accountNumber),
-    w.payer(f.payerName),
-    f.charges.length === 1 ? w.once(f.agencyName, money(total, f.currency), method, f.charges[0]!.date) : w.many(f.agencyName, method, f.charges.length, money(total, f.currency)),
-    ...(f.charges.length > 1 ? f.charges.map((c, i) => `  ${i + 1}. ${c.date}: ${money(c.amountCents, f.currency)}`) : []),
+    `${w('agreementTitle')} (${AGREEMENT_VERSION})`,
+    w('agreementPayee', { agency, creditor: f.creditor, account: f.accountNumber }),
+    w('agreementPayer', { payer: f.payerName }),
+    f.charges.length === 1
+      ? w('agreementOnce', { agency, amount: money(total, f.currency), method, date: f.charges[0]!.date })
+      : w('agreementMany', { agency, method, n: f.charges.length, total: money(total, f.currency) }),
+    ...(f.charges.length > 1 ? f.charges.map((c, i) => w('agreementCharge', { n: i + 1, date: c.date, amount: money(c.amountCents, f.currency) })) : []),
   ];
-  if (f.kind === 'settlement' && f.settlesBalanceCents !== undefined) lines.push(w.settles(money(f.settlesBalanceCents, f.currency)));
+  if (f.kind === 'settlement' && f.settlesBalanceCents !== undefined) lines.push(w('agreementSettles', { balance: money(f.settlesBalanceCents, f.currency) }));
   // NACHA requires a clear authorisation and a way to revoke it for consumer debits (WEB entries).
-  if (f.method.kind === 'ach') lines.push(...w.nacha(f.agencyName));
-  if (f.charges.length > 1) lines.push(w.retries);
-  lines.push(w.signature);
+  if (f.method.kind === 'ach') lines.push(w('agreementNacha1', { agency }), w('agreementNacha2'), w('agreementNacha3', { agency }));
+  if (f.charges.length > 1) lines.push(w('agreementRetries'));
+  lines.push(w('agreementSignature'));
   const text = lines.join('\n');
   return { version: AGREEMENT_VERSION, lang, text, textHash: sha256Hex(text) };
 }

@@ -3,10 +3,11 @@
  * audience, so it can never pass for a portal user's token and vice versa. Every pay route takes the
  * account from this token, never from the URL: a debtor session sees only that account.
  */
+import { said } from '../platform/http/debtor-lang.js';
 import type Koa from 'koa';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { randomToken } from '../platform/crypto.js';
-import { unauthorized } from '../platform/errors.js';
+
 import type { AppDeps, AppState } from '../platform/http/context.js';
 import { now as clockNow } from '../platform/clock.js';
 
@@ -54,7 +55,7 @@ export async function verifyDebtorSession(token: string, secret: string): Promis
 export async function requireDebtor(deps: AppDeps, ctx: Koa.ParameterizedContext<AppState>): Promise<DebtorSession> {
   const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
   const session = match ? await verifyDebtorSession(match[1]!, deps.config.secrets.jwtSecret) : null;
-  if (!session) throw unauthorized('Open your payment link again or confirm your details: the payment session is missing or expired.', 'debtor_session_required');
+  if (!session) throw said(401, 'debtor_session_required', 'debtorSessionRequired');
   (ctx.state as AppState & { debtor?: DebtorSession }).debtor = session;
   return session;
 }

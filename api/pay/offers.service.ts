@@ -5,10 +5,11 @@
  * scheduler (pay.jobs.ts). Accepting is a conditional update (open → accepted), so one offer is
  * taken once, however many requests race.
  */
+import { fieldSaid, said } from '../platform/http/debtor-lang.js';
 import type { AppDeps, Caller, RequestMeta } from '../platform/http/context.js';
 import type { Trx } from '../platform/db.js';
 import { isMysql, toDateOnly, toIso } from '../platform/db.js';
-import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
+import { AppError, badRequest, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
@@ -16,11 +17,12 @@ import { resolveAccountId } from '../accounts/accounts.scope.js';
 import type { DebtorSession } from './debtor-session.js';
 import { debtorAccountId, payableAccounts } from './pay-access.service.js';
 import { getPaySettings } from './pay.settings.js';
-import { renderAgreement, formatMoney, type AgreementFacts } from './agreement.js';
+import { renderAgreement, type AgreementFacts } from './agreement.js';
 import { chargeAndFinalize, committedCents, debtorActor, paymentOut, recordAgreement, type PaymentOut, type PaymentRow, type Signature } from './payments.service.js';
 import { lockAccountBalance } from './apply-payment-to-balance.js';
 import { addDays, instalmentSchedule, todayIso, type Frequency } from './schedule.js';
 import { debtorContact, enqueueDebtorEmail } from './payment-notices.js';
+import { longDate, money, say } from '../../i18n/catalogue.js';
 
 interface OfferRow {
   id: number; publicId: string; accountId: number; clientId: number; kind: 'settlement' | 'plan'; percentBps: number | null; amountCents: number | string;
@@ -86,7 +88,7 @@ export async function openOffers(trx: Trx, accountId: number, now: Date): Promis
 async function loadOpenOffer(trx: Trx, accountId: number, publicId: string, now: Date): Promise<OfferRow> {
   const o = (await trx('offers').where({ publicId, accountId }).first()) as OfferRow | undefined;
   if (!o) throw notFound('Offer');
-  if (o.status !== 'open' || toDateOnly(o.expiresOn)! < todayIso(now)) throw conflict('offer_not_open', 'This offer is no longer open.');
+  if (o.status !== 'open' || toDateOnly(o.expiresOn)! < todayIso(now)) throw said(409, 'offer_not_open', 'offerNotOpen');
   return o;
 }
 
@@ -98,16 +100,16 @@ async function planOffer(trx: Trx, session: DebtorSession, offerId: string, inpu
   const account = await debtorAccountId(trx, session.accountId);
   const offer = await loadOpenOffer(trx, account.id, offerId, now);
   const balance = await lockAccountBalance(trx, account.id);
-  if (await trx('payment_plans').where({ accountId: account.id }).whereIn('status', ['active', 'paused']).first('id')) throw conflict('plan_active', 'This account already has an active payment plan.');
-  if ((await committedCents(trx, account.id)) > 0) throw conflict('payments_scheduled', 'Payments are already scheduled on this account; cancel them before taking an offer.');
-  if (balance < Number(offer.balanceCents) * 0.5 || balance <= 0) throw conflict('offer_not_open', 'The balance changed since this offer was made; ask for a new offer.');
+  if (await trx('payment_plans').where({ accountId: account.id }).whereIn('status', ['active', 'paused']).first('id')) throw said(409, 'plan_active', 'planActive');
+  if ((await committedCents(trx, account.id)) > 0) throw said(409, 'payments_scheduled', 'paymentsScheduled');
+  if (balance < Number(offer.balanceCents) * 0.5 || balance <= 0) throw said(409, 'offer_not_open', 'balanceChanged');
   const method = (await trx('payment_methods').where({ publicId: input.paymentMethodId, accountId: account.id }).first('id', 'public_id', 'kind', 'brand', 'last4')) as OfferPlan['method'] | undefined;
-  if (!method) throw badRequest('validation_failed', 'Choose a payment method.', [{ path: 'paymentMethodId', code: 'not_found', message: 'This payment method is not on this account.' }]);
+  if (!method) throw said(400, 'validation_failed', 'chooseMethod', {}, [fieldSaid('paymentMethodId', 'not_found', 'methodNotOnAccount')]);
   const today = todayIso(now);
   const start = input.startDate ?? today;
-  if (start < today) throw badRequest('validation_failed', 'The first payment date is in the past.', [{ path: 'startDate', code: 'in_past', message: 'Choose today or a later date.' }]);
+  if (start < today) throw said(400, 'validation_failed', 'firstDateInPast', {}, [fieldSaid('startDate', 'in_past', 'chooseTodayOrLater')]);
   const latest = offer.kind === 'settlement' ? toDateOnly(offer.payBy)! : addDays(today, 30);
-  if (start > latest) throw badRequest('validation_failed', 'The first payment date is too late.', [{ path: 'startDate', code: 'too_far', message: `Choose a date up to ${latest}.` }]);
+  if (start > latest) throw said(400, 'validation_failed', 'firstDateTooLate', {}, [fieldSaid('startDate', 'too_far', 'chooseDateUpTo', { date: latest })]);
   // the amount is what the offer says, but never more than what is owed now
   const total = Math.min(Number(offer.amountCents), balance);
   const charges = offer.kind === 'settlement' ? [{ date: start, amountCents: total }] : instalmentSchedule(total, offer.instalmentCount!, offer.frequency!, start);
@@ -133,7 +135,7 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
   const { offerRow, planId, paymentIds } = await deps.db.transaction(async (trx) => {
     const p = await planOffer(trx, session, offerId, input, now);
     const taken = await trx('offers').where({ id: p.offer.id, status: 'open' }).update({ status: 'accepted', acceptedAt: now });
-    if (!taken) throw conflict('offer_not_open', 'This offer is no longer open.');
+    if (!taken) throw said(409, 'offer_not_open', 'offerNotOpen');
     const agreementId = await recordAgreement(trx, p.accountId, p.facts.kind, p.facts, input.agreement, meta, now);
     const planPublicId = p.offer.kind === 'plan' ? newId('plan') : null;
     if (planPublicId) {
@@ -164,11 +166,14 @@ export async function acceptOffer(deps: AppDeps, session: DebtorSession, offerId
     // the agreement copy with the schedule and the authorisation
     const contact = await debtorContact(trx, p.accountId);
     const agreement = renderAgreement(p.facts);
-    await enqueueDebtorEmail(trx, p.accountId, input.email ?? contact.email, contact.partyId, 'pay.agreement', `pay.agreement:${agreementId}`, `Your ${p.offer.kind === 'plan' ? 'payment plan' : 'settlement'} agreement — ${p.facts.agencyName}`, [
-      `Thank you${contact.name ? `, ${contact.name}` : ''}. This is your copy of the agreement you signed as "${input.agreement.typedName.trim()}" on ${now.toISOString()}.`,
-      agreement.text,
-      ...(p.charges.length > 1 ? [`Schedule:\n${p.charges.map((c, i) => `${i + 1}. ${c.date} — ${formatMoney(c.amountCents, p.facts.currency)}`).join('\n')}`] : []),
-    ]);
+    const lang = agreement.lang;
+    const signed = { name: contact.name, signedAs: input.agreement.typedName.trim(), date: longDate(now.toISOString(), lang) };
+    await enqueueDebtorEmail(trx, p.accountId, input.email ?? contact.email, contact.partyId, 'pay.agreement', `pay.agreement:${agreementId}`,
+      say(lang, 'notices', p.offer.kind === 'plan' ? 'agreementSubjectPlan' : 'agreementSubjectSettlement', { agency: p.facts.agencyName }), [
+        say(lang, 'notices', contact.name ? 'agreementCopyName' : 'agreementCopy', signed),
+        agreement.text,
+        ...(p.charges.length > 1 ? [`${say(lang, 'notices', 'agreementSchedule')}\n${p.charges.map((c, i) => say(lang, 'notices', 'scheduleLine', { n: i + 1, date: longDate(c.date, lang), amount: money(c.amountCents, p.facts.currency, lang) })).join('\n')}`] : []),
+      ]);
     return { offerRow: (await trx('offers').where({ id: p.offer.id }).first()) as OfferRow, planId: planPublicId, paymentIds: ids };
   });
   const payments: PaymentOut[] = [];
@@ -212,16 +217,17 @@ export async function cancelPlan(trx: Trx, accountId: number, planPublicId: stri
   if (isMysql(trx)) q.forUpdate();
   const plan = (await q.first()) as { id: number; status: string; clientId: number } | undefined;
   if (!plan) throw notFound('Plan');
-  if (plan.status !== 'active' && plan.status !== 'paused') throw conflict('plan_not_active', 'This plan is not active.');
+  if (plan.status !== 'active' && plan.status !== 'paused') throw said(409, 'plan_not_active', 'planNotActive');
   const stopped = await trx('payments').where({ planPublicId, status: 'scheduled' }).update({ status: 'cancelled', updatedAt: now, completedAt: now });
   await trx('payment_plans').where({ id: plan.id }).update({ status: 'cancelled', cancelReason: by.reason.slice(0, 200), cancelledAt: now });
   await writeAudit(trx, { actor: by.actor, action: 'plan.cancelled', target: { type: 'plan', id: planPublicId }, ip: meta.ip, requestId: meta.requestId, before: { status: plan.status }, after: { status: 'cancelled', instalmentsStopped: stopped, reason: by.reason } });
   await appendEvent(trx, { type: 'plan.cancelled', clientId: plan.clientId, accountId, visibility: 'client', payload: { plan: planPublicId, instalmentsStopped: stopped, reason: by.reason }, actor: by.actor });
   const contact = await debtorContact(trx, accountId);
   const settings = await getPaySettings(trx);
-  await enqueueDebtorEmail(trx, accountId, contact.email, contact.partyId, 'pay.plan_cancelled', `pay.plan_cancelled:${planPublicId}`, `Your payment plan was cancelled — ${settings.agencyName}`, [
-    `Your payment plan for account ${contact.accountNumber} (${contact.creditor}) was cancelled. ${stopped} remaining payment${stopped === 1 ? '' : 's'} will not be charged.`,
-    'Payments already made stay applied to your balance.',
+  const lang = contact.lang;
+  await enqueueDebtorEmail(trx, accountId, contact.email, contact.partyId, 'pay.plan_cancelled', `pay.plan_cancelled:${planPublicId}`, say(lang, 'notices', 'planCancelledSubject', { agency: settings.agencyName }), [
+    say(lang, 'notices', stopped === 1 ? 'planCancelledBodyOne' : 'planCancelledBody', { account: contact.accountNumber, creditor: contact.creditor, n: stopped }),
+    say(lang, 'notices', 'planCancelledKept'),
   ]);
   return getPlan(trx, accountId, planPublicId);
 }

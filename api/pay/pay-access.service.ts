@@ -3,6 +3,8 @@
  * random, stored hashed, expires, and names one account), or the account number / SSN last 4 plus a
  * DOB and ZIP identity check (throttled). Either way the result is a debtor session for one account.
  */
+import { isLang, type Lang } from '../../i18n/catalogue.js';
+import { said, SaidError } from '../platform/http/debtor-lang.js';
 import type { Knex } from 'knex';
 import type { Trx } from '../platform/db.js';
 import { toIso } from '../platform/db.js';
@@ -33,7 +35,12 @@ export function payableAccounts(trx: Trx): Knex.QueryBuilder {
  * The token goes in the fragment: browsers never send it to a server or in a Referer header. Without
  * an agency page of its own, links open the portal's pay page (`/pay`, served by every `serve`).
  */
-const linkUrl = (config: Config, payPageUrl: string, token: string) => `${payPageUrl || `${config.publicUrl.replace(/\/$/, '')}/pay`}#link=${token}`;
+/** The pay page with the link's language (`?lang=es`, kept by an agency page that has its own query) and the token in the fragment. */
+function linkUrl(config: Config, payPageUrl: string, token: string, lang: Lang): string {
+  const page = payPageUrl || `${config.publicUrl.replace(/\/$/, '')}/pay`;
+  const withLang = lang === 'en' ? page : `${page}${page.includes('?') ? '&' : '?'}lang=${lang}`;
+  return `${withLang}#link=${token}`;
+}
 
 export interface CreatedLink {
   id: string;
@@ -46,26 +53,29 @@ export interface CreatedLink {
 }
 
 export async function createPaymentLink(
-  trx: Trx, caller: Caller, config: Config, accountPublicId: string, input: { expiresInDays?: number | undefined; send?: 'email' | 'sms' | undefined }, meta: RequestMeta, now: Date,
+  trx: Trx, caller: Caller, config: Config, accountPublicId: string, input: { expiresInDays?: number | undefined; send?: 'email' | 'sms' | undefined; lang?: Lang | undefined }, meta: RequestMeta, now: Date,
 ): Promise<CreatedLink> {
   const accountId = await resolveAccountId(trx, caller, accountPublicId);
   const account = (await payableAccounts(trx).where('accounts.id', accountId).first('accounts.client_id')) as { clientId: number } | undefined;
-  if (!account) throw new AppError(409, 'account_not_payable', 'This account cannot take debtor payments in its current status.');
+  if (!account) throw said(409, 'account_not_payable', 'accountNotPayable');
   const settings = await getPaySettings(trx);
   const days = input.expiresInDays ?? settings.linkTtlDays;
   const token = randomToken(32);
   const publicId = newId('plink');
   const expiresAt = new Date(now.getTime() + days * 86_400_000);
+  // the language asked for, else the one the debtor chose before
+  const recorded = (await trx('account_parties').where({ accountId, role: 'responsible' }).first('language')) as { language: string | null } | undefined;
+  const lang: Lang = input.lang ?? (isLang(recorded?.language) ? recorded.language : 'en');
   await trx('payment_links').insert({
-    publicId, accountId, tokenHash: sha256Hex(token), expiresAt, useCount: 0, createdByUserId: caller.userId, createdAt: now,
+    publicId, accountId, tokenHash: sha256Hex(token), expiresAt, useCount: 0, createdByUserId: caller.userId, createdAt: now, language: lang,
   });
   // The token itself goes nowhere but the response: audit and events name the link by its id.
-  await writeAudit(trx, { actor: meta.actor, action: 'payment_link.created', target: { type: 'account', id: accountPublicId }, ip: meta.ip, requestId: meta.requestId, after: { link: publicId, expiresAt: expiresAt.toISOString() } });
+  await writeAudit(trx, { actor: meta.actor, action: 'payment_link.created', target: { type: 'account', id: accountPublicId }, ip: meta.ip, requestId: meta.requestId, after: { link: publicId, expiresAt: expiresAt.toISOString(), language: lang } });
   await appendEvent(trx, { type: 'payment_link.created', clientId: account.clientId, accountId, visibility: 'internal', payload: { link: publicId, account: accountPublicId, expiresAt: expiresAt.toISOString() }, actor: meta.actor });
-  const url = linkUrl(config, settings.payPageUrl, token);
+  const url = linkUrl(config, settings.payPageUrl, token, lang);
   let sentTo: string | null = null;
   if (input.send) {
-    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId, config.secrets.dataKey);
+    const to = await sendPaymentLink(trx, accountId, url, input.send, publicId, config.secrets.dataKey, lang);
     if (!to) throw new AppError(409, 'no_contact', `The debtor has no ${input.send === 'email' ? 'email address' : 'mobile number'} on file.`);
     sentTo = input.send === 'email' ? maskEmail(to) : maskPhone(to);
   }
@@ -78,7 +88,7 @@ export interface OpenedSession {
   account: { id: string };
 }
 
-const LINK_INVALID = () => new AppError(404, 'payment_link_invalid', 'This payment link is not valid any more. Ask for a new one, or find your account with your details.');
+const LINK_INVALID = () => said(404, 'payment_link_invalid', 'paymentLinkInvalid');
 
 export async function openSessionFromLink(trx: Trx, config: Config, linkToken: string, meta: RequestMeta, now: Date): Promise<OpenedSession> {
   const link = (await trx('payment_links').where({ tokenHash: sha256Hex(linkToken) }).first()) as
@@ -102,9 +112,9 @@ export interface IdentityInput {
 }
 
 /** No account matched; carries the throttle rules so the caller can count the failure after the rollback. */
-export class IdentityNotMatched extends AppError {
+export class IdentityNotMatched extends SaidError {
   constructor(readonly throttleRules: ThrottleRule[], readonly by: 'account_number' | 'ssn_last4') {
-    super(404, 'identity_not_matched', 'We could not find an account matching those details. Check them and try again.');
+    super(404, 'identity_not_matched', { key: 'identityNotMatched' });
   }
 }
 

@@ -4,7 +4,7 @@
  * host page and the pay form only ever receive the method's id, brand and last 4 by postMessage.
  *
  * Protocol (window.postMessage, origins checked on both sides):
- *   parent → frame  { type: 'ck-pay-init', token, kind: 'card' | 'ach', lang: 'en' | 'es' }
+ *   parent → frame  { type: 'ck-pay-init', token, kind: 'card' | 'ach', lang: 'en' | 'es' }  (and `?lang=` in the frame's URL)
  *   frame → parent  { type: 'ck-pay-frame-ready' } · { type: 'ck-pay-frame-height', height }
  *                   { type: 'ck-pay-method', method: { id, kind, brand, last4, … } }
  * The frame accepts `ck-pay-init` only from the configured CORS origins and the portal's own origin,
@@ -12,30 +12,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { frameAncestors } from '../platform/http/security-headers.js';
+import { LANGS, say, wordsOf, type Lang } from '../../i18n/catalogue.js';
 
-export const FRAME_WORDS = {
-  en: {
-    number: 'Card number', exp: 'Expiry (MM/YY)', month: 'Expiry month', year: 'Expiry year', cvc: 'Security code', zip: 'Billing ZIP',
-    routing: 'Routing number', account: 'Account number', type: 'Account type', checking: 'Checking', savings: 'Savings', holder: 'Account holder name',
-    save: 'Save for future payments', useCard: 'Use this card', useBank: 'Use this bank account', working: 'Checking…', saved: 'Saved.',
-    secure: 'Your details go straight to the payment processor; this site never sees them.', expired: 'Your session expired. Start again.',
-  },
-  es: {
-    number: 'Número de tarjeta', exp: 'Vencimiento (MM/AA)', month: 'Mes de vencimiento', year: 'Año de vencimiento', cvc: 'Código de seguridad', zip: 'Código postal de facturación',
-    routing: 'Número de ruta', account: 'Número de cuenta', type: 'Tipo de cuenta', checking: 'Corriente', savings: 'Ahorros', holder: 'Titular de la cuenta',
-    save: 'Guardar para pagos futuros', useCard: 'Usar esta tarjeta', useBank: 'Usar esta cuenta bancaria', working: 'Verificando…', saved: 'Guardado.',
-    secure: 'Sus datos van directamente al procesador de pagos; este sitio nunca los ve.', expired: 'Su sesión expiró. Comience de nuevo.',
-  },
-};
+/** The frame's words in each language, from the catalogue's `frame_*` keys (pages module). */
+export const FRAME_WORDS: Record<Lang, Record<string, string>> = Object.fromEntries(LANGS.map((lang) => [lang, Object.fromEntries(
+  Object.entries(wordsOf(lang, 'pages')).filter(([k]) => k.startsWith('frame_')).map(([k, v]) => [k.slice('frame_'.length), v]),
+)])) as Record<Lang, Record<string, string>>;
 
-export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: string } {
+export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en'): { html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
   // This origin plus the registered ones; the development default `*` never lets any page frame the card fields.
   const ancestors = frameAncestors(allowedOrigins);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-ancestors ${ancestors}; form-action 'none'; base-uri 'none'`;
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<title>Payment details</title>
+<html lang="${initialLang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
+<title>${say(initialLang, 'pages', 'frameTitle')}</title>
 <style nonce="${nonce}">
   body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;background:transparent}
   form{display:grid;gap:.75rem;padding:2px}
@@ -79,7 +70,7 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
 (() => {
   const T = ${JSON.stringify(FRAME_WORDS)};
   const ALLOWED = ${JSON.stringify(allowedOrigins)};
-  let parentOrigin = null, token = null, lang = 'en';
+  let parentOrigin = null, token = null, lang = ${JSON.stringify(initialLang)};
   const $ = (id) => document.getElementById(id);
   const t = (k) => (T[lang] || T.en)[k];
   function translate() {
@@ -105,7 +96,7 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
     const button = form.querySelector('button');
     button.disabled = true; $('status').textContent = t('working');
     try {
-      const res = await fetch('./methods', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token }, body: JSON.stringify(body), credentials: 'omit' });
+      const res = await fetch('./methods', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': lang, Authorization: 'Bearer ' + token }, body: JSON.stringify(body), credentials: 'omit' });
       const json = await res.json();
       if (res.status === 201) {
         // forget the numbers at once: only the token's id, brand and last 4 leave this frame
@@ -120,7 +111,7 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
         showErrors(json.errors || []);
       }
     } catch (e) {
-      $('status').textContent = 'Network error';
+      $('status').textContent = t('network');
     } finally { button.disabled = false; height(); }
   }
   $('card').addEventListener('submit', (ev) => {

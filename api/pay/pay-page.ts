@@ -9,7 +9,13 @@
 import type Koa from 'koa';
 import type { Db } from '../platform/db.js';
 import { getPaySettings } from './pay.settings.js';
-import { pageStrings, type Lang } from './pay-page-i18n.js';
+import { pickLang, wordsOf, type Lang } from '../../i18n/catalogue.js';
+
+/** The page's words in a language: the catalogue's `page*` keys (pages module) without the prefix (`pageHeading` → `heading`). */
+export function pageStrings(lang: Lang): { pageTitle: string; heading: string; intro: string; switchTo: string; notice: string } {
+  const w = wordsOf(lang, 'pages');
+  return { pageTitle: w.pageTitle, heading: w.pageHeading, intro: w.pageIntro, switchTo: w.pageSwitchTo, notice: w.pageNotice };
+}
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -26,6 +32,8 @@ function show(lang) {
   const url = new URL(location.href); url.searchParams.set('lang', lang); history.replaceState(history.state, '', url.pathname + url.search);
 }
 document.getElementById('lang-switch').addEventListener('click', (e) => { e.preventDefault(); show(e.currentTarget.dataset.to); });
+// the form's own switch: the page follows
+form.addEventListener('ck-lang-change', (e) => show(e.detail.lang));
 `;
 
 export function renderPayPage(lang: Lang, brand: { agencyName: string; brandColor: string; supportLine: string }): string {
@@ -78,7 +86,8 @@ export function payPage(db: Db): Koa.Middleware {
     }
     if (ctx.path !== '/pay' && ctx.path !== '/pay/') return next();
     const settings = await getPaySettings(db);
-    const lang: Lang = ctx.query.lang === 'es' ? 'es' : 'en';
+    // the language the link or the switch asked for, else the browser's
+    const lang: Lang = pickLang(typeof ctx.query.lang === 'string' ? ctx.query.lang : null, ctx.get('Accept-Language')) ?? 'en';
     ctx.type = 'text/html; charset=utf-8';
     // the page names the agency from settings that may change: always revalidated
     ctx.set('Cache-Control', 'no-cache');

@@ -7,6 +7,7 @@
  *  - ticker `pay.recover-pending` finishes payments whose process died mid-charge (same key again);
  *  - ticker `pay.offers` sends up to three reminders before an offer expires, then the expiry notice.
  */
+import { longDate, money, say } from '../../i18n/catalogue.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
 import { isMysql, toDateOnly } from '../platform/db.js';
@@ -16,7 +17,6 @@ import { chargeAndFinalize, recoverPendingPayments } from './payments.service.js
 import { getPaySettings } from './pay.settings.js';
 import { daysBetween, todayIso } from './schedule.js';
 import { debtorContact, enqueueDebtorEmail } from './payment-notices.js';
-import { formatMoney } from './agreement.js';
 import { now as clockNow } from '../platform/clock.js';
 
 const BATCH = 2000;
@@ -65,24 +65,25 @@ export async function offerReminders(deps: AppDeps, now: Date): Promise<void> {
     const left = daysBetween(today, expiresOn);
     await deps.db.transaction(async (trx) => {
       const contact = await debtorContact(trx, o.accountId);
-      const what = o.kind === 'plan' ? 'payment plan offer' : `settlement offer of ${formatMoney(Number(o.amountCents), 'USD')}`;
+      const lang = contact.lang;
+      const what = o.kind === 'plan' ? say(lang, 'notices', 'offerPlanWhat') : say(lang, 'notices', 'offerSettlementWhat', { amount: money(Number(o.amountCents), 'USD', lang) });
+      const words = { what, account: contact.accountNumber, creditor: contact.creditor, date: longDate(expiresOn, lang), agency: settings.agencyName };
       if (left < 0) {
         const expired = await trx('offers').where({ id: o.id, status: 'open' }).update({ status: 'expired' });
         if (!expired) return;
         await writeAudit(trx, { actor: { type: 'system', id: 'pay' }, action: 'offer.expired', target: { type: 'offer', id: o.publicId }, before: { status: 'open' }, after: { status: 'expired' } });
         await appendEvent(trx, { type: 'offer.expired', clientId: o.clientId, accountId: o.accountId, visibility: 'client', payload: { offer: o.publicId }, actor: { type: 'system', id: 'pay' } });
-        await enqueueDebtorEmail(trx, o.accountId, contact.email, contact.partyId, 'pay.offer_expired', `pay.offer_expired:${o.publicId}`, `Your offer has expired — ${settings.agencyName}`, [
-          `The ${what} on account ${contact.accountNumber} (${contact.creditor}) expired on ${expiresOn}.`,
-          'You can still pay online, or contact us to ask about a new offer.',
+        await enqueueDebtorEmail(trx, o.accountId, contact.email, contact.partyId, 'pay.offer_expired', `pay.offer_expired:${o.publicId}`, say(lang, 'notices', 'offerExpiredSubject', words), [
+          say(lang, 'notices', 'offerExpiredBody', words), say(lang, 'notices', 'offerExpiredNext'),
         ]);
         return;
       }
       // the nearest reminder day at or above the days left: at most one per configured day, three in all
       const day = days.find((d) => left <= d);
       if (day === undefined) return;
-      await enqueueDebtorEmail(trx, o.accountId, contact.email, contact.partyId, 'pay.offer_reminder', `pay.offer_reminder:${o.publicId}:${day}`, `Reminder: your offer expires on ${expiresOn} — ${settings.agencyName}`, [
-        `The ${what} on account ${contact.accountNumber} (${contact.creditor}) expires on ${expiresOn} (${left === 0 ? 'today' : `in ${left} day${left === 1 ? '' : 's'}`}).`,
-        'Open your payment link or find your account on our website to accept it.',
+      await enqueueDebtorEmail(trx, o.accountId, contact.email, contact.partyId, 'pay.offer_reminder', `pay.offer_reminder:${o.publicId}:${day}`, say(lang, 'notices', 'offerReminderSubject', words), [
+        say(lang, 'notices', 'offerReminderBody', { ...words, left: left === 0 ? say(lang, 'notices', 'offerToday') : left === 1 ? say(lang, 'notices', 'offerInOneDay') : say(lang, 'notices', 'offerInDays', { n: left }) }),
+        say(lang, 'notices', 'offerReminderNext'),
       ]);
     });
   }

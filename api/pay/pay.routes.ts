@@ -2,9 +2,12 @@
  * Debtor-side routes under /pay (public: the debtor session token authorises them, see
  * debtor-session.ts) and the agency-side routes that create payment links and edit pay settings.
  */
+import { problemTitle, requestLang, said } from '../platform/http/debtor-lang.js';
+import { say } from '../../i18n/catalogue.js';
+import { declineMessage } from './gateway/gateway.js';
 import type { AppDeps } from '../platform/http/context.js';
 import { route, type AnyRoute } from '../platform/http/route.js';
-import { badRequest } from '../platform/errors.js';
+
 import { Problem } from '../auth/auth.schema.js';
 import { writeAudit } from '../platform/audit.js';
 import {
@@ -29,7 +32,7 @@ const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem
 /** The key also becomes the payment's charge key (see payments.service), so it must fit that column. */
 function idempotencyKey(raw: string): string | undefined {
   if (!raw) return undefined;
-  if (!/^[\x21-\x7e]{1,90}$/.test(raw)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–90 visible ASCII characters.');
+  if (!/^[\x21-\x7e]{1,90}$/.test(raw)) throw said(400, 'invalid_idempotency_key', 'idempotencyKeyInvalid', { max: 90 });
   return raw;
 }
 
@@ -40,9 +43,12 @@ function idempotencyKey(raw: string): string | undefined {
 function declined(ctx: Parameters<typeof requireDebtor>[1], payment: PaymentOutT, requestId: string, extra: Record<string, unknown> = {}): void {
   ctx.status = 402;
   ctx.type = 'application/problem+json';
+  const lang = requestLang(ctx) ?? 'en';
+  const reason = declineMessage(payment.declineCode, lang) ?? say(lang, 'problems', 'declineUnknown');
   ctx.body = {
-    type: 'https://collectkit.dev/problems/payment-declined', title: 'Payment Required', status: 402, code: 'payment_declined',
-    detail: payment.declineMessage, errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: payment.declineMessage }],
+    type: 'https://collectkit.dev/problems/payment-declined', title: problemTitle(402, lang), status: 402, code: 'payment_declined',
+    // the whole sentence in the debtor's language: "El pago fue rechazado: …"
+    detail: say(lang, 'problems', 'paymentDeclined', { reason: reason.charAt(0).toLowerCase() + reason.slice(1) }), errors: [{ path: 'paymentMethodId', code: payment.declineCode, message: reason }],
     // a gateway failure is not the card's fault: the same method may be tried again
     retrySameMethod: payment.status === 'failed',
     payment, ...extra, requestId,
@@ -60,7 +66,7 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'The card/bank details frame: the pay form embeds it; numbers typed here go only to POST pay/methods.',
       responses: { 200: null },
       handler: async ({ ctx }) => {
-        const { html, csp } = renderPayFrame(config.corsOrigins);
+        const { html, csp } = renderPayFrame(config.corsOrigins, requestLang(ctx) ?? 'en');
         ctx.set('Content-Security-Policy', csp);
         ctx.set('Cache-Control', 'no-store');
         ctx.type = 'text/html; charset=utf-8';

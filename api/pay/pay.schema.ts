@@ -22,6 +22,7 @@ export const IdentitySessionsOut = z.object({ sessions: z.array(DebtorSessionOut
 export const PaymentLinkBody = z.strictObject({
   expiresInDays: z.number().int().min(1).max(90).optional(),
   send: z.enum(['email', 'sms']).optional().describe("also send the link to the debtor's email or mobile (through the outbox)"),
+  lang: z.enum(['en', 'es']).optional().describe("the language of the message and of the pay page the link opens; default: the debtor's recorded language, else English"),
 });
 export const PaymentLinkOut = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string(), account: z.object({ id: z.string() }), sentTo: z.string().nullable() });
 export const AccountIdParams = z.strictObject({ id: z.string().min(4).max(40) });

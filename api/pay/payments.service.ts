@@ -7,10 +7,11 @@
  * If the process dies between 2 and 3, `recoverPendingPayments` repeats 2 with the same key — the
  * gateway answers with the first charge — and finishes 3. Step 3 is a no-op for a payment already final.
  */
+import { fieldSaid, said } from '../platform/http/debtor-lang.js';
 import type { AppDeps, RequestMeta } from '../platform/http/context.js';
 import type { Trx } from '../platform/db.js';
 import { isMysql, toDateOnly, toIso } from '../platform/db.js';
-import { AppError, badRequest, conflict, notFound } from '../platform/errors.js';
+import { notFound } from '../platform/errors.js';
 import { newId, encodeBase32 } from '../platform/ids.js';
 import { writeAudit } from '../platform/audit.js';
 import { appendEvent } from '../platform/events.js';
@@ -21,9 +22,9 @@ import { getPaySettings } from './pay.settings.js';
 import { applyPaymentToBalance, lockAccountBalance, settleRemainder } from './apply-payment-to-balance.js';
 import { retryNotice } from './payment-notices.js';
 import { gatewayFor } from './gateway/sandbox-gateway.js';
-import { DECLINE_MESSAGES, type ChargeResult, type TokenizeInput } from './gateway/gateway.js';
+import { declineMessage, type ChargeResult, type TokenizeInput } from './gateway/gateway.js';
 import { renderAgreement, formatMoney, type AgreementFacts } from './agreement.js';
-import { afterPaymentFinal } from './payment-notices.js';
+import { afterPaymentFinal, recordDebtorLanguage } from './payment-notices.js';
 import { addDays, todayIso } from './schedule.js';
 
 export const debtorActor = (s: DebtorSession) => ({ type: 'debtor' as const, id: s.sessionId });
@@ -57,7 +58,7 @@ export async function addPaymentMethod(deps: AppDeps, session: DebtorSession, in
 
 async function loadMethod(trx: Trx, accountId: number, publicId: string): Promise<MethodRow> {
   const m = (await trx('payment_methods').where({ publicId, accountId }).first()) as MethodRow | undefined;
-  if (!m) throw badRequest('validation_failed', 'Choose a payment method.', [{ path: 'paymentMethodId', code: 'not_found', message: 'This payment method is not on this account.' }]);
+  if (!m) throw said(400, 'validation_failed', 'chooseMethod', {}, [fieldSaid('paymentMethodId', 'not_found', 'methodNotOnAccount')]);
   return m;
 }
 
@@ -98,7 +99,7 @@ export const paymentOut = (p: PaymentRow): PaymentOut => ({
   method: { kind: p.methodKind, brand: p.methodBrand, last4: p.methodLast4 },
   scheduledFor: toDateOnly(p.scheduledFor),
   declineCode: p.declineCode,
-  declineMessage: p.declineCode ? DECLINE_MESSAGES[p.declineCode] ?? 'The payment was declined.' : null,
+  declineMessage: declineMessage(p.declineCode),
   receiptNumber: p.receiptNumber,
   planId: p.planPublicId,
   instalmentNumber: p.instalmentNumber,
@@ -131,25 +132,25 @@ async function checkPayment(trx: Trx, session: DebtorSession, input: PaymentInpu
   const balance = await lockAccountBalance(trx, account.id);
   const available = balance - (await committedCents(trx, account.id));
   if (!settings.allowSkipOffer && (await trx('offers').where({ accountId: account.id, status: 'open' }).where('expires_on', '>=', today(now)).first('id'))) {
-    throw new AppError(409, 'offer_required', 'Choose one of the offers on this account; paying another amount is not available.');
+    throw said(409, 'offer_required', 'offerRequired');
   }
   const method = await loadMethod(trx, account.id, input.paymentMethodId);
   const min = Math.min(settings.minPaymentCents, available);
-  if (available <= 0) throw new AppError(409, 'nothing_to_pay', 'There is no balance left to pay on this account (payments already scheduled cover it).');
+  if (available <= 0) throw said(409, 'nothing_to_pay', 'nothingToPay');
   if (input.amountCents < min || input.amountCents > available) {
-    throw badRequest('validation_failed', 'The amount is outside what can be paid.', [{ path: 'amountCents', code: 'out_of_range', message: `Pay between ${formatMoney(min, 'USD')} and ${formatMoney(available, 'USD')}.` }]);
+    throw said(400, 'validation_failed', 'amountOutOfRange', {}, [fieldSaid('amountCents', 'out_of_range', 'amountBetween', { min: formatMoney(min, 'USD'), max: formatMoney(available, 'USD') })]);
   }
   const scheduled = Boolean(input.scheduledFor && input.scheduledFor > today(now));
   if (input.scheduledFor && input.scheduledFor < today(now)) {
-    throw badRequest('validation_failed', 'The payment date is in the past.', [{ path: 'scheduledFor', code: 'in_past', message: 'Choose today or a later date.' }]);
+    throw said(400, 'validation_failed', 'dateInPast', {}, [fieldSaid('scheduledFor', 'in_past', 'chooseTodayOrLater')]);
   }
   if (scheduled) {
-    if (!settings.schedulingEnabled) throw new AppError(409, 'scheduling_disabled', 'Future-dated payments are not offered; pay today instead.');
+    if (!settings.schedulingEnabled) throw said(409, 'scheduling_disabled', 'schedulingDisabled');
     if (input.scheduledFor! > addDays(today(now), settings.maxScheduleDays)) {
-      throw badRequest('validation_failed', 'The payment date is too far ahead.', [{ path: 'scheduledFor', code: 'too_far', message: `Choose a date within ${settings.maxScheduleDays} days.` }]);
+      throw said(400, 'validation_failed', 'dateTooFar', {}, [fieldSaid('scheduledFor', 'too_far', 'chooseWithinDays', { days: settings.maxScheduleDays })]);
     }
     const plan = await trx('payment_plans').where({ accountId: account.id }).whereIn('status', ['active', 'paused']).first('id');
-    if (plan) throw new AppError(409, 'plan_active', 'This account has an active payment plan; scheduled payments are not available.');
+    if (plan) throw said(409, 'plan_active', 'planActiveNoSchedule');
   }
   const acct = (await trx('accounts').join('clients', 'clients.id', 'accounts.client_id').where('accounts.id', account.id).first('accounts.debtor_name', 'accounts.agency_account_number', 'accounts.currency', 'clients.name as client_name')) as { debtorName: string; agencyAccountNumber: string; currency: string; clientName: string };
   const facts: AgreementFacts = {
@@ -167,17 +168,19 @@ export async function previewPayment(trx: Trx, session: DebtorSession, input: Pa
 
 export interface Signature { typedName: string; textHash: string }
 
-/** Records the e-signature: typed name, time, IP, user agent, version and the exact text with its hash. */
+/** Records the e-signature: typed name, time, IP, user agent, version, language and the exact text with its hash. */
 export async function recordAgreement(trx: Trx, accountId: number, kind: AgreementFacts['kind'], facts: AgreementFacts, sig: Signature, meta: RequestMeta, now: Date): Promise<string> {
   const agreement = renderAgreement(facts);
   if (agreement.textHash !== sig.textHash) {
-    throw new AppError(409, 'agreement_changed', 'The agreement changed since it was shown (amount, date or method). Review it again.');
+    throw said(409, 'agreement_changed', 'agreementChanged');
   }
   const publicId = newId('agr');
   await trx('payment_agreements').insert({
     publicId, accountId, kind, version: agreement.version, lang: agreement.lang, textHash: agreement.textHash, text: agreement.text,
     typedName: sig.typedName.trim(), ip: meta.ip, userAgent: meta.userAgent, signedAt: now,
   });
+  // the debtor signed in this language: their emails and texts follow it from now on
+  await recordDebtorLanguage(trx, accountId, agreement.lang, meta);
   return publicId;
 }
 
@@ -229,7 +232,7 @@ async function findByChargeKey(trx: Trx, chargeKey: string): Promise<PaymentRow 
 
 function replay(existing: PaymentRow, input: PaymentInput): { payment: PaymentOut; replayed: boolean } {
   if (Number(existing.amountCents) !== input.amountCents) {
-    throw conflict('idempotency_key_reused', 'This Idempotency-Key was used for a different payment.');
+    throw said(409, 'idempotency_key_reused', 'paymentKeyReused');
   }
   return { payment: paymentOut(existing), replayed: true };
 }
@@ -374,9 +377,9 @@ export async function cancelScheduledPayment(trx: Trx, session: DebtorSession, p
   const account = await debtorAccountId(trx, session.accountId);
   const p = (await trx('payments').where({ publicId, accountId: account.id }).first()) as PaymentRow | undefined;
   if (!p) throw notFound('Payment');
-  if (p.planPublicId) throw conflict('payment_in_plan', 'This payment belongs to a payment plan: cancel the plan instead.');
+  if (p.planPublicId) throw said(409, 'payment_in_plan', 'paymentInPlan');
   const stopped = await trx('payments').where({ id: p.id, status: 'scheduled' }).update({ status: 'cancelled', updatedAt: now, completedAt: now });
-  if (!stopped) throw conflict('payment_not_scheduled', 'This payment is no longer scheduled and cannot be cancelled.');
+  if (!stopped) throw said(409, 'payment_not_scheduled', 'paymentNotScheduled');
   await writeAudit(trx, { actor: debtorActor(session), action: 'payment.cancelled', target: { type: 'payment', id: p.publicId }, ip: meta.ip, requestId: meta.requestId, before: { status: 'scheduled' }, after: { status: 'cancelled' } });
   await appendEvent(trx, { type: 'payment.cancelled', clientId: p.clientId, accountId: p.accountId, visibility: 'client', payload: { payment: p.publicId, amountCents: Number(p.amountCents), scheduledFor: toDateOnly(p.scheduledFor) }, actor: debtorActor(session) });
   return paymentOut((await trx('payments').where({ id: p.id }).first()) as PaymentRow);

@@ -7,6 +7,8 @@ export interface FieldError {
   path: string;
   message: string;
   code: string;
+  /** the catalogue message behind `message`, for a debtor route to answer in the debtor's language (never serialised) */
+  words?: { key: string; params?: Record<string, string | number> | undefined } | undefined;
 }
 
 export class AppError extends Error {

@@ -12,10 +12,11 @@
  * "The same body" is the parsed JSON body, or for a multipart form its fields and its file's size and
  * SHA-256 (`formFingerprint`); route.ts reads such a form before the key is looked up.
  */
+import { said } from './http/debtor-lang.js';
 import type Koa from 'koa';
 import { createHash } from 'node:crypto';
 import type { AppDeps, AppState } from './http/context.js';
-import { badRequest, conflict } from './errors.js';
+
 import { now, toIso } from './db.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { nowMs } from './clock.js';
@@ -89,7 +90,7 @@ export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () =>
   const key = ctx.get('Idempotency-Key');
   if (!key) return execute();
   if (!KEY_PATTERN.test(key)) {
-    throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+    throw said(400, 'invalid_idempotency_key', 'idempotencyKeyInvalid', { max: 255 });
   }
   const identity = { scope: scopeOf(ctx).slice(0, 80), endpoint: `${ctx.method} ${ctx.path}`.slice(0, 255), idemKey: key };
   requestHash ??= hashBody((ctx.request as { body?: unknown }).body);
@@ -99,11 +100,11 @@ export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () =>
     const existing = (await db('idempotency_keys').where(identity).first()) as KeyRow | undefined;
     if (existing) {
       if (existing.requestHash !== requestHash) {
-        throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+        throw said(409, 'idempotency_key_reused', 'idempotencyKeyReused');
       }
       if (existing.state === 'done') return replay(ctx, existing);
       if (nowMs() - Date.parse(toIso(existing.createdAt)!) < STALE_AFTER_MS) {
-        throw conflict('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+        throw said(409, 'idempotency_key_in_progress', 'idempotencyKeyInProgress');
       }
       await db('idempotency_keys').where({ id: existing.id, state: 'running' }).delete();
       continue;
@@ -131,5 +132,5 @@ export async function withIdempotencyKey(deps: AppDeps, ctx: Ctx, execute: () =>
       .update({ state: 'done', responseStatus: ctx.status, responseJson: storable && body != null ? JSON.stringify(body) : null, completedAt: now() });
     return;
   }
-  throw conflict('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.');
+  throw said(409, 'idempotency_key_in_progress', 'idempotencyKeyInProgress');
 }

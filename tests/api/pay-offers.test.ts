@@ -210,7 +210,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const bad = await addCard(api, debtor, CARDS.insufficient);
     const { res } = await accept(debtor, offer.body.id, bad, { email: 'firstdecline@mail.example' });
     expect(res.status).toBe(402);
-    expect(res.body).toMatchObject({ code: 'payment_declined', detail: 'The account has insufficient funds.', payment: { status: 'declined', instalmentNumber: 1 }, offer: { status: 'open' } });
+    expect(res.body).toMatchObject({ code: 'payment_declined', detail: 'The payment was declined: the account has insufficient funds.', payment: { status: 'declined', instalmentNumber: 1 }, offer: { status: 'open' } });
     expect(res.body.payments.map((p: { status: string }) => p.status)).toEqual(['declined', 'cancelled', 'cancelled']);
     const failedPlan = await api.request(`/pay/plans/${res.body.planId}`, { token: debtor });
     expect(failedPlan.body).toMatchObject({ status: 'cancelled' });

@@ -11,10 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { mkdirSync } from 'node:fs';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { deepSelector, explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
-import { allMessages as payMessages } from '../../widgets/pay-form/pay-i18n.js';
-import { allMessages as disputeMessages } from '../../widgets/dispute-form/dispute-i18n.js';
-import { FRAME_WORDS } from '../../api/pay/pay-frame.js';
-import { pageStrings } from '../../api/pay/pay-page-i18n.js';
+import { CATALOGUES, type Module } from '../../i18n/catalogue.js';
 
 const SHOTS = 'tests/e2e/screenshots';
 const AGENCY_SITE = 'https://www.northwind-recovery.example';
@@ -87,17 +84,15 @@ async function visibleText(page: Page): Promise<string> {
   return `${outer} ${inner}`.replace(/\s+/g, ' ');
 }
 
-/** The English catalogue strings (debtor-facing, widget, frame and pay page) that differ from their Spanish version. */
+/** The English catalogue strings (every debtor-facing module: widget, frame, pay page, problems, documents) that differ from their Spanish version. */
 function englishOnly(): string[] {
-  const pairs: [Record<string, string>, Record<string, string>][] = [
-    [payMessages('en'), payMessages('es')], [disputeMessages('en'), disputeMessages('es')],
-    [FRAME_WORDS.en, FRAME_WORDS.es], [pageStrings('en'), pageStrings('es')],
-  ];
+  const modules: Module[] = ['payForm', 'disputeForm', 'pages', 'problems', 'documents'];
+  const pairs = modules.map((m) => [CATALOGUES.en[m], CATALOGUES.es[m]] as [Record<string, string>, Record<string, string>]);
   const out = new Set<string>();
   for (const [en, es] of pairs) {
     for (const [key, text] of Object.entries(en)) {
       // the switch back to English is named in English on purpose
-      if (text === es[key] || key === 'switchTo') continue;
+      if (text === es[key] || key === 'switchTo' || key === 'pageSwitchTo') continue;
       // the longest literal part of a message with placeholders
       const literal = text.split(/\{\w+\}/).map((s) => s.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
       if (literal.length >= 6) out.add(literal);

@@ -102,7 +102,7 @@ describe('ck-pay-form', () => {
     amount.dispatchEvent(new Event('input'));
     button(el, 'Continue').click();
     await step(el, 'Payment method');
-    expect(shadow(el).querySelector('iframe')!.getAttribute('src')).to.equal(`${API}/api/v1/pay/frame`);
+    expect(shadow(el).querySelector('iframe')!.getAttribute('src')).to.equal(`${API}/api/v1/pay/frame?lang=en`);
     expect(shadow(el).querySelector('iframe')!.getAttribute('title')).to.contain('secure frame');
     button(el, 'Wallet').click();
     await find(el, '[role=tabpanel] button');
@@ -147,7 +147,7 @@ describe('ck-pay-form', () => {
     await step(el, 'Método de pago');
     button(el, 'Billetera').click();
     await find(el, '[role=tabpanel] button');
-    button(el, 'Pagar con Sandbox Wallet').click();
+    button(el, 'Pagar con la billetera de prueba').click();
     await step(el, 'Revisar y firmar');
     expect(shadow(el).querySelector('[part~=agreement]')!.textContent).to.contain('queda liquidado por completo'); // the agreement in the debtor's language
     const detail = await signAndPay(el);

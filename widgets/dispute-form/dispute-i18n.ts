@@ -1,101 +1,18 @@
-/** The dispute form's words in English and Spanish (the debtor flow speaks both, like ck-pay-form). */
-export type Lang = 'en' | 'es';
+/**
+ * The dispute form's words come from the shared catalogue (i18n/, one per language, server and widget
+ * alike); only the browser's part of it (i18n/<lang>/dispute-form.ts) is bundled here.
+ */
+import { disputeForm as en, type DisputeFormWords } from '../../i18n/en/dispute-form.js';
+import { disputeForm as es } from '../../i18n/es/dispute-form.js';
+import { interpolate, type Lang } from '../../i18n/lang.js';
 
-const en = {
-  chooseAccount: 'Choose an account.',
-  signIn: 'Sign in to see this account.',
-  loading: 'Loading…',
-  aboutDebt: 'About this debt',
-  owedTo: 'Owed to',
-  originalCreditor: 'Original creditor',
-  accountNumber: 'Account number',
-  caption: 'What you owe, and how it changed since {date}',
-  balanceOn: 'Balance on {date} ({reference})',
-  ref_charge_off: 'charge-off date',
-  ref_transaction: 'date of service',
-  ref_placement: 'date placed with us',
-  interest: 'Interest added since then',
-  fees: 'Fees added since then',
-  payments: 'Payments since then',
-  credits: 'Credits since then',
-  currentAmount: 'Current amount',
-  formHeading: 'Dispute this debt or ask about it',
-  whatToDo: 'What would you like to do?',
-  disputeAll: 'I dispute all of this debt',
-  disputePart: 'I dispute part of this debt',
-  askCreditor: 'Send me the name and address of the original creditor',
-  chooseAction: 'Choose what you would like to do.',
-  amount: 'Amount you dispute',
-  amountInvalid: 'Enter the amount you dispute, like 125.00.',
-  reason: 'Reason',
-  reason_not_mine: 'This is not my debt',
-  reason_wrong_amount: 'The amount is wrong',
-  reason_already_paid: 'I already paid it',
-  reason_not_owed: 'I do not owe it for another reason',
-  reason_identity_theft: 'Identity theft',
-  reason_other: 'Something else',
-  tellMore: 'Tell us more (needed for "Something else")',
-  addAnything: 'Anything you want to add (optional)',
-  document: 'Supporting document (optional)',
-  documentHint: 'A PDF, a photo or a scan of a letter or receipt. It is kept with your dispute.',
-  send: 'Send',
-  sending: 'Sending…',
-  disputeReceived: 'Dispute received',
-  requestReceived: 'Request received',
-  reference: 'Your reference:',
-};
-
-export type MessageKey = keyof typeof en;
-
-const es: Record<MessageKey, string> = {
-  chooseAccount: 'Elija una cuenta.',
-  signIn: 'Inicie sesión para ver esta cuenta.',
-  loading: 'Cargando…',
-  aboutDebt: 'Sobre esta deuda',
-  owedTo: 'Se le debe a',
-  originalCreditor: 'Acreedor original',
-  accountNumber: 'Número de cuenta',
-  caption: 'Lo que debe y cómo cambió desde el {date}',
-  balanceOn: 'Saldo al {date} ({reference})',
-  ref_charge_off: 'fecha de cancelación contable',
-  ref_transaction: 'fecha del servicio',
-  ref_placement: 'fecha en que nos la asignaron',
-  interest: 'Intereses añadidos desde entonces',
-  fees: 'Cargos añadidos desde entonces',
-  payments: 'Pagos desde entonces',
-  credits: 'Créditos desde entonces',
-  currentAmount: 'Monto actual',
-  formHeading: 'Disputar esta deuda o pedir información',
-  whatToDo: '¿Qué desea hacer?',
-  disputeAll: 'Disputo toda esta deuda',
-  disputePart: 'Disputo parte de esta deuda',
-  askCreditor: 'Envíenme el nombre y la dirección del acreedor original',
-  chooseAction: 'Elija lo que desea hacer.',
-  amount: 'Monto que disputa',
-  amountInvalid: 'Escriba el monto que disputa, por ejemplo 125.00.',
-  reason: 'Motivo',
-  reason_not_mine: 'Esta deuda no es mía',
-  reason_wrong_amount: 'El monto es incorrecto',
-  reason_already_paid: 'Ya la pagué',
-  reason_not_owed: 'No la debo por otro motivo',
-  reason_identity_theft: 'Robo de identidad',
-  reason_other: 'Otro motivo',
-  tellMore: 'Cuéntenos más (necesario para "Otro motivo")',
-  addAnything: 'Algo que quiera añadir (opcional)',
-  document: 'Documento de respaldo (opcional)',
-  documentHint: 'Un PDF, una foto o un escaneo de una carta o un recibo. Se guarda con su disputa.',
-  send: 'Enviar',
-  sending: 'Enviando…',
-  disputeReceived: 'Disputa recibida',
-  requestReceived: 'Solicitud recibida',
-  reference: 'Su referencia:',
-};
-
-const TABLES: Record<Lang, Record<MessageKey, string>> = { en, es };
+export type { Lang };
+export type MessageKey = keyof DisputeFormWords;
+const TABLES: Record<Lang, DisputeFormWords> = { en, es };
 
 export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}): string {
-  return TABLES[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  return interpolate(TABLES[lang][key], values);
 }
 
 /** Every message in one language (tests check a Spanish run shows none of the English ones). */
-export const allMessages = (lang: Lang): Record<string, string> => ({ ...(lang === 'es' ? es : en) });
+export const allMessages = (lang: Lang): Record<string, string> => ({ ...TABLES[lang] });

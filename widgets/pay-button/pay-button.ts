@@ -3,12 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { CkElement } from '../internal/ck-element.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import '../pay-form/pay-form.js';
-import type { Lang } from '../pay-form/pay-i18n.js';
-
-const LABELS: Record<Lang, { open: string; close: string; title: string }> = {
-  en: { open: 'Pay now', close: 'Close', title: 'Make a payment' },
-  es: { open: 'Pagar ahora', close: 'Cerrar', title: 'Realizar un pago' },
-};
+import { translate, type Lang } from '../pay-form/pay-i18n.js';
 
 /**
  * A button for the agency's public pages: it opens the whole payment flow (`ck-pay-form`) in a modal
@@ -91,10 +86,11 @@ export class CkPayButton extends CkElement {
   }
 
   override render(): TemplateResult {
-    const t = LABELS[this.lang === 'es' ? 'es' : 'en'];
-    return html`<button class="primary" part="button" type="button" aria-haspopup="dialog" @click=${() => this.open()}><slot>${t.open}</slot></button>
-      <dialog part="dialog" aria-label=${t.title} @close=${() => this.shadowRoot!.querySelector<HTMLButtonElement>('button[part=button]')?.focus()}>
-        <div class="bar"><button part="close" type="button" @click=${() => this.close()}>${t.close}</button></div>
+    // the words of the shared catalogue (i18n/<lang>/pay-form.ts)
+    const lang: Lang = this.lang === 'es' ? 'es' : 'en';
+    return html`<button class="primary" part="button" type="button" aria-haspopup="dialog" @click=${() => this.open()}><slot>${translate(lang, 'payButtonOpen')}</slot></button>
+      <dialog part="dialog" aria-label=${translate(lang, 'title')} @close=${() => this.shadowRoot!.querySelector<HTMLButtonElement>('button[part=button]')?.focus()}>
+        <div class="bar"><button part="close" type="button" @click=${() => this.close()}>${translate(lang, 'payButtonClose')}</button></div>
         <ck-pay-form part="form" api=${this.api} lang=${this.lang} link=${this.link}></ck-pay-form>
       </dialog>`;
   }

@@ -23,6 +23,8 @@ export type DeclineProblem = Problem & { payment?: Payment };
 
 export class PayApi {
   token: string | null = null;
+  /** the debtor's language: sent as Accept-Language, so problems and documents come back in it */
+  lang = 'en';
   constructor(readonly base: string) {}
 
   get apiRoot(): string {
@@ -31,7 +33,7 @@ export class PayApi {
 
   /** `body`: sent as JSON, or as multipart/form-data when it is a FormData (a dispute's document). */
   async request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': this.lang };
     const form = body instanceof FormData;
     // the browser sets the multipart Content-Type with its boundary
     if (body !== undefined && !form) headers['Content-Type'] = 'application/json';

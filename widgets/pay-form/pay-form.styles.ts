@@ -16,6 +16,17 @@ export const payFormStyles = css`
   h2:focus {
     outline: none;
   }
+  .lang-switch {
+    float: right;
+    min-height: 2.75rem;
+    border: none;
+    background: none;
+    color: var(--ck-color-primary, #1d4ed8);
+    font: inherit;
+    font-weight: 600;
+    text-decoration: underline;
+    cursor: pointer;
+  }
   .progress {
     color: var(--ck-color-text-muted, #57606a);
     font-size: var(--ck-font-size-small, 0.8125rem);

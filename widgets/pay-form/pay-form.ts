@@ -5,9 +5,14 @@ import { ApiError, defaultApiBase, toProblem } from '../internal/api-client.js';
 import { formatDate, formatMoney } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { payFormStyles } from './pay-form.styles.js';
-// the validation information and the dispute form, shown before any payment step
-import '../dispute-form/dispute-form.js';
-import { isMessageKey, translate, type Lang, type MessageKey } from './pay-i18n.js';
+import { translate, type Lang, type MessageKey } from './pay-i18n.js';
+import {
+  readFind, renderAccount, renderAccountSummary, renderChoose, renderContact, renderFind, renderOffers, saveContact,
+} from './pay-account-steps.js';
+import { declineOutcome, type DeclinedProblem } from './pay-decline.js';
+import { PayFrameChannel } from './pay-frame-channel.js';
+import { renderDone, renderStatuses, type PlanView } from './pay-statuses.js';
+import { describedBy, renderField, renderLangSwitch, type PayView } from './pay-view.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
   type Payment, type PaymentPreview,
@@ -29,8 +34,6 @@ const STEP_TITLES: Record<Step, MessageKey> = {
 };
 const PROGRESS: Step[] = ['find', 'account', 'amount', 'method', 'review', 'done'];
 
-/** A payment's status as the debtor reads it: Paid / Pending / Declined (with the retry date) / Cancelled. */
-type PlanView = { id: string; status: string; schedule: (Payment & { planStatus: string })[] };
 
 /**
  * The whole debtor payment flow, mobile first: find the account (a personalised link, or account
@@ -44,8 +47,10 @@ type PlanView = { id: string; status: string; schedule: (Payment & { planStatus:
  *
  * @fires {CustomEvent<PaymentDetail>} ck-payment-request - Cancelable, before money moves; `preventDefault()` stops it.
  * @fires {CustomEvent<PaymentDetail>} ck-payment-succeeded - A payment was made or scheduled, or an offer accepted.
+ * @fires {CustomEvent<{lang: 'en' | 'es'}>} ck-lang-change - The debtor switched the language (the page may follow).
  *
  * @csspart base - The card around the flow.
+ * @csspart lang-switch - The switch to the other language, named in that language.
  * @csspart heading - The step heading (focused on each step for screen readers).
  * @csspart progress - "Step n of m".
  * @csspart field - A label, input and error group.
@@ -105,7 +110,8 @@ export class CkPayForm extends CkElement {
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
-  #onMessage = (event: MessageEvent) => this.#frameMessage(event);
+  #frame = new PayFrameChannel(this, () => this.#client.apiRoot,
+    () => ({ token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.#lang }), (method) => void this.#useMethod(method));
 
   /** The account in the current debtor session, once found. */
   get payAccount(): PayAccount | null {
@@ -128,12 +134,13 @@ export class CkPayForm extends CkElement {
   get #client(): PayApi {
     const base = this.api || defaultApiBase();
     if (!this.#api || this.#api.base !== base) this.#api = new PayApi(base);
+    // the server answers (problems, agreement, E-SIGN statement) in the form's language
+    this.#api.lang = this.#lang;
     return this.#api;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('message', this.#onMessage);
     const fromHash = /(?:^#|&)link=([\w-]+)/.exec(location.hash)?.[1] || '';
     const link = this.link || fromHash;
     // keep the token out of the address bar (bookmarks, screenshots, a shared screen)
@@ -141,16 +148,12 @@ export class CkPayForm extends CkElement {
     if (link) void this.#openLink(link);
   }
 
-  override disconnectedCallback(): void {
-    window.removeEventListener('message', this.#onMessage);
-    super.disconnectedCallback();
-  }
-
   protected override updated(changed: PropertyValues): void {
     // the card frame speaks the element's language, switched mid-flow too
     if (changed.has('lang') && changed.get('lang') !== undefined) {
       this.#initFrame();
-      // the agreement is signed in the language it is read in: fetch it again in the new one
+      // the agreement and the E-SIGN statement are read in this language: fetch them again in the new one
+      this.esign = null;
       if (this.step === 'review' && this.method) void this.#useMethod(this.method);
     }
     if (changed.has('step')) {
@@ -184,14 +187,10 @@ export class CkPayForm extends CkElement {
 
   async #find(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const value = (k: string) => String(data.get(k) ?? '').trim();
-    const required = this.findBy === 'account' ? ['accountNumber', 'dob', 'zip'] : ['ssnLast4', 'dob', 'zip'];
-    const missing = Object.fromEntries(required.filter((k) => !value(k)).map((k) => [k, this.#t('required')]));
-    this.fieldErrors = missing;
-    if (Object.keys(missing).length) return;
+    const { body, missing } = readFind(event.target as HTMLFormElement, this.findBy);
+    this.fieldErrors = Object.fromEntries(missing.map((k) => [k, this.#t('required')]));
+    if (missing.length) return;
     await this.#run(async () => {
-      const body = { ...(this.findBy === 'account' ? { accountNumber: value('accountNumber') } : { ssnLast4: value('ssnLast4') }), dob: value('dob'), zip: value('zip') };
       const found = await this.#client.request<IdentitySessions>('POST', '/pay/session/identity', body);
       if (found.sessions.length === 1) await this.#useSession(found.sessions[0]!.token);
       else {
@@ -240,12 +239,6 @@ export class CkPayForm extends CkElement {
     }
   }
 
-  /** A decline in the debtor's language, from the code (the server's sentence is English). */
-  #declineReason(code: string | null | undefined, fallback: string): string {
-    const key = `decline_${code ?? ''}`;
-    return isMessageKey(key) ? this.#t(key) : fallback;
-  }
-
   #afterContact(): Step {
     return this.account && this.account.offers.length ? 'offers' : 'amount';
   }
@@ -273,21 +266,8 @@ export class CkPayForm extends CkElement {
     this.step = 'method';
   }
 
-  #frameMessage(event: MessageEvent): void {
-    const frame = this.shadowRoot?.querySelector('iframe');
-    if (!frame || event.source !== frame.contentWindow) return;
-    if (event.origin !== new URL(this.#client.apiRoot, location.href).origin) return;
-    const data = event.data as { type?: string; height?: number; method?: PayMethod };
-    if (data.type === 'ck-pay-frame-ready') this.#initFrame();
-    else if (data.type === 'ck-pay-frame-height' && data.height) frame.style.height = `${Math.ceil(data.height) + 8}px`;
-    else if (data.type === 'ck-pay-method' && data.method) void this.#useMethod(data.method);
-  }
-
   #initFrame(): void {
-    const frame = this.shadowRoot?.querySelector('iframe');
-    if (!frame?.contentWindow) return;
-    const origin = new URL(this.#client.apiRoot, location.href).origin;
-    frame.contentWindow.postMessage({ type: 'ck-pay-init', token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.lang }, origin);
+    this.#frame.init();
   }
 
   async #wallet(): Promise<void> {
@@ -344,20 +324,16 @@ export class CkPayForm extends CkElement {
         return { payments: [payment], planId: null };
       } catch (error) {
         if (error instanceof ApiError && error.code === 'payment_declined') {
-          const problem = error.problem as typeof error.problem & { retrySameMethod?: boolean; payment?: Payment };
-          const reason = this.#declineReason(problem.payment?.declineCode, problem.detail);
-          const lead = this.offer?.kind === 'plan' ? this.#t('planDeclined', { reason }) : this.#t('declined', { reason });
+          const outcome = declineOutcome(this.#view(), error.problem as DeclinedProblem, this.offer?.kind === 'plan');
           // a new attempt is a new request: a fresh key, so the declined answer is not replayed
           this.#idempotencyKey = newIdempotencyKey();
-          if (problem.retrySameMethod) {
-            // the gateway failed, not the card: the same method again, nothing retyped
-            this.retrySame = true;
-            throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('trySame')}` });
+          // after a gateway failure the same method again, nothing retyped; else another method
+          this.retrySame = outcome.retrySame;
+          if (!outcome.retrySame) {
+            this.step = 'method';
+            this.method = null;
           }
-          this.retrySame = false;
-          this.step = 'method';
-          this.method = null;
-          throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('tryAnother')}` });
+          throw new ApiError({ ...error.problem, errors: [], detail: outcome.detail });
         }
         throw error;
       }
@@ -378,108 +354,22 @@ export class CkPayForm extends CkElement {
   // ---- rendering ----
 
   #field(name: string, label: string, input: TemplateResult, hint?: string): TemplateResult {
-    const error = this.fieldErrors[name] ?? '';
-    return html`<div class="field" part="field">
-      <label for=${name} part="label">${label}</label>
-      ${input}
-      ${hint ? html`<span class="hint" id="${name}-hint">${hint}</span>` : nothing}
-      <span class="error" part="field-error" id="${name}-error">${error}</span>
-    </div>`;
+    return renderField(this.fieldErrors, name, label, input, hint);
   }
 
   #described(name: string, hint = false): string {
-    return [hint ? `${name}-hint` : '', this.fieldErrors[name] ? `${name}-error` : ''].filter(Boolean).join(' ');
+    return describedBy(this.fieldErrors, name, hint);
   }
 
-  #renderFind(): TemplateResult {
-    const input = (name: string, attrs: { type?: string; inputmode?: string; autocomplete?: string; maxlength?: number } = {}) => html`<input
-      id=${name} name=${name} part="input" type=${attrs.type ?? 'text'} inputmode=${attrs.inputmode ?? nothing} autocomplete=${attrs.autocomplete ?? 'off'}
-      maxlength=${attrs.maxlength ?? nothing} aria-invalid=${this.fieldErrors[name] ? 'true' : 'false'} aria-describedby=${this.#described(name) || nothing}>`;
-    return html`<form @submit=${this.#find} novalidate>
-      <fieldset>
-        <legend>${this.#t('findBy')}</legend>
-        <label class="radio"><input type="radio" name="findBy" .checked=${this.findBy === 'account'} @change=${() => { this.findBy = 'account'; this.fieldErrors = {}; }}> ${this.#t('byAccount')}</label>
-        <label class="radio"><input type="radio" name="findBy" .checked=${this.findBy === 'ssn'} @change=${() => { this.findBy = 'ssn'; this.fieldErrors = {}; }}> ${this.#t('bySsn')}</label>
-      </fieldset>
-      ${this.findBy === 'account'
-        ? this.#field('accountNumber', this.#t('accountNumber'), input('accountNumber'))
-        : this.#field('ssnLast4', this.#t('ssnLast4'), input('ssnLast4', { inputmode: 'numeric', maxlength: 4 }))}
-      ${this.#field('dob', this.#t('dob'), input('dob', { type: 'date', autocomplete: 'bday' }))}
-      ${this.#field('zip', this.#t('zip'), input('zip', { inputmode: 'numeric', autocomplete: 'postal-code', maxlength: 5 }))}
-      <div class="actions"><button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('opening') : this.#t('find')}</button></div>
-    </form>`;
-  }
-
-  #renderChoose(): TemplateResult {
-    return html`<div class="stack">
-      ${this.choices.map((c) => html`<button part="button" type="button" @click=${() => this.#run(() => this.#useSession(c.token))}>
-        ${c.account.creditor} — ${this.#t('account')} ${c.account.agencyAccountNumber}</button>`)}
-    </div>`;
-  }
-
-  #renderAccountSummary(): TemplateResult {
-    const a = this.account!;
-    return html`<dl class="summary">
-      <dt>${this.#t('owedTo')}</dt><dd>${a.creditor}</dd>
-      <dt>${this.#t('account')}</dt><dd>${a.agencyAccountNumber}</dd>
-      <dt>${this.#t('balance')}</dt><dd data-field="balance">${this.#money(a.balance.amountCents)}</dd>
-    </dl>
-    ${a.payments.length ? html`<button part="button" type="button" id="my-payments" @click=${() => this.#openPayments()}>${this.#t('myPayments', { n: a.payments.length })}</button>` : nothing}`;
-  }
-
-  #renderAccount(): TemplateResult {
-    return html`<div class="stack">
-      ${this.#renderAccountSummary()}
-      <p>${this.#t('validationIntro')}</p>
-      <ck-dispute-form part="dispute" .debtor=${this.#client} lang=${this.lang} account-id=${this.account!.id}></ck-dispute-form>
-      <div class="actions"><button class="primary" part="button submit" type="button" id="to-payment" @click=${() => this.#afterAccount()}>${this.#t('continueToPay')}</button></div>
-    </div>`;
-  }
-
-  #statusLabel(p: Payment & { planStatus?: string }): string {
-    if (p.status === 'succeeded') return this.#t('statusPaid');
-    if (p.status === 'cancelled') return this.#t('statusCancelled');
-    if (p.status === 'declined' || p.status === 'failed') return this.#t('statusDeclined');
-    // declined once and tried again later: say so, with the date
-    if (p.status === 'scheduled' && p.declineCode && p.scheduledFor) return this.#t('statusRetry', { date: formatDate(p.scheduledFor, this.lang) });
-    return this.#t('statusPending');
-  }
-
-  #renderPayments(): TemplateResult {
-    const a = this.account!;
-    const plan = this.plan;
-    const row = (p: Payment, label: string, cancel?: TemplateResult) => html`<li data-payment=${p.id} data-status=${p.status}>
-      <span>${label}: ${this.#money(p.amount.amountCents)} — ${formatDate(p.scheduledFor ?? p.createdAt, this.lang)}</span>
-      <strong part="status">${this.#statusLabel(p)}</strong>${cancel ?? nothing}</li>`;
-    const cancelButton = (kind: 'plan' | 'payment', id: string) => html`<button part="button" type="button" data-cancel=${id} @click=${() => this.#cancel(kind, id)}>
-      ${this.confirmCancel === id ? this.#t(kind === 'plan' ? 'confirmCancelPlan' : 'confirmCancelPayment') : this.#t(kind === 'plan' ? 'cancelPlan' : 'cancelPayment')}</button>`;
-    const loose = a.payments.filter((p) => !p.planId || p.planId !== plan?.id);
-    return html`<div class="stack">
-      <p class="success" role="status">${this.notice}</p>
-      ${plan ? html`<section aria-labelledby="plan-title" part="plan">
-        <h3 id="plan-title">${this.#t('planTitle')} — ${this.#t(plan.status === 'active' ? 'planActive' : plan.status === 'paused' ? 'planPaused' : plan.status === 'completed' ? 'planCompleted' : 'planCancelledStatus')}</h3>
-        <ol class="statuses">${plan.schedule.map((p, i) => row(p, this.#t('instalment', { n: i + 1 })))}</ol>
-        ${plan.status === 'active' ? cancelButton('plan', plan.id) : nothing}
-      </section>` : nothing}
-      ${loose.length ? html`<section aria-labelledby="payments-title"><h3 id="payments-title">${this.#t('paymentsTitle')}</h3>
-        <ul class="statuses">${loose.map((p) => row(p, this.#t('payment'), p.status === 'scheduled' && p.kind === 'scheduled' ? cancelButton('payment', p.id) : undefined))}</ul>
-      </section>` : nothing}
-      <div class="actions"><button part="button" type="button" @click=${() => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }}>${this.#t('back')}</button></div>
-    </div>`;
+  /** what the step renderers in the other files read */
+  #view(): PayView {
+    return { lang: this.#lang, busy: this.busy, fieldErrors: this.fieldErrors, t: (key, values) => this.#t(key, values), money: (cents) => this.#money(cents) };
   }
 
   async #saveContact(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const email = String(data.get('newEmail') ?? '').trim();
-    const mobile = String(data.get('newMobile') ?? '').trim();
-    if (!email && !mobile) {
-      this.step = this.#afterContact();
-      return;
-    }
     const saved = await this.#run(async () => {
-      const contact = await this.#client.request<PayAccount['contact']>('POST', '/pay/contact', { ...(email ? { email } : {}), ...(mobile ? { mobile } : {}) });
-      this.account = { ...this.account!, contact: { ...this.account!.contact, emails: contact.emails, phones: contact.phones } };
+      this.account = await saveContact(this.#client, this.account!, event.target as HTMLFormElement);
       return true;
     });
     if (saved) {
@@ -490,46 +380,12 @@ export class CkPayForm extends CkElement {
     }
   }
 
-  #renderContact(): TemplateResult {
-    const c = this.account!.contact;
-    const input = (name: string, type: string, autocomplete: string) => html`<input id=${name} name=${name} type=${type} part="input" autocomplete=${autocomplete}
-      aria-invalid=${this.fieldErrors[name] ? 'true' : 'false'} aria-describedby=${this.#described(name) || nothing}>`;
-    return html`<form @submit=${this.#saveContact} novalidate>
-      <p>${this.#t('contactIntro')}</p>
-      <dl class="summary">
-        ${c.emails.map((e) => html`<dt>${this.#t('email')}</dt><dd>${e}</dd>`)}
-        ${c.phones.map((p) => html`<dt>${this.#t('phone')}</dt><dd>${p.number}</dd>`)}
-      </dl>
-      ${this.#field('newEmail', this.#t('newEmail'), input('newEmail', 'email', 'email'))}
-      ${this.#field('newMobile', this.#t('newMobile'), input('newMobile', 'tel', 'tel'))}
-      <div class="actions"><button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.#t('looksRight')}</button></div>
-    </form>`;
-  }
-
-  #renderOffers(): TemplateResult {
-    const a = this.account!;
-    return html`<div class="stack">
-      ${this.#renderAccountSummary()}
-      ${a.offers.map((o) => html`<section class="card" part="offer" aria-labelledby="offer-${o.id}">
-        <h3 id="offer-${o.id}">${o.kind === 'settlement'
-          ? this.#t('offerSettlement', { amount: this.#money(o.amount.amountCents) })
-          : this.#t('offerPlan', { n: o.instalments ?? 0, amount: this.#money(o.instalmentAmountCents ?? 0) })}</h3>
-        <p>${o.kind === 'settlement'
-          ? this.#t('offerSettlementDetail', { percent: o.percent ?? 0, savings: this.#money(o.savings.amountCents), date: formatDate(o.payBy, this.lang) })
-          : this.#t('offerPlanDetail', { frequency: this.#t((o.frequency ?? 'monthly') as MessageKey), balance: this.#money(o.amount.amountCents) })}</p>
-        <p class="hint">${this.#t('offerExpires', { date: formatDate(o.expiresOn, this.lang) })}</p>
-        <button class="primary" part="button" type="button" @click=${() => this.#chooseOffer(o)}>${this.#t('acceptOffer')}</button>
-      </section>`)}
-      ${a.options.allowSkipOffer ? html`<div class="actions"><button part="button" type="button" @click=${() => this.#chooseOffer(null)}>${this.#t('skipOffer')}</button></div>` : nothing}
-    </div>`;
-  }
-
   #renderAmount(): TemplateResult {
     const a = this.account!;
     const today = new Date().toISOString().slice(0, 10);
     const last = new Date(Date.now() + a.options.maxScheduleDays * 86_400_000).toISOString().slice(0, 10);
     return html`<form @submit=${this.#submitAmount} novalidate>
-      ${this.#renderAccountSummary()}
+      ${renderAccountSummary(this.#view(), this.account!, () => this.#openPayments())}
       ${this.#field('amountCents', this.#t('amount'), html`<input id="amountCents" name="amount" part="input" inputmode="decimal" autocomplete="transaction-amount"
           .value=${this.amountText} @input=${(e: Event) => { this.amountText = (e.target as HTMLInputElement).value; }}
           aria-invalid=${this.fieldErrors.amountCents ? 'true' : 'false'} aria-describedby=${this.#described('amountCents', true)}>`,
@@ -559,7 +415,7 @@ export class CkPayForm extends CkElement {
       <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
         ${this.methodTab === 'wallet'
           ? html`<button class="primary" part="button" type="button" ?disabled=${this.busy} @click=${this.#wallet}>${this.#t('walletPay')}</button>`
-          : html`<iframe part="frame" title=${this.#t('frameTitle')} src="${this.#client.apiRoot}/pay/frame" @load=${() => this.#initFrame()}></iframe>`}
+          : html`<iframe part="frame" title=${this.#t('frameTitle')} src="${this.#client.apiRoot}/pay/frame?lang=${this.#lang}" @load=${() => this.#initFrame()}></iframe>`}
       </div>
       <div class="actions"><button part="button" type="button" @click=${() => { this.step = this.offer ? 'offers' : 'amount'; this.formError = ''; }}>${this.#t('back')}</button></div>
     </div>`;
@@ -603,35 +459,21 @@ export class CkPayForm extends CkElement {
     </form>`;
   }
 
-  #renderDone(): TemplateResult {
-    const r = this.result!;
-    const first = r.payments[0]!;
-    const message = r.planId ? this.#t('planThanks') : first.status === 'scheduled' ? this.#t('scheduledThanks') : this.#t('thanks');
-    return html`<div class="stack" part="receipt">
-      <p class="success">${message}</p>
-      <dl class="summary">
-        ${r.payments.map((p, i) => html`
-          ${r.payments.length > 1 ? html`<dt>${this.#t('instalment', { n: i + 1 })}</dt><dd>${formatDate(p.scheduledFor ?? p.createdAt, this.lang)} — ${this.#money(p.amount.amountCents)}</dd>` : html`
-          <dt>${this.#t('paying')}</dt><dd data-field="paid">${this.#money(p.amount.amountCents)}</dd>`}
-          ${p.receiptNumber ? html`<dt>${this.#t('receipt')}</dt><dd data-field="receipt">${p.receiptNumber}</dd>` : nothing}`)}
-        <dt>${this.#t('with')}</dt><dd>${first.method.brand} •••• ${first.method.last4}</dd>
-      </dl>
-      ${this.email ? html`<p class="hint">${this.#t('receiptWhen')}</p>` : nothing}
-      <div class="actions">
-        <button part="button" type="button" @click=${() => window.print()}>${this.#t('print')}</button>
-        <button part="button" type="button" id="see-payments" @click=${() => this.#openPayments()}>${this.#t('seePayments')}</button>
-      </div>
-    </div>`;
-  }
-
   override render(): TemplateResult {
+    const v = this.#view();
     const body: Record<Step, () => TemplateResult> = {
-      find: () => this.#renderFind(), choose: () => this.#renderChoose(), account: () => this.#renderAccount(), contact: () => this.#renderContact(), offers: () => this.#renderOffers(),
-      amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => this.#renderDone(),
-      payments: () => this.#renderPayments(),
+      find: () => renderFind(v, this.findBy, (by) => { this.findBy = by; this.fieldErrors = {}; }, (e) => this.#find(e)),
+      choose: () => renderChoose(v, this.choices, (token) => void this.#run(() => this.#useSession(token))),
+      account: () => renderAccount(v, this.account!, this.#client, () => this.#openPayments(), () => this.#afterAccount()),
+      contact: () => renderContact(v, this.account!, (e) => this.#saveContact(e)),
+      offers: () => renderOffers(v, this.account!, () => this.#openPayments(), (offer) => this.#chooseOffer(offer)),
+      amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => renderDone(v, this.result!, Boolean(this.email), () => this.#openPayments()),
+      payments: () => renderStatuses(v, { account: this.account!, plan: this.plan, confirmCancel: this.confirmCancel, notice: this.notice }, (kind, id) => this.#cancel(kind, id),
+        () => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }),
     };
     const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step === 'payments' ? 'account' : this.step);
     return html`<div part="base" lang=${this.lang}>
+      ${renderLangSwitch(this.#lang, (to) => { this.lang = to; this.emit<{ lang: Lang }>('ck-lang-change', { lang: to }); })}
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
       <p class="progress" part="progress">${this.#t('stepOf', { n: progressStep + 1, total: PROGRESS.length })}</p>
       <p class="alert" part="error" role="alert" aria-live="polite">${this.formError}</p>
@@ -650,5 +492,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'ck-payment-succeeded': CustomEvent<PaymentDetail>;
     'ck-payment-request': CustomEvent<PaymentDetail>;
+    'ck-lang-change': CustomEvent<{ lang: Lang }>;
   }
 }

@@ -4,7 +4,8 @@
  * Card and bank numbers enter only through `tokenize`, whose caller must not keep or log them.
  */
 import type { FieldError } from '../../platform/errors.js';
-import { AppError } from '../../platform/errors.js';
+import { SaidError } from '../../platform/http/debtor-lang.js';
+import { hasKey, say, type Lang } from '../../../i18n/catalogue.js';
 
 export type MethodKind = 'card' | 'ach' | 'wallet';
 
@@ -43,19 +44,21 @@ export interface PaymentGateway {
 }
 
 /** The gateway refused the details at tokenisation (bad number, expired card, bad routing number). */
-export class GatewayValidationError extends AppError {
+export class GatewayValidationError extends SaidError {
   constructor(errors: FieldError[]) {
-    super(400, 'payment_method_invalid', 'The payment details are not valid.', errors);
+    super(400, 'payment_method_invalid', { key: 'paymentMethodInvalid' }, errors.map(gatewayWords));
   }
 }
 
-/** What a debtor reads for each decline code (English; the widget translates by code). */
-export const DECLINE_MESSAGES: Record<string, string> = {
-  card_declined: 'The card was declined by the bank.',
-  insufficient_funds: 'The account has insufficient funds.',
-  expired_card: 'The card has expired.',
-  incorrect_cvc: 'The security code is incorrect.',
-  processing_error: 'The payment could not be processed. Try again in a few minutes.',
-  account_closed: 'The bank account is closed.',
-  wallet_declined: 'The wallet payment was declined.',
-};
+/** A gateway's refusal by its code, from the catalogue (the card frame shows it in the debtor's language). */
+function gatewayWords(e: FieldError): FieldError {
+  const key = `gateway_${e.code}`;
+  return hasKey('problems', key) ? { ...e, words: { key, params: { digits: /\d/.exec(e.message)?.[0] ?? '' } } } : e;
+}
+
+/** What a debtor reads for a decline code, in their language (the catalogue's `decline_<code>`, shared with the pay form). */
+export function declineMessage(code: string | null, lang: Lang = 'en'): string | null {
+  if (!code) return null;
+  const key = `decline_${code}`;
+  return hasKey('payForm', key) ? say(lang, 'payForm', key) : say(lang, 'problems', 'declineUnknown');
+}

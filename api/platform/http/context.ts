@@ -44,4 +44,6 @@ export interface AppState {
    * `kind:id`; idempotency keys are scoped by it. Set by the auth layer.
    */
   principal?: string;
+  /** the debtor's language on a debtor route, once a route knows it (see debtor-lang.ts) */
+  lang?: 'en' | 'es';
 }

@@ -7,6 +7,8 @@ import type Koa from 'koa';
 import { ZodError } from 'zod';
 import { AppError, PROBLEM_TITLES, type FieldError } from '../errors.js';
 import type { AppState } from './context.js';
+import { hasKey, say, type Lang, type Params } from '../../../i18n/catalogue.js';
+import { localFieldError, problemTitle, requestLang, SaidError, type ProblemKey, type Words } from './debtor-lang.js';
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db-unavailable.js';
 
 export function zodToFieldErrors(error: ZodError, prefix = ''): FieldError[] {
@@ -33,16 +35,27 @@ export function redactForLog(err: unknown): string {
   return `${err.name}${typeof code === 'string' ? ` (${code})` : ''}: ${message.slice(0, 300)}\n${frames}`;
 }
 
-function problemBody(status: number, code: string, detail: string, requestId: string, errors?: FieldError[]) {
+function problemBody(status: number, code: string, detail: string, requestId: string, errors: FieldError[] | undefined, lang: Lang | null) {
   return {
     type: `https://collectkit.dev/problems/${code.replace(/_/g, '-')}`,
-    title: PROBLEM_TITLES[status] ?? 'Error',
+    title: lang ? problemTitle(status, lang) : PROBLEM_TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    ...(errors?.length ? { errors } : {}),
+    ...(errors?.length ? { errors: errors.map((e) => localFieldError(e, lang)) } : {}),
     requestId,
   };
+}
+
+/** The catalogue words of an error: its own, or those of the generic not-found and too-many-requests errors. */
+function wordsOf(err: AppError): Words | null {
+  if (err instanceof SaidError) return err.words;
+  if (err.code === 'too_many_requests') return { key: 'tooManyRequests' };
+  if (err.code === 'not_found') {
+    const key = `notFound_${/^(\w+) not found\.$/.exec(err.message)?.[1] ?? ''}`;
+    return { key: hasKey('problems', key) ? key : 'notFound_Resource' };
+  }
+  return null;
 }
 
 export function problemMiddleware(): Koa.Middleware<AppState> {
@@ -61,25 +74,29 @@ export function problemMiddleware(): Koa.Middleware<AppState> {
       }
     } catch (err) {
       const requestId = ctx.state.requestId;
+      // a debtor route answers in the debtor's language, from the catalogue; the others in English
+      const lang = requestLang(ctx);
+      const words = (key: ProblemKey, params?: Params) => say(lang ?? 'en', 'problems', key, params);
       let status = 500;
       let code = 'internal_error';
-      let detail = `Something went wrong on our side. Quote request id ${requestId} to support.`;
+      let detail = words('internalError', { requestId });
       let errors: FieldError[] | undefined;
       if (err instanceof AppError) {
         ({ status, code } = err);
-        detail = err.message;
+        const said = wordsOf(err);
+        detail = said && lang ? words(said.key, said.params) : err.message;
         errors = err.errors;
         for (const [k, v] of Object.entries(err.headers ?? {})) ctx.set(k, v);
       } else if (err instanceof ZodError) {
         status = 400;
         code = 'validation_failed';
-        detail = 'Some fields are missing or invalid.';
+        detail = words('validationFailed');
         errors = zodToFieldErrors(err);
       } else if (isDatabaseUnavailable(err)) {
         // A database restart or failover: temporary, so a 503 the caller may retry, not a 500.
         status = 503;
         code = 'database_unavailable';
-        detail = `The database is not reachable right now. Retry in a few seconds (request id ${requestId}).`;
+        detail = words('databaseUnavailable', { requestId });
         ctx.set('Retry-After', String(DB_RETRY_AFTER_SECONDS));
         console.error(`[${requestId}] database unavailable: ${redactForLog(err).split('\n')[0]}`);
       } else {
@@ -88,7 +105,7 @@ export function problemMiddleware(): Koa.Middleware<AppState> {
       }
       ctx.status = status;
       ctx.type = 'application/problem+json';
-      ctx.body = problemBody(status, code, detail, requestId, errors);
+      ctx.body = problemBody(status, code, detail, requestId, errors, lang);
     }
   };
 }

@@ -1,0 +1,41 @@
+/**
+ * The emails and texts sent to a debtor (outbox templates: payment link, receipt, declines and retries,
+ * offers, plans, agreements, disputes) and their opt-out lines: English. Server only.
+ */
+export const notices = {
+  collectorNotice: '{agency} is a debt collector. This is an attempt to collect a debt.',
+  linkSubject: 'Your payment link — {agency}', linkIntro: 'You can review and pay your {creditor} account {account} online:',
+  linkSms: '{agency}: review and pay your {creditor} account online: {url} Reply STOP to opt out.',
+  receiptSubject: 'Payment receipt {receipt} — {agency}', receiptThanks: 'Thank you. We received your payment.', receiptThanksName: 'Thank you, {name}. We received your payment.',
+  receiptLines: 'Receipt: {receipt}\nAmount: {amount}\nPaid with: {method}\nAccount: {account} ({creditor})', receiptInstalment: 'Instalment: {n}',
+  remainingBalance: 'Remaining balance: {balance}',
+  methodBank: 'bank account ending {last4}', methodCard: '{brand} ending {last4}',
+  declinedSubject: 'A scheduled payment was declined — {agency}',
+  declinedBody: 'Your scheduled payment of {amount} on {date} with your {method} was declined ({reason}).',
+  declinedUpdate: 'Open your payment link or find your account on our website to update your payment method.',
+  retryBody: 'Your scheduled payment of {amount} was declined ({reason}). We will try again on {date}.',
+  offerSettlementWhat: 'settlement offer of {amount}', offerPlanWhat: 'payment plan offer',
+  offerExpiredSubject: 'Your offer has expired — {agency}', offerExpiredBody: 'The {what} on account {account} ({creditor}) expired on {date}.',
+  offerExpiredNext: 'You can still pay online, or contact us to ask about a new offer.',
+  offerReminderSubject: 'Reminder: your offer expires on {date} — {agency}',
+  offerReminderBody: 'The {what} on account {account} ({creditor}) expires on {date} ({left}).', offerToday: 'today', offerInDays: 'in {n} days', offerInOneDay: 'in 1 day',
+  offerReminderNext: 'Open your payment link or find your account on our website to accept it.',
+  agreementSubjectPlan: 'Your payment plan agreement — {agency}', agreementSubjectSettlement: 'Your settlement agreement — {agency}',
+  agreementCopy: 'Thank you. This is your copy of the agreement you signed as "{signedAs}" on {date}.',
+  agreementCopyName: 'Thank you, {name}. This is your copy of the agreement you signed as "{signedAs}" on {date}.',
+  agreementSchedule: 'Schedule:', scheduleLine: '{n}. {date} — {amount}',
+  planCancelledSubject: 'Your payment plan was cancelled — {agency}',
+  planCancelledBody: 'Your payment plan for account {account} ({creditor}) was cancelled. {n} remaining payments will not be charged.',
+  planCancelledBodyOne: 'Your payment plan for account {account} ({creditor}) was cancelled. 1 remaining payment will not be charged.',
+  planCancelledKept: 'Payments already made stay applied to your balance.',
+  disputeSubject: 'We received your dispute', requestSubject: 'We received your request for the original creditor',
+  disputeBody: 'We received your dispute about account {account} (reference {reference}).', requestBody: 'We received your request about account {account} (reference {reference}).',
+  disputeAll: 'You disputed all of the debt. Reason: {reason}.', disputePart: 'You disputed {amount} of the debt. Reason: {reason}.',
+  requestSummary: 'You asked for the name and address of the original creditor.',
+  disputeOnHold: 'We have stopped collecting on this account until we send you our response.',
+  smsOptOut: 'Reply STOP to opt out.',
+  emailOptOutText: 'To stop receiving these emails, open this link: {url}\nYou may also ask for paper copies or withdraw your consent to electronic delivery at any time.',
+  emailOptOut: 'To stop receiving these emails, <a href="{url}">unsubscribe here</a>. You may also ask for paper copies or withdraw your consent to electronic delivery at any time.',
+};
+
+export type NoticeWords = typeof notices;
