@@ -27,6 +27,17 @@ const money = (cents: number, currency: string) => `${currency === 'USD' ? '$' :
 
 export type AgreementLang = 'en' | 'es';
 
+/** `2026-12-07` → "December 7, 2026" / "7 de diciembre de 2026": the long date a person reads, not ISO. */
+export function longDate(isoDate: string, lang: AgreementLang): string {
+  const at = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+}
+
+/** Card brands as they are written ("Visa", "American Express"), not the gateway's codes. */
+const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+export const brandName = (brand: string): string => BRANDS[brand] ?? brand;
+
 /** The agreement's words, one block per language: the debtor signs the text in the language they read. */
 const WORDS = {
   en: {
@@ -63,14 +74,14 @@ const WORDS = {
 export function renderAgreement(f: AgreementFacts): { version: string; lang: AgreementLang; text: string; textHash: string } {
   const lang: AgreementLang = f.lang === 'es' ? 'es' : 'en';
   const w = WORDS[lang];
-  const method = f.method.kind === 'ach' ? w.ach(f.method.brand, f.method.last4) : f.method.kind === 'wallet' ? w.wallet(f.method.last4) : w.card(f.method.brand, f.method.last4);
+  const method = f.method.kind === 'ach' ? w.ach(f.method.brand, f.method.last4) : f.method.kind === 'wallet' ? w.wallet(f.method.last4) : w.card(brandName(f.method.brand), f.method.last4);
   const total = f.charges.reduce((s, c) => s + c.amountCents, 0);
   const lines = [
     `${w.title} (${AGREEMENT_VERSION})`,
     w.payee(f.agencyName, f.creditor, f.accountNumber),
     w.payer(f.payerName),
-    f.charges.length === 1 ? w.once(f.agencyName, money(total, f.currency), method, f.charges[0]!.date) : w.many(f.agencyName, method, f.charges.length, money(total, f.currency)),
-    ...(f.charges.length > 1 ? f.charges.map((c, i) => `  ${i + 1}. ${c.date}: ${money(c.amountCents, f.currency)}`) : []),
+    f.charges.length === 1 ? w.once(f.agencyName, money(total, f.currency), method, longDate(f.charges[0]!.date, lang)) : w.many(f.agencyName, method, f.charges.length, money(total, f.currency)),
+    ...(f.charges.length > 1 ? f.charges.map((c, i) => `  ${i + 1}. ${longDate(c.date, lang)}: ${money(c.amountCents, f.currency)}`) : []),
   ];
   if (f.kind === 'settlement' && f.settlesBalanceCents !== undefined) lines.push(w.settles(money(f.settlesBalanceCents, f.currency)));
   // NACHA requires a clear authorisation and a way to revoke it for consumer debits (WEB entries).

@@ -76,6 +76,11 @@ export const PaymentOut = z.object({
   planId: z.string().nullable(), instalmentNumber: z.number().nullable(), createdAt: z.string(), completedAt: z.string().nullable(),
 });
 
+/** The receipt email of a payment: where, whether waiting (and until when), sent or not sent. */
+export const ReceiptEmailOut = z.object({
+  to: z.string().nullable(), status: z.enum(['none', 'waiting', 'sent', 'not_sent']), sendAt: z.string().nullable(), canRequest: z.boolean(),
+});
+
 export const OfferOut = z.object({
   id: z.string(), kind: z.enum(['settlement', 'plan']), percent: z.number().nullable(), amount: Money, balance: Money, savings: Money,
   instalments: z.number().nullable(), instalmentAmountCents: z.number().nullable(), frequency: z.string().nullable(), payBy: z.string().nullable(),

@@ -49,13 +49,7 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
   const amount = formatMoney(Number(p.amountCents), p.currency);
   const method = p.methodKind === 'ach' ? `bank account ending ${p.methodLast4}` : `${p.methodBrand} ending ${p.methodLast4}`;
   if (p.status === 'succeeded') {
-    const balance = (await trx('accounts').where({ id: p.accountId }).first('balance_cents')) as { balanceCents: number | string };
-    await email(trx, p.accountId, to, c.partyId, 'pay.receipt', `pay.receipt:${p.publicId}`, `Payment receipt ${p.receiptNumber} — ${settings.agencyName}`, [
-      `Thank you${c.name ? `, ${c.name}` : ''}. We received your payment.`,
-      `Receipt: ${p.receiptNumber}\nAmount: ${amount}\nPaid with: ${method}\nAccount: ${c.accountNumber} (${c.creditor})${p.instalmentNumber ? `\nInstalment: ${p.instalmentNumber}` : ''}`,
-      `Remaining balance: ${formatMoney(Number(balance.balanceCents), p.currency)}`,
-      `${settings.agencyName} is a debt collector. This is an attempt to collect a debt.`,
-    ]);
+    await enqueueReceipt(trx, p, { to, category: 'pay.receipt', dedupeKey: `pay.receipt:${p.publicId}` });
   } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time' && !attended) {
     // a decline in front of the debtor is told on screen; automatic charges need a notice
     await email(trx, p.accountId, to, c.partyId, 'pay.declined', `pay.declined:${p.publicId}:${p.attempts}`, `A scheduled payment was declined — ${settings.agencyName}`, [
@@ -63,6 +57,24 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
       'Open your payment link or find your account on our website to update your payment method.',
     ]);
   }
+}
+
+/**
+ * The receipt of a succeeded payment: `pay.receipt` when the payment succeeds, `pay.receipt.requested`
+ * when the debtor asks for it (again) on the confirmation (receipt-email.service.ts).
+ */
+export async function enqueueReceipt(trx: Trx, p: PaymentRow, opts: { to: string | null; category: string; dedupeKey: string }): Promise<void> {
+  const c = await debtorContact(trx, p.accountId);
+  const settings = await getPaySettings(trx);
+  const amount = formatMoney(Number(p.amountCents), p.currency);
+  const method = p.methodKind === 'ach' ? `bank account ending ${p.methodLast4}` : `${p.methodBrand} ending ${p.methodLast4}`;
+  const balance = (await trx('accounts').where({ id: p.accountId }).first('balance_cents')) as { balanceCents: number | string };
+  await email(trx, p.accountId, opts.to, c.partyId, opts.category, opts.dedupeKey, `Payment receipt ${p.receiptNumber} — ${settings.agencyName}`, [
+    `Thank you${c.name ? `, ${c.name}` : ''}. We received your payment.`,
+    `Receipt: ${p.receiptNumber}\nAmount: ${amount}\nPaid with: ${method}\nAccount: ${c.accountNumber} (${c.creditor})${p.instalmentNumber ? `\nInstalment: ${p.instalmentNumber}` : ''}`,
+    `Remaining balance: ${formatMoney(Number(balance.balanceCents), p.currency)}`,
+    `${settings.agencyName} is a debt collector. This is an attempt to collect a debt.`,
+  ]);
 }
 
 /** The retry notice: an automatic charge was declined and will be tried again on a later date. */
