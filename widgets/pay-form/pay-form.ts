@@ -8,6 +8,9 @@ import { payFormStyles } from './pay-form.styles.js';
 // the validation information and the dispute form, shown before any payment step
 import '../dispute-form/dispute-form.js';
 import { isMessageKey, translate, type Lang, type MessageKey } from './pay-i18n.js';
+import { brandName, stepNumber, type Step } from './pay-steps.js';
+import { agreementView } from './pay-agreement-view.js';
+import { receiptEmail, receiptSentence, type ReceiptEmail } from './pay-receipt.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
   type Payment, type PaymentPreview,
@@ -20,14 +23,13 @@ export interface PaymentDetail {
   planId: string | null;
 }
 
-type Step = 'find' | 'choose' | 'account' | 'contact' | 'offers' | 'amount' | 'method' | 'review' | 'done' | 'payments';
 type MethodTab = 'card' | 'ach' | 'wallet';
 
 const STEP_TITLES: Record<Step, MessageKey> = {
   find: 'stepFind', choose: 'stepFind', account: 'stepAccount', contact: 'stepContact', offers: 'stepOffers', amount: 'stepAmount', method: 'stepMethod',
   review: 'stepReview', done: 'stepDone', payments: 'stepPayments',
 };
-const PROGRESS: Step[] = ['find', 'account', 'amount', 'method', 'review', 'done'];
+const TABS: MethodTab[] = ['card', 'ach', 'wallet'];
 
 /** A payment's status as the debtor reads it: Paid / Pending / Declined (with the retry date) / Cancelled. */
 type PlanView = { id: string; status: string; schedule: (Payment & { planStatus: string })[] };
@@ -102,6 +104,10 @@ export class CkPayForm extends CkElement {
   /** the plan or payment whose cancellation waits for a second, confirming press */
   @state() private confirmCancel = '';
   @state() private notice = '';
+  /** opened from a personalised link: there was no "Find your account" step */
+  @state() private viaLink = false;
+  /** when the receipt email goes (or went), from the server (the 8 am–9 pm window may hold it) */
+  @state() private receipt: ReceiptEmail | null = null;
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
@@ -110,6 +116,22 @@ export class CkPayForm extends CkElement {
   /** The account in the current debtor session, once found. */
   get payAccount(): PayAccount | null {
     return this.account;
+  }
+
+  /**
+   * Continues another form's debtor session on this page (a `ck-pay-button` dialog beside the inline
+   * form): the same account, no second identity check. Only forms that talk to the same portal.
+   */
+  continueFrom(other: CkPayForm): boolean {
+    if (!other.account || !other.#client.token || other.#client.base !== this.#client.base || this.account) return false;
+    this.#client.token = other.#client.token;
+    this.account = other.account;
+    this.viaLink = other.viaLink;
+    this.offer = other.offer;
+    this.amountText = other.amountText;
+    this.payOn = other.payOn;
+    this.step = (['account', 'contact', 'offers', 'amount'] as Step[]).includes(other.step) ? other.step : 'account';
+    return true;
   }
 
   #t(key: MessageKey, values?: Record<string, string | number>): string {
@@ -178,6 +200,7 @@ export class CkPayForm extends CkElement {
   async #openLink(link: string): Promise<void> {
     await this.#run(async () => {
       const session = await this.#client.request<DebtorSession>('POST', '/pay/session/link', { linkToken: link });
+      this.viaLink = true;
       await this.#useSession(session.token);
     });
   }
@@ -290,6 +313,23 @@ export class CkPayForm extends CkElement {
     frame.contentWindow.postMessage({ type: 'ck-pay-init', token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.lang }, origin);
   }
 
+  #selectTab(id: MethodTab): void {
+    if (this.methodTab === id) return;
+    this.methodTab = id;
+    queueMicrotask(() => this.#initFrame());
+  }
+
+  /** The tablist's keys (WAI-ARIA tabs, automatic activation): arrows move and select, Home and End go to the ends. */
+  #tabKey = (event: KeyboardEvent): void => {
+    const at = TABS.indexOf(this.methodTab);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + TABS.length, Home: 0, End: TABS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const id = TABS[next % TABS.length]!;
+    this.#selectTab(id);
+    void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>(`#tab-${id}`)?.focus());
+  };
+
   async #wallet(): Promise<void> {
     await this.#run(async () => {
       const method = await this.#client.request<PayMethod>('POST', '/pay/methods', { kind: 'wallet', walletToken: 'sandbox-wallet-approve' });
@@ -322,6 +362,7 @@ export class CkPayForm extends CkElement {
     const errors: Record<string, string> = {};
     if (this.typedName.trim().length < 2) errors.typedName = this.#t('required');
     if (!this.agreed) errors.agreed = this.#t('mustAgree');
+    if (this.consentEmail && !this.email && this.esign && !this.esign.consented) errors.email = this.#t('consentNeedsEmail');
     this.fieldErrors = errors;
     if (Object.keys(errors).length || !this.preview || !this.method) return;
     const agreement = { typedName: this.typedName.trim(), textHash: this.preview.agreement.textHash };
@@ -371,7 +412,10 @@ export class CkPayForm extends CkElement {
     }
     this.retrySame = false;
     this.result = done;
+    this.receipt = null;
+    this.notice = '';
     this.step = 'done';
+    void this.#loadReceipt();
     this.emit<PaymentDetail>('ck-payment-succeeded', done);
   }
 
@@ -534,7 +578,10 @@ export class CkPayForm extends CkElement {
           .value=${this.amountText} @input=${(e: Event) => { this.amountText = (e.target as HTMLInputElement).value; }}
           aria-invalid=${this.fieldErrors.amountCents ? 'true' : 'false'} aria-describedby=${this.#described('amountCents', true)}>`,
         this.#t('amountHint', { min: this.#money(a.minPayment.amountCents), max: this.#money(a.payable.amountCents) }))}
-      <button part="button" type="button" @click=${() => { this.amountText = (a.payable.amountCents / 100).toFixed(2); }}>${this.#t('fullBalance', { amount: this.#money(a.payable.amountCents) })}</button>
+      ${this.#amountCents() !== a.payable.amountCents && a.payable.amountCents > 0
+        ? html`<button part="button" type="button" id="pay-all" @click=${() => { this.amountText = (a.payable.amountCents / 100).toFixed(2); this.fieldErrors = {}; }}>
+            ${this.#t(a.payable.amountCents < a.balance.amountCents ? 'payRemaining' : 'fullBalance', { amount: this.#money(a.payable.amountCents) })}</button>`
+        : nothing}
       ${a.options.schedulingEnabled && !a.activePlanId
         ? this.#field('scheduledFor', this.#t('payOn'), html`<input id="scheduledFor" type="date" part="input" min=${today} max=${last} .value=${this.payOn || today}
             @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.payOn = v > today ? v : ''; }}
@@ -549,13 +596,13 @@ export class CkPayForm extends CkElement {
 
   #renderMethod(): TemplateResult {
     const a = this.account!;
-    const tab = (id: MethodTab, label: MessageKey) => html`<button part="button" type="button" role="tab" id="tab-${id}" aria-selected=${this.methodTab === id ? 'true' : 'false'}
-      aria-controls="method-panel" @click=${() => { this.methodTab = id; queueMicrotask(() => this.#initFrame()); }}>${this.#t(label)}</button>`;
+    const tab = (id: MethodTab, label: MessageKey) => html`<button part="button tab" type="button" role="tab" id="tab-${id}" aria-selected=${this.methodTab === id ? 'true' : 'false'}
+      tabindex=${this.methodTab === id ? '0' : '-1'} aria-controls="method-panel" @click=${() => this.#selectTab(id)} @keydown=${this.#tabKey}>${this.#t(label)}</button>`;
     return html`<div class="stack">
       ${a.savedMethods.length ? html`<fieldset><legend>${this.#t('savedMethods')}</legend>
-        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: m.brand, last4: m.last4 })}</button>`)}
+        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: brandName(m.brand), last4: m.last4 })}</button>`)}
       </fieldset>` : nothing}
-      <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'methodBank')}${tab('wallet', 'methodWallet')}</div>
+      <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'tabBank')}${tab('wallet', 'methodWallet')}</div>
       <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
         ${this.methodTab === 'wallet'
           ? html`<button class="primary" part="button" type="button" ?disabled=${this.busy} @click=${this.#wallet}>${this.#t('walletPay')}</button>`
@@ -576,16 +623,16 @@ export class CkPayForm extends CkElement {
       <dl class="summary">
         <dt>${this.#t('paying')}</dt><dd data-field="amount">${this.#money(total)}</dd>
         <dt>${this.#t('on')}</dt><dd>${date ? formatDate(date, this.lang) : this.#t('today')}</dd>
-        <dt>${this.#t('with')}</dt><dd>${m.brand} •••• ${m.last4}</dd>
+        <dt>${this.#t('with')}</dt><dd>${brandName(m.brand)} •••• ${m.last4}</dd>
       </dl>
       ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
       <div>
         <h3 id="agreement-title">${this.#t('agreement')}</h3>
-        <pre class="agreement" part="agreement" tabindex="0" role="region" aria-labelledby="agreement-title">${p.agreement.text}</pre>
+        ${agreementView(p.agreement.text, 'agreement-title')}
       </div>
       ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" name="email" type="email" part="input" autocomplete="email" .value=${this.email}
           @input=${(e: Event) => { this.email = (e.target as HTMLInputElement).value.trim(); }} aria-invalid=${this.fieldErrors.email ? 'true' : 'false'} aria-describedby=${this.#described('email') || nothing}>`)}
-      ${this.email && this.esign && !this.esign.consented ? html`<div class="field" part="field">
+      ${this.esign && !this.esign.consented ? html`<div class="field" part="field">
         <label class="radio"><input type="checkbox" id="consentEmail" .checked=${this.consentEmail} @change=${(e: Event) => { this.consentEmail = (e.target as HTMLInputElement).checked; }}> ${this.#t('consentEmail')}</label>
         <details><summary>${this.esign.title}</summary><p class="hint" style="white-space:pre-wrap">${this.esign.text}</p></details>
       </div>` : nothing}
@@ -598,7 +645,7 @@ export class CkPayForm extends CkElement {
       </div>
       <div class="actions">
         <button part="button" type="button" @click=${() => { this.step = 'method'; this.retrySame = false; }}>${this.#t('back')}</button>
-        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: m.brand, last4: m.last4 }) : label}</button>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: brandName(m.brand), last4: m.last4 }) : label}</button>
       </div>
     </form>`;
   }
@@ -614,14 +661,37 @@ export class CkPayForm extends CkElement {
           ${r.payments.length > 1 ? html`<dt>${this.#t('instalment', { n: i + 1 })}</dt><dd>${formatDate(p.scheduledFor ?? p.createdAt, this.lang)} — ${this.#money(p.amount.amountCents)}</dd>` : html`
           <dt>${this.#t('paying')}</dt><dd data-field="paid">${this.#money(p.amount.amountCents)}</dd>`}
           ${p.receiptNumber ? html`<dt>${this.#t('receipt')}</dt><dd data-field="receipt">${p.receiptNumber}</dd>` : nothing}`)}
-        <dt>${this.#t('with')}</dt><dd>${first.method.brand} •••• ${first.method.last4}</dd>
+        <dt>${this.#t('with')}</dt><dd>${brandName(first.method.brand)} •••• ${first.method.last4}</dd>
       </dl>
-      ${this.email ? html`<p class="hint">${this.#t('receiptWhen')}</p>` : nothing}
+      ${first.status === 'scheduled' && !r.planId ? html`<p data-field="scheduled-on">${this.#t('scheduledOn', { amount: this.#money(first.amount.amountCents), date: formatDate(first.scheduledFor, this.lang) })}</p>` : nothing}
+      ${this.#renderReceiptEmail()}
       <div class="actions">
         <button part="button" type="button" @click=${() => window.print()}>${this.#t('print')}</button>
         <button part="button" type="button" id="see-payments" @click=${() => this.#openPayments()}>${this.#t('seePayments')}</button>
       </div>
     </div>`;
+  }
+
+  /** When the receipt email comes, and "send it now" / "again". */
+  #renderReceiptEmail(): TemplateResult | typeof nothing {
+    const r = this.receipt;
+    if (!r || r.status === 'none' || !r.to) return nothing;
+    const sentence = receiptSentence(r, (k, v) => this.#t(k, v), this.lang);
+    return html`<p class="hint" data-field="receipt-email" role="status">${this.notice || sentence}</p>
+      ${r.canRequest ? html`<button part="button" type="button" id="receipt-now" ?disabled=${this.busy} @click=${() => this.#sendReceipt()}>
+        ${this.#t(r.status === 'waiting' ? 'receiptSendNow' : 'receiptResend')}</button>` : nothing}`;
+  }
+
+  async #loadReceipt(send = false): Promise<void> {
+    const paid = this.result?.payments.find((p) => p.status === 'succeeded');
+    if (!paid) return;
+    const got = await this.#run(() => receiptEmail(this.#client, paid.id, send));
+    if (got) this.receipt = got;
+  }
+
+  async #sendReceipt(): Promise<void> {
+    await this.#loadReceipt(true);
+    if (this.receipt && !this.formError) this.notice = this.#t('receiptOnItsWay', { email: this.receipt.to ?? '' });
   }
 
   override render(): TemplateResult {
@@ -630,10 +700,13 @@ export class CkPayForm extends CkElement {
       amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => this.#renderDone(),
       payments: () => this.#renderPayments(),
     };
-    const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step === 'payments' ? 'account' : this.step);
+    const a = this.account;
+    const progress = stepNumber(this.step, {
+      viaLink: this.viaLink, contactReview: Boolean(a?.options.contactReviewStep), hasOffers: Boolean(a?.offers.length), offerChosen: Boolean(this.offer),
+    });
     return html`<div part="base" lang=${this.lang}>
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
-      <p class="progress" part="progress">${this.#t('stepOf', { n: progressStep + 1, total: PROGRESS.length })}</p>
+      ${progress ? html`<p class="progress" part="progress">${this.#t('stepOf', progress)}</p>` : nothing}
       <p class="alert" part="error" role="alert" aria-live="polite">${this.formError}</p>
       <p class="visually-hidden" aria-live="polite">${this.busy ? this.#t('processing') : ''}</p>
       ${body[this.step]()}

@@ -36,6 +36,12 @@ const en = {
   decline_card_declined: 'The card was declined by the bank.', decline_insufficient_funds: 'The account has insufficient funds.', decline_expired_card: 'The card has expired.',
   decline_incorrect_cvc: 'The security code is incorrect.', decline_processing_error: 'The payment could not be processed.', decline_account_closed: 'The bank account is closed.',
   decline_wallet_declined: 'The wallet payment was declined.',
+  payRemaining: 'Pay {amount} (all that is not already scheduled)', tabBank: 'Bank (ACH)',
+  receiptSoon: 'Your receipt will be emailed to {email} in a few minutes.',
+  receiptHeld: 'Your receipt will be emailed to {email} on {time}: we send messages only between 8 am and 9 pm your time.',
+  receiptSent: 'Your receipt was emailed to {email} on {time}.', receiptNotSent: 'Your receipt was not emailed.',
+  receiptSendNow: 'Send the receipt now', receiptResend: 'Email the receipt again', receiptOnItsWay: 'The receipt is on its way to {email}.',
+  scheduledOn: 'Your payment of {amount} will be taken on {date}.', consentNeedsEmail: 'Type the email address for the receipt and notices.',
 };
 
 const es: typeof en = {
@@ -73,6 +79,12 @@ const es: typeof en = {
   decline_card_declined: 'El banco rechazó la tarjeta.', decline_insufficient_funds: 'La cuenta no tiene fondos suficientes.', decline_expired_card: 'La tarjeta está vencida.',
   decline_incorrect_cvc: 'El código de seguridad es incorrecto.', decline_processing_error: 'No se pudo procesar el pago.', decline_account_closed: 'La cuenta bancaria está cerrada.',
   decline_wallet_declined: 'La billetera rechazó el pago.',
+  payRemaining: 'Pagar {amount} (todo lo que aún no está programado)', tabBank: 'Banco (ACH)',
+  receiptSoon: 'Su recibo se enviará a {email} en unos minutos.',
+  receiptHeld: 'Su recibo se enviará a {email} el {time}: solo enviamos mensajes entre las 8 am y las 9 pm de su hora.',
+  receiptSent: 'Su recibo se envió a {email} el {time}.', receiptNotSent: 'Su recibo no se envió por correo.',
+  receiptSendNow: 'Enviar el recibo ahora', receiptResend: 'Enviar el recibo otra vez', receiptOnItsWay: 'El recibo va en camino a {email}.',
+  scheduledOn: 'Su pago de {amount} se cobrará el {date}.', consentNeedsEmail: 'Escriba el correo para el recibo y los avisos.',
 };
 
 export type MessageKey = keyof typeof en;
