@@ -10,7 +10,7 @@ import { writeAudit } from '../platform/audit.js';
 import {
   AccountIdParams, DebtorSessionOut, IdentitySessionBody, IdentitySessionsOut, LinkSessionBody, MethodBody, MethodOut, PayAccountOut,
   CancelPlanBody, ContactBody, ContactOut, OfferAcceptBody, OfferAcceptOut, OfferBody, OfferIdParams, OfferOut, OfferPreviewBody, OfferPreviewOut, PlanOut, PlanParams,
-  PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut, ReceiptEmailOut,
+  PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut, ReceiptEmailOut, CardDetailsBody, MethodIdParams,
 } from './pay.schema.js';
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
 import { requireDebtor } from './debtor-session.js';
@@ -24,6 +24,7 @@ import { renderPayFrame } from './pay-frame.js';
 import { updateDebtorContact } from './pay-contact.service.js';
 import { now as clockNow } from '../platform/clock.js';
 import { receiptEmailStatus, requestReceiptEmail } from './receipt-email.service.js';
+import { updateCardDetails } from './method-details.service.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -128,6 +129,13 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       body: MethodBody,
       responses: { 201: MethodOut, ...P },
       handler: async ({ ctx, body, meta }) => addPaymentMethod(deps, await requireDebtor(deps, ctx), body, meta, clockNow()),
+    }),
+    route({
+      method: 'post', path: '/pay/methods/:id/details', tag: 'pay', auth: 'public',
+      summary: 'A new security code or expiry for a card declined for it (called by the pay frame): the card is not typed again where the gateway allows it.',
+      params: MethodIdParams, body: CardDetailsBody,
+      responses: { 200: MethodOut, ...P },
+      handler: async ({ ctx, params, body, meta }) => updateCardDetails(deps, await requireDebtor(deps, ctx), params.id, body, meta, clockNow()),
     }),
     route({
       method: 'post', path: '/pay/payments/preview', tag: 'pay', auth: 'public',

@@ -49,6 +49,14 @@ export const MethodBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wallet'), walletToken: z.string().min(1).max(200), save: z.boolean().optional() }),
 ]);
 
+/** A new security code or expiry for a card whose charge was declined for it (typed in the frame). */
+export const CardDetailsBody = z.strictObject({
+  cvc: z.string().trim().max(4).optional(),
+  expMonth: z.number().int().optional(),
+  expYear: z.number().int().min(0).max(2100).optional(),
+}).refine((b) => b.cvc !== undefined || b.expMonth !== undefined, { message: 'Give the security code or the expiry.' });
+export const MethodIdParams = z.strictObject({ id: z.string().min(4).max(40) });
+
 export const MethodOut = z.object({
   id: z.string(), kind: z.enum(['card', 'ach', 'wallet']), brand: z.string(), last4: z.string(), expMonth: z.number().nullable(), expYear: z.number().nullable(), saved: z.boolean(),
 });

@@ -236,7 +236,8 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await frameSpeaks(lang);
     await check('method');
     await shot(`${lang}-${where}-method`);
-    await typeCard('4000 0000 0000 0002');
+    // English: a wrong security code (only the code is typed again); Spanish: a card the bank declines (another card)
+    await typeCard(lang === 'en' ? '4000 0000 0000 0127' : '4000 0000 0000 0002');
     await waitForStep(w.review);
     await check('review');
     await shot(`${lang}-${where}-review`);
@@ -246,7 +247,19 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await frameSpeaks(lang);
     await check('declined');
     await shot(`${lang}-${where}-declined`);
-    await typeCard('4242 4242 4242 4242');
+    if (lang === 'en') {
+      expect(await formError()).toContain('Type the security code again');
+      const frame = await payFrame();
+      await frame.waitForSelector('#fix-note', { visible: true });
+      expect(await frame.$eval('#fix-note', (el) => el.textContent)).toContain('Visa •••• 0127');
+      // the number is not asked again: only the security code
+      expect(await frame.$eval('#number', (el) => (el as HTMLElement).offsetParent === null)).toBe(true);
+      const cvc = await frame.waitForSelector('#cvc', { visible: true });
+      await cvc!.type('321');
+      await frame.click('#card-submit');
+    } else {
+      await typeCard('4242 4242 4242 4242');
+    }
     await waitForStep(w.review);
     await typeInto(page, 'ck-pay-form >>> #email', 'pat.debtor@mail.example');
     await page.click('ck-pay-form >>> #consentEmail');
@@ -257,7 +270,7 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await check('confirmation');
     await shot(`${lang}-${where}-confirmation`);
     const payment = await site.db('payments').where({ accountId: account.id, status: 'succeeded' }).first('amount_cents', 'method_last4');
-    expect(payment).toEqual({ amountCents: 2500, methodLast4: '4242' });
+    expect(payment).toEqual({ amountCents: 2500, methodLast4: lang === 'en' ? '0127' : '4242' });
     await page.click('ck-pay-form >>> #see-payments');
     await waitForStep(w.payments);
     expect(await statuses('payments')).toEqual([w.paid, w.declinedStatus]);

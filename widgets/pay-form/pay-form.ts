@@ -108,6 +108,8 @@ export class CkPayForm extends CkElement {
   @state() private viaLink = false;
   /** when the receipt email goes (or went), from the server (the 8 am–9 pm window may hold it) */
   @state() private receipt: ReceiptEmail | null = null;
+  /** after a decline for the security code or the expiry: the card's token is kept and the frame asks only for that */
+  @state() private fixCard: { methodId: string; field: 'cvc' | 'expiry'; label: string } | null = null;
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
@@ -269,6 +271,15 @@ export class CkPayForm extends CkElement {
     return isMessageKey(key) ? this.#t(key) : fallback;
   }
 
+  /** A decline the card's own details caused (security code, expiry): keep the token, ask for that detail only. */
+  #fixFor(code: string | null | undefined): typeof this.fixCard {
+    const field = code === 'incorrect_cvc' ? 'cvc' : code === 'expired_card' ? 'expiry' : null;
+    const m = this.method;
+    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: `${brandName(m.brand)} •••• ${m.last4}` } : null;
+    if (this.fixCard) this.methodTab = 'card';
+    return this.fixCard;
+  }
+
   #afterContact(): Step {
     return this.account && this.account.offers.length ? 'offers' : 'amount';
   }
@@ -310,7 +321,8 @@ export class CkPayForm extends CkElement {
     const frame = this.shadowRoot?.querySelector('iframe');
     if (!frame?.contentWindow) return;
     const origin = new URL(this.#client.apiRoot, location.href).origin;
-    frame.contentWindow.postMessage({ type: 'ck-pay-init', token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.lang }, origin);
+    const fix = this.methodTab === 'card' && this.fixCard ? { fix: this.fixCard } : {};
+    frame.contentWindow.postMessage({ type: 'ck-pay-init', token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.lang, ...fix }, origin);
   }
 
   #selectTab(id: MethodTab): void {
@@ -340,6 +352,7 @@ export class CkPayForm extends CkElement {
   /** A method is chosen: ask the server for the agreement (and let it check amount, date and method). */
   async #useMethod(method: PayMethod): Promise<void> {
     this.method = method;
+    this.fixCard = null;
     // a new agreement text must be accepted anew
     this.agreed = false;
     await this.#run(async () => {
@@ -396,9 +409,10 @@ export class CkPayForm extends CkElement {
             throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('trySame')}` });
           }
           this.retrySame = false;
+          const fix = this.#fixFor(problem.payment?.declineCode);
           this.step = 'method';
           this.method = null;
-          throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${this.#t('tryAnother')}` });
+          throw new ApiError({ ...error.problem, errors: [], detail: `${lead} ${fix ? this.#t(fix.field === 'cvc' ? 'retypeCvc' : 'retypeExpiry') : this.#t('tryAnother')}` });
         }
         throw error;
       }

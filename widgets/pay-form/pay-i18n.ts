@@ -42,6 +42,7 @@ const en = {
   receiptSent: 'Your receipt was emailed to {email} on {time}.', receiptNotSent: 'Your receipt was not emailed.',
   receiptSendNow: 'Send the receipt now', receiptResend: 'Email the receipt again', receiptOnItsWay: 'The receipt is on its way to {email}.',
   scheduledOn: 'Your payment of {amount} will be taken on {date}.', consentNeedsEmail: 'Type the email address for the receipt and notices.',
+  retypeCvc: 'Type the security code again (the card number is kept), or use another method.', retypeExpiry: 'Type the expiry date again (the card number is kept), or use another method.',
 };
 
 const es: typeof en = {
@@ -85,6 +86,7 @@ const es: typeof en = {
   receiptSent: 'Su recibo se envió a {email} el {time}.', receiptNotSent: 'Su recibo no se envió por correo.',
   receiptSendNow: 'Enviar el recibo ahora', receiptResend: 'Enviar el recibo otra vez', receiptOnItsWay: 'El recibo va en camino a {email}.',
   scheduledOn: 'Su pago de {amount} se cobrará el {date}.', consentNeedsEmail: 'Escriba el correo para el recibo y los avisos.',
+  retypeCvc: 'Escriba otra vez el código de seguridad (el número de tarjeta se conserva) o use otro método.', retypeExpiry: 'Escriba otra vez el vencimiento (el número de tarjeta se conserva) o use otro método.',
 };
 
 export type MessageKey = keyof typeof en;
