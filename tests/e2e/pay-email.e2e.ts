@@ -365,6 +365,21 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     failed();
     await planDeclinedRecoveredCancelled('es', 'foreign');
   });
+  it('the demo agency page: "Pay now" under the inline form opens the dialog on the same account, not on "Find your account"', async () => {
+    failed();
+    const account = await nextAccount();
+    // the demo site's pay page: the inline form, and the button under it
+    const { token } = (await agencyCall('POST', `/agency/accounts/${account.publicId}/payment-links`, {})) as { token: string };
+    await page.goto('about:blank');
+    await page.goto(`${site.url}/pay.html#link=${token}`, { waitUntil: 'networkidle0' });
+    await waitForStep('Your account');
+    await page.click('#pay-button >>> button[part=button]');
+    const dialogHeading = () => page.evaluate(() => document.querySelector('#pay-button')?.shadowRoot?.querySelector('dialog ck-pay-form')?.shadowRoot?.querySelector('h2')?.textContent?.trim());
+    await page.waitForFunction(() => document.querySelector('#pay-button')?.shadowRoot?.querySelector('dialog')?.open);
+    expect(await dialogHeading()).toBe('Your account');
+    await shot('en-demo-pay-now-dialog');
+    expect((page as Page & { jsErrors: string[] }).jsErrors).toEqual([]);
+  });
   it('Spanish, the agency\'s own origin: validation information read, dispute filed, no English string', async () => {
     failed();
     await disputeFromTheFlow('es', 'foreign');
