@@ -37,9 +37,10 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
   const ancestors = frameAncestors(allowedOrigins);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-ancestors ${ancestors}; form-action 'none'; base-uri 'none'`;
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
+<html lang="en" class="waiting"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>Payment details</title>
 <style nonce="${nonce}">
+  .waiting body{visibility:hidden}
   body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;background:transparent}
   form{display:grid;gap:.75rem;padding:2px}
   .row{display:grid;grid-template-columns:1fr 1fr 1fr;gap:.5rem}
@@ -164,6 +165,8 @@ export function renderPayFrame(allowedOrigins: string[]): { html: string; csp: s
     lang = d.lang === 'es' ? 'es' : 'en';
     $('card').hidden = d.kind === 'ach'; $('ach').hidden = d.kind !== 'ach';
     setFix(d.kind === 'ach' ? null : d.fix);
+    // shown once it speaks the form's language (no English flash before a Spanish init)
+    document.documentElement.classList.remove('waiting');
   });
   translate();
   // announce readiness to whoever embeds us; nothing secret is in this message

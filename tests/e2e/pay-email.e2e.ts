@@ -293,16 +293,17 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await shot(`${lang}-${where}-plan-offer`);
     await clickButton(w.choose);
     await waitForStep(w.method);
-    await frameSpeaks(lang);
+    // at once, before the frame is initialised: it shows nothing until it speaks the form's language
     await check('plan method');
+    await frameSpeaks(lang);
     await typeCard('4000 0000 0000 9995');
     await waitForStep(w.review);
     await check('plan review');
     await signAndSubmit();
     await waitForError(w.planDeclined);
     expect(await heading()).toBe(w.method);
-    await frameSpeaks(lang);
     await check('plan declined');
+    await frameSpeaks(lang);
     await shot(`${lang}-${where}-plan-declined`);
     await typeCard('4242 4242 4242 4242');
     await waitForStep(w.review);
