@@ -312,6 +312,8 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await page.click('ck-pay-form >>> #see-payments');
     await waitForStep(w.payments);
     expect(await statuses('plan')).toEqual([w.paid, w.pending, w.pending]);
+    // the plan whose first card declined: its declined charge, not its never-charged instalments
+    expect(await statuses('payments')).toEqual([w.declinedStatus]);
     await check('plan statuses');
     await page.click('ck-pay-form >>> [data-cancel]');
     await page.waitForFunction((t) => document.querySelector('ck-pay-form')?.shadowRoot?.querySelector('[data-cancel]')?.textContent?.includes(t), {}, w.yes);

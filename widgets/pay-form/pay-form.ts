@@ -511,7 +511,9 @@ export class CkPayForm extends CkElement {
       <strong part="status">${this.#statusLabel(p)}</strong>${cancel ?? nothing}</li>`;
     const cancelButton = (kind: 'plan' | 'payment', id: string) => html`<button part="button" type="button" data-cancel=${id} @click=${() => this.#cancel(kind, id)}>
       ${this.confirmCancel === id ? this.#t(kind === 'plan' ? 'confirmCancelPlan' : 'confirmCancelPayment') : this.#t(kind === 'plan' ? 'cancelPlan' : 'cancelPayment')}</button>`;
-    const loose = a.payments.filter((p) => !p.planId || p.planId !== plan?.id);
+    // outside the plan shown: one-time and scheduled payments, and what was taken or declined under an earlier plan
+    // (its never-charged instalments, cancelled with it, are not payments the debtor made)
+    const loose = a.payments.filter((p) => !p.planId || (p.planId !== plan?.id && p.status !== 'cancelled'));
     return html`<div class="stack">
       <p class="success" role="status">${this.notice}</p>
       ${plan ? html`<section aria-labelledby="plan-title" part="plan">
