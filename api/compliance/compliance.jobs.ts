@@ -24,6 +24,13 @@ import { signUnsubscribeToken } from './unsubscribe-token.js';
 export const ESIGN_EXEMPT_CATEGORIES = new Set<string>(['pay.link']);
 
 /**
+ * Debtor messages sent at a time the debtor chose (a receipt asked for with "Send it now" on the
+ * confirmation): Regulation F does not presume such a time inconvenient, so the contact window does
+ * not hold them. Consent and opt-outs still apply.
+ */
+export const DEBTOR_TIMED_CATEGORIES = new Set<string>(['pay.receipt.requested']);
+
+/**
  * The outbox hands the same row object to every policy and decorator during one delivery attempt,
  * so the recipient is looked up once per attempt (and again on the next attempt, never stale).
  */
@@ -55,6 +62,7 @@ defineOutboxPolicy('compliance.esign_consent', async (trx, row) => {
 });
 
 defineOutboxPolicy('compliance.contact_window', async (trx, row, now) => {
+  if (DEBTOR_TIMED_CATEGORIES.has(row.category)) return { action: 'send' };
   const who = await debtorRecipientOf(trx, row);
   if (!who.debtor) return { action: 'send' };
   const zones = zonesForAddress(who.party?.state, who.party?.zip);

@@ -29,6 +29,18 @@ const money = (cents: number, currency: string) => `${currency === 'USD' ? '$' :
 
 export type AgreementLang = Lang;
 
+/** `2026-12-07` → "December 7, 2026" / "7 de diciembre de 2026": the long date a person reads, not ISO. */
+export function longDate(isoDate: string, lang: AgreementLang): string {
+  const at = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+}
+
+/** Card brands as they are written ("Visa", "American Express"), not the gateway's codes. */
+const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
+export const brandName = (brand: string): string => BRANDS[brand] ?? brand;
+
+
 /** The agreement's words come from the catalogue (documents module): the debtor signs the text in the language they read. */
 export function renderAgreement(f: AgreementFacts): { version: string; lang: AgreementLang; text: string; textHash: string } {
   const lang: AgreementLang = f.lang === 'es' ? 'es' : 'en';
@@ -36,16 +48,16 @@ export function renderAgreement(f: AgreementFacts): { version: string; lang: Agr
   const agency = f.agencyName;
   const type = f.method.brand === 'checking' ? w('achChecking') : f.method.brand === 'savings' ? w('achSavings') : f.method.brand;
   const method = f.method.kind === 'ach' ? w('agreementAch', { type, last4: f.method.last4 })
-    : f.method.kind === 'wallet' ? w('agreementWallet', { last4: f.method.last4 }) : w('agreementCard', { brand: f.method.brand, last4: f.method.last4 });
+    : f.method.kind === 'wallet' ? w('agreementWallet', { last4: f.method.last4 }) : w('agreementCard', { brand: brandName(f.method.brand), last4: f.method.last4 });
   const total = f.charges.reduce((s, c) => s + c.amountCents, 0);
   const lines = [
     `${w('agreementTitle')} (${AGREEMENT_VERSION})`,
     w('agreementPayee', { agency, creditor: f.creditor, account: f.accountNumber }),
     w('agreementPayer', { payer: f.payerName }),
     f.charges.length === 1
-      ? w('agreementOnce', { agency, amount: money(total, f.currency), method, date: f.charges[0]!.date })
+      ? w('agreementOnce', { agency, amount: money(total, f.currency), method, date: longDate(f.charges[0]!.date, lang) })
       : w('agreementMany', { agency, method, n: f.charges.length, total: money(total, f.currency) }),
-    ...(f.charges.length > 1 ? f.charges.map((c, i) => w('agreementCharge', { n: i + 1, date: c.date, amount: money(c.amountCents, f.currency) })) : []),
+    ...(f.charges.length > 1 ? f.charges.map((c, i) => w('agreementCharge', { n: i + 1, date: longDate(c.date, lang), amount: money(c.amountCents, f.currency) })) : []),
   ];
   if (f.kind === 'settlement' && f.settlesBalanceCents !== undefined) lines.push(w('agreementSettles', { balance: money(f.settlesBalanceCents, f.currency) }));
   // NACHA requires a clear authorisation and a way to revoke it for consumer debits (WEB entries).

@@ -5,6 +5,7 @@
  *
  * Protocol (window.postMessage, origins checked on both sides):
  *   parent → frame  { type: 'ck-pay-init', token, kind: 'card' | 'ach', lang: 'en' | 'es' }  (and `?lang=` in the frame's URL)
+ *                   (`fix`: after a decline for the security code or the expiry, only that is asked again, for the card's kept token)
  *   frame → parent  { type: 'ck-pay-frame-ready' } · { type: 'ck-pay-frame-height', height }
  *                   { type: 'ck-pay-method', method: { id, kind, brand, last4, … } }
  * The frame accepts `ck-pay-init` only from the configured CORS origins and the portal's own origin,
@@ -25,9 +26,10 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
   const ancestors = frameAncestors(allowedOrigins);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-ancestors ${ancestors}; form-action 'none'; base-uri 'none'`;
   const html = `<!doctype html>
-<html lang="${initialLang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
+<html lang="${initialLang}" class="waiting"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>${say(initialLang, 'pages', 'frameTitle')}</title>
 <style nonce="${nonce}">
+  .waiting body{visibility:hidden}
   body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;background:transparent}
   form{display:grid;gap:.75rem;padding:2px}
   .row{display:grid;grid-template-columns:1fr 1fr 1fr;gap:.5rem}
@@ -43,9 +45,11 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
   button:disabled{opacity:.6}
   :focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
   .hint{color:#57606a;font-size:13px;margin:0}
+  button.secondary{background:#fff;color:#1d4ed8}
 </style></head>
 <body>
 <form id="card" novalidate>
+  <p id="fix-note" class="hint" role="status" hidden></p>
   <label>${'<span data-t="number"></span>'}<input id="number" name="number" inputmode="numeric" autocomplete="cc-number" aria-describedby="number-error" maxlength="23"><span class="error" id="number-error" role="alert"></span></label>
   <div class="row">
     <label><span data-t="month"></span><input id="expMonth" inputmode="numeric" autocomplete="cc-exp-month" placeholder="MM" maxlength="2" aria-describedby="expMonth-error"><span class="error" id="expMonth-error" role="alert"></span></label>
@@ -55,6 +59,7 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
   <label><span data-t="zip"></span><input id="postalCode" inputmode="numeric" autocomplete="postal-code" maxlength="10"></label>
   <label class="check"><input type="checkbox" id="save-card"> <span data-t="save"></span></label>
   <button type="submit" id="card-submit" data-t="useCard"></button>
+  <button type="button" id="other-card" class="secondary" data-t="otherCard" hidden></button>
 </form>
 <form id="ach" novalidate hidden>
   <label><span data-t="holder"></span><input id="holderName" autocomplete="name" aria-describedby="holderName-error"><span class="error" id="holderName-error" role="alert"></span></label>
@@ -70,12 +75,22 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
 (() => {
   const T = ${JSON.stringify(FRAME_WORDS)};
   const ALLOWED = ${JSON.stringify(allowedOrigins)};
-  let parentOrigin = null, token = null, lang = ${JSON.stringify(initialLang)};
+  let parentOrigin = null, token = null, lang = ${JSON.stringify(initialLang)}, fix = null;
   const $ = (id) => document.getElementById(id);
   const t = (k) => (T[lang] || T.en)[k];
   function translate() {
     document.documentElement.lang = lang;
     for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+    $('fix-note').textContent = fix ? t(fix.field === 'cvc' ? 'fixCvc' : 'fixExpiry').replace('{card}', fix.label) : '';
+  }
+  // only the field the decline was about, for the kept card; or the whole card
+  function setFix(f) {
+    fix = f && typeof f.methodId === 'string' && (f.field === 'cvc' || f.field === 'expiry') ? { methodId: f.methodId, field: f.field, label: String(f.label || '') } : null;
+    const hide = (id, h) => { $(id).closest('label').hidden = h; };
+    for (const id of ['number', 'postalCode', 'save-card']) hide(id, Boolean(fix));
+    hide('expMonth', Boolean(fix) && fix.field === 'cvc'); hide('expYear', Boolean(fix) && fix.field === 'cvc'); hide('cvc', Boolean(fix) && fix.field === 'expiry');
+    $('fix-note').hidden = !fix; $('other-card').hidden = !fix;
+    translate(); height();
   }
   function post(msg) { if (parentOrigin) parent.postMessage(msg, parentOrigin); }
   function height() { post({ type: 'ck-pay-frame-height', height: document.body.scrollHeight }); }
@@ -92,13 +107,13 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
     if (first) first.focus();
     height();
   }
-  async function submit(kind, body, form) {
+  async function submit(kind, body, form, url = './methods', created = 201) {
     const button = form.querySelector('button');
     button.disabled = true; $('status').textContent = t('working');
     try {
-      const res = await fetch('./methods', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': lang, Authorization: 'Bearer ' + token }, body: JSON.stringify(body), credentials: 'omit' });
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': lang, Authorization: 'Bearer ' + token }, body: JSON.stringify(body), credentials: 'omit' });
       const json = await res.json();
-      if (res.status === 201) {
+      if (res.status === created) {
         // forget the numbers at once: only the token's id, brand and last 4 leave this frame
         for (const el of form.querySelectorAll('input:not([type=checkbox])')) el.value = '';
         showErrors([]);
@@ -117,9 +132,14 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
   $('card').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const year = Number($('expYear').value);
+    if (fix) {
+      const body = fix.field === 'cvc' ? { cvc: $('cvc').value } : { expMonth: Number($('expMonth').value) || 0, expYear: year < 100 ? 2000 + year : year };
+      return submit('card', body, $('card'), './methods/' + encodeURIComponent(fix.methodId) + '/details', 200);
+    }
     submit('card', { kind: 'card', number: $('number').value, expMonth: Number($('expMonth').value) || 0, expYear: year < 100 ? 2000 + year : year,
       cvc: $('cvc').value, ...($('postalCode').value ? { postalCode: $('postalCode').value } : {}), save: $('save-card').checked }, $('card'));
   });
+  $('other-card').addEventListener('click', () => { setFix(null); $('number').focus(); });
   $('ach').addEventListener('submit', (ev) => {
     ev.preventDefault();
     submit('ach', { kind: 'ach', routingNumber: $('routingNumber').value, accountNumber: $('accountNumber').value, accountType: $('accountType').value,
@@ -133,7 +153,9 @@ export function renderPayFrame(allowedOrigins: string[], initialLang: Lang = 'en
     parentOrigin = ev.origin; token = String(d.token || '');
     lang = d.lang === 'es' ? 'es' : 'en';
     $('card').hidden = d.kind === 'ach'; $('ach').hidden = d.kind !== 'ach';
-    translate(); height();
+    setFix(d.kind === 'ach' ? null : d.fix);
+    // shown once it speaks the form's language (no English flash before a Spanish init)
+    document.documentElement.classList.remove('waiting');
   });
   translate();
   // announce readiness to whoever embeds us; nothing secret is in this message

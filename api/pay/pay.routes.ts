@@ -13,7 +13,7 @@ import { writeAudit } from '../platform/audit.js';
 import {
   AccountIdParams, DebtorSessionOut, IdentitySessionBody, IdentitySessionsOut, LinkSessionBody, MethodBody, MethodOut, PayAccountOut,
   CancelPlanBody, ContactBody, ContactOut, OfferAcceptBody, OfferAcceptOut, OfferBody, OfferIdParams, OfferOut, OfferPreviewBody, OfferPreviewOut, PlanOut, PlanParams,
-  PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut,
+  PaySettingsBody, PaySettingsOut, PaymentBody, PaymentIdParams, PaymentLinkBody, PaymentLinkOut, PaymentOut, PaymentPreviewBody, PaymentPreviewOut, ReceiptEmailOut, CardDetailsBody, MethodIdParams,
 } from './pay.schema.js';
 import { IdentityNotMatched, createPaymentLink, openSessionFromLink, openSessionsFromIdentity, recordIdentityFailure } from './pay-access.service.js';
 import { requireDebtor } from './debtor-session.js';
@@ -26,6 +26,8 @@ import { resolveAccountId } from '../accounts/accounts.scope.js';
 import { renderPayFrame } from './pay-frame.js';
 import { updateDebtorContact } from './pay-contact.service.js';
 import { now as clockNow } from '../platform/clock.js';
+import { receiptEmailStatus, requestReceiptEmail } from './receipt-email.service.js';
+import { updateCardDetails } from './method-details.service.js';
 
 const P = { 400: Problem, 401: Problem, 404: Problem, 409: Problem, 429: Problem };
 
@@ -135,6 +137,13 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ ctx, body, meta }) => addPaymentMethod(deps, await requireDebtor(deps, ctx), body, meta, clockNow()),
     }),
     route({
+      method: 'post', path: '/pay/methods/:id/details', tag: 'pay', auth: 'public',
+      summary: 'A new security code or expiry for a card declined for it (called by the pay frame): the card is not typed again where the gateway allows it.',
+      params: MethodIdParams, body: CardDetailsBody,
+      responses: { 200: MethodOut, ...P },
+      handler: async ({ ctx, params, body, meta }) => updateCardDetails(deps, await requireDebtor(deps, ctx), params.id, body, meta, clockNow()),
+    }),
+    route({
       method: 'post', path: '/pay/payments/preview', tag: 'pay', auth: 'public',
       summary: 'Check a payment without making it and return the agreement text to sign (the review step).',
       body: PaymentPreviewBody,
@@ -171,6 +180,23 @@ export function payRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ ctx, params, meta }) => {
         const session = await requireDebtor(deps, ctx);
         return db.transaction((trx) => cancelScheduledPayment(trx, session, params.id, meta, clockNow()));
+      },
+    }),
+    route({
+      method: 'get', path: '/pay/payments/:id/receipt-email', tag: 'pay', auth: 'public',
+      summary: 'When the receipt email of a payment goes (the 8 am–9 pm window at the debtor\'s address may hold it) or went.',
+      params: PaymentIdParams,
+      responses: { 200: ReceiptEmailOut, 401: Problem, 404: Problem },
+      handler: async ({ ctx, params }) => receiptEmailStatus(db, await requireDebtor(deps, ctx), params.id, clockNow()),
+    }),
+    route({
+      method: 'post', path: '/pay/payments/:id/receipt-email', tag: 'pay', auth: 'public',
+      summary: 'The debtor asks for the receipt email now: a held one goes at once, a sent one is sent again (at most three times).',
+      params: PaymentIdParams,
+      responses: { 200: ReceiptEmailOut, ...P },
+      handler: async ({ ctx, params, meta }) => {
+        const session = await requireDebtor(deps, ctx);
+        return db.transaction((trx) => requestReceiptEmail(trx, session, params.id, meta, clockNow()));
       },
     }),
     route({

@@ -50,6 +50,14 @@ export const MethodBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wallet'), walletToken: z.string().min(1).max(200), save: z.boolean().optional() }),
 ]);
 
+/** A new security code or expiry for a card whose charge was declined for it (typed in the frame). */
+export const CardDetailsBody = z.strictObject({
+  cvc: z.string().trim().max(4).optional(),
+  expMonth: z.number().int().optional(),
+  expYear: z.number().int().min(0).max(2100).optional(),
+}).refine((b) => b.cvc !== undefined || b.expMonth !== undefined, { message: 'Give the security code or the expiry.' });
+export const MethodIdParams = z.strictObject({ id: z.string().min(4).max(40) });
+
 export const MethodOut = z.object({
   id: z.string(), kind: z.enum(['card', 'ach', 'wallet']), brand: z.string(), last4: z.string(), expMonth: z.number().nullable(), expYear: z.number().nullable(), saved: z.boolean(),
 });
@@ -75,6 +83,11 @@ export const PaymentOut = z.object({
   amount: Money, method: z.object({ kind: z.string().nullable(), brand: z.string().nullable(), last4: z.string().nullable() }),
   scheduledFor: z.string().nullable(), declineCode: z.string().nullable(), declineMessage: z.string().nullable(), receiptNumber: z.string().nullable(),
   planId: z.string().nullable(), instalmentNumber: z.number().nullable(), createdAt: z.string(), completedAt: z.string().nullable(),
+});
+
+/** The receipt email of a payment: where, whether waiting (and until when), sent or not sent. */
+export const ReceiptEmailOut = z.object({
+  to: z.string().nullable(), status: z.enum(['none', 'waiting', 'sent', 'not_sent']), sendAt: z.string().nullable(), canRequest: z.boolean(),
 });
 
 export const OfferOut = z.object({

@@ -17,6 +17,7 @@ import type { NoticeWords } from '../../i18n/en/notices.js';
 
 type NoticeKey = keyof NoticeWords;
 import { getPaySettings } from './pay.settings.js';
+import { brandName } from './agreement.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const html = (lines: string[]) => `<div style="font-family:system-ui,sans-serif;line-height:1.5">${lines.map((l) => `<p>${escapeHtml(l).replace(/\n/g, '<br>')}</p>`).join('')}</div>`;
@@ -62,7 +63,7 @@ export async function recordDebtorLanguage(trx: Trx, accountId: number, lang: La
 
 /** A payment method as a notice names it. */
 const methodText = (lang: Lang, kind: string | null, brand: string | null, last4: string | null) =>
-  kind === 'ach' ? say(lang, 'notices', 'methodBank', { last4: last4 ?? '' }) : say(lang, 'notices', 'methodCard', { brand: brand ?? '', last4: last4 ?? '' });
+  kind === 'ach' ? say(lang, 'notices', 'methodBank', { last4: last4 ?? '' }) : say(lang, 'notices', 'methodCard', { brand: brandName(brand ?? ''), last4: last4 ?? '' });
 
 /** After a payment reaches a final status: a receipt, or a decline notice for an automatic charge. */
 export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date, attended = false): Promise<void> {
@@ -75,13 +76,7 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
   const method = methodText(lang, p.methodKind, p.methodBrand, p.methodLast4);
   const agency = settings.agencyName;
   if (p.status === 'succeeded') {
-    const balance = (await trx('accounts').where({ id: p.accountId }).first('balance_cents')) as { balanceCents: number | string };
-    await email(trx, p.accountId, to, c.partyId, 'pay.receipt', `pay.receipt:${p.publicId}`, w('receiptSubject', { receipt: p.receiptNumber ?? '', agency }), [
-      c.name ? w('receiptThanksName', { name: c.name }) : w('receiptThanks'),
-      w('receiptLines', { receipt: p.receiptNumber ?? '', amount, method, account: c.accountNumber, creditor: c.creditor }) + (p.instalmentNumber ? `\n${w('receiptInstalment', { n: p.instalmentNumber })}` : ''),
-      w('remainingBalance', { balance: money(Number(balance.balanceCents), p.currency, lang) }),
-      w('collectorNotice', { agency }),
-    ]);
+    await enqueueReceipt(trx, p, { to, category: 'pay.receipt', dedupeKey: `pay.receipt:${p.publicId}` });
   } else if ((p.status === 'declined' || p.status === 'failed') && p.kind !== 'one_time' && !attended) {
     // a decline in front of the debtor is told on screen; automatic charges need a notice
     await email(trx, p.accountId, to, c.partyId, 'pay.declined', `pay.declined:${p.publicId}:${p.attempts}`, w('declinedSubject', { agency }), [
@@ -89,6 +84,27 @@ export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow,
       w('declinedUpdate'),
     ]);
   }
+}
+
+/**
+ * The receipt of a succeeded payment: `pay.receipt` when the payment succeeds, `pay.receipt.requested`
+ * when the debtor asks for it (again) on the confirmation (receipt-email.service.ts).
+ */
+export async function enqueueReceipt(trx: Trx, p: PaymentRow, opts: { to: string | null; category: string; dedupeKey: string }): Promise<void> {
+  const c = await debtorContact(trx, p.accountId);
+  const settings = await getPaySettings(trx);
+  const lang = c.lang;
+  const w = (key: NoticeKey, params?: Params) => say(lang, 'notices', key, params);
+  const amount = money(Number(p.amountCents), p.currency, lang);
+  const method = methodText(lang, p.methodKind, p.methodBrand, p.methodLast4);
+  const agency = settings.agencyName;
+  const balance = (await trx('accounts').where({ id: p.accountId }).first('balance_cents')) as { balanceCents: number | string };
+  await email(trx, p.accountId, opts.to, c.partyId, opts.category, opts.dedupeKey, w('receiptSubject', { receipt: p.receiptNumber ?? '', agency }), [
+    c.name ? w('receiptThanksName', { name: c.name }) : w('receiptThanks'),
+    w('receiptLines', { receipt: p.receiptNumber ?? '', amount, method, account: c.accountNumber, creditor: c.creditor }) + (p.instalmentNumber ? `\n${w('receiptInstalment', { n: p.instalmentNumber })}` : ''),
+    w('remainingBalance', { balance: money(Number(balance.balanceCents), p.currency, lang) }),
+    w('collectorNotice', { agency }),
+  ]);
 }
 
 /** The retry notice: an automatic charge was declined and will be tried again on a later date. */

@@ -10,6 +10,7 @@ export const pages = {
   frame_save: 'Save for future payments', frame_useCard: 'Use this card', frame_useBank: 'Use this bank account', frame_working: 'Checking…', frame_saved: 'Saved.',
   frame_secure: 'Your details go straight to the payment processor; this site never sees them.', frame_expired: 'Your session expired. Start again.',
   frame_network: 'The connection failed. Check it and try again.',
+  frame_fixCvc: 'Type the security code of {card} again. The card number is kept.', frame_fixExpiry: 'Type the expiry date of {card} again. The card number is kept.', frame_otherCard: 'Use a different card',
   pageTitle: 'Pay your bill — {agency}',
   pageHeading: 'Pay your bill online',
   pageIntro: 'Use the link from our letter, email or text message, or find your account with your account number, date of birth and ZIP code.',

@@ -36,6 +36,19 @@ export const payForm = {
   decline_card_declined: 'The card was declined by the bank.', decline_insufficient_funds: 'The account has insufficient funds.', decline_expired_card: 'The card has expired.',
   decline_incorrect_cvc: 'The security code is incorrect.', decline_processing_error: 'The payment could not be processed. Try again in a few minutes.', decline_account_closed: 'The bank account is closed.',
   decline_wallet_declined: 'The wallet payment was declined.',
+  payRemaining: 'Pay {amount} (all that is not already scheduled)',
+  tabBank: 'Bank (ACH)',
+  receiptSoon: 'Your receipt will be emailed to {email} in a few minutes.',
+  receiptHeld: 'Your receipt will be emailed to {email} on {time}: we send messages only between 8 am and 9 pm your time.',
+  receiptSent: 'Your receipt was emailed to {email} on {time}.',
+  receiptNotSent: 'Your receipt was not emailed.',
+  receiptSendNow: 'Send the receipt now',
+  receiptResend: 'Email the receipt again',
+  receiptOnItsWay: 'The receipt is on its way to {email}.',
+  scheduledOn: 'Your payment of {amount} will be taken on {date}.',
+  consentNeedsEmail: 'Type the email address for the receipt and notices.',
+  retypeCvc: 'Type the security code again (the card number is kept), or use another method.',
+  retypeExpiry: 'Type the expiry date again (the card number is kept), or use another method.',
 };
 
 export type PayFormWords = typeof payForm;

@@ -8,6 +8,7 @@ export const pages: PageWords = {
   frame_save: 'Guardar para pagos futuros', frame_useCard: 'Usar esta tarjeta', frame_useBank: 'Usar esta cuenta bancaria', frame_working: 'Verificando…', frame_saved: 'Guardado.',
   frame_secure: 'Sus datos van directamente al procesador de pagos; este sitio nunca los ve.', frame_expired: 'Su sesión expiró. Comience de nuevo.',
   frame_network: 'Falló la conexión. Revísela e inténtelo de nuevo.',
+  frame_fixCvc: 'Escriba otra vez el código de seguridad de {card}. El número de tarjeta se conserva.', frame_fixExpiry: 'Escriba otra vez el vencimiento de {card}. El número de tarjeta se conserva.', frame_otherCard: 'Usar otra tarjeta',
   pageTitle: 'Pague su factura — {agency}',
   pageHeading: 'Pague su factura en línea',
   pageIntro: 'Use el enlace de nuestra carta, correo o mensaje de texto, o busque su cuenta con su número de cuenta, fecha de nacimiento y código postal.',

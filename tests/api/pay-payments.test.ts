@@ -232,7 +232,7 @@ describe.each(DIALECTS)('debtor payments (%s)', (dialect) => {
     const en = await api.request('/pay/payments/preview', { token: debtor, body: { amountCents: 1200, paymentMethodId: card } });
     const es = await api.request('/pay/payments/preview', { token: debtor, body: { lang: 'es', amountCents: 1200, paymentMethodId: card } });
     expect(es.body.agreement.text).toContain('Acuerdo de pago');
-    expect(es.body.agreement.text).toContain('tarjeta visa terminada en 4242');
+    expect(es.body.agreement.text).toContain('tarjeta Visa terminada en 4242');
     expect(es.body.agreement.text).not.toContain('I authorise');
     expect(es.body.agreement.textHash).not.toBe(en.body.agreement.textHash);
     // the Spanish text signed with the English hash is refused: the words signed are the words shown

@@ -4,11 +4,13 @@ import { CkElement } from '../internal/ck-element.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import '../pay-form/pay-form.js';
 import { translate, type Lang } from '../pay-form/pay-i18n.js';
+import type { CkPayForm } from '../pay-form/pay-form.js';
 
 /**
  * A button for the agency's public pages: it opens the whole payment flow (`ck-pay-form`) in a modal
  * dialog — focus moves into it, Escape or the close button closes it and focus returns to the button.
- * On phones the dialog fills the screen.
+ * On phones the dialog fills the screen. Beside an inline `ck-pay-form` (`for`, or the page's only
+ * one), the dialog continues the debtor's session there: the account found stays found.
  *
  * @summary "Pay now" button that opens the payment flow in a dialog.
  * @tag ck-pay-button
@@ -72,10 +74,24 @@ export class CkPayButton extends CkElement {
   /** A personalised payment link token to open the flow with. */
   @property() link = '';
 
+  /** The id of an inline `ck-pay-form` on the page whose debtor session the dialog continues (default: the page's only one). */
+  @property({ attribute: 'for' }) forForm = '';
+
   @query('dialog') private dialog!: HTMLDialogElement;
+
+  /** The inline form on the page whose session the dialog continues, if any. */
+  #inlineForm(): CkPayForm | null {
+    const root = this.getRootNode() as Document | ShadowRoot;
+    if (this.forForm) return root.querySelector<CkPayForm>(`ck-pay-form#${CSS.escape(this.forForm)}`);
+    const forms = [...root.querySelectorAll('ck-pay-form')];
+    return forms.length === 1 ? forms[0]! : null;
+  }
 
   /** Opens the payment dialog. */
   open(): void {
+    const inline = this.#inlineForm();
+    const own = this.dialog.querySelector('ck-pay-form');
+    if (inline && own && !this.link) own.continueFrom(inline);
     this.dialog.showModal();
     this.dialog.querySelector('ck-pay-form')?.shadowRoot?.querySelector<HTMLElement>('h2')?.focus();
   }

@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../internal/api-client.js';
 import type { Payment } from './pay-api.js';
-import { isMessageKey } from './pay-i18n.js';
+import { isMessageKey, type MessageKey } from './pay-i18n.js';
 import type { PayView } from './pay-view.js';
 
 export type DeclinedProblem = Problem & { retrySameMethod?: boolean; payment?: Payment };
@@ -17,9 +17,10 @@ export function declineReason(v: PayView, code: string | null | undefined, fallb
   return isMessageKey(key) ? v.t(key) : fallback;
 }
 
-export function declineOutcome(v: PayView, problem: DeclinedProblem, plan: boolean): { detail: string; retrySame: boolean } {
+/** `next`: what to do instead of the default (e.g. type the security code again, the card being kept). */
+export function declineOutcome(v: PayView, problem: DeclinedProblem, plan: boolean, next?: MessageKey): { detail: string; retrySame: boolean } {
   const reason = declineReason(v, problem.payment?.declineCode, problem.detail);
   const lead = plan ? v.t('planDeclined', { reason }) : v.t('declined', { reason });
   const retrySame = Boolean(problem.retrySameMethod);
-  return { detail: `${lead} ${v.t(retrySame ? 'trySame' : 'tryAnother')}`, retrySame };
+  return { detail: `${lead} ${v.t(next ?? (retrySame ? 'trySame' : 'tryAnother'))}`, retrySame };
 }

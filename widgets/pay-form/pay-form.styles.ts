@@ -94,14 +94,28 @@ export const payFormStyles = css`
   .card p {
     margin: 0;
   }
+  /* one row at any width (390 px phones included); the selected tab is filled, the others outlined */
   .tabs {
     display: flex;
     gap: var(--ck-space-1, 0.25rem);
-    flex-wrap: wrap;
+    flex-wrap: nowrap;
+  }
+  .tabs [role='tab'] {
+    flex: 1 1 0;
+    min-width: 0;
+    width: auto;
+    white-space: nowrap;
+    padding-inline: var(--ck-space-2, 0.5rem);
   }
   .tabs [aria-selected='true'] {
+    background: var(--ck-color-primary, #1d4ed8);
     border-color: var(--ck-color-primary, #1d4ed8);
-    box-shadow: inset 0 -3px 0 var(--ck-color-primary, #1d4ed8);
+    color: var(--ck-color-on-primary, #fff);
+    font-weight: 600;
+  }
+  .tabs [aria-selected='false'] {
+    background: var(--ck-color-surface, #fff);
+    color: var(--ck-color-text, #1f2328);
   }
   iframe {
     width: 100%;
@@ -109,7 +123,8 @@ export const payFormStyles = css`
     min-height: 22rem;
   }
   .agreement {
-    white-space: pre-wrap;
+    font-family: inherit;
+    line-height: 1.5;
     max-height: 14rem;
     overflow: auto;
     border: 1px solid var(--ck-color-border-subtle, #d0d7de);
@@ -117,6 +132,13 @@ export const payFormStyles = css`
     padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
     font-size: var(--ck-font-size-small, 0.8125rem);
     margin: 0;
+  }
+  .agreement p,
+  .agreement ol {
+    margin: 0 0 var(--ck-space-2, 0.5rem);
+  }
+  .agreement-version {
+    color: var(--ck-color-text-muted, #57606a);
   }
   .status {
     color: var(--ck-color-text-muted, #57606a);

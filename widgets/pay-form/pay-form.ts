@@ -13,6 +13,9 @@ import { declineOutcome, type DeclinedProblem } from './pay-decline.js';
 import { PayFrameChannel } from './pay-frame-channel.js';
 import { renderDone, renderStatuses, type PlanView } from './pay-statuses.js';
 import { describedBy, renderField, renderLangSwitch, type PayView } from './pay-view.js';
+import { brandName, stepNumber, type Step } from './pay-steps.js';
+import { agreementView } from './pay-agreement-view.js';
+import { receiptEmail, renderReceiptEmail, type ReceiptEmail } from './pay-receipt.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
   type Payment, type PaymentPreview,
@@ -25,15 +28,13 @@ export interface PaymentDetail {
   planId: string | null;
 }
 
-type Step = 'find' | 'choose' | 'account' | 'contact' | 'offers' | 'amount' | 'method' | 'review' | 'done' | 'payments';
 type MethodTab = 'card' | 'ach' | 'wallet';
 
 const STEP_TITLES: Record<Step, MessageKey> = {
   find: 'stepFind', choose: 'stepFind', account: 'stepAccount', contact: 'stepContact', offers: 'stepOffers', amount: 'stepAmount', method: 'stepMethod',
   review: 'stepReview', done: 'stepDone', payments: 'stepPayments',
 };
-const PROGRESS: Step[] = ['find', 'account', 'amount', 'method', 'review', 'done'];
-
+const TABS: MethodTab[] = ['card', 'ach', 'wallet'];
 
 /**
  * The whole debtor payment flow, mobile first: find the account (a personalised link, or account
@@ -107,15 +108,38 @@ export class CkPayForm extends CkElement {
   /** the plan or payment whose cancellation waits for a second, confirming press */
   @state() private confirmCancel = '';
   @state() private notice = '';
+  /** opened from a personalised link: there was no "Find your account" step */
+  @state() private viaLink = false;
+  /** when the receipt email goes (or went), from the server (the 8 am–9 pm window may hold it) */
+  @state() private receipt: ReceiptEmail | null = null;
+  /** after a decline for the security code or the expiry: the card's token is kept and the frame asks only for that */
+  @state() private fixCard: { methodId: string; field: 'cvc' | 'expiry'; label: string } | null = null;
 
   #api: PayApi | null = null;
   #idempotencyKey = '';
   #frame = new PayFrameChannel(this, () => this.#client.apiRoot,
-    () => ({ token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.#lang }), (method) => void this.#useMethod(method));
+    () => ({ token: this.#client.token, kind: this.methodTab === 'ach' ? 'ach' : 'card', lang: this.#lang, ...(this.methodTab === 'card' && this.fixCard ? { fix: this.fixCard } : {}) }),
+    (method) => void this.#useMethod(method));
 
   /** The account in the current debtor session, once found. */
   get payAccount(): PayAccount | null {
     return this.account;
+  }
+
+  /**
+   * Continues another form's debtor session on this page (a `ck-pay-button` dialog beside the inline
+   * form): the same account, no second identity check. Only forms that talk to the same portal.
+   */
+  continueFrom(other: CkPayForm): boolean {
+    if (!other.account || !other.#client.token || other.#client.base !== this.#client.base || this.account) return false;
+    this.#client.token = other.#client.token;
+    this.account = other.account;
+    this.viaLink = other.viaLink;
+    this.offer = other.offer;
+    this.amountText = other.amountText;
+    this.payOn = other.payOn;
+    this.step = (['account', 'contact', 'offers', 'amount'] as Step[]).includes(other.step) ? other.step : 'account';
+    return true;
   }
 
   #t(key: MessageKey, values?: Record<string, string | number>): string {
@@ -181,6 +205,7 @@ export class CkPayForm extends CkElement {
   async #openLink(link: string): Promise<void> {
     await this.#run(async () => {
       const session = await this.#client.request<DebtorSession>('POST', '/pay/session/link', { linkToken: link });
+      this.viaLink = true;
       await this.#useSession(session.token);
     });
   }
@@ -239,6 +264,15 @@ export class CkPayForm extends CkElement {
     }
   }
 
+  /** A decline the card's own details caused (security code, expiry): keep the token, ask for that detail only. */
+  #fixFor(code: string | null | undefined): typeof this.fixCard {
+    const field = code === 'incorrect_cvc' ? 'cvc' : code === 'expired_card' ? 'expiry' : null;
+    const m = this.method;
+    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: `${brandName(m.brand)} •••• ${m.last4}` } : null;
+    if (this.fixCard) this.methodTab = 'card';
+    return this.fixCard;
+  }
+
   #afterContact(): Step {
     return this.account && this.account.offers.length ? 'offers' : 'amount';
   }
@@ -270,6 +304,23 @@ export class CkPayForm extends CkElement {
     this.#frame.init();
   }
 
+  #selectTab(id: MethodTab): void {
+    if (this.methodTab === id) return;
+    this.methodTab = id;
+    queueMicrotask(() => this.#initFrame());
+  }
+
+  /** The tablist's keys (WAI-ARIA tabs, automatic activation): arrows move and select, Home and End go to the ends. */
+  #tabKey = (event: KeyboardEvent): void => {
+    const at = TABS.indexOf(this.methodTab);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + TABS.length, Home: 0, End: TABS.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const id = TABS[next % TABS.length]!;
+    this.#selectTab(id);
+    void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>(`#tab-${id}`)?.focus());
+  };
+
   async #wallet(): Promise<void> {
     await this.#run(async () => {
       const method = await this.#client.request<PayMethod>('POST', '/pay/methods', { kind: 'wallet', walletToken: 'sandbox-wallet-approve' });
@@ -280,6 +331,7 @@ export class CkPayForm extends CkElement {
   /** A method is chosen: ask the server for the agreement (and let it check amount, date and method). */
   async #useMethod(method: PayMethod): Promise<void> {
     this.method = method;
+    this.fixCard = null;
     // a new agreement text must be accepted anew
     this.agreed = false;
     await this.#run(async () => {
@@ -302,6 +354,7 @@ export class CkPayForm extends CkElement {
     const errors: Record<string, string> = {};
     if (this.typedName.trim().length < 2) errors.typedName = this.#t('required');
     if (!this.agreed) errors.agreed = this.#t('mustAgree');
+    if (this.consentEmail && !this.email && this.esign && !this.esign.consented) errors.email = this.#t('consentNeedsEmail');
     this.fieldErrors = errors;
     if (Object.keys(errors).length || !this.preview || !this.method) return;
     const agreement = { typedName: this.typedName.trim(), textHash: this.preview.agreement.textHash };
@@ -324,7 +377,10 @@ export class CkPayForm extends CkElement {
         return { payments: [payment], planId: null };
       } catch (error) {
         if (error instanceof ApiError && error.code === 'payment_declined') {
-          const outcome = declineOutcome(this.#view(), error.problem as DeclinedProblem, this.offer?.kind === 'plan');
+          const problem = error.problem as DeclinedProblem;
+          // declined for the security code or the expiry: the card is kept, only that is asked again
+          const fix = problem.retrySameMethod ? null : this.#fixFor(problem.payment?.declineCode);
+          const outcome = declineOutcome(this.#view(), problem, this.offer?.kind === 'plan', fix ? (fix.field === 'cvc' ? 'retypeCvc' : 'retypeExpiry') : undefined);
           // a new attempt is a new request: a fresh key, so the declined answer is not replayed
           this.#idempotencyKey = newIdempotencyKey();
           // after a gateway failure the same method again, nothing retyped; else another method
@@ -347,7 +403,10 @@ export class CkPayForm extends CkElement {
     }
     this.retrySame = false;
     this.result = done;
+    this.receipt = null;
+    this.notice = '';
     this.step = 'done';
+    void this.#loadReceipt();
     this.emit<PaymentDetail>('ck-payment-succeeded', done);
   }
 
@@ -390,7 +449,10 @@ export class CkPayForm extends CkElement {
           .value=${this.amountText} @input=${(e: Event) => { this.amountText = (e.target as HTMLInputElement).value; }}
           aria-invalid=${this.fieldErrors.amountCents ? 'true' : 'false'} aria-describedby=${this.#described('amountCents', true)}>`,
         this.#t('amountHint', { min: this.#money(a.minPayment.amountCents), max: this.#money(a.payable.amountCents) }))}
-      <button part="button" type="button" @click=${() => { this.amountText = (a.payable.amountCents / 100).toFixed(2); }}>${this.#t('fullBalance', { amount: this.#money(a.payable.amountCents) })}</button>
+      ${this.#amountCents() !== a.payable.amountCents && a.payable.amountCents > 0
+        ? html`<button part="button" type="button" id="pay-all" @click=${() => { this.amountText = (a.payable.amountCents / 100).toFixed(2); this.fieldErrors = {}; }}>
+            ${this.#t(a.payable.amountCents < a.balance.amountCents ? 'payRemaining' : 'fullBalance', { amount: this.#money(a.payable.amountCents) })}</button>`
+        : nothing}
       ${a.options.schedulingEnabled && !a.activePlanId
         ? this.#field('scheduledFor', this.#t('payOn'), html`<input id="scheduledFor" type="date" part="input" min=${today} max=${last} .value=${this.payOn || today}
             @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.payOn = v > today ? v : ''; }}
@@ -405,13 +467,13 @@ export class CkPayForm extends CkElement {
 
   #renderMethod(): TemplateResult {
     const a = this.account!;
-    const tab = (id: MethodTab, label: MessageKey) => html`<button part="button" type="button" role="tab" id="tab-${id}" aria-selected=${this.methodTab === id ? 'true' : 'false'}
-      aria-controls="method-panel" @click=${() => { this.methodTab = id; queueMicrotask(() => this.#initFrame()); }}>${this.#t(label)}</button>`;
+    const tab = (id: MethodTab, label: MessageKey) => html`<button part="button tab" type="button" role="tab" id="tab-${id}" aria-selected=${this.methodTab === id ? 'true' : 'false'}
+      tabindex=${this.methodTab === id ? '0' : '-1'} aria-controls="method-panel" @click=${() => this.#selectTab(id)} @keydown=${this.#tabKey}>${this.#t(label)}</button>`;
     return html`<div class="stack">
       ${a.savedMethods.length ? html`<fieldset><legend>${this.#t('savedMethods')}</legend>
-        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: m.brand, last4: m.last4 })}</button>`)}
+        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: brandName(m.brand), last4: m.last4 })}</button>`)}
       </fieldset>` : nothing}
-      <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'methodBank')}${tab('wallet', 'methodWallet')}</div>
+      <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'tabBank')}${tab('wallet', 'methodWallet')}</div>
       <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
         ${this.methodTab === 'wallet'
           ? html`<button class="primary" part="button" type="button" ?disabled=${this.busy} @click=${this.#wallet}>${this.#t('walletPay')}</button>`
@@ -432,16 +494,16 @@ export class CkPayForm extends CkElement {
       <dl class="summary">
         <dt>${this.#t('paying')}</dt><dd data-field="amount">${this.#money(total)}</dd>
         <dt>${this.#t('on')}</dt><dd>${date ? formatDate(date, this.lang) : this.#t('today')}</dd>
-        <dt>${this.#t('with')}</dt><dd>${m.brand} •••• ${m.last4}</dd>
+        <dt>${this.#t('with')}</dt><dd>${brandName(m.brand)} •••• ${m.last4}</dd>
       </dl>
       ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
       <div>
         <h3 id="agreement-title">${this.#t('agreement')}</h3>
-        <pre class="agreement" part="agreement" tabindex="0" role="region" aria-labelledby="agreement-title">${p.agreement.text}</pre>
+        ${agreementView(p.agreement.text, 'agreement-title')}
       </div>
       ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" name="email" type="email" part="input" autocomplete="email" .value=${this.email}
           @input=${(e: Event) => { this.email = (e.target as HTMLInputElement).value.trim(); }} aria-invalid=${this.fieldErrors.email ? 'true' : 'false'} aria-describedby=${this.#described('email') || nothing}>`)}
-      ${this.email && this.esign && !this.esign.consented ? html`<div class="field" part="field">
+      ${this.esign && !this.esign.consented ? html`<div class="field" part="field">
         <label class="radio"><input type="checkbox" id="consentEmail" .checked=${this.consentEmail} @change=${(e: Event) => { this.consentEmail = (e.target as HTMLInputElement).checked; }}> ${this.#t('consentEmail')}</label>
         <details><summary>${this.esign.title}</summary><p class="hint" style="white-space:pre-wrap">${this.esign.text}</p></details>
       </div>` : nothing}
@@ -454,9 +516,21 @@ export class CkPayForm extends CkElement {
       </div>
       <div class="actions">
         <button part="button" type="button" @click=${() => { this.step = 'method'; this.retrySame = false; }}>${this.#t('back')}</button>
-        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: m.brand, last4: m.last4 }) : label}</button>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: brandName(m.brand), last4: m.last4 }) : label}</button>
       </div>
     </form>`;
+  }
+
+  async #loadReceipt(send = false): Promise<void> {
+    const paid = this.result?.payments.find((p) => p.status === 'succeeded');
+    if (!paid) return;
+    const got = await this.#run(() => receiptEmail(this.#client, paid.id, send));
+    if (got) this.receipt = got;
+  }
+
+  async #sendReceipt(): Promise<void> {
+    await this.#loadReceipt(true);
+    if (this.receipt && !this.formError) this.notice = this.#t('receiptOnItsWay', { email: this.receipt.to ?? '' });
   }
 
   override render(): TemplateResult {
@@ -467,15 +541,18 @@ export class CkPayForm extends CkElement {
       account: () => renderAccount(v, this.account!, this.#client, () => this.#openPayments(), () => this.#afterAccount()),
       contact: () => renderContact(v, this.account!, (e) => this.#saveContact(e)),
       offers: () => renderOffers(v, this.account!, () => this.#openPayments(), (offer) => this.#chooseOffer(offer)),
-      amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => renderDone(v, this.result!, Boolean(this.email), () => this.#openPayments()),
+      amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => renderDone(v, this.result!, renderReceiptEmail(v, this.receipt, this.notice, () => this.#sendReceipt()), () => this.#openPayments()),
       payments: () => renderStatuses(v, { account: this.account!, plan: this.plan, confirmCancel: this.confirmCancel, notice: this.notice }, (kind, id) => this.#cancel(kind, id),
         () => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }),
     };
-    const progressStep = PROGRESS.indexOf(this.step === 'choose' ? 'find' : this.step === 'contact' || this.step === 'offers' ? 'amount' : this.step === 'payments' ? 'account' : this.step);
+    const a = this.account;
+    const progress = stepNumber(this.step, {
+      viaLink: this.viaLink, contactReview: Boolean(a?.options.contactReviewStep), hasOffers: Boolean(a?.offers.length), offerChosen: Boolean(this.offer),
+    });
     return html`<div part="base" lang=${this.lang}>
       ${renderLangSwitch(this.#lang, (to) => { this.lang = to; this.emit<{ lang: Lang }>('ck-lang-change', { lang: to }); })}
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
-      <p class="progress" part="progress">${this.#t('stepOf', { n: progressStep + 1, total: PROGRESS.length })}</p>
+      ${progress ? html`<p class="progress" part="progress">${this.#t('stepOf', progress)}</p>` : nothing}
       <p class="alert" part="error" role="alert" aria-live="polite">${this.formError}</p>
       <p class="visually-hidden" aria-live="polite">${this.busy ? this.#t('processing') : ''}</p>
       ${body[this.step]()}

@@ -11,6 +11,8 @@ export interface FrameInit {
   token: string | null;
   kind: 'card' | 'ach';
   lang: string;
+  /** after a decline for the security code or the expiry: the kept card, and the one detail to type again */
+  fix?: { methodId: string; field: 'cvc' | 'expiry'; label: string };
 }
 
 export class PayFrameChannel implements ReactiveController {

@@ -7,6 +7,7 @@ import { formatDate } from '../internal/format.js';
 import type { PayAccount, Payment } from './pay-api.js';
 import type { PaymentDetail } from './pay-form.js';
 import type { PayView } from './pay-view.js';
+import { brandName } from './pay-steps.js';
 
 /** A plan as `GET /pay/plans/:id` returns it. */
 export type PlanView = { id: string; status: string; schedule: (Payment & { planStatus: string })[] };
@@ -35,7 +36,9 @@ export function renderStatuses(v: PayView, s: StatusesState, onCancel: (kind: 'p
     <strong part="status">${statusLabel(v, p)}</strong>${cancel ?? nothing}</li>`;
   const cancelButton = (kind: 'plan' | 'payment', id: string) => html`<button part="button" type="button" data-cancel=${id} @click=${() => onCancel(kind, id)}>
     ${s.confirmCancel === id ? v.t(kind === 'plan' ? 'confirmCancelPlan' : 'confirmCancelPayment') : v.t(kind === 'plan' ? 'cancelPlan' : 'cancelPayment')}</button>`;
-  const loose = a.payments.filter((p) => !p.planId || p.planId !== plan?.id);
+  // outside the plan shown: one-time and scheduled payments, and what was taken or declined under an earlier plan
+  // (its never-charged instalments, cancelled with it, are not payments the debtor made)
+  const loose = a.payments.filter((p) => !p.planId || (p.planId !== plan?.id && p.status !== 'cancelled'));
   return html`<div class="stack">
     <p class="success" role="status">${s.notice}</p>
     ${plan ? html`<section aria-labelledby="plan-title" part="plan">
@@ -51,7 +54,7 @@ export function renderStatuses(v: PayView, s: StatusesState, onCancel: (kind: 'p
 }
 
 /** The confirmation: what was paid or scheduled (each instalment of a plan), the receipt number, print and the statuses. */
-export function renderDone(v: PayView, r: PaymentDetail, emailed: boolean, onPayments: () => void): TemplateResult {
+export function renderDone(v: PayView, r: PaymentDetail, receiptEmail: TemplateResult | typeof nothing, onPayments: () => void): TemplateResult {
   const first = r.payments[0]!;
   const message = r.planId ? v.t('planThanks') : first.status === 'scheduled' ? v.t('scheduledThanks') : v.t('thanks');
   return html`<div class="stack" part="receipt">
@@ -61,9 +64,10 @@ export function renderDone(v: PayView, r: PaymentDetail, emailed: boolean, onPay
         ${r.payments.length > 1 ? html`<dt>${v.t('instalment', { n: i + 1 })}</dt><dd>${formatDate(p.scheduledFor ?? p.createdAt, v.lang)} — ${v.money(p.amount.amountCents)}</dd>` : html`
         <dt>${v.t('paying')}</dt><dd data-field="paid">${v.money(p.amount.amountCents)}</dd>`}
         ${p.receiptNumber ? html`<dt>${v.t('receipt')}</dt><dd data-field="receipt">${p.receiptNumber}</dd>` : nothing}`)}
-      <dt>${v.t('with')}</dt><dd>${first.method.brand} •••• ${first.method.last4}</dd>
+      <dt>${v.t('with')}</dt><dd>${brandName(first.method.brand)} •••• ${first.method.last4}</dd>
     </dl>
-    ${emailed ? html`<p class="hint">${v.t('receiptWhen')}</p>` : nothing}
+    ${first.status === 'scheduled' && !r.planId ? html`<p data-field="scheduled-on">${v.t('scheduledOn', { amount: v.money(first.amount.amountCents), date: formatDate(first.scheduledFor, v.lang) })}</p>` : nothing}
+    ${receiptEmail}
     <div class="actions">
       <button part="button" type="button" @click=${() => window.print()}>${v.t('print')}</button>
       <button part="button" type="button" id="see-payments" @click=${onPayments}>${v.t('seePayments')}</button>

@@ -14,6 +14,12 @@ export type TokenizeInput =
   | { kind: 'ach'; routingNumber: string; accountNumber: string; accountType: 'checking' | 'savings'; holderName: string }
   | { kind: 'wallet'; walletToken: string };
 
+export interface CardDetailsUpdate {
+  cvc?: string | undefined;
+  expMonth?: number | undefined;
+  expYear?: number | undefined;
+}
+
 export interface TokenizedMethod {
   token: string;
   kind: MethodKind;
@@ -38,6 +44,11 @@ export interface PaymentGateway {
   readonly name: string;
   tokenize(input: TokenizeInput, now: Date): Promise<TokenizedMethod>;
   /** The same idempotencyKey always returns the first charge made with it — never a second charge. */
+  /**
+   * Where the processor allows it: a new security code or expiry for a card token, so a debtor whose
+   * card was declined for that reason types only that again, not the whole card. Optional.
+   */
+  updateCard?(token: string, input: CardDetailsUpdate, now: Date): Promise<TokenizedMethod>;
   charge(input: { token: string; amountCents: number; currency: string; idempotencyKey: string }, now: Date): Promise<ChargeResult>;
   refund(input: { chargeId: string; amountCents: number }, now: Date): Promise<ChargeResult>;
   status(chargeId: string): Promise<ChargeResult | null>;

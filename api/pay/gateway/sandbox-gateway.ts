@@ -20,8 +20,8 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db.js';
 import type { FieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { abaRoutingValid, cardBrand, cardExpired, cvcValid, digitsOnly, luhnValid } from './checks.js';
-import { GatewayValidationError, type ChargeResult, type PaymentGateway, type TokenizeInput, type TokenizedMethod } from './gateway.js';
+import { abaRoutingValid, cardBrand, cardExpired, cvcValid, digitsOnly, luhnValid, type CardBrand } from './checks.js';
+import { GatewayValidationError, type CardDetailsUpdate, type ChargeResult, type PaymentGateway, type TokenizeInput, type TokenizedMethod } from './gateway.js';
 
 const CARD_BEHAVIOR: Record<string, string> = {
   '4000000000000002': 'card_declined',
@@ -82,6 +82,29 @@ export class SandboxGateway implements PaymentGateway {
     await this.db('sandbox_gateway_tokens').insert({ token, ...method, createdAt: now });
     const { behavior: _behavior, ...out } = method;
     return { token, ...out };
+  }
+
+  /** A new security code or expiry for a card token: the declines they caused (incorrect_cvc, expired_card) are cleared. */
+  async updateCard(token: string, input: CardDetailsUpdate, now: Date): Promise<TokenizedMethod> {
+    const vault = (await this.db('sandbox_gateway_tokens').where({ token }).first()) as (Omit<TokenizedMethod, 'token'> & { behavior: string }) | undefined;
+    if (!vault || vault.kind !== 'card') throw new GatewayValidationError([{ path: 'token', code: 'not_a_card', message: 'Only a card can be updated.' }]);
+    const errors: FieldError[] = [];
+    const change: Record<string, unknown> = {};
+    if (input.cvc !== undefined) {
+      if (!cvcValid(input.cvc, vault.brand as CardBrand)) errors.push({ path: 'cvc', code: 'invalid_cvc', message: vault.brand === 'amex' ? 'The security code has 4 digits.' : 'The security code has 3 digits.' });
+      else if (vault.behavior === 'incorrect_cvc') change.behavior = 'approve';
+    }
+    if (input.expMonth !== undefined || input.expYear !== undefined) {
+      const month = input.expMonth ?? 0;
+      const year = (input.expYear ?? 0) < 100 ? 2000 + (input.expYear ?? 0) : input.expYear ?? 0;
+      if (!(month >= 1 && month <= 12)) errors.push({ path: 'expMonth', code: 'invalid_expiry', message: 'The expiry month is not valid.' });
+      else if (cardExpired(month, year, now)) errors.push({ path: 'expYear', code: 'expired_card', message: 'The card has expired.' });
+      else Object.assign(change, { expMonth: month, expYear: year }, vault.behavior === 'expired_card' ? { behavior: 'approve' } : {});
+    }
+    if (errors.length) throw new GatewayValidationError(errors);
+    if (Object.keys(change).length) await this.db('sandbox_gateway_tokens').where({ token }).update(change);
+    const next = { ...vault, ...change } as typeof vault;
+    return { token, kind: next.kind, brand: next.brand, last4: next.last4, expMonth: next.expMonth, expYear: next.expYear };
   }
 
   async charge(input: { token: string; amountCents: number; currency: string; idempotencyKey: string }, now: Date): Promise<ChargeResult> {
