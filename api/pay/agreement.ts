@@ -4,7 +4,7 @@
  * ACH payments carry a NACHA-style debit authorisation; plans list every instalment.
  */
 import { sha256Hex } from '../platform/crypto.js';
-import { say, type Lang, type Params } from '../../i18n/catalogue.js';
+import { longDate, say, type Lang, type Params } from '../../i18n/catalogue.js';
 import type { DocumentWords } from '../../i18n/en/documents.js';
 
 export const AGREEMENT_VERSION = 'pay-2026-11';
@@ -28,13 +28,6 @@ export interface AgreementFacts {
 const money = (cents: number, currency: string) => `${currency === 'USD' ? '$' : `${currency} `}${(cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 
 export type AgreementLang = Lang;
-
-/** `2026-12-07` → "December 7, 2026" / "7 de diciembre de 2026": the long date a person reads, not ISO. */
-export function longDate(isoDate: string, lang: AgreementLang): string {
-  const at = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(at.getTime())) return isoDate;
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(at);
-}
 
 /** Card brands as they are written ("Visa", "American Express"), not the gateway's codes. */
 const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('payment notices (%s)', (dialect) => {
     const mail = (await smtp.waitFor(before + 1)).find((m) => m.subject?.includes(res.body.receiptNumber))!;
     expect(mail).toBeTruthy();
     expect(mail.text).toContain('$43.21');
-    expect(mail.text).toContain('visa ending 4242');
+    expect(mail.text).toContain('Visa ending 4242');
     expect(mail.text).not.toContain('4242424242424242');
     expect((mail.to as { text: string }).text).toBe('payer@mail.example');
     expect(mail.html).toContain('$43.21');

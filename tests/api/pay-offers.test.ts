@@ -13,6 +13,7 @@ import { toDateOnly } from '../../api/platform/db.js';
 import { nextWindowOpening } from '../../api/compliance/contact-window.js';
 import { ALL_US_ZONES } from '../../api/compliance/us-time-zones.js';
 import { atInstant } from './test-clock.js';
+import { longDate } from '../../i18n/catalogue.js';
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -104,7 +105,7 @@ describe.each(DIALECTS)('offers and plans (%s)', (dialect) => {
     const mails = (await smtp.waitFor(before + 2)).slice(before);
     const copy = mails.find((m) => m.subject?.startsWith('Your payment plan agreement'))!;
     expect(copy.text).toContain('Schedule:');
-    expect(copy.text).toContain(preview.body.schedule[2].date);
+    expect(copy.text).toContain(longDate(preview.body.schedule[2].date, 'en')); // the agreement's long date, as the debtor read it
     expect(copy.text).toContain('Pat Debtor');
     expect(mails.some((m) => m.subject?.startsWith('Payment receipt'))).toBe(true);
 
