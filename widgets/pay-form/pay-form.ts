@@ -268,7 +268,7 @@ export class CkPayForm extends CkElement {
   #fixFor(code: string | null | undefined): typeof this.fixCard {
     const field = code === 'incorrect_cvc' ? 'cvc' : code === 'expired_card' ? 'expiry' : null;
     const m = this.method;
-    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: `${brandName(m.brand)} •••• ${m.last4}` } : null;
+    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: `${brandName(m.brand, this.#lang)} •••• ${m.last4}` } : null;
     if (this.fixCard) this.methodTab = 'card';
     return this.fixCard;
   }
@@ -471,7 +471,7 @@ export class CkPayForm extends CkElement {
       tabindex=${this.methodTab === id ? '0' : '-1'} aria-controls="method-panel" @click=${() => this.#selectTab(id)} @keydown=${this.#tabKey}>${this.#t(label)}</button>`;
     return html`<div class="stack">
       ${a.savedMethods.length ? html`<fieldset><legend>${this.#t('savedMethods')}</legend>
-        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: brandName(m.brand), last4: m.last4 })}</button>`)}
+        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: brandName(m.brand, this.#lang), last4: m.last4 })}</button>`)}
       </fieldset>` : nothing}
       <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'tabBank')}${tab('wallet', 'methodWallet')}</div>
       <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
@@ -494,7 +494,7 @@ export class CkPayForm extends CkElement {
       <dl class="summary">
         <dt>${this.#t('paying')}</dt><dd data-field="amount">${this.#money(total)}</dd>
         <dt>${this.#t('on')}</dt><dd>${date ? formatDate(date, this.lang) : this.#t('today')}</dd>
-        <dt>${this.#t('with')}</dt><dd>${brandName(m.brand)} •••• ${m.last4}</dd>
+        <dt>${this.#t('with')}</dt><dd>${brandName(m.brand, this.#lang)} •••• ${m.last4}</dd>
       </dl>
       ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
       <div>
@@ -516,7 +516,7 @@ export class CkPayForm extends CkElement {
       </div>
       <div class="actions">
         <button part="button" type="button" @click=${() => { this.step = 'method'; this.retrySame = false; }}>${this.#t('back')}</button>
-        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: brandName(m.brand), last4: m.last4 }) : label}</button>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: brandName(m.brand, this.#lang), last4: m.last4 }) : label}</button>
       </div>
     </form>`;
   }

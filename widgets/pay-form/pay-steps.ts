@@ -34,8 +34,10 @@ export function stepNumber(step: Step, f: PathFacts): { n: number; total: number
   return at < 0 ? null : { n: at + 1, total: path.length };
 }
 
-/** Card brands as people write them ("Visa", not "visa"). */
+/** Card brands as people write them ("Visa", not "visa"); the generic kinds in the reader's language. */
 const BRANDS: Record<string, string> = {
-  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', sandbox_wallet: 'Sandbox Wallet', checking: 'Checking', savings: 'Savings',
+  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', sandbox_wallet: 'Sandbox Wallet', checking: 'Checking', savings: 'Savings', wallet: 'Wallet',
 };
-export const brandName = (brand: string | null | undefined): string => (brand ? BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1) : '');
+const BRANDS_ES: Record<string, string> = { sandbox_wallet: 'Billetera Sandbox', checking: 'Corriente', savings: 'Ahorros', wallet: 'Billetera' };
+export const brandName = (brand: string | null | undefined, lang: string = 'en'): string =>
+  (brand ? (lang === 'es' ? BRANDS_ES[brand] : undefined) ?? BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1) : '');
