@@ -114,7 +114,8 @@ export class CkDisputeForm extends CkElement {
   });
 
   #t(key: MessageKey, values?: Record<string, string>): string {
-    return translate(this.lang === 'es' ? 'es' : 'en', key, values);
+    // in a portal (no debtor session) staff record what the debtor said: speak about the debtor
+    return translate(this.lang === 'es' ? 'es' : 'en', key, values, !this.debtor);
   }
 
   get #locale(): string {

@@ -91,10 +91,58 @@ const es: Record<MessageKey, string> = {
   reference: 'Su referencia:',
 };
 
-const TABLES: Record<Lang, Record<MessageKey, string>> = { en, es };
+/**
+ * Staff (client or agency users in a portal) record what a debtor said by phone or mail: the form
+ * speaks about the debtor, not as the debtor.
+ */
+const staffEn: Partial<Record<MessageKey, string>> = {
+  caption: 'What is owed, and how it changed since {date}',
+  formHeading: 'Record a dispute or a request from the debtor',
+  whatToDo: 'What did the debtor ask for?',
+  disputeAll: 'The debtor disputes all of this debt',
+  disputePart: 'The debtor disputes part of this debt',
+  askCreditor: 'The debtor asks for the name and address of the original creditor',
+  chooseAction: 'Choose what the debtor asked for.',
+  amount: 'Amount disputed',
+  amountInvalid: 'Enter the amount disputed, like 125.00.',
+  reason_not_mine: 'Not the debtor’s debt',
+  reason_wrong_amount: 'The amount is wrong',
+  reason_already_paid: 'Already paid',
+  reason_not_owed: 'Not owed for another reason',
+  reason_identity_theft: 'Identity theft',
+  reason_other: 'Something else',
+  tellMore: 'What the debtor said (needed for "Something else")',
+  addAnything: 'Notes (optional)',
+  documentHint: 'A PDF, a photo or a scan of the debtor’s letter or receipt. It is kept with the dispute.',
+  reference: 'Reference:',
+};
 
-export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}): string {
-  return TABLES[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+const staffEs: Partial<Record<MessageKey, string>> = {
+  caption: 'Lo que se debe y cómo cambió desde el {date}',
+  formHeading: 'Registrar una disputa o una solicitud del deudor',
+  whatToDo: '¿Qué pidió el deudor?',
+  disputeAll: 'El deudor disputa toda esta deuda',
+  disputePart: 'El deudor disputa parte de esta deuda',
+  askCreditor: 'El deudor pide el nombre y la dirección del acreedor original',
+  chooseAction: 'Elija lo que pidió el deudor.',
+  amount: 'Monto disputado',
+  amountInvalid: 'Escriba el monto disputado, por ejemplo 125.00.',
+  reason_not_mine: 'La deuda no es del deudor',
+  reason_already_paid: 'Ya se pagó',
+  reason_not_owed: 'No se debe por otro motivo',
+  tellMore: 'Lo que dijo el deudor (necesario para "Otro motivo")',
+  addAnything: 'Notas (opcional)',
+  documentHint: 'Un PDF, una foto o un escaneo de la carta o el recibo del deudor. Se guarda con la disputa.',
+  reference: 'Referencia:',
+};
+
+const TABLES: Record<Lang, Record<MessageKey, string>> = { en, es };
+const STAFF: Record<Lang, Partial<Record<MessageKey, string>>> = { en: staffEn, es: staffEs };
+
+/** A message in `lang`; `staff` words it for portal users recording what a debtor said. */
+export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}, staff = false): string {
+  const text = (staff ? STAFF[lang][key] : undefined) ?? TABLES[lang][key];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
 }
 
 /** Every message in one language (tests check a Spanish run shows none of the English ones). */
