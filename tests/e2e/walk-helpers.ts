@@ -48,7 +48,7 @@ export async function waitText(page: Page, selector: string, text: string | RegE
   for (;;) {
     const el = await page.$(selector);
     last = el ? await el.evaluate((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()) : '(absent)';
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+    if (el && (typeof text === 'string' ? last.includes(text) : text.test(last))) return last;
     if (performance.now() > until) throw new Error(`${selector} did not show ${String(text)} within ${timeout} ms; it shows: ${last.slice(0, 400)}`);
     await sleep(100);
   }
@@ -118,6 +118,15 @@ export async function typeIn(page: Page, selector: string, text: string): Promis
   await onScreen(el, selector);
   await el.click({ count: 3 });
   await el.type(text);
+}
+
+/** Types a date (mmddyyyy) into a date input, month first, as a person types it. */
+export async function typeDate(page: Page, selector: string, mmddyyyy: string): Promise<void> {
+  const el = await deepSelector(page, selector, { visible: true });
+  await onScreen(el, selector);
+  await el.focus();
+  await el.type(mmddyyyy);
+  expect(await el.evaluate((i) => (i as HTMLInputElement).value), `${selector} holds the date typed`).toBe(`${mmddyyyy.slice(4)}-${mmddyyyy.slice(0, 2)}-${mmddyyyy.slice(2, 4)}`);
 }
 
 /** axe-core on the element, shadow roots included: no violations. */
