@@ -45,7 +45,9 @@ describe.each(SIZES)('walk: agency basics at $name size', (size) => {
     await page.select(`${DF} #reasonCode`, 'not_mine');
     await typeIn(page, `${DF} #reason`, 'Phoned in: says the account belongs to a former tenant.');
     await click(page, `${DF} button[type=submit]`);
-    await waitText(page, `${DF} [part~=confirmation]`, 'Dispute received');
+    const done = await waitText(page, `${DF} [part~=confirmation]`, 'Dispute received');
+    expect(done).toContain('The debtor will be sent verification');
+    expect(done).not.toMatch(/\byour\b|\byou\b/i);
     // the confirmation box stays inside the screen (it ran out of it)
     const box = await page.$eval(`${DF} [part~=confirmation]`, (el) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, scroll: el.scrollWidth - el.clientWidth }; });
     expect(box.left).toBeGreaterThanOrEqual(0);

@@ -287,7 +287,7 @@ export class CkDisputeForm extends CkElement {
     return html`
       <div part="confirmation" role="status" tabindex="-1">
         <h2>${r.kind === 'dispute' ? this.#t('disputeReceived') : this.#t('requestReceived')}</h2>
-        <p>${r.confirmation.message}</p>
+        <p data-field="message">${this.debtor ? r.confirmation.message : this.#t(r.kind === 'dispute' ? 'staffDisputeDone' : 'staffRequestDone')}</p>
         <p>${this.#t('reference')} <strong data-field="reference">${r.confirmation.reference}</strong></p>
       </div>
     `;

@@ -43,6 +43,8 @@ const en = {
   disputeReceived: 'Dispute received',
   requestReceived: 'Request received',
   reference: 'Your reference:',
+  staffDisputeDone: 'The dispute is recorded and collection on this account has stopped. The debtor will be sent verification of the debt.',
+  staffRequestDone: 'The request is recorded and collection on this account has stopped. The debtor will be sent the original creditor’s name and address.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -89,6 +91,8 @@ const es: Record<MessageKey, string> = {
   disputeReceived: 'Disputa recibida',
   requestReceived: 'Solicitud recibida',
   reference: 'Su referencia:',
+  staffDisputeDone: 'La disputa quedó registrada y se detuvo el cobro de esta cuenta. Se enviará al deudor la verificación de la deuda.',
+  staffRequestDone: 'La solicitud quedó registrada y se detuvo el cobro de esta cuenta. Se enviará al deudor el nombre y la dirección del acreedor original.',
 };
 
 /**
