@@ -57,6 +57,10 @@ describe('ck-dispute-form', () => {
     await signIn(DEMO.agency);
     const el = await mount(accounts[0]!.id);
     await expectAccessible(el);
+    // staff record what the debtor said: the form speaks about the debtor, not as the debtor
+    const form = shadow(el).querySelector('form')!.textContent!;
+    expect(form).to.contain('The debtor disputes all of this debt');
+    expect(form).not.to.match(/I dispute|Send me|What would you like/);
     await choose(el, 'dispute_part');
     submit(el);
     await waitUntil(() => shadow(el).querySelector('#amount-error')!.textContent, 'the amount error');
