@@ -163,10 +163,11 @@ describe('ck-dispute-form', () => {
     const el = portal.querySelector('ck-dispute-form')!;
     await find(el, '[part~=validation]');
     expect(shadow(el).querySelector('#validation-heading')!.textContent).to.equal('Sobre esta deuda');
-    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué desea hacer?');
+    // staff in a portal: the question is about the debtor
+    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué pidió el deudor?');
     expect(shadow(el).querySelector('tfoot th')!.textContent).to.equal('Monto actual');
     submit(el);
-    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que desea hacer.', 'the Spanish error');
+    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que pidió el deudor.', 'the Spanish error');
     await expectAccessible(el);
   });
 
