@@ -167,11 +167,6 @@ export class CkUpload extends CkElement {
     this.emit<UploadErrorDetail>('ck-upload-error', { fileName: item.file.name, problem, file: item.file });
   }
 
-  /** Takes a file out of the queue (the host dealt with it another way). */
-  dismiss(file: File): void {
-    this.queue = this.queue.filter((q) => q.file !== file);
-  }
-
   #remove(item: QueuedFile): void {
     this.queue = this.queue.filter((q) => q !== item);
     this.#announce(`${item.file.name} removed.`);
