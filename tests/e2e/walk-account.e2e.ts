@@ -138,6 +138,15 @@ describe.each(SIZES)('walk: an account by hand at $name size', (size) => {
     // the thread's button carries the subject and the unread count
     const thread = (await page.waitForFunction((h, s) => [...(document.querySelector(h)?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelectorAll('button[data-thread]') ?? [])]
       .find((b) => b.textContent?.includes(s))?.getAttribute('data-thread'), { timeout: 15_000 }, CP, subject).then((h) => h.jsonValue())) as string;
+    // the thread's card fits its panel (its right edge was cut off on a phone)
+    const fits = await page.$eval(`${PANE} >>> button[data-thread="${thread}"]`, (b) => {
+      const panel = b.closest('[role=tabpanel]')!.getBoundingClientRect();
+      if (b.getBoundingClientRect().right <= panel.right + 0.5) return '';
+      const out: string[] = [];
+      for (let e: Element | null = b; e; e = e.parentElement) out.push(`${e.localName}.${[...e.classList].join('.')} w=${Math.round(e.getBoundingClientRect().width)} r=${Math.round(e.getBoundingClientRect().right)}`);
+      return out.join(' < ');
+    });
+    expect(fits, 'the thread card inside its panel').toBe('');
     await click(page, `${PANE} >>> button[data-thread="${thread}"]`);
     await waitText(page, `${PANE} >>> [part~=thread]`, 'Yes: it went out by mail on Monday.');
     await view(page, CP, size, 'account-09-reply-read');
