@@ -41,6 +41,25 @@ export const disputeForm = {
   disputeReceived: 'Dispute received',
   requestReceived: 'Request received',
   reference: 'Your reference:',
+  // staff (client or agency users in a portal) record what a debtor said: the form speaks about the debtor, not as the debtor
+  staffDisputeDone: 'The dispute is recorded and collection on this account has stopped. The debtor will be sent verification of the debt.',
+  staffRequestDone: 'The request is recorded and collection on this account has stopped. The debtor will be sent the original creditor’s name and address.',
+  staff_caption: 'What is owed, and how it changed since {date}',
+  staff_formHeading: 'Record a dispute or a request from the debtor',
+  staff_whatToDo: 'What did the debtor ask for?',
+  staff_disputeAll: 'The debtor disputes all of this debt',
+  staff_disputePart: 'The debtor disputes part of this debt',
+  staff_askCreditor: 'The debtor asks for the name and address of the original creditor',
+  staff_chooseAction: 'Choose what the debtor asked for.',
+  staff_amount: 'Amount disputed',
+  staff_amountInvalid: 'Enter the amount disputed, like 125.00.',
+  staff_reason_not_mine: 'Not the debtor’s debt',
+  staff_reason_already_paid: 'Already paid',
+  staff_reason_not_owed: 'Not owed for another reason',
+  staff_tellMore: 'What the debtor said (needed for "Something else")',
+  staff_addAnything: 'Notes (optional)',
+  staff_documentHint: 'A PDF, a photo or a scan of the debtor’s letter or receipt. It is kept with the dispute.',
+  staff_reference: 'Reference:',
 };
 
 export type DisputeFormWords = typeof disputeForm;

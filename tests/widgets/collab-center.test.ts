@@ -87,6 +87,18 @@ describe('ck-collab-center', () => {
     expect(detail.problem.status).to.equal(409);
     await waitUntil(() => upload.shadowRoot!.querySelector('[part~=error]'), 'the error');
     expect(upload.shadowRoot!.querySelector('[part~=error]')!.textContent).to.contain('already exists');
+
+    // the message says "overwrite that file": the center offers it, and taking it adds a version
+    const overwrite = await find<HTMLButtonElement>(el, '.taken [data-action=overwrite]', 'the overwrite offer');
+    expect(shadow(el).querySelector('.taken')!.textContent).to.contain(name);
+    await expectAccessible(el);
+    const updated = oneEvent(el, 'ck-collab-file-updated');
+    overwrite.click();
+    await updated;
+    await waitUntil(() => shadow(el).querySelector('[part~=detail] tr[data-version="2"]'), 'version 2 in the details');
+    expect(shadow(el).querySelector('.taken')).to.equal(null);
+    // the add-files upload starts afresh: the refused file is no longer listed
+    await waitUntil(() => !shadow(el).querySelector('ck-upload')!.shadowRoot!.querySelector('[part~=error]'), 'the refusal cleared');
   });
 
   it('users of several clients choose the client', async () => {

@@ -57,6 +57,10 @@ describe('ck-dispute-form', () => {
     await signIn(DEMO.agency);
     const el = await mount(accounts[0]!.id);
     await expectAccessible(el);
+    // staff record what the debtor said: the form speaks about the debtor, not as the debtor
+    const form = shadow(el).querySelector('form')!.textContent!;
+    expect(form).to.contain('The debtor disputes all of this debt');
+    expect(form).not.to.match(/I dispute|Send me|What would you like/);
     await choose(el, 'dispute_part');
     submit(el);
     await waitUntil(() => shadow(el).querySelector('#amount-error')!.textContent, 'the amount error');
@@ -159,10 +163,11 @@ describe('ck-dispute-form', () => {
     const el = portal.querySelector('ck-dispute-form')!;
     await find(el, '[part~=validation]');
     expect(shadow(el).querySelector('#validation-heading')!.textContent).to.equal('Sobre esta deuda');
-    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué desea hacer?');
+    // staff in a portal: the question is about the debtor
+    expect(shadow(el).querySelector('legend')!.textContent).to.equal('¿Qué pidió el deudor?');
     expect(shadow(el).querySelector('tfoot th')!.textContent).to.equal('Monto actual');
     submit(el);
-    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que desea hacer.', 'the Spanish error');
+    await waitUntil(() => shadow(el).querySelector('#action-error')!.textContent === 'Elija lo que pidió el deudor.', 'the Spanish error');
     await expectAccessible(el);
   });
 

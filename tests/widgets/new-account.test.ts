@@ -55,6 +55,8 @@ describe('ck-new-account', () => {
     expect(text).to.contain('ONEIL');
     expect(text).to.contain('APT 4B');
     expect(changes.querySelector('[data-field="responsible.suffix"]')!.textContent).to.contain('JR');
+    // each change is named by its field's label, not its key
+    expect(changes.querySelector('[data-field="responsible.suffix"] strong')!.textContent).to.equal('Suffix');
     expect(shadow(el).textContent).not.to.contain('512-34-6789'.replace(/-/g, ''));
     // the review takes focus so a screen reader hears it
     expect(shadow(el).activeElement?.id).to.equal('review');
@@ -63,6 +65,11 @@ describe('ck-new-account', () => {
     const transfer = new DataTransfer();
     transfer.items.add(new File(['Itemized statement: $1,250.50'], 'statement.txt', { type: 'text/plain' }));
     documents.files = transfer.files;
+    // choosing a document does not discard the review (documents are sent after placing)
+    documents.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    documents.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect(shadow(el).querySelector('#review')).to.not.equal(null);
     setTimeout(() => click(el, 'place'));
     const event = await oneEvent(el, 'ck-placement-created');
     expect(event.detail.clientAccountNumber).to.equal(acct);

@@ -76,6 +76,10 @@ describe('ck-report-viewer', () => {
     const total = shadow(el).querySelector('.results tfoot [data-field=accounts]')!.textContent!.trim();
     expect(total).to.equal(api.totals.accounts.toLocaleString('en-US'));
     expect(shadow(el).querySelectorAll('figure svg rect').length).to.equal(api.rows.length);
+    // the bars are labelled as the table labels its rows (no raw keys such as business_closed)
+    const labels = [...shadow(el).querySelectorAll('figure svg text.label')].map((t) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(''));
+    expect(labels).to.deep.equal(column(el, 'status'));
+    expect(labels.join(' ')).not.to.contain('_');
     await waitUntil(() => shadow(el).querySelector('[role=status][aria-live=polite]')!.textContent!.includes('rows'), 'the announcement');
   });
 

@@ -158,6 +158,7 @@ export const accountPaneStyles = css`
   }
   ul.threads button {
     width: 100%;
+    box-sizing: border-box;
     display: flex;
     flex-wrap: wrap;
     gap: var(--ck-space-1, 0.25rem) var(--ck-space-3, 0.75rem);

@@ -84,6 +84,15 @@ export const collabCenterStyles = css`
     padding: var(--ck-space-1, 0.25rem) var(--ck-space-2, 0.5rem);
     min-height: 2rem;
   }
+  .taken {
+    border-left: 4px solid var(--ck-color-warning, #b86e12);
+    background: var(--ck-color-surface-alt, #f4f6f8);
+    padding: var(--ck-space-2, 0.5rem) var(--ck-space-3, 0.75rem);
+    overflow-wrap: anywhere;
+  }
+  .taken p {
+    margin: 0 0 var(--ck-space-2, 0.5rem);
+  }
   tr[data-selected='true'] {
     background: var(--ck-color-surface-alt, #f4f6f8);
   }

@@ -12,6 +12,8 @@ import { formatDateTime } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { collabCenterStyles } from './collab-center.styles.js';
 import '../upload/upload.js';
+import type { UploadErrorDetail } from '../upload/upload.js';
+import { keyed } from 'lit/directives/keyed.js';
 
 /** '' = every file of the center, 'root' = the top level, else a folder id */
 type FolderChoice = string;
@@ -59,6 +61,10 @@ export class CkCollabCenter extends CkElement {
   @state() private message = '';
   @state() private commentProblem = '';
   @state() private sending = false;
+  /** A file refused because its name is taken: offered as a new version of the file of that name. */
+  @state() private taken: { file: File; existing: { id: string; name: string } } | null = null;
+  /** Bumped to start the add-files upload afresh (its refused file dealt with by the offer). */
+  @state() private uploadKey = 0;
 
   #portal = new PortalConnection(this);
 
@@ -163,6 +169,52 @@ export class CkCollabCenter extends CkElement {
     this.emit('ck-collab-file-updated', event.detail.result);
   };
 
+  /** "A file called … already exists … overwrite that file": find that file, offer the overwrite. */
+  #onAddFailed = async (event: CustomEvent<UploadErrorDetail>) => {
+    const { problem, file } = event.detail;
+    if (problem.code !== 'file_name_taken' || !file) return;
+    try {
+      const all = await this.#portal.client.get<CollabFilePage>('/collab/files', { clientId: this.#client });
+      const existing = all.data.find((f) => f.name.toLowerCase() === file.name.toLowerCase());
+      this.taken = existing ? { file, existing: { id: existing.id, name: existing.name } } : null;
+      if (existing) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[data-action=overwrite]')?.focus());
+    } catch (error) {
+      this.problem = toProblem(error).detail;
+    }
+  };
+
+  async #overwrite(): Promise<void> {
+    const taken = this.taken;
+    if (!taken) return;
+    const form = new FormData();
+    form.append('file', taken.file, taken.file.name);
+    this.problem = '';
+    try {
+      const result = await this.#portal.client.upload<CollabFileInfo>(`/collab/files/${encodeURIComponent(taken.existing.id)}/versions`, form);
+      this.taken = null;
+      this.uploadKey++;
+      this.message = `${taken.existing.name}: version ${result.currentVersion} uploaded.`;
+      this.filesVersion++;
+      this.detailVersion++;
+      this.selected = taken.existing.id;
+      this.emit('ck-collab-file-updated', result);
+    } catch (error) {
+      this.problem = toProblem(error).detail;
+    }
+  }
+
+  #renderTaken() {
+    const t = this.taken;
+    if (!t) return nothing;
+    return html`<div class="taken" part="notice" role="group" aria-labelledby="taken-text">
+      <p id="taken-text">${t.existing.name} already exists in this center. Upload ${t.file.name} as its new version? The current version is kept.</p>
+      <div class="actions">
+        <button part="button" type="button" class="primary" data-action="overwrite" @click=${() => void this.#overwrite()}>Upload as a new version</button>
+        <button part="button" type="button" data-action="keep" @click=${() => { this.taken = null; this.uploadKey++; }}>Don't upload</button>
+      </div>
+    </div>`;
+  }
+
   #renderFolders(folders: CollabFolder[], parentId: string | null): unknown {
     const children = folders.filter((f) => f.parentId === parentId);
     if (!children.length) return nothing;
@@ -231,9 +283,10 @@ export class CkCollabCenter extends CkElement {
             <tbody>${page.data.map((f) => this.#renderFileRow(f))}</tbody>
           </table>`
         : html`<p class="hint" data-empty>No files in ${where} yet. Drop a file below to add the first one.</p>`}
-      <ck-upload multiple clear-done api=${this.api} action="/collab/files" .fields=${{ clientId: this.#client, folderId: this.folder && this.folder !== 'root' ? this.folder : undefined }}
+      ${keyed(this.uploadKey, html`<ck-upload multiple clear-done api=${this.api} action="/collab/files" .fields=${{ clientId: this.#client, folderId: this.folder && this.folder !== 'root' ? this.folder : undefined }}
         max-bytes=${page.limits.maxBytes} accept=${acceptOf(page.limits)} hint=${`Added to ${this.folder === '' ? 'Top level' : where}. ${describeLimits(page.limits)} Names must be unique in this center.`}
-        button-label="Add files…" @ck-upload-complete=${this.#onAdded}></ck-upload>
+        button-label="Add files…" @ck-upload-complete=${this.#onAdded} @ck-upload-error=${this.#onAddFailed}></ck-upload>`)}
+      ${this.#renderTaken()}
     `;
   }
 

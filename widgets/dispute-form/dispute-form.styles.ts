@@ -84,13 +84,16 @@ export const disputeFormStyles = css`
     width: 100%;
   }
   [part~='confirmation'] {
+    /* a long reference or message wraps inside the box instead of running out of it */
+    min-width: 0;
+    overflow-wrap: anywhere;
     border: 1px solid var(--ck-color-success, #146c2e);
     border-radius: var(--ck-radius, 6px);
     padding: var(--ck-space-3, 0.75rem);
   }
   @media (min-width: 48rem) {
     [part~='base'] {
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
       align-items: start;
     }
   }

@@ -114,7 +114,8 @@ export class CkDisputeForm extends CkElement {
   });
 
   #t(key: MessageKey, values?: Record<string, string>): string {
-    return translate(this.lang === 'es' ? 'es' : 'en', key, values);
+    // in a portal (no debtor session) staff record what the debtor said: speak about the debtor
+    return translate(this.lang === 'es' ? 'es' : 'en', key, values, !this.debtor);
   }
 
   get #locale(): string {
@@ -286,7 +287,7 @@ export class CkDisputeForm extends CkElement {
     return html`
       <div part="confirmation" role="status" tabindex="-1">
         <h2>${r.kind === 'dispute' ? this.#t('disputeReceived') : this.#t('requestReceived')}</h2>
-        <p>${r.confirmation.message}</p>
+        <p data-field="message">${this.debtor ? r.confirmation.message : this.#t(r.kind === 'dispute' ? 'staffDisputeDone' : 'staffRequestDone')}</p>
         <p>${this.#t('reference')} <strong data-field="reference">${r.confirmation.reference}</strong></p>
       </div>
     `;

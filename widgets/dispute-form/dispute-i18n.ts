@@ -10,8 +10,13 @@ export type { Lang };
 export type MessageKey = keyof DisputeFormWords;
 const TABLES: Record<Lang, DisputeFormWords> = { en, es };
 
-export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}): string {
-  return interpolate(TABLES[lang][key], values);
+/**
+ * A message in `lang`; `staff` words it for portal users recording what a debtor said (the catalogue's
+ * `staff_<key>` where there is one), the debtor's own words otherwise.
+ */
+export function translate(lang: Lang, key: MessageKey, values: Record<string, string> = {}, staff = false): string {
+  const table = TABLES[lang] as Record<string, string>;
+  return interpolate((staff ? table[`staff_${key}`] : undefined) ?? table[key]!, values);
 }
 
 /** Every message in one language (tests check a Spanish run shows none of the English ones). */

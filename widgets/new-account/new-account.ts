@@ -25,7 +25,7 @@ const SUFFIXES = ['', 'JR', 'SR', 'II', 'III', 'IV', 'V'];
 const MONEY = [['principal', 'Principal'], ['interest', 'Interest'], ['fees', 'Fees'], ['costs', 'Costs']] as const;
 
 /** A field name is the API path of its value (`responsible.address.zip`), so errors land on it directly. */
-const FIELD_LABELS: Record<string, string> = {};
+const FIELD_LABELS: Record<string, string> = { comments: 'Comments for the agency' };
 
 /**
  * The new-account form (placing one account). Before anything is stored the server normalises the
@@ -208,8 +208,12 @@ export class CkNewAccount extends CkElement {
     }
   };
 
-  /** Any edit invalidates the review: the user reviews again before placing. */
-  #onInput = () => {
+  /**
+   * Any edit of the account invalidates the review: the user reviews again before placing. The
+   * documents are not part of what is reviewed (they are sent after placing), so choosing one keeps it.
+   */
+  #onInput = (event: Event) => {
+    if ((event.target as HTMLElement | null)?.id === 'f-documents') return;
     if (this.preview) {
       this.preview = null;
       this.#body = null;
@@ -232,6 +236,7 @@ export class CkNewAccount extends CkElement {
   }
 
   #select(name: string, text: string, options: string[][], selected = '') {
+    FIELD_LABELS[name] = text;
     const id = `f-${name.replace(/\./g, '-')}`;
     const error = this.errors[name] ?? '';
     return html`

@@ -16,24 +16,30 @@ export function barChart(opts: {
   series: ChartSeries[];
   rows: Record<string, string | number | null>[];
   format: (key: string, value: number) => string;
+  /** the text of a bar's label, as the table shows it (a status reads "Business closed", not its key) */
+  label?: (value: string | number | null | undefined) => string;
   title: string;
 }): TemplateResult {
   const rows = opts.rows.slice(0, 30);
+  const labelOf = (r: Record<string, string | number | null>) => (opts.label ? opts.label(r[opts.labelKey]) : String(r[opts.labelKey] ?? ''));
   const max = Math.max(1, ...rows.flatMap((r) => opts.series.map((s) => Number(r[s.key] ?? 0))));
   const bar = 14;
   const band = bar * opts.series.length + 10;
-  const labelW = 150;
+  // The label column fits the longest label (11px text, ~6.2px a character) so none is cut at the
+  // left edge; past 36 characters a label is shortened and the full text is its tooltip.
+  const short = (t: string) => (t.length > 36 ? `${t.slice(0, 35)}…` : t);
+  const labelW = Math.min(240, Math.max(90, Math.ceil(Math.max(0, ...rows.map((r) => short(labelOf(r)).length)) * 6.2) + 12));
   const width = 640;
   const plotW = width - labelW - 110;
   const height = rows.length * band;
   const summary = rows
-    .map((r) => `${String(r[opts.labelKey] ?? '')}: ${opts.series.map((s) => `${s.label} ${opts.format(s.key, Number(r[s.key] ?? 0))}`).join(', ')}`)
+    .map((r) => `${labelOf(r)}: ${opts.series.map((s) => `${s.label} ${opts.format(s.key, Number(r[s.key] ?? 0))}`).join(', ')}`)
     .join('; ');
   return html`
     <figure part="chart">
       <svg role="img" aria-label=${`${opts.title}. ${summary}`} viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">
         ${rows.map((r, i) => svg`
-          <text x=${labelW - 8} y=${i * band + band / 2 + 4} text-anchor="end" class="label">${String(r[opts.labelKey] ?? '')}</text>
+          <text x=${labelW - 8} y=${i * band + band / 2 + 4} text-anchor="end" class="label"><title>${labelOf(r)}</title>${short(labelOf(r))}</text>
           ${opts.series.map((s, j) => {
             const v = Number(r[s.key] ?? 0);
             const w = Math.max(0, Math.round((v / max) * plotW));

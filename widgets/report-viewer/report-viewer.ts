@@ -466,6 +466,10 @@ export class CkReportViewer extends CkElement {
         ? barChart({
             title: `${result.report.title} chart`, labelKey: result.chart.labelKey, series: result.chart.series, rows: result.rows,
             format: (key, v) => (money(key) ? formatMoney(v) : formatCount(v)),
+            label: (v) => {
+              const column = result.columns.find((c) => c.key === result.chart!.labelKey);
+              return column ? this.#cell(column, v ?? null) : String(v ?? '');
+            },
           })
         : nothing}
       ${this.#renderTable(result, (page) => {

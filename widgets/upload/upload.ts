@@ -30,6 +30,8 @@ export interface UploadCompleteDetail {
 export interface UploadErrorDetail {
   fileName: string;
   problem: Problem;
+  /** the refused file, so the host can send it elsewhere (a Collaboration Center overwrite) */
+  file: File;
 }
 
 let nextKey = 1;
@@ -45,7 +47,7 @@ let nextKey = 1;
  * @tag ck-upload
  *
  * @fires ck-upload-complete - A file was stored; `detail`: `{ fileName, result }` (result = the API's body).
- * @fires ck-upload-error - A file was refused or failed; `detail`: `{ fileName, problem }`.
+ * @fires ck-upload-error - A file was refused or failed; `detail`: `{ fileName, problem, file }`.
  *
  * @csspart dropzone - The drop area with the chooser button.
  * @csspart queue - The list of files.
@@ -162,7 +164,7 @@ export class CkUpload extends CkElement {
   #fail(item: QueuedFile, problem: Problem): void {
     this.#update(item, { status: 'error', error: problem.detail, controller: undefined });
     this.#announce(`${item.file.name} was not uploaded: ${problem.detail}`);
-    this.emit<UploadErrorDetail>('ck-upload-error', { fileName: item.file.name, problem });
+    this.emit<UploadErrorDetail>('ck-upload-error', { fileName: item.file.name, problem, file: item.file });
   }
 
   #remove(item: QueuedFile): void {
