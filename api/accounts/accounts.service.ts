@@ -1,7 +1,7 @@
 /** Finding and reading accounts. Every query starts from `visibleAccounts` (tenancy in one place). */
 import type { Knex } from 'knex';
 import type { Trx } from '../platform/db.js';
-import { toDateOnly, toIso } from '../platform/db.js';
+import { isMysql, toDateOnly, toIso } from '../platform/db.js';
 import type { Caller } from '../platform/http/context.js';
 import { notFound } from '../platform/errors.js';
 import { visibleAccounts, resolveAccountId, resolveClientId } from './accounts.scope.js';
@@ -78,6 +78,11 @@ async function applyFilters(trx: Trx, caller: Caller, q: Knex.QueryBuilder, f: A
   if (f.checkNumber) q.where('accounts.check_number', f.checkNumber);
 }
 
+/**
+ * One statement per search: the page, with the total as an uncorrelated scalar subquery that the
+ * database evaluates once (a window count would join and sort every match before the LIMIT). Only a
+ * page past the end, which has no row to carry the total, needs a second statement.
+ */
 export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch) {
   // Search lists worked accounts only; placements awaiting review live in the review queue.
   const rows = visibleAccounts(trx, caller).where('accounts.review_status', 'accepted');
@@ -85,13 +90,14 @@ export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch)
   const count = rows.clone().clearSelect().count({ n: '*' });
   rows
     .join('clients', 'clients.id', 'accounts.client_id')
-    .select(SUMMARY_COLUMNS)
+    .select([...SUMMARY_COLUMNS, count.clone().as('total_count')])
     .orderBy(SORT_COLUMNS[f.sort], f.order)
     .orderBy('accounts.id', f.order)
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize);
-  const [data, [{ n }]] = (await Promise.all([rows, count])) as [SummaryRow[], { n: number | string }[]];
-  return { data: data.map(toSummary), total: Number(n), page: f.page, pageSize: f.pageSize };
+  const data = (await rows) as (SummaryRow & { totalCount: number | string })[];
+  const total = data.length ? Number(data[0]!.totalCount) : f.page === 1 ? 0 : Number(((await count) as { n: number | string }[])[0]!.n);
+  return { data: data.map(toSummary), total, page: f.page, pageSize: f.pageSize };
 }
 
 interface ActivityRow {
@@ -145,20 +151,62 @@ interface PartyRow {
 const PARTY_ORDER = ['responsible', 'spouse', 'second_location', 'patient'];
 const COMPONENT_ORDER = ['principal', 'interest', 'fees', 'costs'];
 
+const PARTY_FIELDS: [string, string][] = [
+  ['role', 'role'], ['firstName', 'first_name'], ['middleName', 'middle_name'], ['lastName', 'last_name'], ['suffix', 'suffix'],
+  ['dob', 'dob'], ['ssnLast4', 'ssn_last4'], ['address1', 'address1'], ['address2', 'address2'], ['city', 'city'], ['state', 'state'],
+  ['zip', 'zip'], ['phones', 'phones'], ['emails', 'emails'], ['employer', 'employer'],
+];
+const BALANCE_FIELDS: [string, string][] = [['component', 'component'], ['originalCents', 'original_cents'], ['currentCents', 'current_cents']];
+const ACTIVITY_FIELDS: [string, string][] = [
+  ['publicId', 'public_id'], ['type', 'type'], ['visibility', 'visibility'], ['body', 'body'], ['actorName', 'actor_name'], ['occurredAt', 'occurred_at'],
+];
+
+/**
+ * A JSON array of an account's child rows as one column of the account's own row, so that the pane
+ * is one statement (one round trip) instead of four. MySQL/MariaDB aggregate with JSON_ARRAYAGG
+ * (ORDER BY/LIMIT inside; its length cap, group_concat_max_len, is raised per connection in db.ts);
+ * SQLite with json_group_array over an ordered, limited subquery. Values keep their JSON types:
+ * numbers stay numbers, dates arrive as the strings toIso/toDateOnly already read.
+ */
+function childArray(mysql: boolean, table: string, fields: [string, string][], where: string, orderBy: string, limit?: number): string {
+  const object = `json_object(${fields.map(([key, column]) => `'${key}', c.${column}`).join(', ')})`;
+  return mysql
+    ? `(select json_arrayagg(${object} order by ${orderBy}${limit ? ` limit ${limit}` : ''}) from ${table} c where ${where})`
+    : `(select json_group_array(json(x)) from (select ${object} as x from ${table} c where ${where} order by ${orderBy}${limit ? ` limit ${limit}` : ''}))`;
+}
+
+const paneColumnsCache = new Map<string, string>();
+/** The three child arrays of the pane, per dialect and audience (clients never see internal entries). */
+function paneColumns(trx: Trx, caller: Caller): string {
+  const mysql = isMysql(trx);
+  const key = `${mysql}:${caller.kind === 'agency'}`;
+  let sql = paneColumnsCache.get(key);
+  if (sql === undefined) {
+    const visible = caller.kind === 'agency' ? '' : " and c.visibility = 'client'";
+    sql = [
+      `${childArray(mysql, 'account_parties', PARTY_FIELDS, 'c.account_id = accounts.id', 'c.id')} as parties_json`,
+      `${childArray(mysql, 'account_balances', BALANCE_FIELDS, 'c.account_id = accounts.id', 'c.component')} as balances_json`,
+      `${childArray(mysql, 'activity', ACTIVITY_FIELDS, `c.account_id = accounts.id${visible}`, 'c.occurred_at desc, c.id desc', 20)} as activity_json`,
+    ].join(', ');
+    paneColumnsCache.set(key, sql);
+  }
+  return sql;
+}
+
+const jsonArray = <T>(value: unknown): T[] => (value === null || value === undefined ? [] : typeof value === 'string' ? (JSON.parse(value) as T[]) : (value as T[]));
+
 export async function getAccount(trx: Trx, caller: Caller, publicId: string) {
   const row = (await visibleAccounts(trx, caller)
     .join('clients', 'clients.id', 'accounts.client_id')
     .where('accounts.public_id', publicId)
     .first([...SUMMARY_COLUMNS, 'accounts.account_type', 'accounts.review_status', 'accounts.service_date', 'accounts.charge_off_date',
-      'accounts.special_instructions', 'accounts.paid_to_date_cents'])) as
-    | (SummaryRow & { accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null; paidToDateCents: number | string })
+      'accounts.special_instructions', 'accounts.paid_to_date_cents', trx.raw(paneColumns(trx, caller))])) as
+    | (SummaryRow & { accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null; paidToDateCents: number | string; partiesJson: unknown; balancesJson: unknown; activityJson: unknown })
     | undefined;
   if (!row) throw notFound('Account');
-  const [parties, balances, activity] = (await Promise.all([
-    trx('account_parties').where({ accountId: row.id }).select(),
-    trx('account_balances').where({ accountId: row.id }).select(),
-    activityFor(trx, caller, row.id).select('public_id', 'type', 'visibility', 'body', 'actor_name', 'occurred_at').orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(20),
-  ])) as [PartyRow[], { component: string; originalCents: number | string; currentCents: number | string }[], ActivityRow[]];
+  const parties = jsonArray<PartyRow>(row.partiesJson);
+  const balances = jsonArray<{ component: string; originalCents: number | string; currentCents: number | string }>(row.balancesJson);
+  const activity = jsonArray<ActivityRow>(row.activityJson);
   return {
     ...toSummary(row),
     accountType: row.accountType as never,

@@ -45,6 +45,9 @@ function postProcessResponse(result: unknown): unknown {
   return camelRow(result);
 }
 
+/** Above any aggregate the API builds (the account pane's activity: 20 × 64 KB TEXT, escaped ≤ 6×). */
+const GROUP_CONCAT_MAX_LEN = 16 * 1024 * 1024;
+
 export function isMysql(db: Knex | Knex.Transaction): boolean {
   return db.client.config.client === 'mysql2';
 }
@@ -68,7 +71,15 @@ export function createDb(databaseUrl: string, dataDir: string): Db {
         bigNumberStrings: false,
         charset: 'utf8mb4',
       } as unknown as Knex.MySql2ConnectionConfig,
-      pool: { min: 0, max: 20 },
+      pool: {
+        min: 0,
+        max: 20,
+        afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+          // JSON_ARRAYAGG is capped by group_concat_max_len (1 MB by default) and cuts longer results
+          // with a mere warning; the account pane aggregates up to 20 activity bodies (TEXT, 64 KB each).
+          conn.query(`SET SESSION group_concat_max_len = ${GROUP_CONCAT_MAX_LEN}`, (err) => done(err, conn));
+        },
+      },
       ...common,
     });
   }
