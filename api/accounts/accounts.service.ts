@@ -1,10 +1,14 @@
-/** Finding and reading accounts. Every query starts from `visibleAccounts` (tenancy in one place). */
+/**
+ * Finding and reading accounts. Every query starts from `visibleAccounts` or, for the hot statements
+ * written as SQL text, `visibleAccountsWhere` (tenancy in one place).
+ */
 import type { Knex } from 'knex';
 import type { Trx } from '../platform/db.js';
 import { isMysql, toDateOnly, toIso } from '../platform/db.js';
 import type { Caller } from '../platform/http/context.js';
 import { notFound } from '../platform/errors.js';
-import { visibleAccounts, resolveAccountId, resolveClientId } from './accounts.scope.js';
+import { visibleAccountsWhere, resolveAccountId, resolveClientId } from './accounts.scope.js';
+import { hotRows, type HotBinding } from '../platform/hot-query.js';
 import { escapeLike, nameKey } from './name-key.js';
 import type { AccountSearch } from './accounts.schema.js';
 
@@ -23,6 +27,7 @@ const SUMMARY_COLUMNS = [
   'accounts.routing_number', 'accounts.check_number', 'accounts.balance_cents', 'accounts.currency', 'accounts.last_activity_at',
   'accounts.placed_on', 'accounts.status', 'clients.public_id as client_public_id', 'clients.name as client_name',
 ];
+const SUMMARY_SQL = SUMMARY_COLUMNS.join(', ');
 
 interface SummaryRow {
   id: number;
@@ -57,46 +62,53 @@ function toSummary(r: SummaryRow) {
   };
 }
 
-async function applyFilters(trx: Trx, caller: Caller, q: Knex.QueryBuilder, f: AccountSearch): Promise<void> {
-  if (f.clientId) q.where('accounts.client_id', await resolveClientId(trx, caller, f.clientId));
+/** The search filters as SQL conditions on `accounts` (hot-query.ts: written for both engines). */
+async function filterConditions(trx: Trx, caller: Caller, f: AccountSearch): Promise<{ conditions: string[]; bindings: HotBinding[] }> {
+  const conditions: string[] = [];
+  const bindings: HotBinding[] = [];
+  const where = (condition: string, value: HotBinding) => {
+    conditions.push(condition);
+    bindings.push(value);
+  };
+  if (f.clientId) where('accounts.client_id = ?', await resolveClientId(trx, caller, f.clientId));
   if (f.name) {
     // A name with no letters or digits ("%", "--") matches nobody rather than everybody.
     const key = nameKey(f.name);
-    if (key) q.where('accounts.debtor_name_key', 'like', `${escapeLike(key)}%`);
-    else q.whereRaw('1 = 0');
+    if (key) where('accounts.debtor_name_key like ?', `${escapeLike(key)}%`);
+    else conditions.push('1 = 0');
   }
-  if (f.agencyAccountNumber) q.where('accounts.agency_account_number', f.agencyAccountNumber.toUpperCase());
-  if (f.clientAccountNumber) q.where('accounts.client_account_number', f.clientAccountNumber);
-  if (f.ssnLast4) q.where('accounts.ssn_last4', f.ssnLast4);
-  if (f.phone) q.whereIn('accounts.id', trx('account_phones').where('phone', f.phone.slice(-10)).select('account_id'));
-  if (f.status) q.where('accounts.status', f.status);
-  if (f.placedFrom) q.where('accounts.placed_on', '>=', f.placedFrom);
-  if (f.placedTo) q.where('accounts.placed_on', '<=', f.placedTo);
-  if (f.balanceMinCents !== undefined) q.where('accounts.balance_cents', '>=', f.balanceMinCents);
-  if (f.balanceMaxCents !== undefined) q.where('accounts.balance_cents', '<=', f.balanceMaxCents);
-  if (f.routingNumber) q.where('accounts.routing_number', f.routingNumber);
-  if (f.checkNumber) q.where('accounts.check_number', f.checkNumber);
+  if (f.agencyAccountNumber) where('accounts.agency_account_number = ?', f.agencyAccountNumber.toUpperCase());
+  if (f.clientAccountNumber) where('accounts.client_account_number = ?', f.clientAccountNumber);
+  if (f.ssnLast4) where('accounts.ssn_last4 = ?', f.ssnLast4);
+  if (f.phone) where('accounts.id in (select account_id from account_phones where phone = ?)', f.phone.slice(-10));
+  if (f.status) where('accounts.status = ?', f.status);
+  if (f.placedFrom) where('accounts.placed_on >= ?', f.placedFrom);
+  if (f.placedTo) where('accounts.placed_on <= ?', f.placedTo);
+  if (f.balanceMinCents !== undefined) where('accounts.balance_cents >= ?', f.balanceMinCents);
+  if (f.balanceMaxCents !== undefined) where('accounts.balance_cents <= ?', f.balanceMaxCents);
+  if (f.routingNumber) where('accounts.routing_number = ?', f.routingNumber);
+  if (f.checkNumber) where('accounts.check_number = ?', f.checkNumber);
+  return { conditions, bindings };
 }
 
 /**
  * One statement per search: the page, with the total as an uncorrelated scalar subquery that the
  * database evaluates once (a window count would join and sort every match before the LIMIT). Only a
- * page past the end, which has no row to carry the total, needs a second statement.
+ * page past the end, which has no row to carry the total, needs a second statement. A hot statement
+ * (hot-query.ts): prepared on MySQL, one text per combination of filters and sort.
  */
 export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch) {
+  const visible = visibleAccountsWhere(caller);
+  const filters = await filterConditions(trx, caller, f);
   // Search lists worked accounts only; placements awaiting review live in the review queue.
-  const rows = visibleAccounts(trx, caller).where('accounts.review_status', 'accepted');
-  await applyFilters(trx, caller, rows, f);
-  const count = rows.clone().clearSelect().count({ n: '*' });
-  rows
-    .join('clients', 'clients.id', 'accounts.client_id')
-    .select([...SUMMARY_COLUMNS, count.clone().as('total_count')])
-    .orderBy(SORT_COLUMNS[f.sort], f.order)
-    .orderBy('accounts.id', f.order)
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize);
-  const data = (await rows) as (SummaryRow & { totalCount: number | string })[];
-  const total = data.length ? Number(data[0]!.totalCount) : f.page === 1 ? 0 : Number(((await count) as { n: number | string }[])[0]!.n);
+  const where = [visible.sql, "accounts.review_status = 'accepted'", ...filters.conditions].join(' and ');
+  const whereBindings = [...visible.bindings, ...filters.bindings];
+  const countSql = `select count(*) as n from accounts where ${where}`;
+  const order = f.order === 'desc' ? 'desc' : 'asc';
+  const sql = `select ${SUMMARY_SQL}, (${countSql}) as total_count from accounts join clients on clients.id = accounts.client_id where ${where} ` +
+    `order by ${SORT_COLUMNS[f.sort]} ${order}, accounts.id ${order} limit ? offset ?`;
+  const data = await hotRows<SummaryRow & { totalCount: number | string }>(trx, sql, [...whereBindings, ...whereBindings, f.pageSize, (f.page - 1) * f.pageSize]);
+  const total = data.length ? Number(data[0]!.totalCount) : f.page === 1 ? 0 : Number((await hotRows<{ n: number | string }>(trx, countSql, whereBindings))[0]!.n);
   return { data: data.map(toSummary), total, page: f.page, pageSize: f.pageSize };
 }
 
@@ -175,34 +187,36 @@ function childArray(mysql: boolean, table: string, fields: [string, string][], w
     : `(select json_group_array(json(x)) from (select ${object} as x from ${table} c where ${where} order by ${orderBy}${limit ? ` limit ${limit}` : ''}))`;
 }
 
-const paneColumnsCache = new Map<string, string>();
-/** The three child arrays of the pane, per dialect and audience (clients never see internal entries). */
-function paneColumns(trx: Trx, caller: Caller): string {
+const paneSqlCache = new Map<string, string>();
+/**
+ * The pane's one statement, per engine and audience (clients never see internal entries), written
+ * once: the account row, its client, and its parties, balances and latest 20 activities as JSON.
+ */
+function paneSql(trx: Trx, caller: Caller, visibleSql: string): string {
   const mysql = isMysql(trx);
-  const key = `${mysql}:${caller.kind === 'agency'}`;
-  let sql = paneColumnsCache.get(key);
+  const key = `${mysql}:${caller.kind === 'agency'}:${visibleSql}`;
+  let sql = paneSqlCache.get(key);
   if (sql === undefined) {
-    const visible = caller.kind === 'agency' ? '' : " and c.visibility = 'client'";
-    sql = [
-      `${childArray(mysql, 'account_parties', PARTY_FIELDS, 'c.account_id = accounts.id', 'c.id')} as parties_json`,
-      `${childArray(mysql, 'account_balances', BALANCE_FIELDS, 'c.account_id = accounts.id', 'c.component')} as balances_json`,
-      `${childArray(mysql, 'activity', ACTIVITY_FIELDS, `c.account_id = accounts.id${visible}`, 'c.occurred_at desc, c.id desc', 20)} as activity_json`,
-    ].join(', ');
-    paneColumnsCache.set(key, sql);
+    const internalHidden = caller.kind === 'agency' ? '' : " and c.visibility = 'client'";
+    sql = `select ${SUMMARY_SQL}, accounts.account_type, accounts.review_status, accounts.service_date, accounts.charge_off_date, ` +
+      'accounts.special_instructions, accounts.paid_to_date_cents, ' +
+      `${childArray(mysql, 'account_parties', PARTY_FIELDS, 'c.account_id = accounts.id', 'c.id')} as parties_json, ` +
+      `${childArray(mysql, 'account_balances', BALANCE_FIELDS, 'c.account_id = accounts.id', 'c.component')} as balances_json, ` +
+      `${childArray(mysql, 'activity', ACTIVITY_FIELDS, `c.account_id = accounts.id${internalHidden}`, 'c.occurred_at desc, c.id desc', 20)} as activity_json ` +
+      `from accounts join clients on clients.id = accounts.client_id where ${visibleSql} and accounts.public_id = ? limit 1`;
+    if (paneSqlCache.size < 1000) paneSqlCache.set(key, sql);
   }
   return sql;
 }
 
 const jsonArray = <T>(value: unknown): T[] => (value === null || value === undefined ? [] : typeof value === 'string' ? (JSON.parse(value) as T[]) : (value as T[]));
 
+/** The account pane: one hot statement (hot-query.ts). */
 export async function getAccount(trx: Trx, caller: Caller, publicId: string) {
-  const row = (await visibleAccounts(trx, caller)
-    .join('clients', 'clients.id', 'accounts.client_id')
-    .where('accounts.public_id', publicId)
-    .first([...SUMMARY_COLUMNS, 'accounts.account_type', 'accounts.review_status', 'accounts.service_date', 'accounts.charge_off_date',
-      'accounts.special_instructions', 'accounts.paid_to_date_cents', trx.raw(paneColumns(trx, caller))])) as
-    | (SummaryRow & { accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null; paidToDateCents: number | string; partiesJson: unknown; balancesJson: unknown; activityJson: unknown })
-    | undefined;
+  const visible = visibleAccountsWhere(caller);
+  const [row] = await hotRows<SummaryRow & { accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null; paidToDateCents: number | string; partiesJson: unknown; balancesJson: unknown; activityJson: unknown }>(
+    trx, paneSql(trx, caller, visible.sql), [...visible.bindings, publicId],
+  );
   if (!row) throw notFound('Account');
   const parties = jsonArray<PartyRow>(row.partiesJson);
   const balances = jsonArray<{ component: string; originalCents: number | string; currentCents: number | string }>(row.balancesJson);
