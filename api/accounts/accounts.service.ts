@@ -163,47 +163,50 @@ interface PartyRow {
 const PARTY_ORDER = ['responsible', 'spouse', 'second_location', 'patient'];
 const COMPONENT_ORDER = ['principal', 'interest', 'fees', 'costs'];
 
-const PARTY_FIELDS: [string, string][] = [
-  ['role', 'role'], ['firstName', 'first_name'], ['middleName', 'middle_name'], ['lastName', 'last_name'], ['suffix', 'suffix'],
-  ['dob', 'dob'], ['ssnLast4', 'ssn_last4'], ['address1', 'address1'], ['address2', 'address2'], ['city', 'city'], ['state', 'state'],
-  ['zip', 'zip'], ['phones', 'phones'], ['emails', 'emails'], ['employer', 'employer'],
-];
-const BALANCE_FIELDS: [string, string][] = [['component', 'component'], ['originalCents', 'original_cents'], ['currentCents', 'current_cents']];
-const ACTIVITY_FIELDS: [string, string][] = [
-  ['publicId', 'public_id'], ['type', 'type'], ['visibility', 'visibility'], ['body', 'body'], ['actorName', 'actor_name'], ['occurredAt', 'occurred_at'],
+const PARTY_COLUMNS = [
+  'role', 'first_name', 'middle_name', 'last_name', 'suffix', 'dob', 'ssn_last4', 'address1', 'address2', 'city', 'state', 'zip', 'phones', 'emails', 'employer',
 ];
 
 /**
- * A JSON array of an account's child rows as one column of the account's own row, so that the pane
- * is one statement (one round trip) instead of four. MySQL/MariaDB aggregate with JSON_ARRAYAGG
- * (ORDER BY/LIMIT inside; its length cap, group_concat_max_len, is raised per connection in db.ts);
- * SQLite with json_group_array over an ordered, limited subquery. Values keep their JSON types:
- * numbers stay numbers, dates arrive as the strings toIso/toDateOnly already read.
+ * The balance components as one JSON array column of the account's row (numbers only, so cheap to
+ * aggregate: MariaDB aggregates TEXT values through a temporary table, which is why parties and
+ * activity are rows of their own below).
  */
-function childArray(mysql: boolean, table: string, fields: [string, string][], where: string, orderBy: string, limit?: number): string {
-  const object = `json_object(${fields.map(([key, column]) => `'${key}', c.${column}`).join(', ')})`;
+function balancesJson(mysql: boolean): string {
+  const object = "json_object('component', b.component, 'originalCents', b.original_cents, 'currentCents', b.current_cents)";
   return mysql
-    ? `(select json_arrayagg(${object} order by ${orderBy}${limit ? ` limit ${limit}` : ''}) from ${table} c where ${where})`
-    : `(select json_group_array(json(x)) from (select ${object} as x from ${table} c where ${where} order by ${orderBy}${limit ? ` limit ${limit}` : ''}))`;
+    ? `(select json_arrayagg(${object} order by b.component) from account_balances b where b.account_id = accounts.id)`
+    : `(select json_group_array(json(x)) from (select ${object} as x from account_balances b where b.account_id = accounts.id order by b.component))`;
 }
 
-const paneSqlCache = new Map<string, string>();
+interface PaneStatements {
+  /** the account, its client and balances, once per party (left join: at least one row) */
+  account: string;
+  /** the latest 20 activities the caller may see */
+  activity: string;
+}
+const paneSqlCache = new Map<string, PaneStatements>();
+
 /**
- * The pane's one statement, per engine and audience (clients never see internal entries), written
- * once: the account row, its client, and its parties, balances and latest 20 activities as JSON.
+ * The pane's two statements, per engine and audience (clients never see internal entries), written
+ * once. Both limit to the accounts the caller may see and run side by side: one round trip.
  */
-function paneSql(trx: Trx, caller: Caller, visibleSql: string): string {
+function paneSql(trx: Trx, caller: Caller, visibleSql: string): PaneStatements {
   const mysql = isMysql(trx);
   const key = `${mysql}:${caller.kind === 'agency'}:${visibleSql}`;
   let sql = paneSqlCache.get(key);
   if (sql === undefined) {
-    const internalHidden = caller.kind === 'agency' ? '' : " and c.visibility = 'client'";
-    sql = `select ${SUMMARY_SQL}, accounts.account_type, accounts.review_status, accounts.service_date, accounts.charge_off_date, ` +
-      'accounts.special_instructions, accounts.paid_to_date_cents, ' +
-      `${childArray(mysql, 'account_parties', PARTY_FIELDS, 'c.account_id = accounts.id', 'c.id')} as parties_json, ` +
-      `${childArray(mysql, 'account_balances', BALANCE_FIELDS, 'c.account_id = accounts.id', 'c.component')} as balances_json, ` +
-      `${childArray(mysql, 'activity', ACTIVITY_FIELDS, `c.account_id = accounts.id${internalHidden}`, 'c.occurred_at desc, c.id desc', 20)} as activity_json ` +
-      `from accounts join clients on clients.id = accounts.client_id where ${visibleSql} and accounts.public_id = ? limit 1`;
+    const internalHidden = caller.kind === 'agency' ? '' : " and a.visibility = 'client'";
+    sql = {
+      account: `select ${SUMMARY_SQL}, accounts.account_type, accounts.review_status, accounts.service_date, accounts.charge_off_date, ` +
+        `accounts.special_instructions, accounts.paid_to_date_cents, ${balancesJson(mysql)} as balances_json, p.id as party_id, ` +
+        `${PARTY_COLUMNS.map((c) => `p.${c} as party_${c}`).join(', ')} ` +
+        'from accounts join clients on clients.id = accounts.client_id left join account_parties p on p.account_id = accounts.id ' +
+        `where ${visibleSql} and accounts.public_id = ? order by p.id`,
+      activity: 'select a.public_id, a.type, a.visibility, a.body, a.actor_name, a.occurred_at from activity a ' +
+        `where a.account_id = (select accounts.id from accounts where ${visibleSql} and accounts.public_id = ?)${internalHidden} ` +
+        'order by a.occurred_at desc, a.id desc limit 20',
+    };
     if (paneSqlCache.size < 1000) paneSqlCache.set(key, sql);
   }
   return sql;
@@ -211,16 +214,28 @@ function paneSql(trx: Trx, caller: Caller, visibleSql: string): string {
 
 const jsonArray = <T>(value: unknown): T[] => (value === null || value === undefined ? [] : typeof value === 'string' ? (JSON.parse(value) as T[]) : (value as T[]));
 
-/** The account pane: one hot statement (hot-query.ts). */
+type PaneRow = SummaryRow & {
+  accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null;
+  paidToDateCents: number | string; balancesJson: unknown; partyId: number | null;
+  partyRole: string; partyFirstName: string; partyMiddleName: string | null; partyLastName: string; partySuffix: string | null; partyDob: unknown;
+  partySsnLast4: string | null; partyAddress1: string | null; partyAddress2: string | null; partyCity: string | null; partyState: string | null;
+  partyZip: string | null; partyPhones: string | null; partyEmails: string | null; partyEmployer: string | null;
+};
+
+/** The account pane: two hot statements (hot-query.ts) in one round trip. */
 export async function getAccount(trx: Trx, caller: Caller, publicId: string) {
   const visible = visibleAccountsWhere(caller);
-  const [row] = await hotRows<SummaryRow & { accountType: string; reviewStatus: string; serviceDate: unknown; chargeOffDate: unknown; specialInstructions: string | null; paidToDateCents: number | string; partiesJson: unknown; balancesJson: unknown; activityJson: unknown }>(
-    trx, paneSql(trx, caller, visible.sql), [...visible.bindings, publicId],
-  );
+  const sql = paneSql(trx, caller, visible.sql);
+  const bindings = [...visible.bindings, publicId];
+  const [rows, activity] = await Promise.all([hotRows<PaneRow>(trx, sql.account, bindings), hotRows<ActivityRow>(trx, sql.activity, bindings)]);
+  const row = rows[0];
   if (!row) throw notFound('Account');
-  const parties = jsonArray<PartyRow>(row.partiesJson);
+  const parties: PartyRow[] = rows.filter((r) => r.partyId !== null).map((r) => ({
+    role: r.partyRole, firstName: r.partyFirstName, middleName: r.partyMiddleName, lastName: r.partyLastName, suffix: r.partySuffix, dob: r.partyDob,
+    ssnLast4: r.partySsnLast4, address1: r.partyAddress1, address2: r.partyAddress2, city: r.partyCity, state: r.partyState, zip: r.partyZip,
+    phones: r.partyPhones, emails: r.partyEmails, employer: r.partyEmployer,
+  }));
   const balances = jsonArray<{ component: string; originalCents: number | string; currentCents: number | string }>(row.balancesJson);
-  const activity = jsonArray<ActivityRow>(row.activityJson);
   return {
     ...toSummary(row),
     accountType: row.accountType as never,

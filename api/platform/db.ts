@@ -45,8 +45,6 @@ function postProcessResponse(result: unknown): unknown {
   return camelRow(result);
 }
 
-/** Above any aggregate the API builds (the account pane's activity: 20 × 64 KB TEXT, escaped ≤ 6×). */
-const GROUP_CONCAT_MAX_LEN = 16 * 1024 * 1024;
 /** Prepared statements one pooled connection keeps (× 20 connections per node; the server allows 16,382). */
 const PREPARED_PER_CONNECTION = 100;
 
@@ -75,15 +73,7 @@ export function createDb(databaseUrl: string, dataDir: string): Db {
         // hot-query.ts prepares its statements; the least recently used are closed past this many
         maxPreparedStatements: PREPARED_PER_CONNECTION,
       } as unknown as Knex.MySql2ConnectionConfig,
-      pool: {
-        min: 0,
-        max: 20,
-        afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
-          // JSON_ARRAYAGG is capped by group_concat_max_len (1 MB by default) and cuts longer results
-          // with a mere warning; the account pane aggregates up to 20 activity bodies (TEXT, 64 KB each).
-          conn.query(`SET SESSION group_concat_max_len = ${GROUP_CONCAT_MAX_LEN}`, (err) => done(err, conn));
-        },
-      },
+      pool: { min: 0, max: 20 },
       ...common,
     });
   }
