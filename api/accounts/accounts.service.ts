@@ -95,7 +95,7 @@ async function filterConditions(trx: Trx, caller: Caller, f: AccountSearch): Pro
  * One statement per search: the page, with the total as an uncorrelated scalar subquery that the
  * database evaluates once (a window count would join and sort every match before the LIMIT). Only a
  * page past the end, which has no row to carry the total, needs a second statement. A hot statement
- * (hot-query.ts): prepared on MySQL, one text per combination of filters and sort.
+ * (hot-query.ts), sent as text: its plan depends on the values (see there).
  */
 export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch) {
   const visible = visibleAccountsWhere(caller);
@@ -222,12 +222,15 @@ type PaneRow = SummaryRow & {
   partyZip: string | null; partyPhones: string | null; partyEmails: string | null; partyEmployer: string | null;
 };
 
-/** The account pane: two hot statements (hot-query.ts) in one round trip. */
+/** The account pane: two hot statements (hot-query.ts, prepared: lookups by key) in one round trip. */
 export async function getAccount(trx: Trx, caller: Caller, publicId: string) {
   const visible = visibleAccountsWhere(caller);
   const sql = paneSql(trx, caller, visible.sql);
   const bindings = [...visible.bindings, publicId];
-  const [rows, activity] = await Promise.all([hotRows<PaneRow>(trx, sql.account, bindings), hotRows<ActivityRow>(trx, sql.activity, bindings)]);
+  const [rows, activity] = await Promise.all([
+    hotRows<PaneRow>(trx, sql.account, bindings, { prepared: true }),
+    hotRows<ActivityRow>(trx, sql.activity, bindings, { prepared: true }),
+  ]);
   const row = rows[0];
   if (!row) throw notFound('Account');
   const parties: PartyRow[] = rows.filter((r) => r.partyId !== null).map((r) => ({
