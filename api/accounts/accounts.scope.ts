@@ -10,11 +10,19 @@ import { notFound } from '../platform/errors.js';
 
 export function visibleAccounts(trx: Trx, caller: Caller): Knex.QueryBuilder {
   const q = trx('accounts');
-  if (caller.clientIds !== 'all') {
-    q.whereIn('accounts.client_id', caller.clientIds.length ? [...caller.clientIds] : [-1]);
-    q.where('accounts.review_status', 'accepted');
-  }
+  const { sql, bindings } = visibleAccountsWhere(caller);
+  if (bindings.length) q.whereRaw(`(${sql})`, bindings);
   return q;
+}
+
+/**
+ * The same limit as SQL text, for the statements written by hand (hot-query.ts): a condition on
+ * `accounts` and its bindings (`1 = 1` for the agency, which sees every account).
+ */
+export function visibleAccountsWhere(caller: Caller): { sql: string; bindings: (string | number)[] } {
+  if (caller.clientIds === 'all') return { sql: '1 = 1', bindings: [] };
+  const ids = caller.clientIds.length ? caller.clientIds : [-1];
+  return { sql: `accounts.client_id in (${ids.map(() => '?').join(', ')}) and accounts.review_status = ?`, bindings: [...ids, 'accepted'] };
 }
 
 /** The internal id of an account the caller may see, or 404 — the same 404 as for no account at all. */

@@ -29,7 +29,7 @@ function remembered(convert: (s: string) => string): (s: string) => string {
 const toSnake = remembered((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 const toCamel = remembered((s) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
 
-function camelRow(row: unknown): unknown {
+export function camelRow(row: unknown): unknown {
   if (row === null || typeof row !== 'object' || Array.isArray(row) || row instanceof Date || Buffer.isBuffer(row)) {
     return row;
   }
@@ -44,6 +44,9 @@ function postProcessResponse(result: unknown): unknown {
   if (Array.isArray(result)) return result.map(camelRow);
   return camelRow(result);
 }
+
+/** Prepared statements one pooled connection keeps (× 20 connections per node; the server allows 16,382). */
+const PREPARED_PER_CONNECTION = 100;
 
 export function isMysql(db: Knex | Knex.Transaction): boolean {
   return db.client.config.client === 'mysql2';
@@ -67,6 +70,8 @@ export function createDb(databaseUrl: string, dataDir: string): Db {
         supportBigNumbers: true,
         bigNumberStrings: false,
         charset: 'utf8mb4',
+        // hot-query.ts prepares its statements; the least recently used are closed past this many
+        maxPreparedStatements: PREPARED_PER_CONNECTION,
       } as unknown as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 20 },
       ...common,

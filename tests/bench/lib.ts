@@ -48,11 +48,17 @@ export const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '--max-old-spac
  * to generate its own). The benches keep theirs where their set-up generated them, in the bench's
  * stable DATA_DIR (secrets.json), so every run's node matches the fingerprint its database stored.
  */
-export function sharedSettings(env: Record<string, string>, port: string): Record<string, string> {
+/**
+ * One PUBLIC_URL for every run: the database stores the first node's and refuses a node with another,
+ * so a URL that followed the random port made every run after the first fail to start.
+ */
+const BENCH_PUBLIC_URL = 'http://bench.test';
+
+export function sharedSettings(env: Record<string, string>, _port?: string): Record<string, string> {
   if (!env.DATABASE_URL || env.JWT_SECRET) return {};
   const file = join(env.DATA_DIR ?? './data', 'secrets.json');
   const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { jwtSecret: string; dataKey: string; lookupKey: string }) : loadConfig({ ...process.env, ...env }).secrets;
-  return { JWT_SECRET: secrets.jwtSecret, DATA_KEY: secrets.dataKey, LOOKUP_KEY: secrets.lookupKey, PUBLIC_URL: env.PUBLIC_URL ?? `http://127.0.0.1:${port}` };
+  return { JWT_SECRET: secrets.jwtSecret, DATA_KEY: secrets.dataKey, LOOKUP_KEY: secrets.lookupKey, PUBLIC_URL: env.PUBLIC_URL ?? BENCH_PUBLIC_URL };
 }
 
 /** Starts `tsx api/main.ts serve` in its own process (so client and server do not share a core). */
