@@ -232,10 +232,20 @@ async function main() {
     const koaUrl = `${koa.url}/api/v1/accounts/${sample.publicId}`;
     const callKoa = () => getOk(koaUrl, headers);
     if ((await callKoa()) !== detailBody) throw new Error('the bare Koa route does not answer the same body');
-    for (let i = 0; i < 50; i++) { await callDetail(); await callKoa(); } // warm up
+    // The detail's own statements straight through mysql2 (no HTTP, no Koa): what the database alone
+    // answers at 20 connections bounds what any API that runs them per request can serve.
+    const { getAccount } = await import('../../../api/accounts/accounts.service.js');
+    const detailStatements: { sql: string; bindings: unknown[] }[] = [];
+    const onDetailQuery = (q: { sql: string; bindings: unknown[] }) => detailStatements.push({ sql: q.sql, bindings: q.bindings });
+    ours.on('query', onDetailQuery);
+    await getAccount(ours, caller, sample.publicId);
+    ours.off('query', onDetailQuery);
+    const callDetailSql = rawRunner(pool, detailStatements);
+    for (let i = 0; i < 50; i++) { await callDetail(); await callKoa(); await callDetailSql(); } // warm up
     const [detailMs, koaMs] = await timeInTurn(SAMPLES, [callDetail, callKoa]);
-    const { rps: [detailRps, koaRps], cpuMs: [detailCpu, koaCpu] } = await throughputInTurn([callDetail, callKoa], [api.child.pid, koa.pid]);
+    const { rps: [detailRps, koaRps, detailSqlRps], cpuMs: [detailCpu, koaCpu] } = await throughputInTurn([callDetail, callKoa, callDetailSql], [api.child.pid, koa.pid]);
     console.log(`\naccount detail GET accounts/{id} (${detailBody.length} bytes) | API p50 ${fmt(percentile(detailMs!, 50))} ms, bare Koa p50 ${fmt(percentile(koaMs!, 50))} ms | API ${fmt(detailRps!, 0)} req/s @20, bare Koa ${fmt(koaRps!, 0)} req/s @20 | ratio ${fmt(detailRps! / koaRps!)}× | CPU per request: API ${fmt(detailCpu!, 3)} ms, bare Koa ${fmt(koaCpu!, 3)} ms`);
+    console.log(`  its ${detailStatements.length} statements alone through mysql2: ${fmt(detailSqlRps!, 0)} sets/s @20 — the ceiling for any API that runs them per request: ${fmt(detailSqlRps! / koaRps!)}× bare Koa; API / that ceiling: ${fmt(detailRps! / detailSqlRps!)}×`);
 
     const ok = (b: boolean) => (b ? 'met' : 'NOT met');
     console.log('\ntargets (issue 21):');
