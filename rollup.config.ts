@@ -42,6 +42,12 @@ const theme: Plugin = {
 };
 
 const ENTRY = 'widgets/index.ts';
+/**
+ * Modules nearly every element imports (the shared styles and formatting, @lit/task): in the core
+ * rather than in chunks of their own, since a page with any element loads them anyway and each extra
+ * file costs its own request and its own gzip dictionary.
+ */
+const SHARED_EVERYWHERE = ['/widgets/internal/styles.ts', '/widgets/internal/format.ts', '/@lit/task/task.js', '/@lit/task/index.js'];
 /** modules the entry imports statically (found on the first manualChunks call, once the graph is complete) */
 let eager: Set<string> | null = null;
 
@@ -77,7 +83,7 @@ export default defineConfig({
         visit(resolve(ENTRY));
         eager.delete(resolve(ENTRY));
       }
-      return eager.has(id) ? 'core' : undefined;
+      return eager.has(id) || SHARED_EVERYWHERE.some((m) => id.endsWith(m)) ? 'core' : undefined;
     },
   },
   plugins: [
