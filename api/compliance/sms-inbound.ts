@@ -1,7 +1,8 @@
 /**
  * Inbound texts from the SMS provider's webhook: the industry keywords (CTIA) STOP, STOPALL,
  * UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT opt the number out at once; START or UNSTOP opt it
- * back in. The provider signs each call: `X-CollectKit-Signature: t=<unix seconds>,v1=<hex>` where v1 is
+ * back in. A debtor who reads our texts in Spanish may answer in Spanish: ALTO, PARAR, PARE, BASTA,
+ * CANCELAR and BAJA opt out too, and ALTA or COMENZAR back in (accents and case ignored). The provider signs each call: `X-CollectKit-Signature: t=<unix seconds>,v1=<hex>` where v1 is
  * HMAC-SHA256(smsWebhookSecret, `${t}.${from}.${text}`); calls older than five minutes are refused.
  * (A provider with its own format gets a small adapter in front of this.)
  */
@@ -13,8 +14,8 @@ import type { RequestMeta } from '../platform/http/context.js';
 import { recordOptOut, revokeOptOut } from './optouts.service.js';
 import { normalizeAddress } from './addresses.js';
 
-const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
-const START_WORDS = new Set(['START', 'UNSTOP']);
+const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'ALTO', 'PARAR', 'PARE', 'BASTA', 'CANCELAR', 'BAJA']);
+const START_WORDS = new Set(['START', 'UNSTOP', 'ALTA', 'COMENZAR']);
 const TOLERANCE_SECONDS = 300;
 
 export function smsSignature(secret: string, t: number, from: string, text: string): string {
@@ -33,7 +34,7 @@ export function verifySmsSignature(header: string, secret: string, from: string,
 
 /** The first word decides: "stop please" is a STOP, "Stop." too. */
 export function keywordOf(text: string): 'stop' | 'start' | null {
-  const word = text.trim().split(/\s+/)[0]?.replace(/[^a-z]/gi, '').toUpperCase() ?? '';
+  const word = text.trim().split(/\s+/)[0]?.normalize('NFD').replace(/[^a-z]/gi, '').toUpperCase() ?? '';
   if (STOP_WORDS.has(word)) return 'stop';
   if (START_WORDS.has(word)) return 'start';
   return null;
