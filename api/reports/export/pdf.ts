@@ -14,7 +14,8 @@ import { withPdfPrinter } from '../../platform/pdf.js';
 import { pdfJoiner } from '../../platform/pdf-join.js';
 import type { Row } from '../report.types.js';
 import { echoParameters, type PreparedRun } from '../reports.service.js';
-import { columnWidths, reportPartHtml, type PrintableReport } from './html.js';
+import { PDFDocument } from 'pdf-lib';
+import { columnWidths, reportHtml, reportPartHtml, type PrintableReport } from './html.js';
 
 /** Rows per printed part (see docs/decisions/2026-12-07-large-pdf-exports.md for how it was chosen). */
 export const PDF_PART_ROWS = 1_000;
@@ -78,10 +79,21 @@ export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions =
   const { def, ctx } = run;
   const size = opts.partRows ?? PDF_PART_ROWS;
   const [rowsTotal, head] = await Promise.all([def.count(ctx), printableHead(run, opts.given)]);
-  const joiner = await pdfJoiner({ title: def.title });
   const tagged = rowsTotal <= PDF_TAGGED_MAX_ROWS;
+  const printOptions = { landscape: def.landscape, headerTitle: def.title, chromiumPath: opts.chromiumPath, tagged };
+  if (rowsTotal <= size) {
+    // One part: Chromium's own PDF as it is (its page numbers, and the tags of a short, tagged report,
+    // which joining would drop).
+    const rows: Row[] = [];
+    for await (const part of parts(def.stream(ctx), size, rowsTotal)) rows.push(...part);
+    const pdf = await withPdfPrinter(printOptions, (printer) => printer.print(reportHtml({ ...head, rows })));
+    const pages = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+    await opts.onProgress?.({ rowsDone: rows.length, rowsTotal, pagesDone: pages });
+    return { pdf, rows: rows.length, pages };
+  }
+  const joiner = await pdfJoiner({ title: def.title });
   let rowsDone = 0;
-  await withPdfPrinter({ landscape: def.landscape, headerTitle: def.title, chromiumPath: opts.chromiumPath, tagged }, async (printer) => {
+  await withPdfPrinter(printOptions, async (printer) => {
     const print = async (rows: Row[], first: boolean, last: boolean) => {
       opts.signal?.throwIfAborted();
       await joiner.add(await printer.print(reportPartHtml(head, rows, { first, last, totalRows: rowsTotal }), { pageNumbers: false }));
