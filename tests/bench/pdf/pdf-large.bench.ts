@@ -75,7 +75,8 @@ async function main() {
   if (!(await db('clients').first('id'))) await seed(db, config, { accounts: 5000 });
   // The API runs its own worker, as `serve` does: the export is a job.
   const api = await startApiProcess({ DATA_DIR, DATABASE_URL, RUN_WORKER: '1', CHROMIUM_PATH: CHROMIUM });
-  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  // no protocol timeout: one page.pdf of 20,000 rows takes minutes (puppeteer's default gives up at 180 s)
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, protocolTimeout: 0, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
     const login = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo.agency', password: 'Northwind-Admin-2026!' }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
@@ -128,6 +129,7 @@ async function main() {
     const d: Awaited<ReturnType<typeof bare>>[] = [];
     for (let i = 0; i < RUNS; i++) {
       a.push(await viaApi());
+      console.log(`run ${i + 1}: API job ${fmt(a[i]!.ms / 1000, 1)} s …`);
       d.push(await bare());
       const [x, y] = [a[i]!, d[i]!];
       console.log(`run ${i + 1}: API job ${fmt(x.ms / 1000, 1)} s (${x.pages} pages, ${fmt(x.bytes / 1e6, 1)} MB) · bare page.pdf ${fmt(y.ms / 1000, 1)} s (${y.pages} pages, ${fmt(y.bytes / 1e6, 1)} MB) · ratio ${fmt(x.ms / y.ms)}×`);
