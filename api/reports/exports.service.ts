@@ -195,6 +195,8 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
     });
     if (done) stored = null;
   } catch (err) {
+    // this worker lost the job's lease: the worker that took it over owns the row now
+    if (job.signal?.aborted) throw err;
     const problem = err instanceof AppError && err.status < 500;
     if (problem || job.attempt >= EXPORT_ATTEMPTS) {
       await fail(deps, row, err instanceof AppError ? err.message : 'The PDF could not be made. Export the report again, or as CSV or XLSX.');
