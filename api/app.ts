@@ -39,6 +39,7 @@ import { attachmentRoutes } from './attachments/attachments.routes.js';
 import { collabRoutes } from './collab/collab.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { snapshotRoutes } from './reports/snapshots.routes.js';
+import { exportRoutes } from './reports/exports.routes.js';
 import { ledgerRoutes } from './ledger/ledger.routes.js';
 import { accountStatusRoutes } from './account-status/account-status.routes.js';
 import { noteRoutes } from './notes/notes.routes.js';
@@ -82,6 +83,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...collabRoutes(deps),
     ...reportRoutes(deps),
     ...snapshotRoutes(deps),
+    ...exportRoutes(deps),
     ...ledgerRoutes(deps),
     ...accountStatusRoutes(deps),
     ...noteRoutes(deps),

@@ -78,6 +78,11 @@ export interface Config {
    * (UPLOAD_QUOTA_BYTES; more is a 413 until earlier uploads are placed, rolled back or expire).
    */
   spreadsheetUploads: { expiryHours: number; quotaBytesPerClient: number };
+  /**
+   * Report files rendered in the background (issue 21): deleted this many hours after they are ready
+   * (REPORT_EXPORT_EXPIRY_HOURS, default 24); ask again for a newer one.
+   */
+  reportExports?: { expiryHours?: number };
   /** How long a booting node waits for a migration another node is running (MIGRATE_WAIT_SECONDS). */
   migrateWaitMs?: number;
   /** Where stored files live (absent: DATA_DIR/files). See api/platform/storage.ts. */
@@ -203,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiryHours: positive(env.UPLOAD_EXPIRY_HOURS, 'UPLOAD_EXPIRY_HOURS') ?? DEFAULT_SPREADSHEET_UPLOADS.expiryHours,
       quotaBytesPerClient: positive(env.UPLOAD_QUOTA_BYTES, 'UPLOAD_QUOTA_BYTES') ?? DEFAULT_SPREADSHEET_UPLOADS.quotaBytesPerClient,
     },
+    reportExports: { expiryHours: positive(env.REPORT_EXPORT_EXPIRY_HOURS, 'REPORT_EXPORT_EXPIRY_HOURS') },
     storage: {
       url: env.STORAGE_URL ?? '',
       s3Endpoint: env.S3_ENDPOINT,

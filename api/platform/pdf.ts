@@ -84,41 +84,76 @@ export interface PdfOptions {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Prints a complete HTML document (the caller escapes its data) to PDF, A4/Letter-agnostic margins. */
-export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+/** The footer Chromium prints when it numbers the pages itself (one document, one page.pdf). */
+const PAGE_NUMBER_FOOTER = '<div style="font-size:8px;width:100%;padding:0 12mm;text-align:right;color:#555">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
+
+/** The page options of every PDF: Letter, 16/12 mm margins, the title in the header. */
+export function pdfPageOptions(opts: PdfOptions & { pageNumbers?: boolean }) {
+  return {
+    format: 'Letter' as const,
+    landscape: opts.landscape ?? false,
+    tagged: opts.tagged ?? true,
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555">${escapeHtml(opts.headerTitle ?? '')}</div>`,
+    // A document printed in parts is numbered after the parts are joined (pdf-join.ts).
+    footerTemplate: opts.pageNumbers === false ? '<span></span>' : PAGE_NUMBER_FOOTER,
+    margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
+  };
+}
+
+/** Whatever puppeteer throws (TimeoutError, a closed target, a protocol error) becomes a 503 problem. */
+async function asPdfProblem<T>(timeout: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const timedOut = err instanceof Error && err.name === 'TimeoutError';
+    console.error(`[pdf] ${timedOut ? 'timed out' : 'failed'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new PdfFailedError(timedOut, timeout);
+  }
+}
+
+/** One browser page held for several prints (the parts of a long report): load, print, load, print… */
+export interface PdfPrinter {
+  /** prints a complete HTML document (the caller escapes its data) */
+  print(html: string, opts?: { pageNumbers?: boolean }): Promise<Buffer>;
+}
+
+/**
+ * Runs `work` with one page of the shared browser (one of MAX_PAGES), reused for every print it makes,
+ * and closes the page afterwards. Each print replaces the page's document, so the browser's memory
+ * is that of one part, never of the whole report. Errors are 503 problems, as for renderPdf.
+ */
+export async function withPdfPrinter<T>(opts: PdfOptions, work: (printer: PdfPrinter) => Promise<T>): Promise<T> {
   const b = await browser(opts.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
   await acquire();
   const timeout = opts.timeoutMs ?? PDF_TIMEOUT_MS;
   let page: Awaited<ReturnType<Browser['newPage']>> | undefined;
   try {
-    page = await b.newPage();
-    // No network: a report template must not fetch anything, and a data value cannot make it.
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (req) => (req.url().startsWith('data:') ? req.continue() : req.abort()));
-    await page.setContent(html, { waitUntil: 'load', timeout });
-    const pdf = await page.pdf({
-      timeout,
-      format: 'Letter',
-      landscape: opts.landscape ?? false,
-      tagged: opts.tagged ?? true,
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555">${escapeHtml(opts.headerTitle ?? '')}</div>`,
-      footerTemplate: '<div style="font-size:8px;width:100%;padding:0 12mm;text-align:right;color:#555">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
-      margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
+    const p = await asPdfProblem(timeout, async () => {
+      page = await b.newPage();
+      // No network: a report template must not fetch anything, and a data value cannot make it.
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (req) => (req.url().startsWith('data:') ? req.continue() : req.abort()));
+      return page;
     });
-    return Buffer.from(pdf);
-  } catch (err) {
-    // Whatever puppeteer throws (TimeoutError, a closed target, a protocol error) is a 503 problem.
-    if (err instanceof AppError) throw err;
-    const timedOut = err instanceof Error && err.name === 'TimeoutError';
-    console.error(`[pdf] ${timedOut ? 'timed out' : 'failed'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-    throw new PdfFailedError(timedOut, timeout);
+    return await work({
+      print: (html, printOpts = {}) => asPdfProblem(timeout, async () => {
+        await p.setContent(html, { waitUntil: 'load', timeout });
+        return Buffer.from(await p.pdf({ timeout, ...pdfPageOptions({ ...opts, ...printOpts }) }));
+      }),
+    });
   } finally {
     await page?.close().catch(() => undefined);
     release();
   }
+}
+
+/** Prints a complete HTML document (the caller escapes its data) to PDF, A4/Letter-agnostic margins. */
+export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+  return withPdfPrinter(opts, (printer) => printer.print(html));
 }
 
 export async function closePdf(): Promise<void> {

@@ -1,5 +1,8 @@
 /**
- * Scheduled snapshots on the job runner. The ticker turns each due schedule into one job per period
+ * Reports on the job runner: background exports (a PDF of up to 20,000 rows, exports.service.ts) and
+ * their expiry, and scheduled snapshots.
+ *
+ * Scheduled snapshots: The ticker turns each due schedule into one job per period
  * (the dedupe key makes a second runner's enqueue a no-op) and moves the schedule to its next
  * boundary; the job renders the snapshot, which is unique per (schedule, period) as a last guard.
  */
@@ -7,6 +10,7 @@ import type { AppDeps } from '../platform/http/context.js';
 import { defineJob, defineTicker, enqueueJob } from '../platform/jobs.js';
 import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
 import { produceSnapshot, SNAPSHOT_JOB_TYPE } from './snapshots.service.js';
+import { EXPORT_JOB, expireExports, runExport } from './exports.service.js';
 import { now as clockNow } from '../platform/clock.js';
 
 export const SNAPSHOT_JOB = SNAPSHOT_JOB_TYPE;
@@ -41,3 +45,10 @@ defineTicker('reports.snapshots', (deps, now) => enqueueDueSnapshots(deps, now).
 defineJob<SnapshotJob>(SNAPSHOT_JOB, async (deps, payload) => {
   await produceSnapshot(deps, payload.scheduleId, payload.periodKey, clockNow());
 });
+
+defineJob<{ exportId: string }>(EXPORT_JOB, async (deps, payload, job) => {
+  // (job.signal: aborted when this worker lost the job's lease, with runners that hold leases)
+  await runExport(deps, payload.exportId, job as typeof job & { signal?: AbortSignal });
+});
+
+defineTicker('reports.export-expiry', (deps, now) => expireExports(deps, now).then(() => undefined));

@@ -111,3 +111,27 @@ export const ScheduleRun = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
+
+// Exports made in the background (issue 21)
+
+export const CreateExportBody = z.strictObject({
+  format: z.enum(['pdf']).describe('pdf: up to 20,000 rows, printed in the background'),
+  parameters: ReportParameters.default({}),
+});
+export const ExportIdParams = z.strictObject({ id: z.string().min(4).max(40) });
+export const ReportExport = z.object({
+  id: z.string(),
+  report: z.object({ key: z.string(), title: z.string() }),
+  format: z.enum(['pdf']),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'expired']).describe('done: the file can be downloaded until expiresAt'),
+  parameters: z.record(z.string(), z.unknown()),
+  rowsTotal: z.number().int(),
+  rowsDone: z.number().int().describe('rows printed so far'),
+  pagesDone: z.number().int().describe('pages printed so far'),
+  fileName: z.string(),
+  byteSize: z.number().int().nullable(),
+  failure: z.string().nullable().describe('why it failed, for the person who asked'),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});

@@ -17,6 +17,7 @@ import { findReport } from './catalogue.js';
 import { echoParameters, prepareRun, type PreparedRun } from './reports.service.js';
 import type { ReportParametersInput } from './report.params.js';
 import { CONTENT_TYPES, exportReport } from './reports.export.js';
+import { EXPORT_MAX_ROWS } from './exports.service.js';
 import { nextBoundary, periodKeyOf, type Frequency } from './schedule-periods.js';
 import { visibleSnapshots } from './snapshots.read.js';
 import type { Row } from './report.types.js';
@@ -153,7 +154,8 @@ export async function renderAllFormats(run: PreparedRun, given: ReportParameters
   const files: ProducedFile[] = [{ format: 'json', contentType: 'application/json', content: Buffer.from(JSON.stringify(json)) }];
   for (const format of ['csv', 'xlsx', 'pdf'] as const) {
     try {
-      const out = await exportReport(run, format, { chromiumPath, given });
+      // (a snapshot is made by a job: its PDF may be as long as a background export's)
+      const out = await exportReport(run, format, { chromiumPath, given, maxPdfRows: EXPORT_MAX_ROWS });
       files.push({ format, contentType: CONTENT_TYPES[format], content: Buffer.isBuffer(out) ? out : await buffer(out) });
     } catch (err) {
       // No browser, or too many rows for a PDF: the snapshot keeps the other formats.

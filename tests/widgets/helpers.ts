@@ -69,8 +69,8 @@ export async function expectAccessible(el: Element): Promise<void> {
 export const shadow = (el: Element): ShadowRoot => el.shadowRoot!;
 
 /** Waits until `selector` matches inside the element's shadow root and returns the match. */
-export async function find<T extends Element = HTMLElement>(el: Element, selector: string, message?: string): Promise<T> {
-  await waitUntil(() => shadow(el).querySelector(selector), message ?? `${selector} to appear`, { timeout: 10000 });
+export async function find<T extends Element = HTMLElement>(el: Element, selector: string, message?: string, timeout = 10000): Promise<T> {
+  await waitUntil(() => shadow(el).querySelector(selector), message ?? `${selector} to appear`, { timeout });
   return shadow(el).querySelector<T>(selector)!;
 }
 

@@ -118,7 +118,8 @@ describe('ck-report-viewer', () => {
     expect(column(el, 'agencyAccountNumber')[0]).to.not.equal(first[0]);
   });
 
-  it('exports CSV and PDF from the menu with the form\'s parameters', async () => {
+  it('exports CSV and PDF from the menu with the form\'s parameters', async function () {
+    this.timeout(90_000);
     await signIn(DEMO.client);
     const el = await mount();
     await choose(el, 'status');
@@ -134,12 +135,72 @@ describe('ck-report-viewer', () => {
     const csv = (await detail.blob.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(csv[0]).to.equal('Status,Accounts,% of accounts,Paid to date,Balance');
     expect(csv.slice(1, -1).map((l) => l.split(',')[0])).to.deep.equal(['active']);
-    download = oneEvent(el, 'ck-report-download');
     shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
     shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.click();
+    const ready = await find(el, 'button[data-action=download-pdf]', 'the PDF to be ready', 60_000);
+    download = oneEvent(el, 'ck-report-download');
+    ready.click();
     detail = (await download).detail as ReportDownloadDetail;
+    expect(detail.fileName).to.match(/^status-\d{4}-\d\d-\d\d\.pdf$/);
     expect(detail.blob.type).to.equal('application/pdf');
     expect(new TextDecoder().decode(await detail.blob.slice(0, 5).arrayBuffer())).to.equal('%PDF-');
+  });
+
+  it('makes a PDF in the background: a progressbar with its percentage, announced, work goes on, then the download', async function () {
+    this.timeout(120_000);
+    await signIn(DEMO.agency);
+    const el = await mount();
+    await choose(el, 'activity');
+    el.addEventListener('ck-report-download', (e) => e.preventDefault());
+    const status = () => shadow(el).querySelector('[role=status]')!.textContent!;
+    shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
+    shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.click();
+    const bar = await find(el, '[part~=pdf-export] [role=progressbar]', 'the PDF progress bar');
+    expect(Number(bar.getAttribute('aria-valuenow'))).to.be.within(0, 100);
+    expect(bar.getAttribute('aria-valuemin')).to.equal('0');
+    expect(bar.getAttribute('aria-valuemax')).to.equal('100');
+    expect(bar.getAttribute('aria-labelledby')).to.equal('pdf-progress-label');
+    expect(status()).to.match(/Preparing the PDF of Activity report: [\d,]+ rows\. You can keep working\./);
+    // one PDF at a time; everything else keeps working meanwhile
+    expect(shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.disabled).to.equal(true);
+    await expectAccessible(el);
+    await runAndWait(el);
+    expect(rows(el).length).to.be.greaterThan(0);
+    const ready = await find(el, 'button[data-action=download-pdf]', 'the PDF to be ready', 90_000);
+    expect(shadow(el).querySelector('[part~=pdf-export]')!.textContent).to.match(/The PDF of Activity report is ready: [\d,]+ pages, [\d.]+ (kB|MB)\./);
+    expect(status()).to.contain('The PDF of Activity report is ready');
+    expect(shadow(el).querySelector('[part~=pdf-export] [role=progressbar]')).to.equal(null);
+    const download = oneEvent(el, 'ck-report-download');
+    ready.click();
+    const detail = (await download).detail as ReportDownloadDetail;
+    expect(detail.fileName).to.match(/^activity-\d{4}-\d\d-\d\d\.pdf$/);
+    expect(new TextDecoder().decode(await detail.blob.slice(0, 5).arrayBuffer())).to.equal('%PDF-');
+    await el.updateComplete;
+    expect(status()).to.contain('is downloaded');
+    await expectAccessible(el);
+    shadow(el).querySelector<HTMLButtonElement>('button[data-action=dismiss-pdf]')!.click();
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part~=pdf-export]')).to.equal(null);
+  });
+
+  it('says clearly why a PDF could not be asked for, and the message goes with the next try', async function () {
+    this.timeout(60_000);
+    await signIn(DEMO.agency);
+    const el = await mount();
+    await choose(el, 'activity');
+    shadow(el).querySelector<HTMLInputElement>('#param-from')!.value = '2026-06-30';
+    shadow(el).querySelector<HTMLInputElement>('#param-to')!.value = '2026-06-01';
+    shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
+    shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.click();
+    const alert = await find(el, '[part~=pdf-export] [role=alert]', 'the export error');
+    expect(alert.textContent!.trim()).to.not.equal('');
+    expect(alert.textContent).to.not.contain('undefined');
+    shadow(el).querySelector<HTMLInputElement>('#param-to')!.value = '';
+    shadow(el).querySelector<HTMLInputElement>('#param-from')!.value = '';
+    shadow(el).querySelector('details[part~=export-menu]')!.setAttribute('open', '');
+    shadow(el).querySelector<HTMLButtonElement>('button[data-format=pdf]')!.click();
+    await find(el, '[part~=pdf-export] [role=progressbar], button[data-action=download-pdf]', 'the new export');
+    expect(shadow(el).querySelector('[part~=pdf-export] [role=alert]')).to.equal(null);
   });
 
   it('lists snapshots, opens one and downloads it; tabs work with the keyboard', async () => {

@@ -219,4 +219,10 @@ export const reportViewerStyles = css`
       white-space: normal;
     }
   }
+  .pdf-export { margin: var(--ck-space-3, 0.75rem) 0; display: grid; gap: var(--ck-space-2, 0.5rem); }
+  .pdf-progress { display: grid; gap: 0.25rem; }
+  .pdf-progress .bar { height: 0.75rem; border-radius: var(--ck-radius, 4px); background: var(--ck-color-surface-alt, #eef1f4); overflow: hidden; border: 1px solid var(--ck-color-border, #c9d1d9); }
+  .pdf-progress .bar > span { display: block; height: 100%; background: var(--ck-color-primary, #2f5d8a); transition: width 0.3s; }
+  .pdf-ready { display: flex; flex-wrap: wrap; align-items: center; gap: var(--ck-space-2, 0.5rem); }
+  @media (prefers-reduced-motion: reduce) { .pdf-progress .bar > span { transition: none; } }
 `;

@@ -6,18 +6,16 @@ import type { z } from 'zod';
 import type { CatalogueResponse, ReportResult, SnapshotList, SnapshotView } from '../../api/reports/reports.schema.js';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
-import { formatCount, formatDate, formatDateTime, formatMoney, label as humanize } from '../internal/format.js';
+import { toProblem } from '../internal/api-client.js';
+import { formatCount, formatDateTime, label as humanize } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { reportViewerStyles } from './report-viewer.styles.js';
-import { barChart } from './report-chart.js';
+import { fieldErrorsOf, parametersOf, renderParameter, type Report } from './report-parameters.js';
+import { renderResult } from './report-table.js';
+import { PdfExportController, renderPdfExport } from './pdf-export.js';
 
 type Catalogue = z.output<typeof CatalogueResponse>;
-type Report = Catalogue['data'][number];
-type Parameter = Report['parameters'][number];
 type Result = z.output<typeof ReportResult>;
-type Column = Result['columns'][number];
-type Row = Result['rows'][number];
 type Snapshots = z.output<typeof SnapshotList>;
 type SnapshotPage = z.output<typeof SnapshotView>;
 type Format = 'csv' | 'xlsx' | 'pdf';
@@ -40,7 +38,6 @@ export interface ReportDownloadDetail {
 }
 
 const FORMAT_LABELS: Record<string, string> = { json: 'JSON', csv: 'CSV', xlsx: 'Excel (XLSX)', pdf: 'PDF' };
-const NUMERIC = new Set(['money', 'int', 'percent']);
 const TABS = [
   { id: 'run', label: 'Run report' },
   { id: 'snapshots', label: 'Snapshots' },
@@ -51,7 +48,8 @@ type Tab = (typeof TABS)[number]['id'];
  * Reports for client and agency users: the catalogue the signed-in user may run, a form for the
  * chosen report's parameters, the result as a table (with a chart where the report has one), exports
  * as CSV, Excel or PDF, and the report's scheduled snapshots to view or download. Long runs and
- * exports show progress and are announced to screen readers.
+ * exports show progress and are announced to screen readers. A PDF (up to 20,000 rows) is made in
+ * the background: its progress shows while the person keeps working, then a "Download PDF" button.
  *
  * @summary Run reports, export them, and browse their snapshots.
  * @tag ck-report-viewer
@@ -74,7 +72,8 @@ type Tab = (typeof TABS)[number]['id'];
  * @csspart schedule-form - The "Schedule snapshots" form (users allowed to schedule).
  * @csspart schedule-result - What was scheduled.
  * @csspart export-menu - The export disclosure menu.
- * @csspart progress - The progress shown while a report runs or a file is prepared.
+ * @csspart progress - The progress shown while a report runs or a file is prepared (a PDF's is a progressbar with its percentage).
+ * @csspart pdf-export - A PDF being made in the background: its progress, then its download.
  * @csspart notice - A caveat above the results.
  * @csspart chart - The chart figure.
  * @csspart table - A results table.
@@ -124,6 +123,13 @@ export class CkReportViewer extends CkElement {
   @state() private scheduling = false;
 
   #portal = new PortalConnection(this);
+
+  #pdf = new PdfExportController(this, () => this.#portal.client, {
+    saveFile: (detail) => this.#save(detail),
+    announce: (text) => {
+      this.announcement = text;
+    },
+  });
 
   #catalogue = new Task(this, {
     task: async ([client, userId], { signal }) => {
@@ -181,31 +187,11 @@ export class CkReportViewer extends CkElement {
     return this.#reports.find((r) => r.key === this.report) ?? this.#reports[0];
   }
 
-  #parametersOf(form: HTMLFormElement, report: Report): Record<string, unknown> {
-    const data = new FormData(form);
-    const out: Record<string, unknown> = {};
-    for (const p of report.parameters) {
-      if (p.type === 'dateRange') {
-        for (const name of ['from', 'to']) {
-          const v = String(data.get(name) ?? '');
-          if (v) out[name] = v;
-        }
-      } else if (p.multiple) {
-        const values = data.getAll(p.name).map(String);
-        if (values.length) out[p.name] = values;
-      } else {
-        const v = String(data.get(p.name) ?? '');
-        if (v) out[p.name] = v;
-      }
-    }
-    return out;
-  }
-
   #onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const report = this.#current;
     if (!report) return;
-    this.run = { key: report.key, parameters: this.#parametersOf(event.target as HTMLFormElement, report), page: 1 };
+    this.run = { key: report.key, parameters: parametersOf(event.target as HTMLFormElement, report), page: 1 };
   };
 
   #onReportChange = (event: Event) => {
@@ -231,12 +217,14 @@ export class CkReportViewer extends CkElement {
     const form = this.renderRoot.querySelector<HTMLFormElement>('#run-form');
     if (!report || !form || this.exporting) return;
     this.renderRoot.querySelector('details[part~=export-menu]')?.removeAttribute('open');
+    // A PDF is made in the background, whatever its length (up to 20,000 rows): progress, then the file.
+    if (format === 'pdf') return this.#pdf.start(report.key, parametersOf(form, report));
     this.exporting = format;
     this.exportError = '';
     this.announcement = `Preparing ${FORMAT_LABELS[format]}…`;
     try {
       const { blob, fileName } = await this.#portal.client.download('POST', `/reports/${encodeURIComponent(report.key)}/run`, {
-        body: { format, parameters: this.#parametersOf(form, report) },
+        body: { format, parameters: parametersOf(form, report) },
       });
       await this.#save({ key: report.key, format, fileName, blob });
       this.announcement = `${fileName} is ready.`;
@@ -337,89 +325,19 @@ export class CkReportViewer extends CkElement {
     }
   }
 
-  #cell(column: Column, value: Row[string] | undefined): string {
-    if (value === null || value === undefined || value === '') return '—';
-    switch (column.type) {
-      case 'money': return formatMoney(Number(value));
-      case 'int': return formatCount(Number(value));
-      case 'percent': return `${Number(value).toFixed(1)}%`;
-      case 'date': return formatDate(String(value));
-      case 'datetime': return formatDateTime(String(value));
-      default: return column.key === 'status' || column.key === 'type' ? humanize(String(value)) : String(value);
-    }
-  }
-
-  #fieldErrors(): Record<string, string> {
-    const error = this.#result.status === TaskStatus.ERROR ? this.#result.error : null;
-    const out: Record<string, string> = {};
-    if (error instanceof ApiError) {
-      for (const e of error.problem.errors ?? []) {
-        const key = e.path.replace(/^parameters\./, '').split('.')[0] ?? '';
-        out[key] ??= e.message;
-      }
-    }
-    return out;
-  }
-
-  #renderParameter(p: Parameter, errors: Record<string, string>) {
-    const error = (name: string) => html`<span class="error" part="field-error" id="${name}-error">${errors[name] ?? ''}</span>`;
-    if (p.type === 'dateRange') {
-      return html`
-        <fieldset class="range">
-          <legend>${p.label}</legend>
-          ${['from', 'to'].map((name) => html`
-            <div class="field">
-              <label part="label" for="param-${name}">${name === 'from' ? 'From' : 'To'}</label>
-              <input part="input" type="date" id="param-${name}" name=${name} aria-invalid=${errors[name] ? 'true' : 'false'} aria-describedby="${name}-error" />
-              ${error(name)}
-            </div>`)}
-        </fieldset>
-      `;
-    }
-    if (p.multiple) {
-      return html`
-        <fieldset aria-describedby="${p.name}-error">
-          <legend>${p.label}</legend>
-          <span class="hint">None ticked: all.</span>
-          ${(p.options ?? []).map((o) => html`
-            <label class="check"><input type="checkbox" name=${p.name} value=${o.value} />${o.label}</label>`)}
-          ${error(p.name)}
-        </fieldset>
-      `;
-    }
-    if (p.options) {
-      return html`
-        <div class="field">
-          <label part="label" for="param-${p.name}">${p.label}</label>
-          <select part="input" id="param-${p.name}" name=${p.name} aria-describedby="${p.name}-error">
-            ${p.options.map((o) => html`<option value=${o.value} ?selected=${o.value === p.default}>${o.label}</option>`)}
-          </select>
-          ${error(p.name)}
-        </div>
-      `;
-    }
-    return html`
-      <div class="field">
-        <label part="label" for="param-${p.name}">${p.label}</label>
-        <input part="input" type="date" id="param-${p.name}" name=${p.name} .value=${p.default ?? ''} aria-invalid=${errors[p.name] ? 'true' : 'false'} aria-describedby="${p.name}-error" />
-        ${error(p.name)}
-      </div>
-    `;
-  }
-
   #renderForm(report: Report) {
-    const errors = this.#fieldErrors();
+    const errors = fieldErrorsOf(this.#result.status === TaskStatus.ERROR ? this.#result.error : null);
     const running = this.#result.status === TaskStatus.PENDING;
     return keyed(report.key, html`
       <form id="run-form" part="form" aria-label="${report.title} parameters" novalidate @submit=${this.#onSubmit}>
-        ${report.parameters.map((p) => this.#renderParameter(p, errors))}
+        ${report.parameters.map((p) => renderParameter(p, errors))}
         <div class="actions">
           <button class="primary" part="button" type="submit" ?disabled=${running}>Run report</button>
           <details part="export-menu">
             <summary part="button">Export…</summary>
             <div role="group" aria-label="Export formats">
               ${(['csv', 'xlsx', 'pdf'] as const).filter((f) => report.formats.includes(f)).map((f) => html`
-                <button part="button" type="button" data-format=${f} ?disabled=${this.exporting !== null} @click=${() => void this.#export(f)}>${FORMAT_LABELS[f]}</button>`)}
+                <button part="button" type="button" data-format=${f} ?disabled=${f === 'pdf' ? this.#pdf.busy : this.exporting !== null} @click=${() => void this.#export(f)}>${FORMAT_LABELS[f]}</button>`)}
             </div>
           </details>
           ${this.exporting ? html`<span part="progress"><progress aria-label="Preparing ${FORMAT_LABELS[this.exporting]}"></progress>Preparing ${FORMAT_LABELS[this.exporting]}…</span>` : nothing}
@@ -429,67 +347,18 @@ export class CkReportViewer extends CkElement {
     `);
   }
 
-  #renderTable(result: { report: { title: string }; columns: Column[]; rows: Row[]; totals: Row | null; total: number; page: number; pageSize: number }, onPage: (page: number) => void) {
-    if (result.total === 0) {
-      return html`<div class="empty" part="empty" role="status"><slot name="empty">No rows match these parameters. Widen the dates or tick fewer filters.</slot></div>`;
-    }
-    const from = (result.page - 1) * result.pageSize + 1;
-    const to = from + result.rows.length - 1;
-    const last = Math.max(1, Math.ceil(result.total / result.pageSize));
-    const td = (c: Column, row: Row) => html`<td class=${NUMERIC.has(c.type) ? 'num' : ''} data-label=${c.label} data-field=${c.key}>${this.#cell(c, row[c.key])}</td>`;
-    return html`
-      <div class="table-wrap" tabindex="0" role="region" aria-label="${result.report.title} table">
-        <table part="table">
-          <caption>${result.report.title}</caption>
-          <thead><tr>${result.columns.map((c) => html`<th scope="col" class=${NUMERIC.has(c.type) ? 'num' : ''}>${c.label}</th>`)}</tr></thead>
-          <tbody>${result.rows.map((row) => html`<tr>${result.columns.map((c) => td(c, row))}</tr>`)}</tbody>
-          ${result.totals ? html`<tfoot><tr>${result.columns.map((c) => td(c, result.totals!))}</tr></tfoot>` : nothing}
-        </table>
-      </div>
-      ${last > 1 || result.total > result.rows.length
-        ? html`<nav class="pager" aria-label="Result pages">
-            <span part="summary">Rows ${formatCount(from)}–${formatCount(to)} of ${formatCount(result.total)}</span>
-            <div>
-              <button part="button" type="button" data-page="previous" ?disabled=${result.page <= 1} @click=${() => onPage(result.page - 1)}>Previous</button>
-              <button part="button" type="button" data-page="next" ?disabled=${result.page >= last} @click=${() => onPage(result.page + 1)}>Next</button>
-            </div>
-          </nav>`
-        : html`<p part="summary">${formatCount(result.total)} rows</p>`}
-    `;
-  }
-
-  #renderResult(result: Result | SnapshotPage) {
-    const money = (key: string) => result.columns.find((c) => c.key === key)?.type === 'money';
-    return html`
-      ${result.notices.map((n) => html`<p class="notice" part="notice">${n}</p>`)}
-      ${result.chart && result.rows.length
-        ? barChart({
-            title: `${result.report.title} chart`, labelKey: result.chart.labelKey, series: result.chart.series, rows: result.rows,
-            format: (key, v) => (money(key) ? formatMoney(v) : formatCount(v)),
-            label: (v) => {
-              const column = result.columns.find((c) => c.key === result.chart!.labelKey);
-              return column ? this.#cell(column, v ?? null) : String(v ?? '');
-            },
-          })
-        : nothing}
-      ${this.#renderTable(result, (page) => {
-        if ('snapshot' in result) this.snapshotPage = page;
-        else if (this.run) this.run = { ...this.run, page };
-      })}
-    `;
-  }
-
   #renderRunPanel(report: Report) {
     const task = this.#result;
     let body: unknown = html`<p class="hint">Choose the parameters and run the report, or export it directly.</p>`;
     if (task.status === TaskStatus.ERROR) {
       body = html`<div class="alert" part="error" role="alert">${toProblem(task.error).detail}</div>`;
     } else if (task.value && this.run) {
-      body = this.#renderResult(task.value);
+      body = renderResult(task.value, (page) => { if (this.run) this.run = { ...this.run, page }; });
     }
     return html`
       <p class="hint">${report.description}</p>
       ${this.#renderForm(report)}
+      ${renderPdfExport(this.#pdf)}
       ${task.status === TaskStatus.PENDING
         ? html`<div part="progress"><progress aria-label="Running ${report.title}"></progress><span>Running ${report.title}…</span></div>`
         : nothing}
@@ -543,7 +412,7 @@ export class CkReportViewer extends CkElement {
             ${open.status === TaskStatus.ERROR
               ? html`<div class="alert" part="error" role="alert">${toProblem(open.error).detail}</div>`
               : open.value
-                ? html`<h3>Snapshot of ${formatDateTime(open.value.snapshot.generatedAt)}</h3>${this.#renderResult(open.value)}`
+                ? html`<h3>Snapshot of ${formatDateTime(open.value.snapshot.generatedAt)}</h3>${renderResult(open.value, (page) => { this.snapshotPage = page; })}`
                 : html`<div part="progress"><progress aria-label="Loading the snapshot"></progress>Loading the snapshot…</div>`}
           </section>`
         : nothing}
