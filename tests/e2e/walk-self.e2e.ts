@@ -95,8 +95,11 @@ describe.each(SIZES)('walk: self-service and search at $name size', (size) => {
     await view(page, CP, size, 'self-08-code-asked');
     await typeIn(page, `${LOGIN} >>> #code`, totpCode(secret, new Date(Date.now() + 30_000)));
     await page.keyboard.press('Enter');
-    // signed in where the address pointed when signing out: the two-step page, now saying it is on
-    await heading(page, CP, 'Two-step sign-in');
+    // signing out took the address home, so the next sign-in starts at Accounts, not on the last user's page
+    await heading(page, CP, 'Accounts');
+    expect(new URL(page.url()).hash.replace(/^#\/?/, '')).toBe('');
+    // the two-step page now says it is on
+    await userMenu(page, CP, 'Two-step sign-in');
     await waitText(page, `${SETTINGS} >>> [data-field=mfa-status]`, 'on');
     await signOut(page, CP);
     expect(jsErrors(page)).toEqual([]);

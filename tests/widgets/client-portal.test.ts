@@ -113,5 +113,8 @@ describe('ck-client-portal', () => {
     shadow(el).querySelector<HTMLButtonElement>('[data-action=sign-out]')!.click();
     await focusedHeading(el, 'Sign in to your client portal');
     expect(shadow(el).querySelector('ck-login')).to.not.equal(null);
+    // the next person to sign in starts at the portal's home, not on the last user's page
+    expect(location.hash).to.not.contain('me/password');
+    expect(location.hash.replace(/^#\/?/, '')).to.equal('');
   });
 });

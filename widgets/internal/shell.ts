@@ -262,10 +262,14 @@ export abstract class CkShell extends CkElement {
     this.router.go(path, options);
   }
 
-  /** Signs out and shows the sign-in form. */
+  /**
+   * Signs out and shows the sign-in form at the portal's home: the next person to sign in on this
+   * screen does not land on the last user's page (a deep link opened while signed out still works).
+   */
   async signOut(): Promise<void> {
     this.menuOpen = false;
     await this.portal.client.logout();
+    this.router.go('', { replace: true });
     this.#focusPending = true;
   }
 
