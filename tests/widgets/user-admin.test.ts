@@ -29,7 +29,14 @@ describe('ck-user-admin', () => {
   });
 
   it('an agency admin creates a user, sees the issued password once, and disabling ends their session', async () => {
-    await signIn(DEMO.agency);
+    const agency = await signIn(DEMO.agency);
+    // more than a page of users sort before the new one: the list must still show it after creating
+    const mine = await agency.get<{ clients: { id: string; name: string }[] }>('/me');
+    const roles = (await agency.get<{ data: { id: string; name: string }[] }>('/roles')).data;
+    const clientViewer = roles.find((r) => r.name.startsWith('Client viewer'))!;
+    for (let i = 0; i < 11; i++) {
+      await agency.request('POST', '/users', { body: { firstName: 'Page', lastName: `Filler ${i}`, username: `page.filler${i}`, email: `page.filler${i}@cascadepower.example`, roleId: clientViewer.id, clientIds: [mine.clients[0]!.id] } }).catch(() => undefined);
+    }
     const el = await mount();
     expect(usernames(el)).to.include.members(['demo.agency', 'demo.client', 'demo.group']);
     await expectAccessible(el);

@@ -1,8 +1,11 @@
 /**
- * The report's bar chart as SVG (no chart library: a few rects keep the bundle small). The table
- * under it carries the same figures, so the chart is one image with a text summary for screen readers.
+ * The report's bar chart, drawn with HTML and CSS (no chart library, no SVG scaled to fit): labels and
+ * values are real text at the page's own size, so the chart stays readable on a phone, where a
+ * 640-unit SVG shrank its text to ~6 px. Each row is a label beside its bars; in a narrow container
+ * (report-viewer.styles.ts, a container query) the label goes above them. The table under it carries
+ * the same figures, so the chart is one image with a text summary for screen readers.
  */
-import { svg, html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 
 export interface ChartSeries {
   key: string;
@@ -23,30 +26,27 @@ export function barChart(opts: {
   const rows = opts.rows.slice(0, 30);
   const labelOf = (r: Record<string, string | number | null>) => (opts.label ? opts.label(r[opts.labelKey]) : String(r[opts.labelKey] ?? ''));
   const max = Math.max(1, ...rows.flatMap((r) => opts.series.map((s) => Number(r[s.key] ?? 0))));
-  const bar = 14;
-  const band = bar * opts.series.length + 10;
-  // The label column fits the longest label (11px text, ~6.2px a character) so none is cut at the
-  // left edge; past 36 characters a label is shortened and the full text is its tooltip.
+  // Past 36 characters a label is shortened; the full text is its tooltip (and in the summary and the table).
   const short = (t: string) => (t.length > 36 ? `${t.slice(0, 35)}…` : t);
-  const labelW = Math.min(240, Math.max(90, Math.ceil(Math.max(0, ...rows.map((r) => short(labelOf(r)).length)) * 6.2) + 12));
-  const width = 640;
-  const plotW = width - labelW - 110;
-  const height = rows.length * band;
   const summary = rows
     .map((r) => `${labelOf(r)}: ${opts.series.map((s) => `${s.label} ${opts.format(s.key, Number(r[s.key] ?? 0))}`).join(', ')}`)
     .join('; ');
   return html`
     <figure part="chart">
-      <svg role="img" aria-label=${`${opts.title}. ${summary}`} viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">
-        ${rows.map((r, i) => svg`
-          <text x=${labelW - 8} y=${i * band + band / 2 + 4} text-anchor="end" class="label"><title>${labelOf(r)}</title>${short(labelOf(r))}</text>
-          ${opts.series.map((s, j) => {
-            const v = Number(r[s.key] ?? 0);
-            const w = Math.max(0, Math.round((v / max) * plotW));
-            return svg`<rect x=${labelW} y=${i * band + 5 + j * bar} width=${w} height=${bar - 2} fill=${COLORS[j % COLORS.length]}></rect>
-              <text x=${labelW + w + 4} y=${i * band + 5 + j * bar + bar - 4} class="value">${opts.format(s.key, v)}</text>`;
-          })}`)}
-      </svg>
+      <div class="bars" role="img" aria-label=${`${opts.title}. ${summary}`}>
+        ${rows.map((r) => html`
+          <div class="bar-row">
+            <span class="label" title=${labelOf(r)}>${short(labelOf(r))}</span>
+            <span class="bar-set">
+              ${opts.series.map((s, j) => {
+                const v = Number(r[s.key] ?? 0);
+                // the bar takes at most 80% of its line, so the value beside it always fits
+                const width = Math.max(0, Math.round((v / max) * 800) / 10);
+                return html`<span class="bar-line"><span class="bar" style="width:${width * 0.8}%;background:${COLORS[j % COLORS.length]}"></span><span class="value">${opts.format(s.key, v)}</span></span>`;
+              })}
+            </span>
+          </div>`)}
+      </div>
       <figcaption>
         ${opts.series.map((s, j) => html`<span class="legend"><span class="swatch" style="background:${COLORS[j % COLORS.length]}"></span>${s.label}</span>`)}
       </figcaption>

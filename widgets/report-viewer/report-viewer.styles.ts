@@ -113,16 +113,56 @@ export const reportViewerStyles = css`
   }
   figure {
     margin: 0;
+    container: chart / inline-size;
   }
-  svg {
-    width: 100%;
+  .bars {
+    display: grid;
+    gap: var(--ck-space-2, 0.5rem);
     max-width: 48rem;
-    height: auto;
-    font-size: 11px;
+    margin-block-end: var(--ck-space-2, 0.5rem);
   }
-  svg .label,
-  svg .value {
-    fill: var(--ck-color-text, #1f2328);
+  .bar-row {
+    display: grid;
+    grid-template-columns: fit-content(16rem) 1fr;
+    gap: 0.125rem var(--ck-space-3, 0.75rem);
+    align-items: center;
+  }
+  .bar-row .label {
+    text-align: end;
+    overflow-wrap: anywhere;
+    font-size: var(--ck-font-size-small, 0.8125rem);
+    color: var(--ck-color-text, #1f2328);
+  }
+  .bar-set {
+    display: grid;
+    gap: 2px;
+    min-width: 0;
+  }
+  .bar-line {
+    display: flex;
+    align-items: center;
+    gap: 0.375rem;
+    min-width: 0;
+  }
+  .bar {
+    display: block;
+    flex: none;
+    min-width: 1px;
+    height: 0.75rem;
+  }
+  .bar-line .value {
+    font-size: var(--ck-font-size-small, 0.8125rem);
+    white-space: nowrap;
+    color: var(--ck-color-text, #1f2328);
+  }
+  /* a narrow container (a phone): each label above its bars, the bars the whole width */
+  @container chart (max-width: 30rem) {
+    .bar-row {
+      grid-template-columns: 1fr;
+    }
+    .bar-row .label {
+      text-align: start;
+    }
   }
   .legend {
     display: inline-flex;

@@ -120,6 +120,9 @@ export class CkUserAdmin extends CkElement {
       const res = await this.#portal.client.request<z.output<typeof CreatedUserResponse>>('POST', '/users', { body });
       this.notice = `Created ${res.user.username}. Give them this password, shown only now: ${res.issuedPassword} — they choose their own at first sign-in.`;
       this.emit<UserAdminDetail>('ck-user-created', { user: res.user });
+      // the list shows the new user (sorted by username, it may be on any page): found by name
+      this.query = res.user.username;
+      this.page = 1;
     });
     if (ok) {
       form.reset();
