@@ -8,20 +8,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { deepSelector, explain, startDemoSite, type DemoSite } from './harness.js';
+import { axe as axeOn, CP, SHOTS, SIZES, snap, type Size } from './walk-helpers.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const SHOTS = 'tests/e2e/screenshots';
-const CP = 'ck-client-portal';
-const SIZES = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-type Size = (typeof SIZES)[number];
 
 async function deep(page: Page, selector: string, timeout = 20_000): Promise<ElementHandle<Element>> {
   return deepSelector(page, selector, { timeout });
@@ -36,20 +27,8 @@ async function heading(page: Page, text: string): Promise<void> {
   await until(page, `(cp) => cp.activeElement?.tagName === 'H1' && cp.activeElement.textContent.trim() === ${JSON.stringify(text)}`);
 }
 
-async function axe(page: Page, view: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (h) => {
-    const w = window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } };
-    const r = await w.axe.run(document.querySelector(h)!, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' | ')}`);
-  }, CP);
-  expect(violations, `axe on ${view}`).toEqual([]);
-}
-
-async function shot(page: Page, size: Size, view: string): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
-  await page.screenshot({ path: `${SHOTS}/${size.name}-cp-${view}.png`, fullPage: true });
-}
+const axe = (page: Page, view: string) => axeOn(page, CP, view);
+const shot = (page: Page, size: Size, view: string) => snap(page, `${size.name}-cp-${view}`);
 
 async function settled(page: Page, size: Size, view: string): Promise<void> {
   await page.waitForNetworkIdle({ idleTime: 300, timeout: 15_000 }).catch(() => undefined);

@@ -6,23 +6,14 @@
  * is checked with axe-core and photographed into tests/e2e/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { deepSelector, explain, startDemoSite, type DemoSite } from './harness.js';
 import { now } from '../../api/platform/clock.js';
+import { AC, axe as axeOn, SHOTS, SIZES, snap, type Size } from './walk-helpers.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const SHOTS = 'tests/e2e/screenshots';
-const AC = 'ck-agency-console';
-const SIZES = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-type Size = (typeof SIZES)[number];
 
 const day = (offset: number) => new Date(now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 /** Typed into a date field as a person does (en-US: month, day, year). */
@@ -37,20 +28,8 @@ async function focusedHeading(page: Page, text: string): Promise<void> {
   await until(page, '(root, t) => root.activeElement?.tagName === "H1" && root.activeElement.textContent.trim() === t', text);
 }
 
-async function axe(page: Page, view: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (h) => {
-    const w = window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } };
-    const r = await w.axe.run(document.querySelector(h)!, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' | ')}`);
-  }, AC);
-  expect(violations, `axe on ${view}`).toEqual([]);
-}
-
-async function shot(page: Page, size: Size, view: string): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
-  await page.screenshot({ path: `${SHOTS}/${size.name}-${view}.png`, fullPage: true });
-}
+const axe = (page: Page, view: string) => axeOn(page, AC, view);
+const shot = (page: Page, size: Size, view: string) => snap(page, `${size.name}-${view}`);
 
 /** Nothing sticks out to the right of the viewport (tables scroll or become cards inside their region). */
 async function widest(page: Page): Promise<number> {

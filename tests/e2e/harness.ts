@@ -113,3 +113,34 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
   await el.click({ count: 3 });
   await el.type(text);
 }
+
+/** The statuses shown, in order, for the plan's instalments or the loose payments. */
+export const statuses = (page: Page, list: 'plan' | 'payments') => page.$eval('ck-pay-form', (el, which) => {
+  const root = el.shadowRoot!;
+  const box = which === 'plan' ? root.querySelector('[part~=plan]') : root.querySelector('section[aria-labelledby=payments-title]');
+  return [...(box?.querySelectorAll('li strong') ?? [])].map((s) => s.textContent!.trim());
+}, list);
+
+/** Every text a person sees: the page, every shadow root inside it, and the card frame. */
+export async function visibleText(page: Page): Promise<string> {
+  const outer = await page.evaluate(() => {
+    const walk = (root: Document | ShadowRoot | Element): string => {
+      let out = '';
+      for (const node of root.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE) out += ` ${node.textContent}`;
+        else if (node instanceof Element) {
+          if (['SCRIPT', 'STYLE'].includes(node.tagName)) continue;
+          if (node instanceof HTMLElement && node.offsetParent === null && getComputedStyle(node).position !== 'fixed' && node.tagName !== 'BODY') continue;
+          out += walk(node);
+          if (node.shadowRoot) out += walk(node.shadowRoot);
+          for (const attr of ['placeholder', 'aria-label', 'title']) if (node.getAttribute(attr)) out += ` ${node.getAttribute(attr)}`;
+        }
+      }
+      return out;
+    };
+    return `${document.title} ${walk(document.body)}`;
+  });
+  const frame = page.frames().find((f) => f.url().includes('/api/v1/pay/frame'));
+  const inner = frame ? await frame.evaluate(() => document.body.innerText).catch(() => '') : '';
+  return `${outer} ${inner}`.replace(/\s+/g, ' ');
+}

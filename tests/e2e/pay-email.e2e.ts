@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
-import { deepSelector, explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { deepSelector, explain, startDemoSite, statuses as payStatuses, typeInto, visibleText as pageText, type DemoSite } from './harness.js';
 import { startSmtpPeer, type SmtpPeer } from '../api/smtp-peer.js';
 import { atInstant } from '../api/test-clock.js';
 import { inContactWindow } from '../api/pay-helpers.js';
@@ -170,35 +170,10 @@ describe('through an emailed link, on the agency\'s own origin and on the produc
     await page.click('ck-pay-form >>> button[type=submit]');
   }
 
-  const statuses = (list: 'plan' | 'payments') => page.$eval('ck-pay-form', (el, which) => {
-    const root = el.shadowRoot!;
-    const box = which === 'plan' ? root.querySelector('[part~=plan]') : root.querySelector('section[aria-labelledby=payments-title]');
-    return [...(box?.querySelectorAll('li strong') ?? [])].map((s) => s.textContent!.trim());
-  }, list);
+  const statuses = (list: 'plan' | 'payments') => payStatuses(page, list);
 
   /** Every text a person sees: the page, every shadow root inside it, and the card frame. */
-  async function visibleText(): Promise<string> {
-    const outer = await page.evaluate(() => {
-      const walk = (root: Document | ShadowRoot | Element): string => {
-        let out = '';
-        for (const node of root.childNodes) {
-          if (node.nodeType === Node.TEXT_NODE) out += ` ${node.textContent}`;
-          else if (node instanceof Element) {
-            if (['SCRIPT', 'STYLE'].includes(node.tagName)) continue;
-            if (node instanceof HTMLElement && node.offsetParent === null && getComputedStyle(node).position !== 'fixed' && node.tagName !== 'BODY') continue;
-            out += walk(node);
-            if (node.shadowRoot) out += walk(node.shadowRoot);
-            for (const attr of ['placeholder', 'aria-label', 'title']) if (node.getAttribute(attr)) out += ` ${node.getAttribute(attr)}`;
-          }
-        }
-        return out;
-      };
-      return `${document.title} ${walk(document.body)}`;
-    });
-    const frame = page.frames().find((f) => f.url().includes('/api/v1/pay/frame'));
-    const inner = frame ? await frame.evaluate(() => document.body.innerText).catch(() => '') : '';
-    return `${outer} ${inner}`.replace(/\s+/g, ' ');
-  }
+  const visibleText = () => pageText(page);
   /** The card frame speaks the form's language once the form has initialised it. */
   const frameSpeaks = async (lang: 'en' | 'es') => (await payFrame()).waitForFunction((l) => document.documentElement.lang === l, { timeout: 10_000 }, lang);
   const english = englishStrings();

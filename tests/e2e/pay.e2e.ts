@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
-import { deepSelector, explain, startDemoSite, typeInto, type DemoSite } from './harness.js';
+import { deepSelector, explain, startDemoSite, statuses, typeInto, visibleText, type DemoSite } from './harness.js';
 import { CATALOGUES, type Module } from '../../i18n/catalogue.js';
 
 const SHOTS = 'tests/e2e/screenshots';
@@ -51,37 +51,6 @@ async function signAndSubmit(page: Page): Promise<void> {
   await typeInto(page, 'ck-pay-form >>> #typedName', 'Pat Debtor');
   await page.click('ck-pay-form >>> #agreed');
   await page.click('ck-pay-form >>> button[type=submit]');
-}
-
-/** The statuses shown, in order, for the plan's instalments or the loose payments. */
-const statuses = (page: Page, list: 'plan' | 'payments') => page.$eval('ck-pay-form', (el, which) => {
-  const root = el.shadowRoot!;
-  const box = which === 'plan' ? root.querySelector('[part~=plan]') : root.querySelector('section[aria-labelledby=payments-title]');
-  return [...(box?.querySelectorAll('li strong') ?? [])].map((s) => s.textContent!.trim());
-}, list);
-
-/** Every text a person sees: the page, every shadow root inside it, and the card frame. */
-async function visibleText(page: Page): Promise<string> {
-  const outer = await page.evaluate(() => {
-    const walk = (root: Document | ShadowRoot | Element): string => {
-      let out = '';
-      for (const node of root.childNodes) {
-        if (node.nodeType === Node.TEXT_NODE) out += ` ${node.textContent}`;
-        else if (node instanceof Element) {
-          if (['SCRIPT', 'STYLE'].includes(node.tagName)) continue;
-          if (node instanceof HTMLElement && node.offsetParent === null && getComputedStyle(node).position !== 'fixed' && node.tagName !== 'BODY') continue;
-          out += walk(node);
-          if (node.shadowRoot) out += walk(node.shadowRoot);
-          for (const attr of ['placeholder', 'aria-label', 'title']) if (node.getAttribute(attr)) out += ` ${node.getAttribute(attr)}`;
-        }
-      }
-      return out;
-    };
-    return `${document.title} ${walk(document.body)}`;
-  });
-  const frame = page.frames().find((f) => f.url().includes('/api/v1/pay/frame'));
-  const inner = frame ? await frame.evaluate(() => document.body.innerText).catch(() => '') : '';
-  return `${outer} ${inner}`.replace(/\s+/g, ' ');
 }
 
 /** The English catalogue strings (every debtor-facing module: widget, frame, pay page, problems, documents) that differ from their Spanish version. */

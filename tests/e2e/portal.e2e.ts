@@ -5,37 +5,14 @@
  * axe-core and photographed into tests/e2e/screenshots/ (gitignored) for a reviewer to look at.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { explain, startDemoSite, type DemoSite } from './harness.js';
+import { deepSelector, explain, startDemoSite, type DemoSite } from './harness.js';
+import { AC, AGENCY, api, apiLogin, axe, CLIENT, CP, overflowing, SHOTS, SIZES, snap, type Size } from './walk-helpers.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const SHOTS = 'tests/e2e/screenshots';
-const CP = 'ck-client-portal';
-const AC = 'ck-agency-console';
 
-const SIZES = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
-type Size = (typeof SIZES)[number];
-
-/**
- * Finds `selector` (`>>>` through shadow roots), polling: waitForSelector watches mutations of the
- * document only, so a change deep inside nested shadow roots can go unnoticed until something else moves.
- */
-async function deep(page: Page, selector: string, timeout = 20_000): Promise<ElementHandle<Element>> {
-  const until = performance.now() + timeout;
-  for (;;) {
-    const el = await page.$(selector);
-    if (el) return el;
-    if (performance.now() > until) throw new Error(`${selector} did not appear within ${timeout} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Finds `selector` (`>>>` through shadow roots), polling (see deepSelector). */
+const deep = (page: Page, selector: string, timeout = 20_000) => deepSelector(page, selector, { timeout });
 
 /** The text of the view heading, once it has focus (focus follows sign-in and navigation). */
 async function focusedHeading(page: Page, host: string, text: string): Promise<void> {
@@ -68,42 +45,7 @@ async function clickMenu(page: Page, host: string, label: string, size: Size): P
   void size;
 }
 
-/** axe-core on the element, shadow roots included: no violations. */
-async function axe(page: Page, host: string, view: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (h) => {
-    const w = window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary?: string }[] }[] }> } };
-    const r = await w.axe.run(document.querySelector(h)!, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
-  }, host);
-  expect(violations, `axe on ${view}`).toEqual([]);
-}
-
-async function shot(page: Page, size: Size, view: string): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
-  await page.screenshot({ path: `${SHOTS}/${size.name}-${view}.png`, fullPage: true });
-}
-
-/** Elements (shadow roots included) that stick out to the right of the viewport: the page would scroll sideways. */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const visit = (root: Document | ShadowRoot, path: string) => {
-      for (const el of root.querySelectorAll('*')) {
-        const r = el.getBoundingClientRect();
-        let clipped = false;
-        for (let p = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as HTMLElement | undefined); p; p = p.parentElement ?? ((p.getRootNode() as ShadowRoot).host as HTMLElement | undefined)) {
-          const o = getComputedStyle(p).overflowX;
-          if (o === 'auto' || o === 'hidden' || o === 'scroll' || o === 'clip') { clipped = true; break; }
-        }
-        if (!clipped && r.width > 0 && r.right > window.innerWidth + 1) out.push(`${path}${el.localName}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} right=${Math.round(r.right)}`);
-        if (el.shadowRoot) visit(el.shadowRoot, `${path}${el.localName} >>> `);
-      }
-    };
-    visit(document, '');
-    return out.slice(0, 5);
-  });
-}
+const shot = (page: Page, size: Size, view: string) => snap(page, `${size.name}-${view}`);
 
 async function viewDone(page: Page, host: string, title: string, size: Size, view: string): Promise<void> {
   await focusedHeading(page, host, title);
@@ -111,21 +53,6 @@ async function viewDone(page: Page, host: string, title: string, size: Size, vie
   expect(await overflowing(page), `nothing wider than the ${size.name} screen on ${view}`).toEqual([]);
   await axe(page, host, `${view} (${size.name})`);
   await shot(page, size, view);
-}
-
-async function apiLogin(site: DemoSite, username: string, password: string): Promise<string> {
-  const res = await fetch(`${site.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
-async function api<T>(site: DemoSite, token: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${site.url}/api/v1${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 let seq = 0;
@@ -278,10 +205,10 @@ describe.each(SIZES)('client portal and agency console at $name size', (size) =>
   it('agency: accept and reject placements (the client then finds the accepted account), resolve a dispute, create a payment link, create a user, read the audit trail, sign out', async () => {
     onTestFailed(async () => console.error(`[console e2e] ${await explain(page, ['ck-payment-link', AC])}`));
     // data to work on: two placements by the client, a dispute on an account
-    const clientToken = await apiLogin(site, 'demo.client', 'Cascade-Demo-2026!');
+    const clientToken = await apiLogin(site, CLIENT);
     const accept = await api<{ placement: { id: string } }>(site, clientToken, '/placements', placementForm('A'));
     const reject = await api<{ placement: { id: string } }>(site, clientToken, '/placements', placementForm('R'));
-    const agencyToken = await apiLogin(site, 'demo.agency', 'Northwind-Admin-2026!');
+    const agencyToken = await apiLogin(site, AGENCY);
     const someAccount = (await api<{ data: { id: string; status: string }[] }>(site, agencyToken, '/accounts?status=active&pageSize=5')).data[0]!;
     await api(site, agencyToken, `/accounts/${someAccount.id}/disputes`, { kind: 'dispute', scope: 'all', reasonCode: 'not_mine', reason: 'E2E: the debtor says this is not their debt.' });
 

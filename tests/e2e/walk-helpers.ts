@@ -161,11 +161,14 @@ export async function overflowing(page: Page): Promise<string[]> {
   });
 }
 
-/** Screenshot of the whole page, named walk-<size>-<step>.png. */
-export async function shot(page: Page, size: Size, step: string): Promise<void> {
-  await sleep(120);
-  await page.screenshot({ path: `${SHOTS}/walk-${size.name}-${step}.png`, fullPage: true });
+/** Screenshot of the whole page, once it has painted, into tests/e2e/screenshots/<name>.png. */
+export async function snap(page: Page, name: string, wait = 150): Promise<void> {
+  await sleep(wait);
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
+
+/** Screenshot of the whole page, named walk-<size>-<step>.png. */
+export const shot = (page: Page, size: Size, step: string) => snap(page, `walk-${size.name}-${step}`, 120);
 
 /** The checks of every view: nothing wider than the screen, axe clean, a screenshot. */
 export async function view(page: Page, host: string, size: Size, step: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CreatedKey, KeyList } from '../../api/integration/keys.schema.js';
 import { CkElement } from '../internal/ck-element.js';
@@ -11,6 +11,7 @@ import { formatDateTime } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
 import { copyText } from './copy.js';
+import { renderLoaded, renderSecretPanel } from './console-kit.js';
 
 type Keys = z.output<typeof KeyList>;
 type Key = Keys['data'][number];
@@ -144,7 +145,6 @@ export class CkApiKeys extends CkElement {
 
   override render() {
     if (!this.#allowed) return nothing;
-    const task = this.#keys;
     const fe = this.fieldErrors;
     return html`
       <div class="area-part">
@@ -164,25 +164,20 @@ export class CkApiKeys extends CkElement {
           <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create API key'}</button>
         </form>
         ${this.created
-          ? html`<div class="panel" part="secret" tabindex="-1" role="status" aria-labelledby="new-key-title">
-              <p id="new-key-title"><strong>Key “${this.created.name}” created.</strong> Copy it now: it is shown only once.</p>
-              <div class="secret">
-                <label class="visually-hidden" for="new-key">The new API key</label>
-                <input id="new-key" readonly .value=${this.created.key} data-field="secret" @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
-                <button type="button" data-action="copy" @click=${() => void this.#copy()}>Copy</button>
-                <button type="button" data-action="done" @click=${() => (this.created = null)}>Done</button>
-              </div>
-              <p class="hint" aria-live="polite">${this.copied}</p>
-            </div>`
+          ? renderSecretPanel({
+              id: 'new-key',
+              heading: html`<strong>Key “${this.created.name}” created.</strong> Copy it now: it is shown only once.`,
+              fieldLabel: 'The new API key',
+              value: this.created.key,
+              copied: this.copied,
+              copyAction: 'copy',
+              doneAction: 'done',
+              onCopy: () => void this.#copy(),
+              onDone: () => (this.created = null),
+            })
           : nothing}
         <p class="hint" role="status">${this.message}</p>
-        <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-          ${task.render({
-            pending: () => (task.value ? this.#renderList(task.value) : html`<p class="hint" role="status">Loading API keys…</p>`),
-            error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#keys.run()}>Try again</button></p>`,
-            complete: (keys) => this.#renderList(keys),
-          })}
-        </div>
+        ${renderLoaded(this.#keys, 'Loading API keys…', (keys) => this.#renderList(keys))}
         ${this.#confirm.render()}
       </div>
     `;

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { AgencyOffer, OfferPage } from '../../api/pay/agency-pay.schema.js';
 import { CkElement } from '../internal/ck-element.js';
@@ -11,10 +11,10 @@ import { ConfirmController } from '../internal/confirm.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
+import { type ListFilter, readListFilter, renderLoaded, renderPager } from './console-kit.js';
 
 type Page = z.output<typeof OfferPage>;
 type Offer = z.output<typeof AgencyOffer>;
-interface Filter { accountId?: string; clientId?: string; status?: string }
 
 /**
  * Settlement and payment-plan offers for agency staff: the offers of every account (filtered by
@@ -38,7 +38,7 @@ export class CkOfferManager extends CkElement {
   /** The account (`acct_…`) to prefill and to show offers of. */
   @property({ attribute: 'account-id' }) accountId = '';
 
-  @state() private filter: Filter = {};
+  @state() private filter: ListFilter = {};
   @state() private page = 1;
   @state() private kind: 'settlement' | 'plan' = 'settlement';
   @state() private editing: Offer | null = null;
@@ -63,14 +63,7 @@ export class CkOfferManager extends CkElement {
   }
 
   #onFilter = (event: SubmitEvent) => {
-    event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const filter: Filter = {};
-    for (const k of ['accountId', 'clientId', 'status'] as const) {
-      const v = String(data.get(k) ?? '').trim();
-      if (v) filter[k] = v;
-    }
-    this.filter = filter;
+    this.filter = readListFilter(event);
     this.page = 1;
   };
 
@@ -218,20 +211,13 @@ export class CkOfferManager extends CkElement {
           </tbody>
         </table>
       </div>
-      ${pages > 1
-        ? html`<nav class="toolbar" aria-label="Offer pages">
-            <button type="button" ?disabled=${this.page <= 1} @click=${() => (this.page -= 1)}>Previous</button>
-            <span>Page ${this.page} of ${pages}</span>
-            <button type="button" ?disabled=${this.page >= pages} @click=${() => (this.page += 1)}>Next</button>
-          </nav>`
-        : nothing}
+      ${renderPager(this.page, pages, 'Offer pages', (p) => (this.page = p))}
     `;
   }
 
   override render() {
     if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may make offers.</p>`;
     const clients = this.#portal.user?.clients ?? [];
-    const task = this.#offers;
     return html`
       ${keyed(this.formKey, this.#renderForm())}
       <p class="hint" role="status" data-field="message">${this.message}</p>
@@ -248,13 +234,7 @@ export class CkOfferManager extends CkElement {
         </div>
         <button type="submit">Filter</button>
       </form>
-      <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-        ${task.render({
-          pending: () => (task.value ? this.#renderPage(task.value) : html`<p class="hint" role="status">Loading offers…</p>`),
-          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#offers.run()}>Try again</button></p>`,
-          complete: (page) => this.#renderPage(page),
-        })}
-      </div>
+      ${renderLoaded(this.#offers, 'Loading offers…', (page) => this.#renderPage(page))}
       ${this.#confirm.render()}
     `;
   }

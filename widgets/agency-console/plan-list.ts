@@ -1,6 +1,6 @@
 import { html, css, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { PlanPage } from '../../api/pay/agency-pay.schema.js';
 import { CkElement } from '../internal/ck-element.js';
@@ -10,11 +10,11 @@ import { ConfirmController } from '../internal/confirm.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
+import { type ListFilter, readListFilter, renderLoaded, renderPager } from './console-kit.js';
 
 type Page = z.output<typeof PlanPage>;
 type Plan = Page['data'][number];
 type Instalment = Plan['schedule'][number];
-interface Filter { accountId?: string; clientId?: string; status?: string }
 
 const INSTALMENT_TEXT: Record<string, string> = { paid: 'Paid', pending: 'Pending', declined: 'Declined', cancelled: 'Cancelled' };
 
@@ -59,7 +59,7 @@ export class CkPlanList extends CkElement {
   /** Only this account's plans (`acct_…`). */
   @property({ attribute: 'account-id' }) accountId = '';
 
-  @state() private filter: Filter = {};
+  @state() private filter: ListFilter = {};
   @state() private page = 1;
   @state() private message = '';
   @state() private error = '';
@@ -79,14 +79,7 @@ export class CkPlanList extends CkElement {
   }
 
   #onFilter = (event: SubmitEvent) => {
-    event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const filter: Filter = {};
-    for (const k of ['accountId', 'clientId', 'status'] as const) {
-      const v = String(data.get(k) ?? '').trim();
-      if (v) filter[k] = v;
-    }
-    this.filter = filter;
+    this.filter = readListFilter(event);
     this.page = 1;
   };
 
@@ -168,20 +161,13 @@ export class CkPlanList extends CkElement {
           </tbody>
         </table>
       </div>
-      ${pages > 1
-        ? html`<nav class="toolbar" aria-label="Plan pages">
-            <button type="button" ?disabled=${this.page <= 1} @click=${() => (this.page -= 1)}>Previous</button>
-            <span>Page ${this.page} of ${pages}</span>
-            <button type="button" ?disabled=${this.page >= pages} @click=${() => (this.page += 1)}>Next</button>
-          </nav>`
-        : nothing}
+      ${renderPager(this.page, pages, 'Plan pages', (p) => (this.page = p))}
     `;
   }
 
   override render() {
     if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may manage offers and plans.</p>`;
     const clients = this.#portal.user?.clients ?? [];
-    const task = this.#plans;
     return html`
       <form class="toolbar" part="filters" aria-label="Filter plans" @submit=${this.#onFilter}>
         <div class="field"><label for="f-account">Account id</label><input id="f-account" name="accountId" placeholder="acct_…" .value=${this.filter.accountId ?? this.accountId} /></div>
@@ -203,13 +189,7 @@ export class CkPlanList extends CkElement {
       </form>
       <p class="hint" role="status" data-field="message">${this.message}</p>
       <p class="alert" role="alert">${this.error}</p>
-      <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-        ${task.render({
-          pending: () => (task.value ? this.#renderPage(task.value) : html`<p class="hint" role="status">Loading plans…</p>`),
-          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#plans.run()}>Try again</button></p>`,
-          complete: (page) => this.#renderPage(page),
-        })}
-      </div>
+      ${renderLoaded(this.#plans, 'Loading plans…', (page) => this.#renderPage(page))}
       ${this.#confirm.render()}
     `;
   }

@@ -1,6 +1,6 @@
 import { html, css, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CatalogueResponse, Schedule, ScheduleList, ScheduleRun } from '../../api/reports/reports.schema.js';
 import { CkElement } from '../internal/ck-element.js';
@@ -10,6 +10,7 @@ import { ConfirmController } from '../internal/confirm.js';
 import { formatDateTime, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
+import { renderLoaded } from './console-kit.js';
 
 type Schedules = z.output<typeof ScheduleList>;
 type Sched = z.output<typeof Schedule>;
@@ -238,19 +239,12 @@ export class CkReportSchedules extends CkElement {
 
   override render() {
     if (!this.#can('reports.run')) return html`<p class="hint">Sign in with an account that may run reports.</p>`;
-    const task = this.#schedules;
     return html`
       ${this.#renderForm()}
       <p class="hint" role="status" data-field="message">${this.message}</p>
       <p class="alert" role="alert">${this.error}</p>
       <h2>Schedules</h2>
-      <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-        ${task.render({
-          pending: () => (task.value ? this.#renderList(task.value) : html`<p class="hint" role="status">Loading schedules…</p>`),
-          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#schedules.run()}>Try again</button></p>`,
-          complete: (list) => this.#renderList(list),
-        })}
-      </div>
+      ${renderLoaded(this.#schedules, 'Loading schedules…', (list) => this.#renderList(list))}
       ${this.#confirm.render()}
     `;
   }

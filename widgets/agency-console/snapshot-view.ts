@@ -9,6 +9,7 @@ import { toProblem } from '../internal/api-client.js';
 import { formatCount, formatDate, formatDateTime, formatMoney } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
+import { renderPager } from './console-kit.js';
 
 type View = z.output<typeof SnapshotView>;
 type Column = View['columns'][number];
@@ -87,13 +88,7 @@ export class CkSnapshotView extends CkElement {
             </table>
           </div>`
         : html`<p class="empty">This snapshot has no rows.</p>`}
-      ${pages > 1
-        ? html`<nav class="toolbar" aria-label="Snapshot pages">
-            <button type="button" ?disabled=${this.page <= 1} @click=${() => (this.page -= 1)}>Previous</button>
-            <span>Page ${this.page} of ${pages}</span>
-            <button type="button" ?disabled=${this.page >= pages} @click=${() => (this.page += 1)}>Next</button>
-          </nav>`
-        : nothing}
+      ${renderPager(this.page, pages, 'Snapshot pages', (p) => (this.page = p))}
     `;
   }
 

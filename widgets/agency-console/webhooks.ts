@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CreatedEndpoint, EndpointList } from '../../api/integration/webhooks.schema.js';
 import { CkElement } from '../internal/ck-element.js';
@@ -11,6 +11,7 @@ import { formatDateTime } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
 import { copyText } from './copy.js';
+import { renderLoaded, renderSecretPanel } from './console-kit.js';
 import './webhook-deliveries.js';
 
 type Endpoints = z.output<typeof EndpointList>;
@@ -156,7 +157,6 @@ export class CkWebhooks extends CkElement {
 
   override render() {
     if (!this.#allowed) return nothing;
-    const task = this.#endpoints;
     const fe = this.fieldErrors;
     return html`
       <div class="area-part">
@@ -180,25 +180,19 @@ export class CkWebhooks extends CkElement {
           <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Registering…' : 'Register webhook'}</button>
         </form>
         ${this.created
-          ? html`<div class="panel" part="secret" tabindex="-1" role="status" aria-labelledby="new-secret-title">
-              <p id="new-secret-title"><strong>Webhook registered.</strong> Copy its signing secret now: it is shown only once.</p>
-              <div class="secret">
-                <label class="visually-hidden" for="new-secret">The signing secret</label>
-                <input id="new-secret" readonly .value=${this.created.secret} data-field="secret" @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
-                <button type="button" data-action="copy-secret" @click=${() => void this.#copy()}>Copy</button>
-                <button type="button" @click=${() => (this.created = null)}>Done</button>
-              </div>
-              <p class="hint" aria-live="polite">${this.copied}</p>
-            </div>`
+          ? renderSecretPanel({
+              id: 'new-secret',
+              heading: html`<strong>Webhook registered.</strong> Copy its signing secret now: it is shown only once.`,
+              fieldLabel: 'The signing secret',
+              value: this.created.secret,
+              copied: this.copied,
+              copyAction: 'copy-secret',
+              onCopy: () => void this.#copy(),
+              onDone: () => (this.created = null),
+            })
           : nothing}
         <p class="hint" role="status">${this.message}</p>
-        <div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-          ${task.render({
-            pending: () => (task.value ? this.#renderList(task.value) : html`<p class="hint" role="status">Loading webhooks…</p>`),
-            error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#endpoints.run()}>Try again</button></p>`,
-            complete: (list) => this.#renderList(list),
-          })}
-        </div>
+        ${renderLoaded(this.#endpoints, 'Loading webhooks…', (list) => this.#renderList(list))}
         ${this.#confirm.render()}
       </div>
     `;
