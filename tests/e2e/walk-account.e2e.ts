@@ -136,8 +136,10 @@ describe.each(SIZES)('walk: an account by hand at $name size', (size) => {
     // the client reads it in the Messages tab
     await tab('messages');
     // the thread's button carries the subject and the unread count
+    // (once the list has the reply: the live notice that announces it moves the list down as it arrives)
     const thread = (await page.waitForFunction((h, s) => [...(document.querySelector(h)?.shadowRoot?.querySelector('ck-account-pane')?.shadowRoot?.querySelectorAll('button[data-thread]') ?? [])]
-      .find((b) => b.textContent?.includes(s))?.getAttribute('data-thread'), { timeout: 15_000 }, CP, subject).then((h) => h.jsonValue())) as string;
+      .find((b) => b.textContent?.includes(s) && b.textContent.includes('2 messages'))?.getAttribute('data-thread'), { timeout: 15_000 }, CP, subject).then((h) => h.jsonValue())) as string;
+    await new Promise((r) => setTimeout(r, 300));
     // the thread's card fits its panel (its right edge was cut off on a phone)
     const fits = await page.$eval(`${PANE} >>> button[data-thread="${thread}"]`, (b) => {
       const panel = b.closest('[role=tabpanel]')!.getBoundingClientRect();

@@ -130,8 +130,11 @@ describe.each(SIZES)('walk: self-service and search at $name size', (size) => {
       await page.waitForFunction((sel, id) => [...(document.querySelector(sel)?.shadowRoot?.querySelector('ck-account-search')?.shadowRoot?.querySelectorAll('tr[data-id]') ?? [])]
         .some((tr) => tr.getAttribute('data-id') === id), { timeout: 15_000 }, CP, target.publicId);
       // the first result is brought into view
+      // (the scroll follows the render: allow it a moment on a busy machine)
       const first = await deep(page, `${SEARCH} >>> tr[data-id]`);
-      expect(await first.evaluate((tr) => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), `first result of ${step} in view`).toBe(true);
+      const inView = () => first.evaluate((tr) => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+      for (let i = 0; i < 25 && !(await inView()); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await inView(), `first result of ${step} in view`).toBe(true);
       await view(page, CP, size, `search-${step}`);
       await clear(field);
     };
