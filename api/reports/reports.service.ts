@@ -7,6 +7,7 @@ import { toIso } from '../platform/db.js';
 import type { Caller } from '../platform/http/context.js';
 import { notFound } from '../platform/errors.js';
 import { ACCOUNT_STATUSES } from '../accounts/accounts.schema.js';
+import { statusLabel } from '../../i18n/account-statuses.js';
 import { findReport, reportsFor } from './catalogue.js';
 import { AGE_BUCKETS, isoDay, resolveParams, type ReportParametersInput } from './report.params.js';
 import type { ReportContext, ReportDefinition } from './report.types.js';
@@ -32,7 +33,7 @@ function describeParameters(def: ReportDefinition, clients: { value: string; lab
   const has = (n: string) => def.parameters.includes(n as never);
   if (has('from')) out.push({ name: 'dateRange', type: 'dateRange' as const, label: def.dateRangeLabel ?? 'Date range', multiple: false });
   if (has('clientIds')) out.push({ name: 'clientIds', type: 'clients' as const, label: 'Clients', multiple: true, options: clients });
-  if (has('statuses')) out.push({ name: 'statuses', type: 'statuses' as const, label: 'Statuses', multiple: true, options: ACCOUNT_STATUSES.map((s) => ({ value: s, label: label(s) })) });
+  if (has('statuses')) out.push({ name: 'statuses', type: 'statuses' as const, label: 'Statuses', multiple: true, options: ACCOUNT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) })) });
   if (has('ageBuckets')) out.push({ name: 'ageBuckets', type: 'ageBuckets' as const, label: 'Age', multiple: true, options: AGE_BUCKETS.map((b) => ({ value: b.key, label: b.label })) });
   if (has('groupBy')) out.push({ name: 'groupBy', type: 'groupBy' as const, label: 'Group by', multiple: false, options: GROUP_BY_OPTIONS, default: 'client' });
   if (has('asOf')) out.push({ name: 'asOf', type: 'date' as const, label: 'Age as of', multiple: false, default: isoDay(now) });

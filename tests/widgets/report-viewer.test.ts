@@ -103,7 +103,7 @@ describe('ck-report-viewer', () => {
     await runAndWait(el);
     const statuses = column(el, 'status');
     expect(statuses.length).to.be.greaterThan(0);
-    expect(new Set(statuses)).to.deep.equal(new Set(['Hold']));
+    expect(new Set(statuses)).to.deep.equal(new Set(['On hold']));
   });
 
   it('shows the server\'s field error next to the field', async () => {

@@ -35,23 +35,10 @@ export function formatDateTime(value: string | null | undefined, locale?: string
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
 }
 
-/** Account statuses in the order a search form lists them, with their labels. */
-export const STATUS_LABELS: Record<string, string> = {
-  active: 'Active',
-  hold: 'On hold',
-  recalled: 'Recalled',
-  paid: 'Paid in full',
-  settled: 'Settled',
-  bankrupt: 'Bankrupt',
-  deceased: 'Deceased',
-  business_closed: 'Business closed',
-  disputed: 'Disputed',
-  closed: 'Closed',
-};
+/** Account statuses and their labels: one list with the API's printed reports (i18n/account-statuses.ts). */
+export { STATUS_LABELS, statusLabel } from '../../i18n/account-statuses.js';
 
 const humanize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ');
-
-export const statusLabel = (status: string): string => STATUS_LABELS[status] ?? humanize(status);
 
 /** Account types, parties, balance components and activity types: snake_case → words. */
 export const label = (value: string): string => humanize(value);

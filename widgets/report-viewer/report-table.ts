@@ -2,7 +2,7 @@
 import { html, nothing } from 'lit';
 import type { z } from 'zod';
 import type { ReportResult, SnapshotView } from '../../api/reports/reports.schema.js';
-import { formatCount, formatDate, formatDateTime, formatMoney, label as humanize } from '../internal/format.js';
+import { formatCount, formatDate, formatDateTime, formatMoney, label as humanize, statusLabel } from '../internal/format.js';
 import { barChart } from './report-chart.js';
 
 type Result = z.output<typeof ReportResult>;
@@ -20,7 +20,7 @@ export function cellText(column: Column, value: Row[string] | undefined): string
     case 'percent': return `${Number(value).toFixed(1)}%`;
     case 'date': return formatDate(String(value));
     case 'datetime': return formatDateTime(String(value));
-    default: return column.key === 'status' || column.key === 'type' ? humanize(String(value)) : String(value);
+    default: return column.key === 'status' ? statusLabel(String(value)) : column.key === 'type' ? humanize(String(value)) : String(value);
   }
 }
 

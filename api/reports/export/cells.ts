@@ -1,5 +1,6 @@
 /** How a cell reads in a file: money as dollars with cents, percentages as numbers, dates as given. */
 import type { Cell, Column } from '../report.types.js';
+import { statusLabel } from '../../../i18n/account-statuses.js';
 
 /** Integer cents → "1234.56" / "-0.05", exact (no floating point). */
 export function centsToDecimal(cents: number): string {
@@ -29,6 +30,7 @@ export function printCell(col: Column, v: Cell | undefined): string {
     case 'percent': return `${Number(v).toFixed(1)}%`;
     case 'int': return Number(v).toLocaleString('en-US');
     case 'datetime': return String(v).replace('T', ' ').slice(0, 16);
-    default: return String(v);
+    // a person reads "Business closed", not the key (CSV keeps the key: it is for machines)
+    default: return col.key === 'status' ? statusLabel(String(v)) : String(v);
   }
 }
