@@ -90,7 +90,7 @@ describe.skipIf(!HAS_MYSQL || !HAS_MARIADBD)('failures across nodes: a killed wo
       for (const [node, token] of [[a, agency], [b, agencyB]] as const) {
         const answers = [
           await node.request(`/accounts/${account}`, { token }),
-          await node.request('/accounts?q=a', { token }),
+          await node.request('/accounts?name=a', { token }),
           await node.request(`/accounts/${account}/notes`, { token, body: { body: 'Written while the database restarts.' } }),
           await node.request('/auth/login', { body: { username: 'demo.agency', password: 'wrong password' } }),
         ];
