@@ -45,7 +45,9 @@ export async function claimDueRows(db: Db, o: ClaimOptions): Promise<number[]> {
       return await claimOnce(db, o);
     } catch (err) {
       if (!isDeadlock(err)) throw err;
-      if (attempt >= 3) return [];
+      // Concurrent claimers (a node's lanes, other nodes) can deadlock on the same index range; it is
+      // transient, so try a few times (under a second in all) before leaving the rows to the next tick.
+      if (attempt >= 8) return [];
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
     }
   }

@@ -282,6 +282,16 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number; workerId
   let wokenDuringTick = false;
   let running: Promise<void> = Promise.resolve();
 
+  // One claim at a time on this node: two lanes claiming at once lock the same index range, and
+  // SKIP LOCKED then makes one lane pass over a due row the other lane only scanned (a continuation
+  // then waited a whole interval; CI saw it on MariaDB).
+  let claims: Promise<unknown> = Promise.resolve();
+  const claimInTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = claims.then(fn, fn);
+    claims = next.catch(() => undefined);
+    return next;
+  };
+
   const pump = async (lane: Lane): Promise<void> => {
     if (lane.pumping) {
       lane.again = true; // a slot freed or work arrived during a claim: claim once more after it
@@ -292,11 +302,11 @@ export function startWorker(deps: AppDeps, opts: { intervalMs?: number; workerId
       do {
         lane.again = false;
         while (!stopped && lane.running < lane.capacity) {
-          const ids = await claimDueRows(deps.db, {
+          const ids = await claimInTurn(() => claimDueRows(deps.db, {
             table: 'jobs', waiting: 'queued', working: 'running', dueColumn: 'runAt', now: clockNow(),
             limit: lane.capacity - lane.running, workerId, leaseMs: settings.leaseMs, retryElsewhereMs: settings.retryElsewhereMs,
             types: laneTypes(lane.name),
-          });
+          }));
           if (!ids.length) break;
           for (const job of await rowsInClaimOrder<JobRow>(deps, 'jobs', ids)) {
             lane.running++;
