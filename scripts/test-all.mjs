@@ -29,8 +29,12 @@ function vitestStage(name, args) {
     return;
   }
   const r = JSON.parse(readFileSync(file, 'utf8'));
-  stages.push({ name, passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) });
-  if (status !== 0 && r.numFailedTests === 0 && !r.numFailedTestSuites) crashed++;
+  // A failing test counts once. A test file that failed without a failing test of its own (it did not
+  // load, or a hook threw) counts as one failure too; vitest's numFailedTestSuites would also count
+  // every file and describe block around a failing test, so one failure read as three or four.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  stages.push({ name, passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles });
+  if (status !== 0 && r.numFailedTests === 0 && brokenFiles === 0) crashed++;
 }
 
 // The type checker is the cheapest test of all: a type error fails the run.
