@@ -152,6 +152,22 @@ describe.each(DIALECTS)('request cost: one statement per search, one round trip 
     expect(await getAccount(api.db, callers.agency!, account.publicId)).toEqual(await paneByFourQueries(api.db, callers.agency!, account.publicId));
   });
 
+  it('lists parties in role order, then in the order they were added, whatever order the database returns them in', async () => {
+    // The pane's statement has no ORDER BY (a filesort there was half its server CPU): order is the code's job.
+    const account = (await api.db('accounts').where({ reviewStatus: 'accepted' }).orderBy('id', 'desc').first('id', 'public_id')) as { id: number; publicId: string };
+    const existing = (await getAccount(api.db, callers.agency!, account.publicId)).parties.map((p) => `${p.role} ${p.firstName}`);
+    const party = (role: string, firstName: string) => ({ accountId: account.id, role, firstName, lastName: 'Order' });
+    // Inserted out of role order, with two of one role, so neither insertion nor index order is the answer.
+    for (const p of [party('patient', 'Pat'), party('spouse', 'Sam'), party('second_location', 'Lou'), party('spouse', 'Sue')]) await api.db('account_parties').insert(p);
+    const shown = (await getAccount(api.db, callers.agency!, account.publicId)).parties.map((p) => `${p.role} ${p.firstName}`);
+    const added = ['patient Pat', 'spouse Sam', 'second_location Lou', 'spouse Sue'];
+    const ofRole = (list: string[], role: string) => list.filter((p) => p.split(' ')[0] === role);
+    const expected = ['responsible', 'spouse', 'second_location', 'patient'].flatMap((role) => [...ofRole(existing, role), ...ofRole(added, role)]);
+    expect(existing.length).toBeGreaterThan(0);
+    expect(shown).toEqual(expected);
+    expect(shown.indexOf('spouse Sam')).toBeLessThan(shown.indexOf('spouse Sue'));
+  });
+
   it('a search is one statement; its total is right on full, partial, empty and past-the-end pages', async () => {
     const direct = async (where: (q: Knex.QueryBuilder) => void) => {
       const q = api.db('accounts').where({ reviewStatus: 'accepted' });
