@@ -14,6 +14,8 @@ import { PayFrameChannel } from './pay-frame-channel.js';
 import { renderDone, renderStatuses, type PlanView } from './pay-statuses.js';
 import { describedBy, renderField, renderLangSwitch, type PayView } from './pay-view.js';
 import { brandName, stepNumber, type Step } from './pay-steps.js';
+import { amountCents, amountError, amountText, renderAmount } from './pay-amount-step.js';
+import { addWallet, methodLabel, previewWith, renderMethod, tabForKey, type MethodTab } from './pay-method-step.js';
 import { agreementView } from './pay-agreement-view.js';
 import { receiptEmail, renderReceiptEmail, type ReceiptEmail } from './pay-receipt.js';
 import {
@@ -28,13 +30,10 @@ export interface PaymentDetail {
   planId: string | null;
 }
 
-type MethodTab = 'card' | 'ach' | 'wallet';
-
 const STEP_TITLES: Record<Step, MessageKey> = {
   find: 'stepFind', choose: 'stepFind', account: 'stepAccount', contact: 'stepContact', offers: 'stepOffers', amount: 'stepAmount', method: 'stepMethod',
   review: 'stepReview', done: 'stepDone', payments: 'stepPayments',
 };
-const TABS: MethodTab[] = ['card', 'ach', 'wallet'];
 
 /**
  * The whole debtor payment flow, mobile first: find the account (a personalised link, or account
@@ -228,7 +227,7 @@ export class CkPayForm extends CkElement {
   async #useSession(token: string): Promise<void> {
     this.#client.token = token;
     this.account = await this.#client.request<PayAccount>('GET', '/pay/account');
-    this.amountText = (this.account.payable.amountCents / 100).toFixed(2);
+    this.amountText = amountText(this.account.payable.amountCents);
     // who is owed what and why, with the way to dispute it, before any payment step
     this.step = 'account';
   }
@@ -268,7 +267,7 @@ export class CkPayForm extends CkElement {
   #fixFor(code: string | null | undefined): typeof this.fixCard {
     const field = code === 'incorrect_cvc' ? 'cvc' : code === 'expired_card' ? 'expiry' : null;
     const m = this.method;
-    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: `${brandName(m.brand, this.#lang)} •••• ${m.last4}` } : null;
+    this.fixCard = field && m?.kind === 'card' ? { methodId: m.id, field, label: methodLabel(m, this.#lang) } : null;
     if (this.fixCard) this.methodTab = 'card';
     return this.fixCard;
   }
@@ -283,21 +282,11 @@ export class CkPayForm extends CkElement {
     this.step = offer ? 'method' : 'amount';
   }
 
-  #amountCents(): number | null {
-    const match = /^\s*\$?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(this.amountText);
-    if (!match) return null;
-    return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
-  }
-
   #submitAmount(event: SubmitEvent): void {
     event.preventDefault();
-    const cents = this.#amountCents();
-    if (cents === null || cents <= 0) {
-      this.fieldErrors = { amountCents: this.#t('invalidAmount') };
-      return;
-    }
-    this.fieldErrors = {};
-    this.step = 'method';
+    const error = amountError(this.#view(), this.amountText);
+    this.fieldErrors = error ? { amountCents: error } : {};
+    if (!error) this.step = 'method';
   }
 
   #initFrame(): void {
@@ -312,20 +301,15 @@ export class CkPayForm extends CkElement {
 
   /** The tablist's keys (WAI-ARIA tabs, automatic activation): arrows move and select, Home and End go to the ends. */
   #tabKey = (event: KeyboardEvent): void => {
-    const at = TABS.indexOf(this.methodTab);
-    const next = { ArrowRight: at + 1, ArrowLeft: at - 1 + TABS.length, Home: 0, End: TABS.length - 1 }[event.key];
-    if (next === undefined) return;
+    const id = tabForKey(this.methodTab, event.key);
+    if (!id) return;
     event.preventDefault();
-    const id = TABS[next % TABS.length]!;
     this.#selectTab(id);
     void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>(`#tab-${id}`)?.focus());
   };
 
   async #wallet(): Promise<void> {
-    await this.#run(async () => {
-      const method = await this.#client.request<PayMethod>('POST', '/pay/methods', { kind: 'wallet', walletToken: 'sandbox-wallet-approve' });
-      await this.#useMethod(method);
-    });
+    await this.#run(async () => this.#useMethod(await addWallet(this.#client)));
   }
 
   /** A method is chosen: ask the server for the agreement (and let it check amount, date and method). */
@@ -336,9 +320,7 @@ export class CkPayForm extends CkElement {
     this.agreed = false;
     await this.#run(async () => {
       this.#idempotencyKey = newIdempotencyKey();
-      this.preview = this.offer
-        ? await this.#client.request<OfferPreview>('POST', `/pay/offers/${this.offer.id}/preview`, { lang: this.#lang, paymentMethodId: method.id })
-        : await this.#client.request<PaymentPreview>('POST', '/pay/payments/preview', { lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: method.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}) });
+      this.preview = await previewWith(this.#client, method, this.#lang, { offer: this.offer, amountCents: amountCents(this.amountText), payOn: this.payOn });
       if (!this.esign) {
         const e = await this.#client.request<{ statement: { version: string; title: string; text: string }; consent: { channels: { email: boolean } } | null }>('GET', '/pay/esign').catch(() => null);
         if (e) this.esign = { ...e.statement, consented: Boolean(e.consent?.channels.email) };
@@ -372,7 +354,7 @@ export class CkPayForm extends CkElement {
           return { payments: accepted.payments, planId: accepted.planId };
         }
         const payment = await this.#client.request<Payment>('POST', '/pay/payments', {
-          lang: this.#lang, amountCents: this.#amountCents(), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
+          lang: this.#lang, amountCents: amountCents(this.amountText), paymentMethodId: this.method!.id, ...(this.payOn ? { scheduledFor: this.payOn } : {}), ...(this.email ? { email: this.email } : {}), agreement,
         }, this.#idempotencyKey);
         return { payments: [payment], planId: null };
       } catch (error) {
@@ -439,50 +421,6 @@ export class CkPayForm extends CkElement {
     }
   }
 
-  #renderAmount(): TemplateResult {
-    const a = this.account!;
-    const today = new Date().toISOString().slice(0, 10);
-    const last = new Date(Date.now() + a.options.maxScheduleDays * 86_400_000).toISOString().slice(0, 10);
-    return html`<form @submit=${this.#submitAmount} novalidate>
-      ${renderAccountSummary(this.#view(), this.account!, () => this.#openPayments())}
-      ${this.#field('amountCents', this.#t('amount'), html`<input id="amountCents" name="amount" part="input" inputmode="decimal" autocomplete="transaction-amount"
-          .value=${this.amountText} @input=${(e: Event) => { this.amountText = (e.target as HTMLInputElement).value; }}
-          aria-invalid=${this.fieldErrors.amountCents ? 'true' : 'false'} aria-describedby=${this.#described('amountCents', true)}>`,
-        this.#t('amountHint', { min: this.#money(a.minPayment.amountCents), max: this.#money(a.payable.amountCents) }))}
-      ${this.#amountCents() !== a.payable.amountCents && a.payable.amountCents > 0
-        ? html`<button part="button" type="button" id="pay-all" @click=${() => { this.amountText = (a.payable.amountCents / 100).toFixed(2); this.fieldErrors = {}; }}>
-            ${this.#t(a.payable.amountCents < a.balance.amountCents ? 'payRemaining' : 'fullBalance', { amount: this.#money(a.payable.amountCents) })}</button>`
-        : nothing}
-      ${a.options.schedulingEnabled && !a.activePlanId
-        ? this.#field('scheduledFor', this.#t('payOn'), html`<input id="scheduledFor" type="date" part="input" min=${today} max=${last} .value=${this.payOn || today}
-            @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.payOn = v > today ? v : ''; }}
-            aria-invalid=${this.fieldErrors.scheduledFor ? 'true' : 'false'} aria-describedby=${this.#described('scheduledFor', true)}>`, this.#t('payOnHint', { days: a.options.maxScheduleDays }))
-        : nothing}
-      <div class="actions">
-        ${a.offers.length ? html`<button part="button" type="button" @click=${() => { this.step = 'offers'; }}>${this.#t('back')}</button>` : nothing}
-        <button class="primary" part="button submit" type="submit">${this.#t('continue')}</button>
-      </div>
-    </form>`;
-  }
-
-  #renderMethod(): TemplateResult {
-    const a = this.account!;
-    const tab = (id: MethodTab, label: MessageKey) => html`<button part="button tab" type="button" role="tab" id="tab-${id}" aria-selected=${this.methodTab === id ? 'true' : 'false'}
-      tabindex=${this.methodTab === id ? '0' : '-1'} aria-controls="method-panel" @click=${() => this.#selectTab(id)} @keydown=${this.#tabKey}>${this.#t(label)}</button>`;
-    return html`<div class="stack">
-      ${a.savedMethods.length ? html`<fieldset><legend>${this.#t('savedMethods')}</legend>
-        ${a.savedMethods.map((m) => html`<button part="button" type="button" @click=${() => this.#useMethod(m)}>${this.#t('useSaved', { brand: brandName(m.brand, this.#lang), last4: m.last4 })}</button>`)}
-      </fieldset>` : nothing}
-      <div class="tabs" role="tablist" aria-label=${this.#t('stepMethod')}>${tab('card', 'methodCard')}${tab('ach', 'tabBank')}${tab('wallet', 'methodWallet')}</div>
-      <div id="method-panel" role="tabpanel" aria-labelledby="tab-${this.methodTab}">
-        ${this.methodTab === 'wallet'
-          ? html`<button class="primary" part="button" type="button" ?disabled=${this.busy} @click=${this.#wallet}>${this.#t('walletPay')}</button>`
-          : html`<iframe part="frame" title=${this.#t('frameTitle')} src="${this.#client.apiRoot}/pay/frame?lang=${this.#lang}" @load=${() => this.#initFrame()}></iframe>`}
-      </div>
-      <div class="actions"><button part="button" type="button" @click=${() => { this.step = this.offer ? 'offers' : 'amount'; this.formError = ''; }}>${this.#t('back')}</button></div>
-    </div>`;
-  }
-
   #renderReview(): TemplateResult {
     const p = this.preview!;
     const m = this.method!;
@@ -494,7 +432,7 @@ export class CkPayForm extends CkElement {
       <dl class="summary">
         <dt>${this.#t('paying')}</dt><dd data-field="amount">${this.#money(total)}</dd>
         <dt>${this.#t('on')}</dt><dd>${date ? formatDate(date, this.lang) : this.#t('today')}</dd>
-        <dt>${this.#t('with')}</dt><dd>${brandName(m.brand, this.#lang)} •••• ${m.last4}</dd>
+        <dt>${this.#t('with')}</dt><dd>${methodLabel(m, this.#lang)}</dd>
       </dl>
       ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
       <div>
@@ -541,7 +479,15 @@ export class CkPayForm extends CkElement {
       account: () => renderAccount(v, this.account!, this.#client, () => this.#openPayments(), () => this.#afterAccount()),
       contact: () => renderContact(v, this.account!, (e) => this.#saveContact(e)),
       offers: () => renderOffers(v, this.account!, () => this.#openPayments(), (offer) => this.#chooseOffer(offer)),
-      amount: () => this.#renderAmount(), method: () => this.#renderMethod(), review: () => this.#renderReview(), done: () => renderDone(v, this.result!, renderReceiptEmail(v, this.receipt, this.notice, () => this.#sendReceipt()), () => this.#openPayments()),
+      amount: () => renderAmount(v, this.account!, { amountText: this.amountText, payOn: this.payOn }, {
+        onAmountText: (text) => { this.amountText = text; }, onPayAll: () => { this.amountText = amountText(this.account!.payable.amountCents); this.fieldErrors = {}; },
+        onPayOn: (day) => { this.payOn = day; }, onPayments: () => this.#openPayments(), onBack: () => { this.step = 'offers'; }, onSubmit: (e) => this.#submitAmount(e),
+      }),
+      method: () => renderMethod(v, this.account!, this.methodTab, this.#client.apiRoot, {
+        onSaved: (m) => void this.#useMethod(m), onTab: (id) => this.#selectTab(id), onTabKey: this.#tabKey, onWallet: () => void this.#wallet(),
+        onFrameLoad: () => this.#initFrame(), onBack: () => { this.step = this.offer ? 'offers' : 'amount'; this.formError = ''; },
+      }),
+      review: () => this.#renderReview(), done: () => renderDone(v, this.result!, renderReceiptEmail(v, this.receipt, this.notice, () => this.#sendReceipt()), () => this.#openPayments()),
       payments: () => renderStatuses(v, { account: this.account!, plan: this.plan, confirmCancel: this.confirmCancel, notice: this.notice }, (kind, id) => this.#cancel(kind, id),
         () => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }),
     };
