@@ -2,21 +2,21 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CkElement } from '../internal/ck-element.js';
 import { ApiError, defaultApiBase, toProblem } from '../internal/api-client.js';
-import { formatDate, formatMoney } from '../internal/format.js';
+import { formatMoney } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { payFormStyles } from './pay-form.styles.js';
 import { translate, type Lang, type MessageKey } from './pay-i18n.js';
 import {
-  readFind, renderAccount, renderAccountSummary, renderChoose, renderContact, renderFind, renderOffers, saveContact,
+  readFind, renderAccount, renderChoose, renderContact, renderFind, renderOffers, saveContact,
 } from './pay-account-steps.js';
 import { declineOutcome, type DeclinedProblem } from './pay-decline.js';
 import { PayFrameChannel } from './pay-frame-channel.js';
 import { renderDone, renderStatuses, type PlanView } from './pay-statuses.js';
-import { describedBy, renderField, renderLangSwitch, type PayView } from './pay-view.js';
-import { brandName, stepNumber, type Step } from './pay-steps.js';
+import { renderLangSwitch, type PayView } from './pay-view.js';
+import { stepNumber, type Step } from './pay-steps.js';
 import { amountCents, amountError, amountText, renderAmount } from './pay-amount-step.js';
 import { addWallet, methodLabel, previewWith, renderMethod, tabForKey, type MethodTab } from './pay-method-step.js';
-import { agreementView } from './pay-agreement-view.js';
+import { loadEsign, renderReview, type Esign } from './pay-review-step.js';
 import { receiptEmail, renderReceiptEmail, type ReceiptEmail } from './pay-receipt.js';
 import {
   PayApi, newIdempotencyKey, type DebtorSession, type IdentitySessions, type Offer, type OfferAccepted, type OfferPreview, type PayAccount, type PayMethod,
@@ -99,7 +99,7 @@ export class CkPayForm extends CkElement {
   @state() private email = '';
   @state() private result: PaymentDetail | null = null;
   /** the E-SIGN statement (issue 9) and whether the debtor agreed to electronic delivery of the receipt */
-  @state() private esign: { version: string; title: string; text: string; consented: boolean } | null = null;
+  @state() private esign: Esign | null = null;
   @state() private consentEmail = false;
   /** after a gateway failure (not the card's fault) the same method may be tried again */
   @state() private retrySame = false;
@@ -321,10 +321,7 @@ export class CkPayForm extends CkElement {
     await this.#run(async () => {
       this.#idempotencyKey = newIdempotencyKey();
       this.preview = await previewWith(this.#client, method, this.#lang, { offer: this.offer, amountCents: amountCents(this.amountText), payOn: this.payOn });
-      if (!this.esign) {
-        const e = await this.#client.request<{ statement: { version: string; title: string; text: string }; consent: { channels: { email: boolean } } | null }>('GET', '/pay/esign').catch(() => null);
-        if (e) this.esign = { ...e.statement, consented: Boolean(e.consent?.channels.email) };
-      }
+      if (!this.esign) this.esign = await loadEsign(this.#client);
       this.step = 'review';
     });
     // an amount or date the server refused: back to that step with its message
@@ -394,14 +391,6 @@ export class CkPayForm extends CkElement {
 
   // ---- rendering ----
 
-  #field(name: string, label: string, input: TemplateResult, hint?: string): TemplateResult {
-    return renderField(this.fieldErrors, name, label, input, hint);
-  }
-
-  #described(name: string, hint = false): string {
-    return describedBy(this.fieldErrors, name, hint);
-  }
-
   /** what the step renderers in the other files read */
   #view(): PayView {
     return { lang: this.#lang, busy: this.busy, fieldErrors: this.fieldErrors, t: (key, values) => this.#t(key, values), money: (cents) => this.#money(cents) };
@@ -419,44 +408,6 @@ export class CkPayForm extends CkElement {
     } else if (this.fieldErrors.email || this.fieldErrors.mobile) {
       this.fieldErrors = { newEmail: this.fieldErrors.email ?? '', newMobile: this.fieldErrors.mobile ?? '' };
     }
-  }
-
-  #renderReview(): TemplateResult {
-    const p = this.preview!;
-    const m = this.method!;
-    const schedule = 'schedule' in p ? p.schedule : null;
-    const total = schedule ? schedule.reduce((s, c) => s + c.amountCents, 0) : (p as PaymentPreview).amount.amountCents;
-    const date = schedule ? schedule[0]!.date : (p as PaymentPreview).scheduledFor;
-    const label = this.offer ? this.#t('acceptAndSign') : date ? this.#t('schedule', { amount: this.#money(total) }) : this.#t('payNow', { amount: this.#money(total) });
-    return html`<form @submit=${this.#pay} novalidate>
-      <dl class="summary">
-        <dt>${this.#t('paying')}</dt><dd data-field="amount">${this.#money(total)}</dd>
-        <dt>${this.#t('on')}</dt><dd>${date ? formatDate(date, this.lang) : this.#t('today')}</dd>
-        <dt>${this.#t('with')}</dt><dd>${methodLabel(m, this.#lang)}</dd>
-      </dl>
-      ${schedule && schedule.length > 1 ? html`<section aria-label=${this.#t('schedulePlan')}><ol>${schedule.map((c) => html`<li>${formatDate(c.date, this.lang)} — ${this.#money(c.amountCents)}</li>`)}</ol></section>` : nothing}
-      <div>
-        <h3 id="agreement-title">${this.#t('agreement')}</h3>
-        ${agreementView(p.agreement.text, 'agreement-title')}
-      </div>
-      ${this.#field('email', this.#t('emailReceipt'), html`<input id="email" name="email" type="email" part="input" autocomplete="email" .value=${this.email}
-          @input=${(e: Event) => { this.email = (e.target as HTMLInputElement).value.trim(); }} aria-invalid=${this.fieldErrors.email ? 'true' : 'false'} aria-describedby=${this.#described('email') || nothing}>`)}
-      ${this.esign && !this.esign.consented ? html`<div class="field" part="field">
-        <label class="radio"><input type="checkbox" id="consentEmail" .checked=${this.consentEmail} @change=${(e: Event) => { this.consentEmail = (e.target as HTMLInputElement).checked; }}> ${this.#t('consentEmail')}</label>
-        <details><summary>${this.esign.title}</summary><p class="hint" style="white-space:pre-wrap">${this.esign.text}</p></details>
-      </div>` : nothing}
-      ${this.#field('typedName', this.#t('typedName'), html`<input id="typedName" name="typedName" part="input" autocomplete="name" .value=${this.typedName}
-          @input=${(e: Event) => { this.typedName = (e.target as HTMLInputElement).value; }} aria-invalid=${this.fieldErrors.typedName ? 'true' : 'false'} aria-describedby=${this.#described('typedName') || nothing}>`)}
-      <div class="field" part="field">
-        <label class="radio"><input type="checkbox" id="agreed" .checked=${this.agreed} @change=${(e: Event) => { this.agreed = (e.target as HTMLInputElement).checked; }}
-          aria-invalid=${this.fieldErrors.agreed ? 'true' : 'false'} aria-describedby=${this.#described('agreed') || nothing}> ${this.#t('agree')}</label>
-        <span class="error" part="field-error" id="agreed-error">${this.fieldErrors.agreed ?? ''}</span>
-      </div>
-      <div class="actions">
-        <button part="button" type="button" @click=${() => { this.step = 'method'; this.retrySame = false; }}>${this.#t('back')}</button>
-        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>${this.busy ? this.#t('processing') : this.retrySame ? this.#t('tryAgain', { brand: brandName(m.brand, this.#lang), last4: m.last4 }) : label}</button>
-      </div>
-    </form>`;
   }
 
   async #loadReceipt(send = false): Promise<void> {
@@ -487,7 +438,14 @@ export class CkPayForm extends CkElement {
         onSaved: (m) => void this.#useMethod(m), onTab: (id) => this.#selectTab(id), onTabKey: this.#tabKey, onWallet: () => void this.#wallet(),
         onFrameLoad: () => this.#initFrame(), onBack: () => { this.step = this.offer ? 'offers' : 'amount'; this.formError = ''; },
       }),
-      review: () => this.#renderReview(), done: () => renderDone(v, this.result!, renderReceiptEmail(v, this.receipt, this.notice, () => this.#sendReceipt()), () => this.#openPayments()),
+      review: () => renderReview(v, {
+        preview: this.preview!, method: this.method!, offer: Boolean(this.offer), email: this.email, consentEmail: this.consentEmail, typedName: this.typedName,
+        agreed: this.agreed, esign: this.esign, retrySame: this.retrySame, locale: this.lang,
+      }, {
+        onEmail: (email) => { this.email = email; }, onConsentEmail: (on) => { this.consentEmail = on; }, onTypedName: (name) => { this.typedName = name; },
+        onAgreed: (on) => { this.agreed = on; }, onBack: () => { this.step = 'method'; this.retrySame = false; }, onSubmit: (e) => this.#pay(e),
+      }),
+      done: () => renderDone(v, this.result!, renderReceiptEmail(v, this.receipt, this.notice, () => this.#sendReceipt()), () => this.#openPayments()),
       payments: () => renderStatuses(v, { account: this.account!, plan: this.plan, confirmCancel: this.confirmCancel, notice: this.notice }, (kind, id) => this.#cancel(kind, id),
         () => { this.notice = ''; this.step = this.result ? 'done' : 'account'; }),
     };
