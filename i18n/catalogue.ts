@@ -37,4 +37,4 @@ export const wordsOf = <M extends Module>(lang: Lang, module: M): Catalogue[M] =
 export const hasKey = <M extends Module>(module: M, key: string): key is keyof Catalogue[M] & string => Object.hasOwn(en[module], key);
 
 export { interpolate, type Lang, type Params };
-export { pickLang, isLang, money, longDate, LANGS } from './lang.js';
+export { pickLang, isLang, money, longDate, brandName, LANGS } from './lang.js';

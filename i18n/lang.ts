@@ -1,6 +1,7 @@
 /**
  * The languages a debtor can read CollectKit in, and what every catalogue shares: picking the
- * language, filling `{named}` parameters, and money and dates written for the language with Intl.
+ * language, filling `{named}` parameters, money and dates written for the language with Intl, and
+ * the names of payment methods' brands.
  * Plain TypeScript with no dependencies: the API imports it, and the widget bundle takes only what
  * the pay and dispute forms use.
  */
@@ -53,4 +54,22 @@ export function longDate(iso: string, lang: Lang): string {
   const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+/**
+ * A payment method's brand as a debtor reads it, the same on screen, in the agreement and in the
+ * emails: card networks as they write their names ("Visa", "American Express"), bank account types
+ * and wallets in the reader's language, and a code no table knows (a gateway's new brand) as words
+ * ("cartes_bancaires" → "Cartes bancaires"), never the raw key.
+ */
+const BRANDS: Record<string, string> = {
+  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay',
+  sandbox_wallet: 'Sandbox Wallet', wallet: 'Wallet', checking: 'Checking', savings: 'Savings',
+};
+const BRANDS_ES: Record<string, string> = { sandbox_wallet: 'Billetera Sandbox', wallet: 'Billetera', checking: 'Corriente', savings: 'Ahorros' };
+
+export function brandName(brand: string | null | undefined, lang: Lang = 'en'): string {
+  if (!brand) return '';
+  const known = (lang === 'es' ? BRANDS_ES[brand] : undefined) ?? BRANDS[brand];
+  return known ?? brand.charAt(0).toUpperCase() + brand.slice(1).replace(/_/g, ' ');
 }

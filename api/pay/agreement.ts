@@ -4,7 +4,7 @@
  * ACH payments carry a NACHA-style debit authorisation; plans list every instalment.
  */
 import { sha256Hex } from '../platform/crypto.js';
-import { longDate, say, type Lang, type Params } from '../../i18n/catalogue.js';
+import { brandName, longDate, say, type Lang, type Params } from '../../i18n/catalogue.js';
 import type { DocumentWords } from '../../i18n/en/documents.js';
 
 export const AGREEMENT_VERSION = 'pay-2026-11';
@@ -29,19 +29,14 @@ const money = (cents: number, currency: string) => `${currency === 'USD' ? '$' :
 
 export type AgreementLang = Lang;
 
-/** Card brands as they are written ("Visa", "American Express"), not the gateway's codes. */
-const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover' };
-export const brandName = (brand: string): string => BRANDS[brand] ?? brand;
-
-
 /** The agreement's words come from the catalogue (documents module): the debtor signs the text in the language they read. */
 export function renderAgreement(f: AgreementFacts): { version: string; lang: AgreementLang; text: string; textHash: string } {
   const lang: AgreementLang = f.lang === 'es' ? 'es' : 'en';
   const w = (key: keyof DocumentWords, params?: Params) => say(lang, 'documents', key, params);
   const agency = f.agencyName;
-  const type = f.method.brand === 'checking' ? w('achChecking') : f.method.brand === 'savings' ? w('achSavings') : f.method.brand;
+  const type = f.method.brand === 'checking' ? w('achChecking') : f.method.brand === 'savings' ? w('achSavings') : brandName(f.method.brand, lang);
   const method = f.method.kind === 'ach' ? w('agreementAch', { type, last4: f.method.last4 })
-    : f.method.kind === 'wallet' ? w('agreementWallet', { last4: f.method.last4 }) : w('agreementCard', { brand: brandName(f.method.brand), last4: f.method.last4 });
+    : f.method.kind === 'wallet' ? w('agreementWallet', { last4: f.method.last4 }) : w('agreementCard', { brand: brandName(f.method.brand, lang), last4: f.method.last4 });
   const total = f.charges.reduce((s, c) => s + c.amountCents, 0);
   const lines = [
     `${w('agreementTitle')} (${AGREEMENT_VERSION})`,

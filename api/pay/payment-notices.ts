@@ -12,12 +12,11 @@ import { sealSecret } from '../platform/outbox-secrets.js';
 import type { PaymentRow } from './payments.service.js';
 import { declineMessage } from './gateway/gateway.js';
 import { writeAudit, type AuditActor } from '../platform/audit.js';
-import { isLang, longDate, money, say, type Lang, type Params } from '../../i18n/catalogue.js';
+import { brandName, isLang, longDate, money, say, type Lang, type Params } from '../../i18n/catalogue.js';
 import type { NoticeWords } from '../../i18n/en/notices.js';
 
 type NoticeKey = keyof NoticeWords;
 import { getPaySettings } from './pay.settings.js';
-import { brandName } from './agreement.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const html = (lines: string[]) => `<div style="font-family:system-ui,sans-serif;line-height:1.5">${lines.map((l) => `<p>${escapeHtml(l).replace(/\n/g, '<br>')}</p>`).join('')}</div>`;
@@ -61,9 +60,9 @@ export async function recordDebtorLanguage(trx: Trx, accountId: number, lang: La
   await writeAudit(trx, { actor: meta.actor, action: 'debtor.language_set', target: { type: 'party', id: String(party.id) }, ip: meta.ip ?? null, requestId: meta.requestId ?? null, before: { language: party.language ?? 'en' }, after: { language: lang } });
 }
 
-/** A payment method as a notice names it. */
+/** A payment method as a notice names it: its brand as the pay form shows it ("Sandbox Wallet ending 4242", not the gateway's code). */
 const methodText = (lang: Lang, kind: string | null, brand: string | null, last4: string | null) =>
-  kind === 'ach' ? say(lang, 'notices', 'methodBank', { last4: last4 ?? '' }) : say(lang, 'notices', 'methodCard', { brand: brandName(brand ?? ''), last4: last4 ?? '' });
+  kind === 'ach' ? say(lang, 'notices', 'methodBank', { last4: last4 ?? '' }) : say(lang, 'notices', 'methodCard', { brand: brandName(brand, lang), last4: last4 ?? '' });
 
 /** After a payment reaches a final status: a receipt, or a decline notice for an automatic charge. */
 export async function afterPaymentFinal(trx: Trx, _deps: AppDeps, p: PaymentRow, _now: Date, attended = false): Promise<void> {

@@ -5,7 +5,7 @@
  * it keeps no state. Choosing a method asks the server for the preview and the agreement to sign.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { brandName } from './pay-steps.js';
+import { brandName } from '../../i18n/lang.js';
 import type { Offer, OfferPreview, PayAccount, PayApi, PayMethod, PaymentPreview } from './pay-api.js';
 import type { Lang, MessageKey } from './pay-i18n.js';
 import type { PayView } from './pay-view.js';

@@ -9,7 +9,7 @@ import { formatDate } from '../internal/format.js';
 import { agreementView } from './pay-agreement-view.js';
 import type { OfferPreview, PayApi, PayMethod, PaymentPreview } from './pay-api.js';
 import { methodLabel } from './pay-method-step.js';
-import { brandName } from './pay-steps.js';
+import { brandName } from '../../i18n/lang.js';
 import { describedBy, renderField, type PayView } from './pay-view.js';
 
 /** The E-SIGN statement (issue 9) and whether the debtor already agreed to electronic delivery by email. */

@@ -7,7 +7,7 @@ import { formatDate } from '../internal/format.js';
 import type { PayAccount, Payment } from './pay-api.js';
 import type { PaymentDetail } from './pay-form.js';
 import type { PayView } from './pay-view.js';
-import { brandName } from './pay-steps.js';
+import { methodLabel } from './pay-method-step.js';
 
 /** A plan as `GET /pay/plans/:id` returns it. */
 export type PlanView = { id: string; status: string; schedule: (Payment & { planStatus: string })[] };
@@ -64,7 +64,7 @@ export function renderDone(v: PayView, r: PaymentDetail, receiptEmail: TemplateR
         ${r.payments.length > 1 ? html`<dt>${v.t('instalment', { n: i + 1 })}</dt><dd>${formatDate(p.scheduledFor ?? p.createdAt, v.lang)} — ${v.money(p.amount.amountCents)}</dd>` : html`
         <dt>${v.t('paying')}</dt><dd data-field="paid">${v.money(p.amount.amountCents)}</dd>`}
         ${p.receiptNumber ? html`<dt>${v.t('receipt')}</dt><dd data-field="receipt">${p.receiptNumber}</dd>` : nothing}`)}
-      <dt>${v.t('with')}</dt><dd>${brandName(first.method.brand, v.lang)} •••• ${first.method.last4}</dd>
+      <dt>${v.t('with')}</dt><dd>${methodLabel(first.method, v.lang)}</dd>
     </dl>
     ${first.status === 'scheduled' && !r.planId ? html`<p data-field="scheduled-on">${v.t('scheduledOn', { amount: v.money(first.amount.amountCents), date: formatDate(first.scheduledFor, v.lang) })}</p>` : nothing}
     ${receiptEmail}

@@ -33,11 +33,3 @@ export function stepNumber(step: Step, f: PathFacts): { n: number; total: number
   const at = path.indexOf(step === 'choose' ? 'find' : step);
   return at < 0 ? null : { n: at + 1, total: path.length };
 }
-
-/** Card brands as people write them ("Visa", not "visa"); the generic kinds in the reader's language. */
-const BRANDS: Record<string, string> = {
-  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', sandbox_wallet: 'Sandbox Wallet', checking: 'Checking', savings: 'Savings', wallet: 'Wallet',
-};
-const BRANDS_ES: Record<string, string> = { sandbox_wallet: 'Billetera Sandbox', checking: 'Corriente', savings: 'Ahorros', wallet: 'Billetera' };
-export const brandName = (brand: string | null | undefined, lang: string = 'en'): string =>
-  (brand ? (lang === 'es' ? BRANDS_ES[brand] : undefined) ?? BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1) : '');
