@@ -24,6 +24,7 @@ import { retryNotice } from './payment-notices.js';
 import { gatewayFor } from './gateway/sandbox-gateway.js';
 import { declineMessage, type ChargeResult, type TokenizeInput } from './gateway/gateway.js';
 import { renderAgreement, formatMoney, type AgreementFacts } from './agreement.js';
+import { brandName } from '../../i18n/catalogue.js';
 import { afterPaymentFinal, recordDebtorLanguage } from './payment-notices.js';
 import { addDays, todayIso } from './schedule.js';
 
@@ -268,7 +269,7 @@ export async function finalizePayment(deps: AppDeps, paymentId: number, result: 
       const receipt = receiptNumber(now);
       const applied = await applyPaymentToBalance(trx, p.accountId, Number(p.amountCents), now, { methodKind: p.methodKind, reference: receipt });
       await trx('payments').where({ id: paymentId }).update({ status: 'succeeded', gatewayChargeId: result.id, receiptNumber: receipt, attempts: p.attempts + 1, updatedAt: now, completedAt: now });
-      const method = p.methodKind === 'ach' ? `bank account ending ${p.methodLast4}` : `${p.methodBrand} ending ${p.methodLast4}`;
+      const method = p.methodKind === 'ach' ? `bank account ending ${p.methodLast4}` : `${brandName(p.methodBrand, 'en')} ending ${p.methodLast4}`;
       await trx('activity').insert({
         publicId: newId('act'), accountId: p.accountId, type: 'payment', visibility: 'client',
         body: `Online payment of ${formatMoney(Number(p.amountCents), p.currency)} received (${method}). Receipt ${receipt}.`,

@@ -59,6 +59,10 @@ describe.each(DIALECTS)('a wallet payment in the agreement and the receipt (%s)'
     expect(agreement).toContain('charge $12.34 to my wallet ending in 4242 on');
     expect(receipt).toContain('Paid with: Sandbox Wallet ending 4242');
     expect(`${agreement}\n${receipt}`).not.toContain('sandbox_wallet');
+    // the account's timeline, read by the client and the agency, names it the same way (in English: staff text)
+    const timeline = (await api.db('activity').where({ accountId: accounts[0]!.id, type: 'payment' }).pluck('body')) as string[];
+    expect(timeline.join('\n')).toContain('(Sandbox Wallet ending 4242)');
+    expect(timeline.join('\n')).not.toContain('sandbox_wallet');
   });
 
   it('Spanish: "mi billetera terminada en 4242" in the agreement, "Pagado con: Billetera Sandbox terminada en 4242" in the receipt', async () => {
