@@ -96,6 +96,11 @@ async function filterConditions(trx: Trx, caller: Caller, f: AccountSearch): Pro
  * database evaluates once (a window count would join and sort every match before the LIMIT). Only a
  * page past the end, which has no row to carry the total, needs a second statement. A hot statement
  * (hot-query.ts), sent as text: its plan depends on the values (see there).
+ *
+ * The page is found first as ids alone (a derived table: filter, order, limit), then only its rows
+ * are read and joined. Ordering whole rows made MariaDB copy every match into a temporary table and
+ * sort it (a name prefix matching 978 of 1,000,000 accounts: ~1,950 row reads, 11 ms); ordering ids
+ * reads them from an index and stops at the page (~30 reads, 0.7 ms; issue 21).
  */
 export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch) {
   const visible = visibleAccountsWhere(caller);
@@ -105,8 +110,12 @@ export async function searchAccounts(trx: Trx, caller: Caller, f: AccountSearch)
   const whereBindings = [...visible.bindings, ...filters.bindings];
   const countSql = `select count(*) as n from accounts where ${where}`;
   const order = f.order === 'desc' ? 'desc' : 'asc';
-  const sql = `select ${SUMMARY_SQL}, (${countSql}) as total_count from accounts join clients on clients.id = accounts.client_id where ${where} ` +
-    `order by ${SORT_COLUMNS[f.sort]} ${order}, accounts.id ${order} limit ? offset ?`;
+  const orderBy = `order by ${SORT_COLUMNS[f.sort]} ${order}, accounts.id ${order}`;
+  // Only the client sort needs the clients table to choose the page.
+  const pageFrom = f.sort === 'client' ? 'accounts join clients on clients.id = accounts.client_id' : 'accounts';
+  const pageIds = `select accounts.id from ${pageFrom} where ${where} ${orderBy} limit ? offset ?`;
+  const sql = `select ${SUMMARY_SQL}, (${countSql}) as total_count from (${pageIds}) page ` +
+    `join accounts on accounts.id = page.id join clients on clients.id = accounts.client_id ${orderBy}`;
   const data = await hotRows<SummaryRow & { totalCount: number | string }>(trx, sql, [...whereBindings, ...whereBindings, f.pageSize, (f.page - 1) * f.pageSize]);
   const total = data.length ? Number(data[0]!.totalCount) : f.page === 1 ? 0 : Number((await hotRows<{ n: number | string }>(trx, countSql, whereBindings))[0]!.n);
   return { data: data.map(toSummary), total, page: f.page, pageSize: f.pageSize };
