@@ -161,7 +161,8 @@ export class CkBulkPlacement extends CkElement {
       this.mapping = { ...((step?.savedMapping ?? batch.mapping ?? step?.suggestedMapping ?? {}) as Mapping) };
       this.reviewed = new Set();
       this.mappingErrors = {};
-      this.#focusStep = true;
+      // picking up an unplaced upload: focus goes to its step (a run's reload keeps the page's own focus)
+      this.#focusStep = Boolean(step);
       if (batch.status !== 'uploaded') this.#announce(batch);
       if (RUNNING.has(batch.status)) this.#poll();
     } catch (error) {
@@ -461,7 +462,7 @@ export class CkBulkPlacement extends CkElement {
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this.#focusStep && !this.opening) {
-      // a batch opened again (a reload, "Continue"): the step it opened at is where focus belongs
+      // an upload picked up again (a reload, "Continue"): the step it opened at is where focus belongs
       this.#focusStep = false;
       const heading = this.renderRoot.querySelector<HTMLElement>('#map-title, #run-title');
       heading?.scrollIntoView({ block: 'nearest' });
