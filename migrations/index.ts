@@ -88,6 +88,7 @@ import * as m20261207130000 from './20261207130000_add_jobs_failed_by.js';
 import * as m20261207140000 from './20261207140000_add_party_language.js';
 import * as m20261207140100 from './20261207140100_add_payment_link_language.js';
 import * as m20261207150000 from './20261207150000_create_report_exports.js';
+import * as m20261207161000 from './20261207161000_add_placement_batch_draft_mapping.js';
 import * as m20261207230000 from './20261207230000_index_accounts_client_review_name.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
@@ -177,6 +178,7 @@ export const migrations: Record<string, Migration> = {
   '20261207140000_add_party_language': m20261207140000,
   '20261207140100_add_payment_link_language': m20261207140100,
   '20261207150000_create_report_exports': m20261207150000,
+  '20261207161000_add_placement_batch_draft_mapping': m20261207161000,
   '20261207230000_index_accounts_client_review_name': m20261207230000,
 };
 

@@ -4,7 +4,8 @@ import type { AppDeps } from '../platform/http/context.js';
 import { badRequest } from '../platform/errors.js';
 import { zodToFieldErrors } from '../platform/http/problem.js';
 import { Problem } from '../auth/auth.schema.js';
-import { Batch, BatchIdParams, BatchList, BatchListQuery, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
+import { Batch, BatchIdParams, BatchList, BatchListQuery, BatchMappingDraft, BatchMappingSaved, BatchMappingStep, BatchStart, BatchUploaded, BatchUploadFields } from './batches.schema.js';
+import { discardBatch, mappingStep, saveDraftMapping } from './batch-draft.js';
 import { listBatches } from './batch-list.js';
 import { createBatch, errorReport, getBatch, precheckUploadQuota, resumeBatch, rollbackBatch, startBatch } from './batches.service.js';
 import { receiveSpreadsheet } from './batch-upload.js';
@@ -37,6 +38,28 @@ export function batchRoutes({ db, config }: AppDeps): AnyRoute[] {
       params: BatchIdParams,
       responses: { 200: Batch, 401: Problem, 403: Problem, 404: Problem },
       handler: ({ caller, params }) => getBatch(db, caller, params.id),
+    }),
+    route({
+      method: 'get', path: '/placements/batches/:id/mapping', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      summary: 'The mapping step of an upload not placed yet (uploaded, or only checked), to continue it later: the columns, the suggested mapping, sample rows and fields (as the upload answered them) and the mapping last saved (`savedMapping`, null when none). 409 once the batch has run or when its file is gone.',
+      params: BatchIdParams,
+      responses: { 200: BatchMappingStep, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, params }) => mappingStep(db, config, caller, params.id),
+    }),
+    route({
+      method: 'put', path: '/placements/batches/:id/mapping', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      summary: 'Save the column mapping being edited (a draft: required fields may still be missing; every column named must be in the file), so the upload can be continued later. Keeps an unplaced upload from expiring while it is worked on.',
+      params: BatchIdParams,
+      body: BatchMappingDraft,
+      responses: { 200: BatchMappingSaved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, meta, params, body }) => saveDraftMapping(db, caller, meta, params.id, body.mapping, clockNow()),
+    }),
+    route({
+      method: 'delete', path: '/placements/batches/:id', tag: 'placements', auth: 'user', permission: 'accounts.place',
+      summary: 'Discard an upload not placed (uploaded, or only checked): the batch and its stored spreadsheet are deleted. 409 once rows may have been placed (roll back instead).',
+      params: BatchIdParams,
+      responses: { 204: null, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      handler: ({ caller, meta, params }) => discardBatch(db, config, caller, meta, params.id),
     }),
     route({
       method: 'post', path: '/placements/batches/:id/start', tag: 'placements', auth: 'user', permission: 'accounts.place', idempotent: true,

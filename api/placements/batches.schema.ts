@@ -91,3 +91,29 @@ export const BatchSummary = Batch.omit({ columns: true, mapping: true, sameFileA
 export const BatchList = z.object({
   data: z.array(BatchSummary), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(),
 });
+
+/**
+ * `PUT /placements/batches/:id/mapping`: the mapping as the person leaves it, saved while they edit it
+ * (a draft: a required field may still be missing; every column named must be in the file).
+ */
+const draftFieldShape = Object.fromEntries(BULK_FIELD_NAMES.map((f) => [f, z.string().max(200).optional()])) as Record<BulkField, z.ZodOptional<z.ZodString>>;
+export const BatchMappingDraft = z.strictObject({
+  /** target field → column header; `''` or absent: no column chosen (yet) */
+  mapping: z.strictObject(draftFieldShape),
+});
+
+export const BatchMappingSaved = z.object({
+  id: z.string(),
+  mapping: ColumnMappingSchema,
+  savedAt: z.string(),
+});
+
+/**
+ * `GET /placements/batches/:id/mapping`: the mapping step of an upload not yet placed, to pick it up
+ * again (after a reload, from "My placements"): what the upload answered (suggestion, sample rows,
+ * fields; read again from the stored file) and the mapping the person last saved, if any.
+ */
+export const BatchMappingStep = BatchUploaded.extend({
+  savedMapping: ColumnMappingSchema.nullable(),
+  savedAt: z.string().nullable(),
+});

@@ -70,7 +70,7 @@ export async function precheckUploadQuota(db: Db, config: Config, caller: Caller
 
 export interface BatchRow {
   id: number; publicId: string; clientId: number; status: string; mode: 'validate' | 'place'; fileName: string; storedName: string;
-  format: SheetFormat; fileSha256: string; fileSize: number | string; headersJson: string; mappingJson: string | null;
+  format: SheetFormat; fileSha256: string; fileSize: number | string; headersJson: string; mappingJson: string | null; draftMappingJson: string | null; draftSavedAt: unknown;
   rowsTotal: number | null; rowsDone: number; rowsPlaced: number; rowsInvalid: number; rowsDuplicate: number; failure: string | null;
   createdByUserId: number | null; createdAt: unknown; finishedAt: unknown; clientPublicId: string; clientName: string; clientKind: string;
 }
@@ -82,7 +82,7 @@ export async function loadBatch(trx: Trx, where: { publicId: string }): Promise<
     .first('placement_batches.*', 'clients.public_id as client_public_id', 'clients.name as client_name', 'clients.kind as client_kind')) as BatchRow | undefined;
 }
 
-async function resolveBatch(trx: Trx, caller: Caller, publicId: string): Promise<BatchRow> {
+export async function resolveBatch(trx: Trx, caller: Caller, publicId: string): Promise<BatchRow> {
   const b = await loadBatch(trx, { publicId });
   if (!b || (caller.clientIds !== 'all' && !caller.clientIds.includes(b.clientId))) throw notFound('Batch');
   return b;
@@ -130,7 +130,7 @@ const mask = (cell: string) => (SSN_LIKE.test(cell) ? `***-**-${cell.slice(-4)}`
  * The header row and a few sample rows, read without loading the file. It looks through at most
  * `peekRecords` records (blank ones included), so the upload's work is bounded whatever follows.
  */
-async function peek(path: string, format: SheetFormat): Promise<{ headers: string[]; samples: string[][] }> {
+export async function peek(path: string, format: SheetFormat): Promise<{ headers: string[]; samples: string[][] }> {
   let headers: string[] | null = null;
   const samples: string[][] = [];
   const records = readRecords(path, format);
@@ -175,6 +175,11 @@ function checkHeader(headers: string[]): void {
 }
 
 /** The spreadsheet is in the file store under `storedName` (its key) until it is placed, rolled back or expires. */
+/** The fields a column can be mapped to, in the form's order, with whether each is required. */
+export function bulkFieldInfo() {
+  return BULK_FIELD_INFO.map((f) => ({ ...f, required: REQUIRED_FIELDS.includes(f.field as never) }));
+}
+
 export async function createBatch(db: Db, config: Config, caller: Caller, meta: RequestMeta, file: UploadedSpreadsheet, clientPublicId: string | undefined, now: Date) {
   const store = fileStoreFor(config);
   try {
@@ -204,7 +209,7 @@ export async function createBatch(db: Db, config: Config, caller: Caller, meta: 
         mappingSource: suggested.source,
         suggestions: suggested.suggestions,
         sampleRows: samples,
-        fields: BULK_FIELD_INFO.map((f) => ({ ...f, required: REQUIRED_FIELDS.includes(f.field as never) })),
+        fields: bulkFieldInfo(),
       };
     });
   } catch (err) {
@@ -223,7 +228,7 @@ export async function startBatch(db: Db, caller: Caller, meta: RequestMeta, publ
     const errors = mappingErrors(mapping, JSON.parse(b.headersJson) as string[]);
     if (errors.length) throw badRequest('validation_failed', 'The column mapping is incomplete.', errors);
     const changed = await trx('placement_batches').where({ id: b.id }).whereIn('status', ['uploaded', 'validated']).update({
-      status: 'queued', mode: input.mode, mappingJson: JSON.stringify(mapping), rowsDone: 0, rowsPlaced: 0, rowsInvalid: 0, rowsDuplicate: 0,
+      status: 'queued', mode: input.mode, mappingJson: JSON.stringify(mapping), draftMappingJson: JSON.stringify(mapping), draftSavedAt: now, rowsDone: 0, rowsPlaced: 0, rowsInvalid: 0, rowsDuplicate: 0,
       failure: null, finishedAt: null, updatedAt: now,
     });
     if (!changed) throw conflict('batch_not_startable', 'This batch is already running.');

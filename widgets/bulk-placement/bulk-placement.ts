@@ -7,16 +7,17 @@ import { toProblem } from '../internal/api-client.js';
 import { formatCount } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { placementFormStyles } from '../new-account/new-account.styles.js';
-import type { Batch, BatchUploaded } from '../../api/placements/batches.schema.js';
+import type { Batch, BatchMappingStep, BatchUploaded } from '../../api/placements/batches.schema.js';
+import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
 
 type BatchT = z.output<typeof Batch>;
 type Uploaded = z.output<typeof BatchUploaded>;
+type MappingStep = z.output<typeof BatchMappingStep>;
 type Suggestion = Uploaded['suggestions'][number];
 
 const BASIS: Record<Suggestion['basis'], string> = {
   remembered: 'your last mapping', agency: 'the same columns from another client', header: 'the column name', values: 'the values only',
 };
-type Mapping = Record<string, string>;
 
 /** Detail of `ck-batch-change`: the batch on screen (`''` when back at the first step). */
 export interface BatchChangeDetail {
@@ -32,6 +33,8 @@ export interface BatchCompleteDetail {
 }
 
 const RUNNING = new Set(['queued', 'running']);
+/** not placed yet: the mapping step can be picked up again */
+const OPEN = new Set(['uploaded', 'validated']);
 
 /**
  * Bulk placement from a spreadsheet: choose or drop a CSV/XLSX file, check the column mapping
@@ -43,11 +46,16 @@ const RUNNING = new Set(['queued', 'running']);
  * client portal puts it in the URL, `#/place/batches/plb_…`), and `batch-id` opens that batch again
  * and follows it. Progress is brought into view when a run starts and announced politely.
  *
+ * So does an upload left at the mapping step: the mapping is saved on the server as it is edited,
+ * and `batch-id` of a batch not started (from the URL, or "Continue" in `ck-my-placements`) opens
+ * the mapping step again with the mapping last saved (else the suggested one). The heading of the
+ * step opened takes focus.
+ *
  * @summary Place many accounts from a CSV or XLSX file.
  * @tag ck-bulk-placement
  *
  * @fires {CustomEvent<BatchCompleteDetail>} ck-batch-complete - A place run finished.
- * @fires {CustomEvent<BatchChangeDetail>} ck-batch-change - A run started (its batch id), or the element went back to the first step (`''`).
+ * @fires {CustomEvent<BatchChangeDetail>} ck-batch-change - A file was uploaded or a run started (its batch id), or the element went back to the first step (`''`).
  *
  * @csspart base - The wrapper.
  * @csspart dropzone - The file chooser / drop area.
@@ -70,6 +78,17 @@ export class CkBulkPlacement extends CkElement {
     tr[data-review] th { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
     .basis { display: block; font-size: 0.85em; color: var(--ck-color-muted, #555); }
     .basis strong { color: var(--ck-color-warning-text, #7a3b00); }
+    /* A phone: each field is a card (label, then its column across the width, then the values), so a
+       column's name is never cut short in a squeezed select. */
+    @media (max-width: 640px) {
+      table[part~='mapping'], table[part~='mapping'] tbody, table[part~='mapping'] tr, table[part~='mapping'] th, table[part~='mapping'] td { display: block; }
+      table[part~='mapping'] thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+      table[part~='mapping'] tr { padding: var(--ck-space-2, 0.5rem) var(--ck-space-1, 0.25rem); border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de); }
+      table[part~='mapping'] th, table[part~='mapping'] td { border: 0; padding: var(--ck-space-1, 0.25rem) 0; }
+      table[part~='mapping'] select { width: 100%; }
+      tr[data-review] th { border-inline-start: 0; }
+      tr[data-review] { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
+    }
   `];
 
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
@@ -108,6 +127,9 @@ export class CkBulkPlacement extends CkElement {
   @state() private opening = false;
 
   #portal = new PortalConnection(this);
+  #draft = new MappingDraft(this);
+  /** after opening a batch: focus the heading of the step shown */
+  #focusStep = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #reveal = false;
   #announced = '';
@@ -129,6 +151,7 @@ export class CkBulkPlacement extends CkElement {
     this.reviewed = new Set();
     this.announcement = '';
     this.#announced = '';
+    this.#draft.clear();
     if (had) this.emit<BatchChangeDetail>('ck-batch-change', { batchId: '' });
   }
 
@@ -138,11 +161,20 @@ export class CkBulkPlacement extends CkElement {
     this.opening = true;
     this.problem = '';
     try {
-      const batch = await this.#portal.client.get<BatchT>(`/placements/batches/${id}`);
+      const client = this.#portal.client;
+      const batch = await client.get<BatchT>(`/placements/batches/${id}`);
+      // not placed yet: the mapping step as it was left (the last saved mapping, else the suggestion)
+      const step = OPEN.has(batch.status) ? await client.get<MappingStep>(`/placements/batches/${id}/mapping`) : null;
       if (this.batchId !== id) return; // another batch was asked for meanwhile
-      this.uploaded = null;
-      this.batch = batch;
-      this.#announce(batch);
+      this.#draft.clear();
+      this.uploaded = step;
+      this.batch = step ?? batch;
+      this.mapping = { ...((step?.savedMapping ?? batch.mapping ?? step?.suggestedMapping ?? {}) as Mapping) };
+      this.reviewed = new Set();
+      this.mappingErrors = {};
+      // picking up an unplaced upload: focus goes to its step (a run's reload keeps the page's own focus)
+      this.#focusStep = Boolean(step);
+      if (batch.status !== 'uploaded') this.#announce(batch);
       if (RUNNING.has(batch.status)) this.#poll();
     } catch (error) {
       this.problem = toProblem(error).detail;
@@ -195,6 +227,9 @@ export class CkBulkPlacement extends CkElement {
       this.batch = uploaded;
       this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
       this.reviewed = new Set();
+      this.#draft.clear();
+      // the host page keeps the id (the client portal: in the URL), so a reload comes back to this step
+      this.emit<BatchChangeDetail>('ck-batch-change', { batchId: uploaded.id });
     } catch (error) {
       this.problem = toProblem(error).detail;
     } finally {
@@ -225,8 +260,9 @@ export class CkBulkPlacement extends CkElement {
     this.problem = '';
     this.mappingErrors = {};
     try {
+      await this.#draft.settled(); // a save still under way must not land after the start
       this.batch = await this.#portal.client.request<BatchT>('POST', `/placements/batches/${this.batch.id}/start`, {
-        body: { mapping: this.mapping, mode },
+        body: { mapping: chosenColumns(this.mapping), mode },
         headers: { 'Idempotency-Key': crypto.randomUUID() },
       });
       this.#reveal = true;
@@ -310,13 +346,28 @@ export class CkBulkPlacement extends CkElement {
     `;
   }
 
+  /** A column chosen for a field: shown at once, and saved so the upload can be continued later. */
+  #choose(field: string, column: string): void {
+    this.mapping = { ...this.mapping, [field]: column };
+    this.reviewed = new Set([...this.reviewed, field]);
+    if (this.batch) void this.#draft.save(this.#portal.client, this.batch.id, this.mapping);
+  }
+
+  #renderDraftState() {
+    const d = this.#draft;
+    const text = d.state === 'saving' ? 'Saving your mapping…'
+      : d.state === 'saved' ? 'Mapping saved: you can leave and continue it later from My placements.'
+      : d.state === 'failed' ? `Your mapping could not be saved: ${d.problem}` : '';
+    return html`<p class="hint" data-field="draft" data-state=${d.state || nothing}>${text}</p>`;
+  }
+
   #renderMapping(u: Uploaded) {
     const columns = u.columns;
     const toCheck = (u.suggestions ?? []).filter((x) => x.review && this.mapping[x.field] === x.column && !this.reviewed.has(x.field)).length;
     return html`
       <section aria-labelledby="map-title">
-        <h3 id="map-title">Match your columns</h3>
-        <p class="hint">${u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : u.mappingSource === 'agency' ? 'Filled in from the last file with these columns.' : 'Suggested from the column names and values.'}
+        <h3 id="map-title" tabindex="-1">Match your columns</h3>
+        <p class="hint">${'savedMapping' in u && u.savedMapping ? 'The mapping you saved for this file is filled in.' : u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : u.mappingSource === 'agency' ? 'Filled in from the last file with these columns.' : 'Suggested from the column names and values.'}
           ${toCheck ? html`<strong data-review-count>${toCheck === 1 ? '1 suggested column needs' : `${toCheck} suggested columns need`} a check (highlighted).</strong>` : nothing}
           ${u.fileName} · ${u.client.name}${u.sameFileAs ? ' · This file was uploaded before: rows already placed will be reported as duplicates.' : ''}</p>
         <div class="scroll">
@@ -335,10 +386,7 @@ export class CkBulkPlacement extends CkElement {
                   <th scope="row"><label for="map-${f.field}">${f.label}${nameRule}</label></th>
                   <td>
                     <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error map-${f.field}-basis"
-                      @change=${(e: Event) => {
-                        this.mapping = { ...this.mapping, [f.field]: (e.target as HTMLSelectElement).value };
-                        this.reviewed = new Set([...this.reviewed, f.field]);
-                      }}>
+                      @change=${(e: Event) => this.#choose(f.field, (e.target as HTMLSelectElement).value)}>
                       <option value="" ?selected=${!col}>— not in my file —</option>
                       ${columns.map((c) => html`<option value=${c} ?selected=${c === col}>${c}</option>`)}
                     </select>
@@ -355,6 +403,7 @@ export class CkBulkPlacement extends CkElement {
             </tbody>
           </table>
         </div>
+        ${this.#renderDraftState()}
         <div class="actions">
           <button part="button" type="button" data-action="validate" ?disabled=${this.busy} @click=${() => this.#start('validate')}>Check the file first</button>
           <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy} @click=${() => this.#start('place')}>Place accounts</button>
@@ -423,6 +472,13 @@ export class CkBulkPlacement extends CkElement {
 
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (this.#focusStep && !this.opening) {
+      // an upload picked up again (a reload, "Continue"): the step it opened at is where focus belongs
+      this.#focusStep = false;
+      const heading = this.renderRoot.querySelector<HTMLElement>('#map-title, #run-title');
+      heading?.scrollIntoView({ block: 'nearest' });
+      heading?.focus({ preventScroll: true });
+    }
     if (!this.#reveal) return;
     this.#reveal = false;
     // The run replaces the long mapping table: bring its heading (and progress) into view and focus.

@@ -56,16 +56,20 @@ const PLACEMENT_STATUS: Record<PlacementItem['status'], string> = { pending_revi
  * newest first, each with its status (pending review, accepted, rejected with the reason,
  * processing, failed), its counts and date. An accepted account opens with `ck-account-select`; a
  * spreadsheet's accounts unfold under it, and a running one's progress opens with `ck-batch-select`.
+ * A spreadsheet uploaded but not started (or only checked) can be continued — `ck-batch-select`
+ * again: bulk placement opens it at its mapping step — or discarded, after a confirmation: the
+ * upload and its stored file are deleted.
  *
  * @summary The client's placements: spreadsheets and single accounts, with their review status.
  * @tag ck-my-placements
  *
  * @fires {CustomEvent<{ accountId: string }>} ck-account-select - An accepted account was chosen.
- * @fires {CustomEvent<BatchSelectDetail>} ck-batch-select - "Show progress" of a spreadsheet was chosen.
+ * @fires {CustomEvent<BatchSelectDetail>} ck-batch-select - "Show progress", "Continue" or "Open" of a spreadsheet was chosen.
  *
  * @csspart table - The tables of spreadsheets and of accounts.
  * @csspart status - A status badge.
  * @csspart button - Every button.
+ * @csspart dialog - The confirmation before a spreadsheet is discarded.
  *
  * @cssprop --ck-color-success - Badge of accepted placements.
  * @cssprop --ck-color-danger - Badge of rejected and failed ones.
@@ -83,6 +87,11 @@ export class CkMyPlacements extends CkElement {
     td.num, th.num { text-align: right; }
     tr.inner > td { background: var(--ck-color-surface-muted, #f6f8fa); }
     .pager { display: flex; gap: var(--ck-space-2, 0.5rem); align-items: center; margin-top: var(--ck-space-2, 0.5rem); }
+    td .actions { display: flex; flex-wrap: wrap; gap: var(--ck-space-1, 0.25rem); }
+    dialog { max-width: min(28rem, calc(100vw - 2rem)); border: 1px solid var(--ck-color-border, #8c959f); border-radius: var(--ck-radius, 6px); padding: var(--ck-space-4, 1rem); }
+    dialog h3 { margin: 0 0 var(--ck-space-2, 0.5rem); font-size: var(--ck-font-size-h3, 1.05rem); }
+    button.danger { color: var(--ck-color-danger, #b42318); border-color: currentColor; }
+    dialog .actions { display: flex; flex-wrap: wrap; gap: var(--ck-space-2, 0.5rem); justify-content: flex-end; }
     .linklike { background: none; border: 0; padding: 0; min-height: 0; color: var(--ck-color-link, #0b57d0); text-decoration: underline; font: inherit; cursor: pointer; }
     /* A phone: each row is a card. */
     @media (max-width: 640px) {
@@ -102,6 +111,12 @@ export class CkMyPlacements extends CkElement {
   @state() private singlePage = 1;
   /** the spreadsheet whose accounts are unfolded */
   @state() private openBatch = '';
+  /** the spreadsheet waiting for "Discard" to be confirmed */
+  @state() private discarding: BatchItem | null = null;
+  @state() private discardBusy = false;
+  /** the polite live region: what a discard did */
+  @state() private notice = '';
+  @state() private discardProblem = '';
 
   #portal = new PortalConnection(this);
 
@@ -128,6 +143,63 @@ export class CkMyPlacements extends CkElement {
     void this.#batches.run();
     void this.#singles.run();
     if (this.openBatch) void this.#batchRows.run();
+  }
+
+  #askDiscard(b: BatchItem, opener: HTMLElement): void {
+    this.discarding = b;
+    this.discardProblem = '';
+    this.#opener = opener;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.showModal());
+  }
+
+  /** the button that opened the dialog: focus goes back to it (or to the list) when it closes */
+  #opener: HTMLElement | null = null;
+
+  #closeDiscard(): void {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
+  }
+
+  #onDialogClose = (): void => {
+    const gone = !this.discarding;
+    this.discarding = null;
+    this.discardProblem = '';
+    const opener = this.#opener;
+    this.#opener = null;
+    // the row is gone after a discard: focus the list's heading instead of a removed button
+    if (gone || !opener?.isConnected) this.renderRoot.querySelector<HTMLElement>('#sheets-title')?.focus();
+    else opener.focus();
+  };
+
+  async #discard(): Promise<void> {
+    const b = this.discarding;
+    if (!b) return;
+    this.discardBusy = true;
+    this.discardProblem = '';
+    try {
+      await this.#portal.client.request('DELETE', `/placements/batches/${b.id}`);
+      this.notice = `${b.fileName} was discarded.`;
+      this.discarding = null;
+      this.#closeDiscard();
+      void this.#batches.run();
+    } catch (error) {
+      this.discardProblem = toProblem(error).detail;
+    } finally {
+      this.discardBusy = false;
+    }
+  }
+
+  #renderDiscardDialog() {
+    const b = this.discarding;
+    return html`<dialog part="dialog" aria-labelledby="discard-title" aria-describedby="discard-text" @close=${this.#onDialogClose}>
+      ${b ? html`
+        <h3 id="discard-title">Discard ${b.fileName}?</h3>
+        <p id="discard-text">The uploaded file and its column mapping are deleted. Nothing of it was placed. To place it later, upload the file again.</p>
+        <p class="alert" role="alert">${this.discardProblem}</p>
+        <div class="actions">
+          <button part="button" type="button" data-action="cancel-discard" autofocus @click=${() => this.#closeDiscard()}>Keep it</button>
+          <button class="danger" part="button" type="button" data-action="confirm-discard" ?disabled=${this.discardBusy} @click=${() => this.#discard()}>Discard</button>
+        </div>` : nothing}
+    </dialog>`;
   }
 
   #status(p: PlacementItem) {
@@ -175,11 +247,13 @@ export class CkMyPlacements extends CkElement {
   #renderBatch(b: BatchItem) {
     const s = batchStatus(b);
     const running = s.key === 'processing';
+    // uploaded, or only checked: can be continued (its mapping step) or discarded
+    const notPlaced = b.status === 'uploaded' || b.status === 'validated';
     const open = this.openBatch === b.id;
     const r = b.review;
     return html`
       <tr data-batch=${b.id}>
-        <td data-label="File">${b.fileName}<span class="sub">${b.client.name}${b.createdBy ? ` · ${b.createdBy}` : ''}</span></td>
+        <td data-label="File"><span id="file-${b.id}">${b.fileName}</span><span class="sub">${b.client.name}${b.createdBy ? ` · ${b.createdBy}` : ''}</span></td>
         <td data-label="Uploaded">${formatDate(b.createdAt)}</td>
         <td data-label="Status"><span class="badge" part="status" data-status=${s.key}>${s.label}</span>
           ${running ? html`<span class="sub">${b.rowsTotal ? `${formatCount(b.rowsDone)} of ${formatCount(b.rowsTotal)} rows` : 'Counting rows…'}</span>` : nothing}
@@ -191,8 +265,16 @@ export class CkMyPlacements extends CkElement {
             ? html`<button part="button" type="button" data-action="accounts" aria-expanded=${open ? 'true' : 'false'} aria-controls="rows-${b.id}"
                 @click=${() => (this.openBatch = open ? '' : b.id)}>${open ? 'Hide accounts' : 'Show accounts'}</button>`
             : nothing}
-          ${running || ['uploaded', 'validated', 'failed'].includes(b.status)
+          ${running || b.status === 'failed'
             ? html`<button part="button" type="button" data-action="progress" @click=${() => this.emit<BatchSelectDetail>('ck-batch-select', { batchId: b.id })}>${running ? 'Show progress' : 'Open'}</button>`
+            : nothing}
+          ${notPlaced
+            ? html`<div class="actions">
+                <button class="primary" part="button" type="button" data-action="continue" aria-describedby="file-${b.id}"
+                  @click=${() => this.emit<BatchSelectDetail>('ck-batch-select', { batchId: b.id })}>${b.status === 'uploaded' ? 'Continue' : 'Open'}</button>
+                <button part="button" type="button" data-action="discard" aria-describedby="file-${b.id}"
+                  @click=${(e: Event) => this.#askDiscard(b, e.currentTarget as HTMLElement)}>Discard</button>
+              </div>`
             : nothing}
         </td>
       </tr>
@@ -243,7 +325,10 @@ export class CkMyPlacements extends CkElement {
     if (!user || user.onboarding.required) return html`<p class="hint">Sign in to see your placements.</p>`;
     return html`
       <p class="hint">Accounts appear in account search once the agency accepts them.</p>
-      <section aria-labelledby="sheets-title"><h2 id="sheets-title">Spreadsheets</h2>${this.#renderBatches()}</section>
+      <section aria-labelledby="sheets-title"><h2 id="sheets-title" tabindex="-1">Spreadsheets</h2>
+        <p class="visually-hidden" role="status" aria-live="polite" data-field="notice">${this.notice}</p>
+        ${this.#renderBatches()}</section>
+      ${this.#renderDiscardDialog()}
       <section aria-labelledby="singles-title"><h2 id="singles-title">Accounts placed one at a time</h2>${this.#renderSingles()}</section>
     `;
   }
