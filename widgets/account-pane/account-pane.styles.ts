@@ -179,6 +179,8 @@ export const accountPaneStyles = css`
     border-radius: var(--ck-radius, 6px);
     background: var(--ck-color-surface-alt, #f4f6f8);
     max-width: 85%;
+    /* a pasted link without a space wraps inside the bubble (the pane clipped it on a phone) */
+    overflow-wrap: anywhere;
   }
   ol.messages li[data-side='agency'] {
     align-self: flex-end;
