@@ -35,7 +35,7 @@ describe('ck-account-pane', () => {
     await expectAccessible(el);
   });
 
-  it('on a phone, from the keyboard: opening a thread puts the focus on it, and a pasted link wraps inside its bubble', async () => {
+  it('on a phone, from the keyboard: a pasted link wraps in the timeline and in its bubble, and opening a thread puts the focus on it', async () => {
     const client = await signIn(DEMO.client);
     const page = await client.get<AccountPage>('/accounts', { status: 'active', sort: 'name', order: 'desc', pageSize: 5 });
     const account = page.data[4]!;
@@ -43,10 +43,14 @@ describe('ck-account-pane', () => {
     const thread = await client.request<{ id: string }>('POST', `/accounts/${account.id}/messages`, {
       body: { subject: 'Statement link', body: `The debtor sent this: ${link}` }, headers: { 'Idempotency-Key': `pane-${Math.random()}` },
     });
+    await client.request('POST', `/accounts/${account.id}/notes`, { body: { body: `Statement: ${link}` }, headers: { 'Idempotency-Key': `pane-${Math.random()}` } });
     // as wide as the pane is on a 390 px phone
     const portal = await fixture(html`<div style="width: 343px"><ck-portal api=${API}><ck-account-pane account-id=${account.id}></ck-account-pane></ck-portal></div>`);
     const el = portal.querySelector('ck-account-pane')!;
     await find(el, '[part~=header]');
+    await waitUntil(() => [...shadow(el).querySelectorAll('[part~=timeline] li')].some((li) => li.textContent!.includes(link)), 'the note in the timeline', { timeout: 10000 });
+    const note = [...shadow(el).querySelectorAll('[part~=timeline] li')].find((li) => li.textContent!.includes(link))!;
+    expect(note.scrollWidth, 'the note does not overflow the timeline').to.be.at.most(note.clientWidth);
     shadow(el).querySelector<HTMLButtonElement>('#tab-messages')!.click();
     const open = await find<HTMLButtonElement>(el, `[data-thread="${thread.id}"]`);
     open.focus();

@@ -118,6 +118,8 @@ export const accountPaneStyles = css`
     gap: var(--ck-space-3, 0.75rem);
     padding: var(--ck-space-2, 0.5rem) 0;
     border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    /* a note holding a link without a space wraps (on a phone the pane clipped it) */
+    overflow-wrap: anywhere;
   }
   .meta {
     color: var(--ck-color-text-muted, #57606a);
