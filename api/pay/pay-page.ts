@@ -41,10 +41,14 @@ export function renderPayPage(lang: Lang, brand: { agencyName: string; brandColo
   const other: Lang = lang === 'es' ? 'en' : 'es';
   const agency = escape(brand.agencyName);
   const words = JSON.stringify({ en: pageStrings('en'), es: pageStrings('es'), agency: brand.agencyName }).replace(/</g, '\\u003c');
+  // Without an icon of its own the browser asks for /favicon.ico, which the portal does not serve: a 404
+  // and a console error on every debtor's visit. A dot in the agency's colour, inline (img-src allows data:).
+  const icon = `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${brand.brandColor}"/></svg>`)}`;
   return `<!doctype html>
 <html lang="${lang}">
 <head>
   <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
+  <link rel="icon" href="${escape(icon)}">
   <title data-w="pageTitle">${escape(w.pageTitle.replace('{agency}', brand.agencyName))}</title>
   <style>
     :root{--ck-color-primary:${brand.brandColor};color-scheme:light}

@@ -35,6 +35,36 @@ describe('ck-account-pane', () => {
     await expectAccessible(el);
   });
 
+  it('on a phone, from the keyboard: a pasted link wraps in the timeline and in its bubble, and opening a thread puts the focus on it', async () => {
+    const client = await signIn(DEMO.client);
+    const page = await client.get<AccountPage>('/accounts', { status: 'active', sort: 'name', order: 'desc', pageSize: 5 });
+    const account = page.data[4]!;
+    const link = 'https://billing.example.com/statements/2026/11/customer/00012345/invoice-0987654321-details-and-payments';
+    const thread = await client.request<{ id: string }>('POST', `/accounts/${account.id}/messages`, {
+      body: { subject: 'Statement link', body: `The debtor sent this: ${link}` }, headers: { 'Idempotency-Key': `pane-${Math.random()}` },
+    });
+    await client.request('POST', `/accounts/${account.id}/notes`, { body: { body: `Statement: ${link}` }, headers: { 'Idempotency-Key': `pane-${Math.random()}` } });
+    // as wide as the pane is on a 390 px phone
+    const portal = await fixture(html`<div style="width: 343px"><ck-portal api=${API}><ck-account-pane account-id=${account.id}></ck-account-pane></ck-portal></div>`);
+    const el = portal.querySelector('ck-account-pane')!;
+    await find(el, '[part~=header]');
+    await waitUntil(() => [...shadow(el).querySelectorAll('[part~=timeline] li')].some((li) => li.textContent!.includes(link)), 'the note in the timeline', { timeout: 10000 });
+    const note = [...shadow(el).querySelectorAll('[part~=timeline] li')].find((li) => li.textContent!.includes(link))!;
+    expect(note.scrollWidth, 'the note does not overflow the timeline').to.be.at.most(note.clientWidth);
+    shadow(el).querySelector<HTMLButtonElement>('#tab-messages')!.click();
+    const open = await find<HTMLButtonElement>(el, `[data-thread="${thread.id}"]`);
+    open.focus();
+    open.click();
+    await find(el, '[part~=thread] ol.messages li');
+    // the button pressed went away while the conversation loaded: the focus went to the page
+    await waitUntil(() => shadow(el).activeElement?.id === 'thread-title', 'the focus on the thread heading', { timeout: 5000 });
+    const bubble = shadow(el).querySelector('[part~=thread] ol.messages li')!;
+    const pane = el.getBoundingClientRect();
+    expect(bubble.scrollWidth, 'the bubble does not overflow').to.be.at.most(bubble.clientWidth);
+    expect(bubble.getBoundingClientRect().right).to.be.at.most(pane.right);
+    await expectAccessible(el);
+  });
+
   it('renders the header band, account data and the balance total of a real account', async () => {
     const { account } = await pickAccount('active', 1);
     const el = await mount(account.id);

@@ -81,6 +81,29 @@ describe('ck-dispute-form', () => {
     expect(shadow(el).querySelector('caption')!.textContent).to.contain('changed since');
   });
 
+  it('on a phone, each amount of the itemization stays on one line with its sign', async () => {
+    const client = await signIn(DEMO.agency);
+    // payments as long as the balance they paid down (the widest amount sets the column): "− $1,121.36"
+    // against "$5,901.88" broke after the sign on the pay page at 390 px
+    const account = accounts[6]!;
+    await client.request('POST', `/accounts/${account.id}/payments`, {
+      body: { amountCents: account.balanceDetail.totalCents - 100, paidOn: new Date().toISOString().slice(0, 10), method: 'check' },
+      headers: { 'Idempotency-Key': `itemization-${Math.random()}` },
+    });
+    // as wide as the table is inside the pay form's card at 390 px, narrower than its words want
+    const portal = await fixture(html`<div style="width: 275px"><ck-portal api=${API}><ck-dispute-form account-id=${account.id}></ck-dispute-form></ck-portal></div>`);
+    const el = portal.querySelector('ck-dispute-form')!;
+    await find(el, '[part~=validation]', 'the validation information to load');
+    const lines = (cell: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    };
+    const broken = [...shadow(el).querySelectorAll('td.num')].filter((td) => lines(td) > 1).map((td) => td.textContent!.trim());
+    // "−" on one line and "$1,121.36" on the next read as two amounts
+    expect(broken).to.deep.equal([]);
+  });
+
   it('sends a partial dispute: confirmation shown and focused, the account is on hold at once', async () => {
     const client = await signIn(DEMO.agency);
     const account = accounts[1]!;

@@ -60,6 +60,21 @@ describe('ck-inbox', () => {
     await expectAccessible(el);
   });
 
+  it('a note holding a long link wraps inside a phone-wide inbox instead of widening it', async () => {
+    const client = await otherUser(DEMO.client);
+    const page = await client.call<AccountPage>('GET', '/accounts?status=active&pageSize=5&page=8&sort=accountNumber');
+    const marker = `Widelink${Date.now()}`;
+    await client.call('POST', `/accounts/${page.data[0]!.id}/notes`, { body: `${marker}: https://billing.example.com/statements/2026/11/customer/00012345/invoice-0987654321-details-and-payments` });
+    await signIn(DEMO.agency);
+    const portal = await fixture(html`<div style="width: 343px"><ck-portal api=${API}><ck-inbox></ck-inbox></ck-portal></div>`);
+    const el = portal.querySelector('ck-inbox')!;
+    await waitUntil(() => taskTitled(el, marker), 'the note in the inbox', { timeout: 10000 });
+    // the inbox kept its width; before, it grew to the link's length (1,227 px on a 390 px phone)
+    expect(el.getBoundingClientRect().width).to.be.at.most(343);
+    const task = taskTitled(el, marker)!;
+    expect(task.scrollWidth, 'the task does not overflow').to.be.at.most(task.clientWidth);
+  });
+
   it('a dispute answered elsewhere leaves the open list live', async () => {
     const el = await mount();
     await waitUntil(() => el.live, 'the live stream', { timeout: 10000 });

@@ -33,6 +33,19 @@ async function choose(el: CkReportViewer, key: string): Promise<void> {
 describe('ck-report-viewer', () => {
   afterEach(signOut);
 
+  it('from the keyboard: after Run report the focus lands on the results (the disabled button dropped it to the page)', async () => {
+    await signIn(DEMO.group);
+    const el = await mount();
+    await choose(el, 'status');
+    const run = shadow(el).querySelector<HTMLButtonElement>('form button[type=submit]')!;
+    run.focus();
+    run.click();
+    await waitUntil(() => shadow(el).querySelector('.results table'), 'the results', { timeout: 15000 });
+    await waitUntil(() => shadow(el).activeElement?.classList.contains('results'), 'the focus on the results', { timeout: 5000 });
+    expect(shadow(el).activeElement!.getAttribute('aria-label')).to.match(/results$/);
+    await expectAccessible(el);
+  });
+
   it('is accessible (catalogue, parameters, results with a chart)', async () => {
     await signIn(DEMO.group);
     const el = await mount();

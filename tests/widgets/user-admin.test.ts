@@ -1,6 +1,7 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widgets/all.js';
 import type { CkUserAdmin } from '../../widgets/user-admin/user-admin.js';
+import { setViewport } from '@web/test-runner-commands';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut, type } from './helpers.js';
 
 async function mount(): Promise<CkUserAdmin> {
@@ -105,6 +106,45 @@ describe('ck-user-admin', () => {
     const clientBoxes = [...shadow(el).querySelectorAll('input[name=clientIds]')].map((c) => c.parentElement!.textContent!.trim());
     expect(clientBoxes).to.deep.equal(['Cascade Power & Light']);
     await expectAccessible(el);
+  });
+
+  it('on a phone, from the keyboard: a name reads on its own line, and the focus follows New user, Cancel and a row\'s action', async () => {
+    const agency = await signIn(DEMO.agency);
+    const roles = (await agency.get<{ data: { id: string; name: string }[] }>('/roles')).data;
+    const mine = await agency.get<{ clients: { id: string }[] }>('/me');
+    await agency.request('POST', '/users', { body: { firstName: 'Florence', lastName: 'Focuswalker', username: 'florence.focus', email: 'florence.focuswalker@cascadepower.example', roleId: roles.find((r) => r.name.startsWith('Client viewer'))!.id, clientIds: [mine.clients[0]!.id] } });
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await mount();
+      type(el, 'q', 'florence.focus');
+      shadow(el).querySelector<HTMLButtonElement>('form[role=search] button[type=submit]')!.click();
+      await waitUntil(() => usernames(el).join() === 'florence.focus', 'only the new user listed');
+      // the card's Name cell: the name on one line, the email under it (they sat side by side, the name
+      // broken mid-word: "Focuswalk / er")
+      const nameText = [...row(el, 'florence.focus').querySelector('td[data-label=Name]')!.querySelectorAll('*'), row(el, 'florence.focus').querySelector('td[data-label=Name]')!]
+        .flatMap((n) => [...n.childNodes]).find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes('Florence'))!;
+      const range = document.createRange();
+      range.selectNodeContents(nameText);
+      expect(new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size, 'lines the name takes').to.equal(1);
+      const email = row(el, 'florence.focus').querySelector('td[data-label=Name] .muted')!.getBoundingClientRect();
+      expect(email.top).to.be.greaterThan(range.getBoundingClientRect().bottom - 1);
+
+      const press = (selector: string) => {
+        const button = shadow(el).querySelector<HTMLButtonElement>(selector)!;
+        button.focus();
+        button.click();
+      };
+      press('[data-action=new]');
+      await waitUntil(() => shadow(el).activeElement?.id === 'new-firstName', 'the focus on First name', { timeout: 5000 });
+      press('form.create button[type=button]');
+      await waitUntil(() => shadow(el).activeElement?.getAttribute('data-action') === 'new', 'the focus back on New user', { timeout: 5000 });
+      press('tr[data-user="florence.focus"] [data-action=issue-password]');
+      await waitUntil(() => notice(el).startsWith('New password for florence.focus'), 'the new password notice', { timeout: 10000 });
+      await waitUntil(() => shadow(el).activeElement?.getAttribute('part') === 'notice', 'the focus on the notice', { timeout: 5000 });
+      await expectAccessible(el);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('finds users by name and says so when none match', async () => {

@@ -118,6 +118,8 @@ export const accountPaneStyles = css`
     gap: var(--ck-space-3, 0.75rem);
     padding: var(--ck-space-2, 0.5rem) 0;
     border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de);
+    /* a note holding a link without a space wraps (on a phone the pane clipped it) */
+    overflow-wrap: anywhere;
   }
   .meta {
     color: var(--ck-color-text-muted, #57606a);
@@ -179,6 +181,8 @@ export const accountPaneStyles = css`
     border-radius: var(--ck-radius, 6px);
     background: var(--ck-color-surface-alt, #f4f6f8);
     max-width: 85%;
+    /* a pasted link without a space wraps inside the bubble (the pane clipped it on a phone) */
+    overflow-wrap: anywhere;
   }
   ol.messages li[data-side='agency'] {
     align-self: flex-end;

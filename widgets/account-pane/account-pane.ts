@@ -189,10 +189,25 @@ export class CkAccountPane extends CkElement {
     this.revision += 1;
   };
 
+  /** Set when a thread is opened: its heading takes the focus once the conversation has loaded. */
+  #focusThread = false;
+
   #openThread(id: string): void {
     this.threadId = id;
     this.replyError = '';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~=thread] h3')?.focus());
+    this.#focusThread = true;
+  }
+
+  override updated(): void {
+    // The button pressed goes away at once, the conversation comes a request later: the focus goes to
+    // its heading when it is there (waiting one render lost it to the page while it loaded).
+    const heading = this.#focusThread ? this.renderRoot.querySelector<HTMLElement>('[part~=thread] h3') : null;
+    if (heading) {
+      this.#focusThread = false;
+      heading.focus();
+    } else if (this.#focusThread && (!this.threadId || this.#thread.status === TaskStatus.ERROR)) {
+      this.#focusThread = false;
+    }
   }
 
   #onReply = async (event: SubmitEvent) => {

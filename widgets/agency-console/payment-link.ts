@@ -68,7 +68,7 @@ export class CkPaymentLink extends CkElement {
     this.fieldErrors = {};
     if (!accountId) {
       this.fieldErrors = { accountId: 'Enter the account id (acct_…).' };
-      this.error = 'Some fields are missing.';
+      this.#focusFirstError();
       return;
     }
     this.busy = true;
@@ -81,13 +81,22 @@ export class CkPaymentLink extends CkElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('.result')?.focus();
     } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-      if (error instanceof ApiError && error.status === 404) this.fieldErrors = { accountId: 'No such account.' };
+      // only the fields this form shows can carry a message; the rest go to the alert
+      const fields = Object.fromEntries(Object.entries(error instanceof ApiError ? error.fieldErrors() : {}).filter(([k]) => k === 'accountId' || k === 'expiresInDays'));
+      this.fieldErrors = error instanceof ApiError && error.status === 404 ? { accountId: 'No such account.' } : fields;
+      // a field's own message says it; the alert is for what no field explains
+      this.error = Object.keys(this.fieldErrors).length ? '' : toProblem(error).detail;
+      // the button was disabled while the request ran, which dropped the focus to the page: it goes to
+      // the field to correct (or the alert), so keyboard and screen-reader users land on the problem
+      this.#focusFirstError();
     } finally {
       this.busy = false;
     }
   };
+
+  #focusFirstError(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid=true], .alert:not(:empty)')?.focus());
+  }
 
   override render() {
     const user = this.#portal.user;
@@ -102,7 +111,7 @@ export class CkPaymentLink extends CkElement {
         </div>
         <div class="field">
           <label for="expiresInDays">Valid for (days)</label>
-          <input id="expiresInDays" name="expiresInDays" type="number" min="1" max="90" value="14" aria-describedby="expires-error" />
+          <input id="expiresInDays" name="expiresInDays" type="number" min="1" max="90" value="14" aria-invalid=${fe.expiresInDays ? 'true' : 'false'} aria-describedby="expires-error" />
           <span class="error" id="expires-error">${fe.expiresInDays ?? ''}</span>
         </div>
         <div class="field">
@@ -113,7 +122,7 @@ export class CkPaymentLink extends CkElement {
             <option value="sms">By text message</option>
           </select>
         </div>
-        <p class="alert" role="alert">${this.error}</p>
+        <p class="alert" role="alert" tabindex="-1">${this.error}</p>
         <div><button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create payment link'}</button></div>
       </form>
       ${this.link

@@ -45,6 +45,8 @@ export const disputeFormStyles = css`
   .num {
     text-align: end;
     font-variant-numeric: tabular-nums;
+    /* "− $1,121.36" broken after the sign reads as two amounts on a phone; the label cell wraps instead */
+    white-space: nowrap;
   }
   tfoot th,
   tfoot td {

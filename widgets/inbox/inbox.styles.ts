@@ -43,6 +43,12 @@ export const inboxStyles = css`
     margin: 0;
     font-size: var(--ck-font-size, 0.9375rem);
   }
+  /* what clients type: a pasted link or reference without a space must wrap, not widen the inbox (and,
+     on a phone, the whole page) to its length */
+  li[part~='task'] h3,
+  .detail {
+    overflow-wrap: anywhere;
+  }
   .kind {
     display: inline-block;
     border-radius: 999px;

@@ -122,6 +122,9 @@ export const formStyles = css`
 export const dataTableStyles = css`
   .scroll {
     overflow-x: auto;
+    /* the containing block of the absolutely positioned .visually-hidden labels in header cells: without
+       it a label in a column scrolled off to the right escapes the clip and the whole page scrolls sideways */
+    position: relative;
   }
   table {
     border-collapse: collapse;

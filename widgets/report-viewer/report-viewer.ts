@@ -187,12 +187,25 @@ export class CkReportViewer extends CkElement {
     return this.#reports.find((r) => r.key === this.report) ?? this.#reports[0];
   }
 
+  /** Set by a run the user asked for: its results take the focus once they are on screen. */
+  #focusResults = false;
+
   #onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const report = this.#current;
     if (!report) return;
     this.run = { key: report.key, parameters: parametersOf(event.target as HTMLFormElement, report), page: 1 };
+    this.#focusResults = true;
   };
+
+  override updated(): void {
+    if (!this.#focusResults || this.#result.status === TaskStatus.PENDING || this.#result.status === TaskStatus.INITIAL) return;
+    this.#focusResults = false;
+    // The Run button is disabled while the report runs, which drops the focus to the page: the results
+    // (or the reason there are none) take it, unless the user has since moved it somewhere themselves.
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) this.renderRoot.querySelector<HTMLElement>('.results')?.focus();
+  }
 
   #onReportChange = (event: Event) => {
     this.report = (event.target as HTMLSelectElement).value;
@@ -362,7 +375,7 @@ export class CkReportViewer extends CkElement {
       ${task.status === TaskStatus.PENDING
         ? html`<div part="progress"><progress aria-label="Running ${report.title}"></progress><span>Running ${report.title}…</span></div>`
         : nothing}
-      <div class="results" aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>${body}</div>
+      <div class="results" tabindex="-1" role="region" aria-label="${report.title}: results" aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>${body}</div>
     `;
   }
 

@@ -82,11 +82,19 @@ export class CkUserAdmin extends CkElement {
     this.page = 1;
   };
 
-  #toggleCreate = () => {
+  #toggleCreate = async () => {
     this.creating = !this.creating;
     this.formError = '';
     this.fieldErrors = {};
+    // the button pressed goes away with the form it opens or closes: the focus follows to what replaced it
+    await this.updateComplete;
+    this.#focus(this.creating ? '#new-firstName' : '[data-action=new]');
   };
+
+  /** Moves the focus into the element (a control, or a message made focusable for it). */
+  #focus(selector: string): void {
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
 
   async #act(action: () => Promise<void>): Promise<boolean> {
     this.busy = true;
@@ -128,6 +136,9 @@ export class CkUserAdmin extends CkElement {
       form.reset();
       this.creating = false;
       this.version++;
+      // the form went away with the focus in it: the focus goes to the issued password, read once
+      await this.updateComplete;
+      this.#focus('[part=notice]');
     } else {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('form.create [aria-invalid="true"]')?.focus();
@@ -135,12 +146,16 @@ export class CkUserAdmin extends CkElement {
   };
 
   async #rowAction(user: ManagedUser, path: string, done: (result: unknown) => string) {
-    await this.#act(async () => {
+    const ok = await this.#act(async () => {
       const result = await this.#portal.client.request<unknown>('POST', `/users/${user.id}/${path}`);
       this.notice = done(result);
       if (result && typeof result === 'object' && 'id' in result) this.emit<UserAdminDetail>('ck-user-updated', { user: result as ManagedUser });
       this.version++;
     });
+    // every button was disabled while the request ran, which dropped the focus to the page: it goes to
+    // what happened (a new password is read there once)
+    await this.updateComplete;
+    this.#focus(ok ? '[part=notice]' : '.alert[part=error]');
   }
 
   #field(name: string, label: string, type = 'text', autocomplete = 'off') {
@@ -195,11 +210,11 @@ export class CkUserAdmin extends CkElement {
     const name = `${u.firstName} ${u.lastName}`;
     return html`
       <tr part="row" data-user=${u.username}>
-        <td data-label="Name">${name}<br /><span class="muted">${u.email}</span></td>
+        <td data-label="Name"><div>${name}<br /><span class="muted">${u.email}</span></div></td>
         <td data-label="Username">${u.username}</td>
         <td data-label="Role">${u.role.name}</td>
         <td data-label="Clients">${u.kind === 'agency' ? html`<span class="muted">All clients</span>` : u.clients.map((c) => c.name).join(', ')}</td>
-        <td data-label="Status" data-field="status">${u.status === 'active' ? 'Active' : 'Disabled'}${u.mfaEnabled ? html`<br /><span class="muted">Two-step on</span>` : nothing}</td>
+        <td data-label="Status" data-field="status"><div>${u.status === 'active' ? 'Active' : 'Disabled'}${u.mfaEnabled ? html`<br /><span class="muted">Two-step on</span>` : nothing}</div></td>
         <td data-label="Actions">
           <div class="actions">
             ${u.status === 'active'
@@ -261,8 +276,8 @@ export class CkUserAdmin extends CkElement {
           ${this.creating ? nothing : html`<button class="primary" part="button" type="button" data-action="new" @click=${this.#toggleCreate}>New user</button>`}
         </div>
         ${this.creating ? this.#renderCreate() : nothing}
-        <div class="notice" part="notice" role="status" aria-live="polite">${this.notice}</div>
-        ${this.creating ? nothing : html`<div class="alert" part="error" role="status" aria-live="polite">${this.formError}</div>`}
+        <div class="notice" part="notice" role="status" aria-live="polite" tabindex="-1">${this.notice}</div>
+        ${this.creating ? nothing : html`<div class="alert" part="error" role="status" aria-live="polite" tabindex="-1">${this.formError}</div>`}
         <div aria-busy=${this.#users.status === TaskStatus.PENDING ? 'true' : 'false'}>${this.#renderList()}</div>
       </div>
     `;
