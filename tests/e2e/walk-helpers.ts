@@ -133,6 +133,10 @@ export async function typeDate(page: Page, selector: string, mmddyyyy: string): 
 export async function axe(page: Page, host: string, view: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async (h) => {
+    // Colour contrast is read off the painted colours: let fades and transitions finish first (a row
+    // caught half-faded in read as low contrast), but not wait on an endless one such as a spinner.
+    const finite = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+    await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 3000))]);
     const w = window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary?: string }[] }[] }> } };
     const r = await w.axe.run(document.querySelector(h)!, { resultTypes: ['violations'] });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
