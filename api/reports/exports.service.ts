@@ -190,7 +190,11 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
     const { pdf, pages, rows, printed } = await renderReportPdf(run, {
       chromiumPath: deps.config.chromiumPath, given, signal: job.signal,
       printedParts: reuse.length ? { count: reuse.length, load: (i) => loadPart(deps, reuse[i]!.fileKey) } : undefined,
-      onPart: total > PDF_PART_ROWS ? (part) => keepPart(deps, row.id, part) : undefined,
+      // a run that lost its lease while printing keeps nothing: the parts are the new owner's to keep
+      onPart: total > PDF_PART_ROWS ? async (part) => {
+        job.signal?.throwIfAborted();
+        await keepPart(deps, row.id, part);
+      } : undefined,
       onProgress: async (p) => {
         await db('report_exports').where({ id: row.id, status: 'running' }).update({ rowsDone: p.rowsDone, pagesDone: p.pagesDone });
       },

@@ -90,8 +90,10 @@ describe.each(DIALECTS)('a retried PDF export resumes (%s)', (dialect) => {
     const progressAtKill = Number((await exportRow()).rowsDone);
     expect(progressAtKill).toBe(printedBefore * PDF_PART_ROWS);
 
-    // node-2 takes the job over once node-1's lease has run out
-    const worker = startWorker({ db: api.db, config: { ...api.config, jobs: { leaseMs: LEASE_MS } } }, { workerId: 'node-2', intervalMs: 100 });
+    // node-2 takes the job over once node-1's lease has run out. Its own lease is longer: it runs in
+    // this process, whose event loop joining the parts (pdf-lib) on a busy machine can block for more
+    // than 1.5 s — node-2 would then lose the job to itself and a third attempt (seen once).
+    const worker = startWorker({ db: api.db, config: { ...api.config, jobs: { leaseMs: 10_000 } } }, { workerId: 'node-2', intervalMs: 100 });
     const seen: number[] = [];
     let done: Record<string, unknown>;
     try {
@@ -144,7 +146,7 @@ describe.each(DIALECTS)('a retried PDF export resumes (%s)', (dialect) => {
     const row = (await api.db('report_exports').where({ publicId: exportId }).first('id', 'status')) as { id: number; status: string };
     expect(row.status).toBe('done');
     const file = await fileStoreFor(api.config).put(Readable.from([Buffer.from('%PDF-1.7 a part')]));
-    await api.db('report_export_parts').insert({ exportId: row.id, partNo: 0, fileKey: file.key, rows: PDF_PART_ROWS, pages: 20, createdAt: clockNow() });
+    await api.db('report_export_parts').insert({ exportId: row.id, partNo: 7, fileKey: file.key, rows: PDF_PART_ROWS, pages: 20, createdAt: clockNow() });
     expect(await api.storedFiles()).toContain(file.key);
     await expireExports({ db: api.db, config: api.config }, clockNow());
     expect(await api.db('report_export_parts').where({ exportId: row.id })).toEqual([]);
