@@ -95,6 +95,11 @@ export interface Config {
 export interface JobSettings {
   /** JOB_LEASE_SECONDS: how long a claim holds without a heartbeat (default 30 s); renewed every third of it */
   leaseMs?: number;
+  /**
+   * OUTBOX_LEASE_SECONDS: the same for a queued email or SMS while it is handed to SMTP or the SMS
+   * provider (default: the job lease); renewed every third of it while the send runs
+   */
+  outboxLeaseMs?: number;
   /** JOB_CONCURRENCY: jobs in flight per node, other than webhook deliveries (default 4) */
   concurrency?: number;
   /** WEBHOOK_CONCURRENCY: webhook deliveries in flight per node, a lane of their own (default 8) */
@@ -219,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     jobs: {
       leaseMs: seconds(env.JOB_LEASE_SECONDS, 'JOB_LEASE_SECONDS'),
+      outboxLeaseMs: seconds(env.OUTBOX_LEASE_SECONDS, 'OUTBOX_LEASE_SECONDS'),
       concurrency: count(env.JOB_CONCURRENCY, 'JOB_CONCURRENCY'),
       webhookConcurrency: count(env.WEBHOOK_CONCURRENCY, 'WEBHOOK_CONCURRENCY'),
       retryElsewhereMs: seconds(env.JOB_RETRY_ELSEWHERE_SECONDS, 'JOB_RETRY_ELSEWHERE_SECONDS'),

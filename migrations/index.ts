@@ -90,6 +90,7 @@ import * as m20261207140100 from './20261207140100_add_payment_link_language.js'
 import * as m20261207150000 from './20261207150000_create_report_exports.js';
 import * as m20261207161000 from './20261207161000_add_placement_batch_draft_mapping.js';
 import * as m20261207230000 from './20261207230000_index_accounts_client_review_name.js';
+import * as m20261207231000 from './20261207231000_create_report_export_parts.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -180,6 +181,7 @@ export const migrations: Record<string, Migration> = {
   '20261207150000_create_report_exports': m20261207150000,
   '20261207161000_add_placement_batch_draft_mapping': m20261207161000,
   '20261207230000_index_accounts_client_review_name': m20261207230000,
+  '20261207231000_create_report_export_parts': m20261207231000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

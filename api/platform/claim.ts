@@ -2,12 +2,16 @@
  * Claiming due rows from a work table (jobs, outbox) so that several workers — in one process or
  * on several API nodes — never take the same row. On MySQL/MariaDB: `FOR UPDATE SKIP LOCKED` inside a
  * short transaction; on SQLite there is a single writer, so a plain transaction is already exclusive.
- * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes
- * (the job runner renews its leases by a heartbeat while a job runs, jobs.ts).
+ * A claim is a lease: a row whose worker died becomes claimable again when `locked_until` passes.
+ * While a worker works on a row (a job runs, a message is handed to SMTP) it renews that row's lease
+ * by a heartbeat (`holdLease`), and it writes the outcome only while it still holds the row (`heldBy`):
+ * the job runner and the outbox share these pieces, so both move a dead node's work within one lease.
  */
 import type { Db } from './db.js';
 import type { AppDeps } from './http/context.js';
+import type { JobSettings } from '../config.js';
 import { isMysql } from './db.js';
+import { nowMs } from './clock.js';
 
 export interface ClaimOptions {
   table: 'jobs' | 'outbox';
@@ -30,6 +34,15 @@ export interface ClaimOptions {
    * after it is due, so another worker, if there is one, takes the retry first.
    */
   retryElsewhereMs?: number;
+}
+
+export const JOB_DEFAULTS: Required<Omit<JobSettings, 'outboxLeaseMs'>> = { leaseMs: 30_000, concurrency: 4, webhookConcurrency: 8, retryElsewhereMs: 30_000 };
+
+/** The worker's settings (JOB_*, OUTBOX_LEASE_SECONDS) of a config, defaults filled in (the outbox's lease is the job lease unless set). */
+export function jobSettings(config: { jobs?: JobSettings }): Required<JobSettings> {
+  const given = Object.fromEntries(Object.entries(config.jobs ?? {}).filter(([, v]) => v !== undefined)) as JobSettings;
+  const merged = { ...JOB_DEFAULTS, ...given };
+  return { ...merged, outboxLeaseMs: given.outboxLeaseMs ?? merged.leaseMs };
 }
 
 const isDeadlock = (err: unknown) => (err as { code?: string }).code === 'ER_LOCK_DEADLOCK' || (err as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT';
@@ -96,4 +109,51 @@ export async function rowsInClaimOrder<T extends { id: number | string }>(deps: 
   const rows = (await deps.db(table).whereIn('id', ids)) as T[];
   const position = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => position.get(Number(a.id))! - position.get(Number(b.id))!);
+}
+
+/** A claimed row as its worker knows it: `attempts` as the claim left it tells this claim from a later one. */
+export interface ClaimedRow {
+  id: number;
+  attempts: number;
+}
+
+/** Where a claimed row is still this worker's claim. Every write of a worker to a claimed row is conditional on it. */
+export const heldBy = (working: string, row: ClaimedRow, workerId: string) => ({ id: row.id, status: working, lockedBy: workerId, attempts: row.attempts });
+
+export interface LeaseSpec {
+  table: 'jobs' | 'outbox';
+  working: string;
+  workerId: string;
+  leaseMs: number;
+}
+
+/**
+ * Extends the lease of a claimed row to one `leaseMs` from now (the app clock, as the claim read it);
+ * false when the row is no longer this worker's claim (its lease ran out and another worker took it).
+ */
+export async function renewLease(db: Db, s: LeaseSpec, row: ClaimedRow): Promise<boolean> {
+  return Number(await db(s.table).where(heldBy(s.working, row, s.workerId)).update({ lockedUntil: new Date(nowMs() + s.leaseMs) })) > 0;
+}
+
+/**
+ * The heartbeat of one row being worked on: renews its lease every third of `leaseMs`. When a renewal
+ * finds the row no longer ours (taken over after a stall), `signal` aborts and the beats stop. A beat
+ * that fails (database away) is simply tried again at the next one; the lease may run out meanwhile.
+ */
+export function holdLease(db: Db, s: LeaseSpec, row: ClaimedRow & { publicId: string }): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    void renewLease(db, s, row)
+      .then((held) => {
+        if (!held && !controller.signal.aborted) {
+          clearInterval(timer);
+          controller.abort(new Error(`the lease of ${row.publicId} was lost`));
+        }
+      }, () => undefined)
+      .finally(() => (beating = false));
+  }, Math.max(50, Math.floor(s.leaseMs / 3)));
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
 }

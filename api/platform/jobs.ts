@@ -27,7 +27,7 @@ import { isMysql, now as clockNow } from './db.js';
 import { nowMs } from './clock.js';
 import { isDatabaseUnavailable } from './db-unavailable.js';
 import { newId } from './ids.js';
-import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
+import { backoffMs, claimDueRows, heldBy, holdLease, jobSettings, rowsInClaimOrder, type LeaseSpec } from './claim.js';
 import { deliverOutbox } from './outbox.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { eventListeners, localWorkers, wakeLocalWorkersAfterCommit } from './worker-wake.js';
@@ -55,13 +55,8 @@ export interface JobDefinition<P> {
   lane?: JobLane;
 }
 
-export const JOB_DEFAULTS: Required<JobSettings> = { leaseMs: 30_000, concurrency: 4, webhookConcurrency: 8, retryElsewhereMs: 30_000 };
-
-/** The job settings of a config, defaults filled in. */
-export function jobSettings(config: { jobs?: JobSettings }): Required<JobSettings> {
-  const given = Object.fromEntries(Object.entries(config.jobs ?? {}).filter(([, v]) => v !== undefined));
-  return { ...JOB_DEFAULTS, ...given };
-}
+// the settings live beside the claims, which the outbox shares (claim.ts)
+export { JOB_DEFAULTS, jobSettings } from './claim.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const jobTypes = new Map<string, JobDefinition<any>>();
@@ -149,38 +144,15 @@ function laneTypes(lane: JobLane): string[] {
   return [...jobTypes].filter(([, d]) => (d.lane ?? 'default') === lane).map(([t]) => t);
 }
 
-/** The row's claim: this worker and this attempt. Every write of the runner to a claimed row is conditional on it. */
-const heldBy = (job: JobRow, workerId: string) => ({ id: job.id, status: 'running', lockedBy: workerId, attempts: job.attempts });
-
-/**
- * The heartbeat of one running job: renews its lease every third of `leaseMs`. When the renewal
- * finds the row no longer ours (taken over after a stall), `signal` aborts and the beats stop. A beat
- * that fails (database away) is simply tried again at the next one; the lease may run out meanwhile.
- */
-function holdLease(deps: AppDeps, job: JobRow, workerId: string, leaseMs: number): { signal: AbortSignal; stop: () => void } {
-  const controller = new AbortController();
-  let beating = false;
-  const timer = setInterval(() => {
-    if (beating) return;
-    beating = true;
-    void deps.db('jobs').where(heldBy(job, workerId)).update({ lockedUntil: new Date(nowMs() + leaseMs) })
-      .then((n) => {
-        if (Number(n) === 0 && !controller.signal.aborted) {
-          clearInterval(timer);
-          controller.abort(new Error(`the lease of job ${job.publicId} was lost`));
-        }
-      }, () => undefined)
-      .finally(() => (beating = false));
-  }, Math.max(50, Math.floor(leaseMs / 3)));
-  return { signal: controller.signal, stop: () => clearInterval(timer) };
-}
+/** The row's claim: this worker and this attempt (claim.ts). */
+const jobLease = (workerId: string, leaseMs: number): LeaseSpec => ({ table: 'jobs', working: 'running', workerId, leaseMs });
 
 /** Records a run's outcome if the job is still this worker's; a database outage is waited out for a while. */
 async function finishJob(deps: AppDeps, job: JobRow, workerId: string, outcome: Record<string, unknown>, patienceMs: number): Promise<boolean> {
   const giveUpAt = performance.now() + patienceMs;
   for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
     try {
-      return Number(await deps.db('jobs').where(heldBy(job, workerId)).update(outcome)) > 0;
+      return Number(await deps.db('jobs').where(heldBy('running', job, workerId)).update(outcome)) > 0;
     } catch (err) {
       if (!isDatabaseUnavailable(err) || performance.now() + wait > giveUpAt) throw err;
       await sleep(wait);
@@ -191,7 +163,7 @@ async function finishJob(deps: AppDeps, job: JobRow, workerId: string, outcome: 
 /** Runs one claimed job under its lease and records the outcome (done, retry later, or dead). */
 async function runClaimedJob(deps: AppDeps, job: JobRow, workerId: string, settings: Required<JobSettings>): Promise<void> {
   const definition = jobTypes.get(job.type);
-  const lease = holdLease(deps, job, workerId, settings.leaseMs);
+  const lease = holdLease(deps.db, jobLease(workerId, settings.leaseMs), job);
   try {
     let outcome: Record<string, unknown>;
     try {

@@ -12,7 +12,7 @@ import type { AppDeps } from './http/context.js';
 import type { Trx } from './db.js';
 import { now as clockNow } from './db.js';
 import { newId } from './ids.js';
-import { backoffMs, claimDueRows, rowsInClaimOrder } from './claim.js';
+import { backoffMs, claimDueRows, heldBy, holdLease, jobSettings, renewLease, rowsInClaimOrder, type LeaseSpec } from './claim.js';
 import { dropSecrets, hasSealedSecret, unsealSecrets } from './outbox-secrets.js';
 
 export interface OutboxRow {
@@ -184,50 +184,76 @@ export interface DeliveryResult {
   cancelled: number;
 }
 
-/** Claims due messages, asks the policies, sends, and records the outcome of each. */
+/**
+ * Claims due messages, asks the policies, sends, and records the outcome of each.
+ *
+ * Leases (as the job runner's, claim.ts): a claim holds a message for OUTBOX_LEASE_SECONDS (default:
+ * the job lease, 30 s). The message being sent keeps its lease by a heartbeat however slow the mail
+ * relay is, so no other node sends it meanwhile; the rest of the batch is not renewed while it waits
+ * its turn, so a node that died mid-batch, or is stuck on a slow relay, leaves its messages to other
+ * nodes within about one lease. Before its turn a message is taken again only if it is still this
+ * worker's claim, and every outcome is written only while it is.
+ */
 export async function deliverOutbox(deps: AppDeps, opts: { workerId?: string; limit?: number } = {}): Promise<DeliveryResult> {
   const at = clockNow();
   const result: DeliveryResult = { sent: 0, failed: 0, held: 0, cancelled: 0 };
+  const workerId = opts.workerId ?? `${hostname()}:${process.pid}`;
+  const lease: LeaseSpec = { table: 'outbox', working: 'sending', workerId, leaseMs: jobSettings(deps.config).outboxLeaseMs };
   const ids = await claimDueRows(deps.db, {
     table: 'outbox', waiting: 'pending', working: 'sending', dueColumn: 'notBefore',
-    now: at, limit: opts.limit ?? 50, workerId: opts.workerId ?? `${hostname()}:${process.pid}`, leaseMs: 2 * 60_000,
+    now: at, limit: opts.limit ?? 50, workerId, leaseMs: lease.leaseMs,
   });
   for (const row of await rowsInClaimOrder<OutboxRow>(deps, 'outbox', ids)) {
-    const id = row.id;
-    let decision: PolicyDecision = { action: 'send' };
-    for (const policy of policies.values()) {
-      decision = await policy(deps.db, row, at);
-      if (decision.action !== 'send') break;
-    }
-    if (decision.action === 'hold') {
-      // a hold is not a failed attempt
-      await deps.db('outbox').where({ id }).update({ status: 'pending', notBefore: decision.until, attempts: row.attempts - 1, lockedBy: null, lockedUntil: null });
-      result.held++;
-      continue;
-    }
-    if (decision.action === 'cancel') {
-      await deps.db('outbox').where({ id }).update({ status: 'cancelled', cancelReason: decision.reason.slice(0, 255), lockedBy: null, lockedUntil: null, ...bodiesAtRest(row) });
-      result.cancelled++;
-      continue;
-    }
+    // taken over by another worker while it waited its turn (this batch was slow): that worker's now
+    if (!(await renewLease(deps.db, lease, row))) continue;
+    const heartbeat = holdLease(deps.db, lease, row);
     try {
-      const messageId = await send(deps, row);
-      await deps.db('outbox').where({ id }).update({ status: 'sent', sentAt: clockNow(), providerMessageId: messageId.slice(0, 255), lockedBy: null, lockedUntil: null, lastError: null, ...bodiesAtRest(row) });
-      result.sent++;
-    } catch (err) {
-      // The error text may quote the recipient but never a body; bodies stay out of logs.
-      const message = err instanceof Error ? err.message : String(err);
-      const gaveUp = row.attempts >= MAX_ATTEMPTS;
-      await deps.db('outbox').where({ id }).update({
-        status: gaveUp ? 'failed' : 'pending',
-        notBefore: new Date(at.getTime() + backoffMs(row.attempts)),
-        lastError: message.slice(0, 2000),
-        lockedBy: null,
-        lockedUntil: null,
-        ...(gaveUp ? bodiesAtRest(row) : {}),
-      });
-      result.failed++;
+      await deliverOne(deps, row, at, heartbeat.signal, lease, result);
+    } finally {
+      heartbeat.stop();
     }
   }
   return result;
+}
+
+async function deliverOne(deps: AppDeps, row: OutboxRow, at: Date, signal: AbortSignal, lease: LeaseSpec, result: DeliveryResult): Promise<void> {
+  /** the outcome, written only while the message is still this worker's claim */
+  const record = async (outcome: Record<string, unknown>) => {
+    const n = Number(await deps.db('outbox').where(heldBy('sending', row, lease.workerId)).update({ lockedBy: null, lockedUntil: null, ...outcome }));
+    if (!n) console.warn(`[outbox] message ${row.publicId}: another worker took it over when this one's lease ran out; this outcome (${String(outcome.status)}) is not recorded`);
+  };
+  let decision: PolicyDecision = { action: 'send' };
+  for (const policy of policies.values()) {
+    decision = await policy(deps.db, row, at);
+    if (decision.action !== 'send') break;
+  }
+  if (decision.action === 'hold') {
+    // a hold is not a failed attempt
+    await record({ status: 'pending', notBefore: decision.until, attempts: row.attempts - 1 });
+    result.held++;
+    return;
+  }
+  if (decision.action === 'cancel') {
+    await record({ status: 'cancelled', cancelReason: decision.reason.slice(0, 255), ...bodiesAtRest(row) });
+    result.cancelled++;
+    return;
+  }
+  // the policies took so long that another worker has the message now: it sends, not this one
+  if (signal.aborted) return;
+  try {
+    const messageId = await send(deps, row);
+    await record({ status: 'sent', sentAt: clockNow(), providerMessageId: messageId.slice(0, 255), lastError: null, ...bodiesAtRest(row) });
+    result.sent++;
+  } catch (err) {
+    // The error text may quote the recipient but never a body; bodies stay out of logs.
+    const message = err instanceof Error ? err.message : String(err);
+    const gaveUp = row.attempts >= MAX_ATTEMPTS;
+    await record({
+      status: gaveUp ? 'failed' : 'pending',
+      notBefore: new Date(at.getTime() + backoffMs(row.attempts)),
+      lastError: message.slice(0, 2000),
+      ...(gaveUp ? bodiesAtRest(row) : {}),
+    });
+    result.failed++;
+  }
 }

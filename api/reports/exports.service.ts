@@ -21,7 +21,8 @@ import type { OpenedFile, SendFile } from '../platform/uploads/send-file.js';
 import { findReport } from './catalogue.js';
 import { prepareRun } from './reports.service.js';
 import type { ReportParametersInput } from './report.params.js';
-import { renderReportPdf } from './export/pdf.js';
+import { PDF_PART_ROWS, renderReportPdf } from './export/pdf.js';
+import { dropParts, keepPart, loadPart, resumableParts, storedParts, sweepParts } from './export-parts.js';
 import { CONTENT_TYPES, fileName } from './reports.export.js';
 
 export const EXPORT_JOB = 'reports.export';
@@ -151,11 +152,15 @@ async function fail(deps: AppDeps, row: ExportRow, failure: string): Promise<voi
       .update({ status: 'failed', failure, finishedAt: clockNow(), fileKey: null });
     if (changed) await writeAudit(trx, { actor: SYSTEM, action: 'report_export.failed', target: { type: 'report_export', id: row.publicId }, after: { failure } });
   });
+  // nothing resumes a failed export
+  await dropParts(deps, row.id);
 }
 
 /**
- * The job: renders the export as its requester (their clients and permissions now), recording the
- * progress after each printed part, then stores the file and marks the export done. A problem the
+ * The job: renders the export as its requester (their clients and permissions now), keeping each
+ * printed part in the file store and recording the progress after it, then stores the file and marks
+ * the export done. A retry (the node died, the browser crashed) joins the parts already kept and
+ * prints from the first missing one, its progress going on from theirs (export-parts.ts). A problem the
  * caller could see (the report or a client no longer theirs, too many rows) fails it at once; other
  * failures are tried once more before the export is marked failed.
  */
@@ -165,7 +170,9 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
   const caller = await requester(db, row.userId);
   if (!caller) return fail(deps, row, 'The user who asked for this export is no longer active.');
-  await db('report_exports').where({ id: row.id }).update({ status: 'running', startedAt: clockNow(), rowsDone: 0, pagesDone: 0 });
+  let kept = await storedParts(deps, row.id);
+  const sum = (key: 'rows' | 'pages') => kept.reduce((n, p) => n + p[key], 0);
+  await db('report_exports').where({ id: row.id }).update({ status: 'running', startedAt: clockNow(), rowsDone: sum('rows'), pagesDone: sum('pages') });
   let stored: string | null = null;
   try {
     const given = JSON.parse(row.parametersJson) as ReportParametersInput;
@@ -173,9 +180,21 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
     const run = await prepareRun(db, caller, row.reportKey, given, createdAt);
     const total = await run.def.count(run.ctx);
     if (total > EXPORT_MAX_ROWS) throw tooLong(total);
-    await db('report_exports').where({ id: row.id }).update({ rowsTotal: total });
-    const { pdf, pages, rows } = await renderReportPdf(run, {
+    // the parts of an earlier attempt, if they still fit (same rows counted, whole parts in order)
+    const reuse = total > PDF_PART_ROWS ? resumableParts(kept, PDF_PART_ROWS, Number(row.rowsTotal) === total) : [];
+    if (reuse.length !== kept.length) {
+      await dropParts(deps, row.id, kept);
+      kept = [];
+    }
+    await db('report_exports').where({ id: row.id }).update({ rowsTotal: total, rowsDone: sum('rows'), pagesDone: sum('pages') });
+    const { pdf, pages, rows, printed } = await renderReportPdf(run, {
       chromiumPath: deps.config.chromiumPath, given, signal: job.signal,
+      printedParts: reuse.length ? { count: reuse.length, load: (i) => loadPart(deps, reuse[i]!.fileKey) } : undefined,
+      // a run that lost its lease while printing keeps nothing: the parts are the new owner's to keep
+      onPart: total > PDF_PART_ROWS ? async (part) => {
+        job.signal?.throwIfAborted();
+        await keepPart(deps, row.id, part);
+      } : undefined,
       onProgress: async (p) => {
         await db('report_exports').where({ id: row.id, status: 'running' }).update({ rowsDone: p.rowsDone, pagesDone: p.pagesDone });
       },
@@ -189,20 +208,27 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
         status: 'done', fileKey: file.key, byteSize: file.size, sha256: file.sha256, rowsDone: rows, pagesDone: pages, finishedAt, expiresAt, failure: null,
       });
       if (changed) {
-        await writeAudit(trx, { actor: SYSTEM, action: 'report_export.completed', target: { type: 'report_export', id: row.publicId }, after: { rows, pages, bytes: file.size, expiresAt: toIso(expiresAt) } });
+        await writeAudit(trx, {
+          actor: SYSTEM, action: 'report_export.completed', target: { type: 'report_export', id: row.publicId },
+          after: { rows, pages, bytes: file.size, expiresAt: toIso(expiresAt), partsPrinted: printed, partsResumed: reuse.length },
+        });
       }
       return Boolean(changed);
     });
-    if (done) stored = null;
+    if (done) {
+      stored = null;
+      await dropParts(deps, row.id);
+    }
   } catch (err) {
-    // this worker lost the job's lease: the worker that took it over owns the row now
+    // this worker lost the job's lease: the worker that took it over owns the row (and the parts) now
     if (job.signal?.aborted) throw err;
     const problem = err instanceof AppError && err.status < 500;
     if (problem || job.attempt >= EXPORT_ATTEMPTS) {
       await fail(deps, row, err instanceof AppError ? err.message : 'The PDF could not be made. Export the report again, or as CSV or XLSX.');
       return;
     }
-    await db('report_exports').where({ id: row.id, status: 'running' }).update({ status: 'queued', rowsDone: 0, pagesDone: 0 });
+    // the parts printed so far stay for the retry, and so does the progress they made
+    await db('report_exports').where({ id: row.id, status: 'running' }).update({ status: 'queued' });
     throw err;
   } finally {
     // a file nobody's export points at (the export was ended meanwhile, or saving it failed)
@@ -210,8 +236,12 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
   }
 }
 
-/** Deletes the files of exports past their expiry; the row stays (status `expired`), audited. */
+/**
+ * Deletes the files of exports past their expiry; the row stays (status `expired`), audited. Also
+ * sweeps the printed parts an ended export still has (its node died before deleting them).
+ */
 export async function expireExports(deps: AppDeps, now: Date): Promise<number> {
+  await sweepParts(deps);
   const due = (await deps.db('report_exports').where('status', 'done').where('expires_at', '<', now).orderBy('id').limit(100)) as ExportRow[];
   let expired = 0;
   for (const row of due) {

@@ -1,6 +1,8 @@
 /**
  * A real SMTP peer for tests: smtp-server listening on a loopback port, every message parsed with
  * mailparser. Pass `config: { smtpUrl: peer.url }` to startTestApi and read what arrived.
+ * `delayMs` makes it a slow relay: it answers a message's DATA only that long after receiving it (the
+ * sender waits meanwhile); a message counts as arrived when it is answered.
  */
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -11,12 +13,15 @@ export interface SmtpPeer {
   messages: ParsedMail[];
   /** resolves once `count` messages have arrived (rejects after `timeoutMs`) */
   waitFor: (count: number, timeoutMs?: number) => Promise<ParsedMail[]>;
+  /** messages whose DATA was received and not answered yet (a slow relay's) */
+  readonly answering: number;
   close: () => Promise<void>;
 }
 
-export async function startSmtpPeer(): Promise<SmtpPeer> {
+export async function startSmtpPeer(options: { delayMs?: number } = {}): Promise<SmtpPeer> {
   const messages: ParsedMail[] = [];
   const waiters: (() => void)[] = [];
+  const delayed = new Map<ReturnType<typeof setTimeout>, () => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -24,9 +29,18 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
-          messages.push(mail);
-          waiters.splice(0).forEach((w) => w());
-          callback();
+          const accept = () => {
+            messages.push(mail);
+            waiters.splice(0).forEach((w) => w());
+            callback();
+          };
+          if (!options.delayMs) return accept();
+          const timer = setTimeout(() => {
+            delayed.delete(timer);
+            accept();
+          }, options.delayMs);
+          // closing the peer refuses what it still holds, rather than waiting for it
+          delayed.set(timer, () => callback(new Error('closing')));
         })
         .catch((err: Error) => callback(err));
     },
@@ -48,6 +62,16 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     waitFor,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get answering() {
+      return delayed.size;
+    },
+    close: () => {
+      for (const [timer, refuse] of delayed) {
+        clearTimeout(timer);
+        refuse();
+      }
+      delayed.clear();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

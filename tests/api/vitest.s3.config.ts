@@ -13,6 +13,7 @@ export const S3_SUITES = [
   'tests/api/placements.test.ts',
   'tests/api/placement-batches.test.ts',
   'tests/api/upload-memory.test.ts',
+  'tests/api/report-export-resume.test.ts',
 ];
 
 // (not mergeConfig: it would add these files to the base include list instead of replacing it)

@@ -42,6 +42,22 @@ export interface ReportPdfOptions {
   onProgress?: (p: PdfProgress) => Promise<void> | void;
   /** stops between parts (a job that lost its lease) */
   signal?: AbortSignal;
+  /**
+   * Resuming (a background export retried after its node died): the first `count` parts were printed
+   * by an earlier attempt and are joined as they are (`load`), not printed again. Only for a report
+   * of more than one part, with the same row count and part size as that attempt.
+   */
+  printedParts?: { count: number; load: (index: number) => Promise<Buffer> };
+  /** each part as soon as it is printed (to keep it for a resume), before onProgress */
+  onPart?: (part: { index: number; pdf: Buffer; rows: number; pages: number }) => Promise<void>;
+}
+
+export interface ReportPdf {
+  pdf: Buffer;
+  rows: number;
+  pages: number;
+  /** parts printed by this call (not counting those of an earlier attempt it joined) */
+  printed: number;
 }
 
 /**
@@ -75,7 +91,7 @@ export async function printableHead(run: PreparedRun, given: Record<string, unkn
   };
 }
 
-export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions = {}): Promise<{ pdf: Buffer; rows: number; pages: number }> {
+export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions = {}): Promise<ReportPdf> {
   const { def, ctx } = run;
   const size = opts.partRows ?? PDF_PART_ROWS;
   const [rowsTotal, head] = await Promise.all([def.count(ctx), printableHead(run, opts.given)]);
@@ -89,16 +105,30 @@ export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions =
     const pdf = await withPdfPrinter(printOptions, (printer) => printer.print(reportHtml({ ...head, rows })));
     const pages = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
     await opts.onProgress?.({ rowsDone: rows.length, rowsTotal, pagesDone: pages });
-    return { pdf, rows: rows.length, pages };
+    return { pdf, rows: rows.length, pages, printed: 1 };
   }
   const joiner = await pdfJoiner({ title: def.title });
+  const reuse = opts.printedParts?.count ?? 0;
   let rowsDone = 0;
+  let printed = 0;
   await withPdfPrinter(printOptions, async (printer) => {
+    let index = 0;
     const print = async (rows: Row[], first: boolean, last: boolean) => {
       opts.signal?.throwIfAborted();
-      await joiner.add(await printer.print(reportPartHtml(head, rows, { first, last, totalRows: rowsTotal }), { pageNumbers: false }));
+      const i = index++;
+      let pages: number;
+      if (i < reuse) {
+        // printed by an earlier attempt: its rows were read only to measure the columns and move on
+        pages = await joiner.add(await opts.printedParts!.load(i));
+      } else {
+        const pdf = await printer.print(reportPartHtml(head, rows, { first, last, totalRows: rowsTotal }), { pageNumbers: false });
+        printed++;
+        pages = await joiner.add(pdf);
+        await opts.onPart?.({ index: i, pdf, rows: rows.length, pages });
+      }
       rowsDone += rows.length;
-      await opts.onProgress?.({ rowsDone, rowsTotal, pagesDone: joiner.pages });
+      // the parts joined from an earlier attempt report their progress once, when the last of them is in
+      if (i >= reuse - 1) await opts.onProgress?.({ rowsDone, rowsTotal, pagesDone: joiner.pages });
     };
     const source = parts(def.stream(ctx), size, rowsTotal);
     let pending = source.next();
@@ -110,7 +140,7 @@ export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions =
       // read the next part from the database while the browser prints this one
       pending = source.next();
       pending.catch(() => undefined);
-      // Every part is laid out with the columns measured on the first.
+      // Every part is laid out with the columns measured on the first (also when the first was printed before: same rows, same widths).
       head.widths ??= columnWidths(head.columns, current.value, head.totals);
       closed = rowsDone + current.value.length >= rowsTotal;
       await print(current.value, first, closed);
@@ -119,5 +149,5 @@ export async function renderReportPdf(run: PreparedRun, opts: ReportPdfOptions =
     // An empty report ("No rows match"), or fewer rows than counted (deleted meanwhile): the totals still end it.
     if (!closed) await print([], first, true);
   });
-  return { pdf: await joiner.finish(), rows: rowsDone, pages: joiner.pages };
+  return { pdf: await joiner.finish(), rows: rowsDone, pages: joiner.pages, printed };
 }
