@@ -150,13 +150,15 @@ describe('ck-agency-console: offers, plans, integrations, schedules', () => {
     const secret = await find<HTMLInputElement>(keys, '[data-field=secret]');
     expect(secret.value).to.match(/^ck_int_/);
     await waitUntil(() => shadow(keys).activeElement?.getAttribute('part') === 'secret', 'focus on the new key');
-    const row = await find(keys, 'tbody tr');
-    expect(row.textContent).to.contain(name);
+    // other tests may have made keys too: this one's row is the one with its name
+    const ownRow = () => [...shadow(keys).querySelectorAll('tbody tr')].find((r) => r.textContent!.includes(name));
+    await waitUntil(ownRow, 'the new key in the list');
+    const id = ownRow()!.getAttribute('data-id');
     shadow(keys).querySelector<HTMLButtonElement>('[data-action=done]')!.click();
     await waitUntil(() => !shadow(keys).querySelector('[data-field=secret]'), 'the key to be gone from the page');
-    row.querySelector<HTMLButtonElement>('[data-action=revoke]')!.click();
+    ownRow()!.querySelector<HTMLButtonElement>('[data-action=revoke]')!.click();
     await confirm(keys);
-    await waitUntil(() => shadow(keys).querySelector('tbody tr [data-field=status]')!.textContent!.startsWith('Revoked'), 'the key to be revoked', { timeout: 10000 });
+    await waitUntil(() => shadow(keys).querySelector(`tr[data-id="${id}"] [data-field=status]`)!.textContent!.startsWith('Revoked'), 'the key to be revoked', { timeout: 10000 });
 
     // a webhook to this API's own health route (it answers POST with an error code, which the log shows)
     const hooks = await find(el, 'ck-webhooks');

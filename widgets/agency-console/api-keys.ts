@@ -1,17 +1,14 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CreatedKey, KeyList } from '../../api/integration/keys.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
-import { ConfirmController } from '../internal/confirm.js';
 import { formatDateTime } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
 import { copyText } from './copy.js';
-import { renderLoaded, renderSecretPanel } from './console-kit.js';
+import { renderSecretPanel } from './console-kit.js';
+import { ManagedList } from './managed-list.js';
 
 type Keys = z.output<typeof KeyList>;
 type Key = Keys['data'][number];
@@ -48,22 +45,11 @@ export class CkApiKeys extends CkElement {
 
   @state() private created: Created | null = null;
   @state() private copied = '';
-  @state() private busy = false;
-  @state() private error = '';
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private message = '';
 
-  #portal = new PortalConnection(this);
-  #confirm = new ConfirmController(this);
-
-  #keys = new Task(this, {
-    task: async ([client, ok], { signal }) => (ok ? client.get<Keys>('/agency/integration-keys', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#allowed] as const,
+  #keys = new ManagedList(this, {
+    permission: 'integration.manage',
+    load: (client, signal) => client.get<Keys>('/agency/integration-keys', undefined, signal),
   });
-
-  get #allowed(): boolean {
-    return Boolean(this.#portal.user?.permissions.includes('integration.manage'));
-  }
 
   #onCreate = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -71,30 +57,22 @@ export class CkApiKeys extends CkElement {
     const data = new FormData(form);
     const name = String(data.get('keyName') ?? '').trim();
     const scopes = data.getAll('scopes').map(String);
-    this.fieldErrors = {};
-    this.error = '';
-    this.message = '';
     if (!name || !scopes.length) {
-      this.fieldErrors = { ...(name ? {} : { name: 'Name the key after what uses it.' }), ...(scopes.length ? {} : { scopes: 'Choose at least one scope.' }) };
-      this.error = 'Some fields are missing.';
+      this.#keys.invalid('Some fields are missing.', { ...(name ? {} : { name: 'Name the key after what uses it.' }), ...(scopes.length ? {} : { scopes: 'Choose at least one scope.' }) });
       form.querySelector<HTMLElement>(name ? 'input[name=scopes]' : '#keyName')?.focus();
       return;
     }
-    this.busy = true;
-    try {
-      this.created = await this.#portal.client.request<Created>('POST', '/agency/integration-keys', { body: { name, scopes } });
-      this.copied = '';
-      this.emit('ck-api-key-created', { id: this.created.id });
-      form.reset();
-      void this.#keys.run();
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-    } finally {
-      this.busy = false;
-    }
+    const made = await this.#keys.change('create', (client) => client.request<Created>('POST', '/agency/integration-keys', { body: { name, scopes } }), {
+      done: (created) => {
+        this.created = created;
+        this.copied = '';
+        this.emit('ck-api-key-created', { id: created.id });
+        form.reset();
+      },
+    });
+    if (!made) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
   };
 
   async #copy(): Promise<void> {
@@ -103,21 +81,15 @@ export class CkApiKeys extends CkElement {
     this.copied = (await copyText(this.created.key, field)) ? 'Copied to the clipboard.' : 'Select the key and copy it (Ctrl+C).';
   }
 
-  async #revoke(key: Key): Promise<void> {
-    const ok = await this.#confirm.ask({
-      title: `Revoke “${key.name}”?`,
-      body: `Whatever uses the key ${key.prefix}… is refused from its next request. This cannot be undone.`,
-      confirmLabel: 'Revoke the key',
+  #revoke(key: Key): void {
+    void this.#keys.change(key.id, (client) => client.request('DELETE', `/agency/integration-keys/${encodeURIComponent(key.id)}`), {
+      confirm: {
+        title: `Revoke “${key.name}”?`,
+        body: `Whatever uses the key ${key.prefix}… is refused from its next request. This cannot be undone.`,
+        confirmLabel: 'Revoke the key',
+      },
+      done: () => `The key “${key.name}” is revoked.`,
     });
-    if (ok === null) return;
-    this.error = '';
-    try {
-      await this.#portal.client.request('DELETE', `/agency/integration-keys/${encodeURIComponent(key.id)}`);
-      this.message = `The key “${key.name}” is revoked.`;
-      void this.#keys.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
   }
 
   #renderList(keys: Keys | null) {
@@ -135,7 +107,7 @@ export class CkApiKeys extends CkElement {
               <td data-label="Created">${formatDateTime(k.createdAt)}</td>
               <td data-label="Last used">${k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'Never'}</td>
               <td data-label="Status" data-field="status">${k.revokedAt ? `Revoked ${formatDateTime(k.revokedAt)}` : 'Active'}</td>
-              <td data-label="">${k.revokedAt ? nothing : html`<button type="button" data-action="revoke" aria-label="Revoke the key ${k.name}" @click=${() => void this.#revoke(k)}>Revoke</button>`}</td>
+              <td data-label="">${k.revokedAt ? nothing : html`<button type="button" data-action="revoke" aria-label="Revoke the key ${k.name}" ?disabled=${this.#keys.busy(k.id)} @click=${() => this.#revoke(k)}>Revoke</button>`}</td>
             </tr>`,
           )}
         </tbody>
@@ -144,8 +116,9 @@ export class CkApiKeys extends CkElement {
   }
 
   override render() {
-    if (!this.#allowed) return nothing;
-    const fe = this.fieldErrors;
+    const keys = this.#keys;
+    if (!keys.allowed) return nothing;
+    const fe = keys.fieldErrors;
     return html`
       <div class="area-part">
         <h2 id="keys-title">API keys</h2>
@@ -160,8 +133,8 @@ export class CkApiKeys extends CkElement {
             ${SCOPES.map((s) => html`<label class="check"><input type="checkbox" name="scopes" value=${s.value} /><span><code>${s.value}</code> — ${s.text}</span></label>`)}
             <span class="error" id="scopes-error">${fe.scopes ?? ''}</span>
           </fieldset>
-          <p class="alert" role="alert">${this.error}</p>
-          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create API key'}</button>
+          <p class="alert" role="alert">${keys.error}</p>
+          <button class="primary" type="submit" ?disabled=${keys.busy('create')}>${keys.busy('create') ? 'Creating…' : 'Create API key'}</button>
         </form>
         ${this.created
           ? renderSecretPanel({
@@ -176,9 +149,8 @@ export class CkApiKeys extends CkElement {
               onDone: () => (this.created = null),
             })
           : nothing}
-        <p class="hint" role="status">${this.message}</p>
-        ${renderLoaded(this.#keys, 'Loading API keys…', (keys) => this.#renderList(keys))}
-        ${this.#confirm.render()}
+        <p class="hint" role="status">${keys.message}</p>
+        ${keys.render('Loading API keys…', (list) => this.#renderList(list))}
       </div>
     `;
   }

@@ -1,6 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { TaskStatus, type Task } from '@lit/task';
-import { toProblem } from '../internal/api-client.js';
+import { html, nothing } from 'lit';
 
 /** The filters the offer and plan lists share. */
 export interface ListFilter { accountId?: string; clientId?: string; status?: string }
@@ -15,20 +13,6 @@ export function readListFilter(event: SubmitEvent): ListFilter {
     if (v) filter[k] = v;
   }
   return filter;
-}
-
-/**
- * A loaded list inside an `aria-busy` region: the last value while it reloads, a loading line the
- * first time, the problem with a Try again button on failure.
- */
-export function renderLoaded<T>(task: Task<readonly unknown[], T>, loading: string, render: (value: T) => unknown): TemplateResult {
-  return html`<div aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-    ${task.render({
-      pending: () => (task.value ? render(task.value) : html`<p class="hint" role="status">${loading}</p>`),
-      error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void task.run()}>Try again</button></p>`,
-      complete: (value) => render(value),
-    })}
-  </div>`;
 }
 
 /** Previous / Page n of m / Next, only when there is more than one page. */

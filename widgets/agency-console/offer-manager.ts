@@ -1,17 +1,15 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { AgencyOffer, OfferPage } from '../../api/pay/agency-pay.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
-import { ConfirmController } from '../internal/confirm.js';
+import { ApiError } from '../internal/api-client.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
-import { type ListFilter, readListFilter, renderLoaded, renderPager } from './console-kit.js';
+import { type ListFilter, readListFilter, renderPager } from './console-kit.js';
+import { ManagedList } from './managed-list.js';
 
 type Page = z.output<typeof OfferPage>;
 type Offer = z.output<typeof AgencyOffer>;
@@ -42,25 +40,15 @@ export class CkOfferManager extends CkElement {
   @state() private page = 1;
   @state() private kind: 'settlement' | 'plan' = 'settlement';
   @state() private editing: Offer | null = null;
-  @state() private busy = false;
-  @state() private error = '';
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private message = '';
   /** bumped to draw a fresh, empty form after a save */
   @state() private formKey = 0;
 
-  #portal = new PortalConnection(this);
-  #confirm = new ConfirmController(this);
-
-  #offers = new Task(this, {
-    task: async ([client, ok, filter, page, accountId], { signal }) =>
-      ok ? client.get<Page>('/agency/offers', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal) : null,
-    args: () => [this.#portal.client, this.#allowed, this.filter, this.page, this.accountId] as const,
+  #offers = new ManagedList(this, {
+    permission: 'payments.offers',
+    args: () => [this.filter, this.page, this.accountId] as const,
+    load: (client, signal, [filter, page, accountId]) =>
+      client.get<Page>('/agency/offers', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal),
   });
-
-  get #allowed(): boolean {
-    return Boolean(this.#portal.user?.permissions.includes('payments.offers'));
-  }
 
   #onFilter = (event: SubmitEvent) => {
     this.filter = readListFilter(event);
@@ -77,70 +65,62 @@ export class CkOfferManager extends CkElement {
     return body;
   }
 
-  #onSave = async (event: SubmitEvent) => {
+  #onSave = (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const editing = this.editing;
+    const kind = this.kind;
     const accountId = editing ? editing.account.id : String(data.get('offerAccount') ?? '').trim();
-    this.error = '';
-    this.message = '';
-    this.fieldErrors = {};
     if (!accountId) {
-      this.fieldErrors = { offerAccount: 'Enter the account id (acct_…).' };
-      this.error = 'Some fields are missing.';
+      this.#offers.invalid('Some fields are missing.', { offerAccount: 'Enter the account id (acct_…).' });
       form.querySelector<HTMLInputElement>('#offerAccount')?.focus();
       return;
     }
-    this.busy = true;
-    try {
-      const terms = this.#terms(data);
-      const saved = editing
-        ? await this.#portal.client.request<Offer>('PATCH', `/agency/offers/${encodeURIComponent(editing.id)}`, { body: terms })
-        : await this.#portal.client.request<Offer>('POST', `/agency/accounts/${encodeURIComponent(accountId)}/offers`, { body: { kind: this.kind, ...terms } });
-      this.message = editing
-        ? `The offer to ${editing.account.debtorName} is changed.`
-        : `A ${this.kind === 'plan' ? 'payment-plan' : 'settlement'} offer of ${formatMoney(saved.amount.amountCents, saved.amount.currency)} is open until ${formatDate(saved.expiresOn)}.`;
-      this.emit('ck-offer-saved', saved);
-      this.editing = null;
-      this.formKey += 1;
-      void this.#offers.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-      if (error instanceof ApiError && error.status === 404) this.fieldErrors = { offerAccount: 'No such account.' };
-    } finally {
-      this.busy = false;
-    }
+    const terms = this.#terms(data);
+    void this.#offers.change(
+      'save',
+      (client) =>
+        editing
+          ? client.request<Offer>('PATCH', `/agency/offers/${encodeURIComponent(editing.id)}`, { body: terms })
+          : client.request<Offer>('POST', `/agency/accounts/${encodeURIComponent(accountId)}/offers`, { body: { kind, ...terms } }),
+      {
+        done: (saved) => {
+          this.emit('ck-offer-saved', saved);
+          this.editing = null;
+          this.formKey += 1;
+          return editing
+            ? `The offer to ${editing.account.debtorName} is changed.`
+            : `A ${kind === 'plan' ? 'payment-plan' : 'settlement'} offer of ${formatMoney(saved.amount.amountCents, saved.amount.currency)} is open until ${formatDate(saved.expiresOn)}.`;
+        },
+        failed: (error) => {
+          if (error instanceof ApiError && error.status === 404) this.#offers.fieldErrors = { offerAccount: 'No such account.' };
+        },
+      },
+    );
   };
 
   #edit(offer: Offer): void {
     this.editing = offer;
     this.kind = offer.kind;
-    this.fieldErrors = {};
-    this.error = '';
+    this.#offers.fieldErrors = {};
+    this.#offers.error = '';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#offer-form-title')?.focus());
   }
 
-  async #withdraw(offer: Offer): Promise<void> {
-    const ok = await this.#confirm.ask({
-      title: 'Withdraw this offer?',
-      body: `${offer.account.debtorName} (${offer.account.agencyAccountNumber}) will no longer see the ${offer.kind} offer of ${formatMoney(offer.amount.amountCents, offer.amount.currency)}.`,
-      confirmLabel: 'Withdraw the offer',
+  #withdraw(offer: Offer): void {
+    void this.#offers.change(offer.id, (client) => client.request('PATCH', `/agency/offers/${encodeURIComponent(offer.id)}`, { body: { status: 'withdrawn' } }), {
+      confirm: {
+        title: 'Withdraw this offer?',
+        body: `${offer.account.debtorName} (${offer.account.agencyAccountNumber}) will no longer see the ${offer.kind} offer of ${formatMoney(offer.amount.amountCents, offer.amount.currency)}.`,
+        confirmLabel: 'Withdraw the offer',
+      },
+      done: () => `The offer to ${offer.account.debtorName} is withdrawn.`,
     });
-    if (ok === null) return;
-    this.error = '';
-    try {
-      await this.#portal.client.request('PATCH', `/agency/offers/${encodeURIComponent(offer.id)}`, { body: { status: 'withdrawn' } });
-      this.message = `The offer to ${offer.account.debtorName} is withdrawn.`;
-      void this.#offers.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
   }
 
   #field(id: string, text: string, input: unknown, hint = '') {
-    const err = this.fieldErrors[id] ?? '';
+    const err = this.#offers.fieldErrors[id] ?? '';
     return html`<div class="field">
       <label for=${id}>${text}</label>${input}
       ${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : nothing}
@@ -150,7 +130,8 @@ export class CkOfferManager extends CkElement {
 
   #renderForm() {
     const e = this.editing;
-    const fe = this.fieldErrors;
+    const offers = this.#offers;
+    const fe = offers.fieldErrors;
     const inv = (k: string) => (fe[k] ? 'true' : 'false');
     return html`
       <form class="panel" part="form" novalidate aria-labelledby="offer-form-title" @submit=${this.#onSave}>
@@ -172,9 +153,9 @@ export class CkOfferManager extends CkElement {
                 ${this.#field('frequency', 'Every', html`<select id="frequency" name="frequency">${['monthly', 'biweekly', 'weekly'].map((f) => html`<option value=${f} ?selected=${e?.frequency === f}>${label(f)}</option>`)}</select>`)}`}
           ${this.#field('expiresOn', 'Offer expires on', html`<input id="expiresOn" name="expiresOn" type="date" .value=${e?.expiresOn ?? ''} aria-invalid=${inv('expiresOn')} aria-describedby="expiresOn-error" />`)}
         </div>
-        <p class="alert" role="alert">${this.error}</p>
+        <p class="alert" role="alert">${offers.error}</p>
         <div class="actions">
-          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : e ? 'Save the changes' : 'Make the offer'}</button>
+          <button class="primary" type="submit" ?disabled=${offers.busy('save')}>${offers.busy('save') ? 'Saving…' : e ? 'Save the changes' : 'Make the offer'}</button>
           ${e ? html`<button type="button" @click=${() => (this.editing = null)}>Stop editing</button>` : nothing}
         </div>
       </form>
@@ -202,7 +183,7 @@ export class CkOfferManager extends CkElement {
                   ${o.status === 'open'
                     ? html`<div class="actions">
                         <button type="button" data-action="edit" aria-label="Change the offer to ${o.account.debtorName}" @click=${() => this.#edit(o)}>Change</button>
-                        <button type="button" data-action="withdraw" aria-label="Withdraw the offer to ${o.account.debtorName}" @click=${() => void this.#withdraw(o)}>Withdraw</button>
+                        <button type="button" data-action="withdraw" aria-label="Withdraw the offer to ${o.account.debtorName}" ?disabled=${this.#offers.busy(o.id)} @click=${() => this.#withdraw(o)}>Withdraw</button>
                       </div>`
                     : nothing}
                 </td>
@@ -216,11 +197,11 @@ export class CkOfferManager extends CkElement {
   }
 
   override render() {
-    if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may make offers.</p>`;
-    const clients = this.#portal.user?.clients ?? [];
+    if (!this.#offers.allowed) return html`<p class="hint">Sign in with an agency account that may make offers.</p>`;
+    const clients = this.#offers.portal.user?.clients ?? [];
     return html`
       ${keyed(this.formKey, this.#renderForm())}
-      <p class="hint" role="status" data-field="message">${this.message}</p>
+      <p class="hint" role="status" data-field="message">${this.#offers.message}</p>
       <h2>Offers</h2>
       <form class="toolbar" aria-label="Filter offers" @submit=${this.#onFilter}>
         <div class="field"><label for="o-account">Account id</label><input id="o-account" name="accountId" placeholder="acct_…" /></div>
@@ -234,8 +215,7 @@ export class CkOfferManager extends CkElement {
         </div>
         <button type="submit">Filter</button>
       </form>
-      ${renderLoaded(this.#offers, 'Loading offers…', (page) => this.#renderPage(page))}
-      ${this.#confirm.render()}
+      ${this.#offers.render('Loading offers…', (page) => this.#renderPage(page))}
     `;
   }
 }

@@ -1,14 +1,12 @@
 import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { property } from 'lit/decorators.js';
 import type { z } from 'zod';
 import type { PaySettingsOut } from '../../api/pay/pay.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
 import { dollarsToCents } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { areaStyles } from './area.styles.js';
+import { ManagedList } from './managed-list.js';
 
 type Settings = z.output<typeof PaySettingsOut>;
 
@@ -43,37 +41,24 @@ export class CkPaySettings extends CkElement {
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
 
-  @state() private busy = false;
-  @state() private error = '';
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private message = '';
-
-  #portal = new PortalConnection(this);
-
-  #settings = new Task(this, {
-    task: async ([client, ok], { signal }) => (ok ? client.get<Settings>('/agency/pay-settings', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#allowed] as const,
+  #settings = new ManagedList(this, {
+    permission: 'agency.settings',
+    load: (client, signal) => client.get<Settings>('/agency/pay-settings', undefined, signal),
   });
 
-  get #allowed(): boolean {
-    return Boolean(this.#portal.user?.permissions.includes('agency.settings'));
-  }
-
-  #onSubmit = async (event: SubmitEvent) => {
+  #onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const body: Record<string, unknown> = {};
     for (const s of SWITCHES) body[s.name] = data.get(s.name) === 'on';
     for (const n of NUMBERS) body[n.name] = Number(data.get(n.name));
-    this.fieldErrors = {};
     const reminders = String(data.get('offerReminderDays') ?? '').split(',').map((d) => d.trim()).filter(Boolean).map(Number);
     const minPayment = dollarsToCents(String(data.get('minPayment') ?? ''));
     if (reminders.some((d) => !Number.isInteger(d)) || minPayment === undefined) {
-      this.fieldErrors = {
+      this.#settings.invalid('Some fields need a look.', {
         ...(reminders.some((d) => !Number.isInteger(d)) ? { offerReminderDays: 'Whole days, separated by commas (at most three).' } : {}),
         ...(minPayment === undefined ? { minPaymentCents: 'An amount like 1.00.' } : {}),
-      };
-      this.error = 'Some fields need a look.';
+      });
       return;
     }
     Object.assign(body, {
@@ -81,28 +66,21 @@ export class CkPaySettings extends CkElement {
       agencyName: String(data.get('agencyName') ?? '').trim(), payPageUrl: String(data.get('payPageUrl') ?? '').trim(),
       brandColor: String(data.get('brandColor') ?? ''), supportLine: String(data.get('supportLine') ?? '').trim(),
     });
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      const saved = await this.#portal.client.request<Settings>('PUT', '/agency/pay-settings', { body });
-      void this.#settings.run();
-      this.message = 'Pay settings saved.';
-      this.emit('ck-pay-settings-saved', saved);
-    } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-    } finally {
-      this.busy = false;
-    }
+    void this.#settings.change('save', (client) => client.request<Settings>('PUT', '/agency/pay-settings', { body }), {
+      done: (saved) => {
+        this.emit('ck-pay-settings-saved', saved);
+        return 'Pay settings saved.';
+      },
+    });
   };
 
   #error(name: string) {
-    return html`<span class="error" id="${name}-error">${this.fieldErrors[name] ?? ''}</span>`;
+    return html`<span class="error" id="${name}-error">${this.#settings.fieldErrors[name] ?? ''}</span>`;
   }
 
-  #renderForm(s: Settings | null | undefined) {
-    if (!s) return html`<p class="hint" role="status">Loading the pay settings…</p>`;
+  #renderForm(s: Settings | null) {
+    if (!s) return nothing;
+    const { error, fieldErrors, message } = this.#settings;
     return html`
       <form part="form" novalidate aria-labelledby="pay-settings-title" @submit=${this.#onSubmit}>
         <fieldset>
@@ -124,12 +102,12 @@ export class CkPaySettings extends CkElement {
           )}
           <div class="field">
             <label for="offerReminderDays">Offer reminders (days before expiry)</label>
-            <input id="offerReminderDays" name="offerReminderDays" inputmode="numeric" .value=${s.offerReminderDays.join(', ')} aria-invalid=${this.fieldErrors.offerReminderDays ? 'true' : 'false'} aria-describedby="offerReminderDays-error" />
+            <input id="offerReminderDays" name="offerReminderDays" inputmode="numeric" .value=${s.offerReminderDays.join(', ')} aria-invalid=${fieldErrors.offerReminderDays ? 'true' : 'false'} aria-describedby="offerReminderDays-error" />
             ${this.#error('offerReminderDays')}
           </div>
           <div class="field">
             <label for="minPayment">Smallest payment ($)</label>
-            <input id="minPayment" name="minPayment" inputmode="decimal" .value=${(s.minPaymentCents / 100).toFixed(2)} aria-invalid=${this.fieldErrors.minPaymentCents ? 'true' : 'false'} aria-describedby="minPaymentCents-error" />
+            <input id="minPayment" name="minPayment" inputmode="decimal" .value=${(s.minPaymentCents / 100).toFixed(2)} aria-invalid=${fieldErrors.minPaymentCents ? 'true' : 'false'} aria-describedby="minPaymentCents-error" />
             ${this.#error('minPaymentCents')}
           </div>
           <div class="field"><label for="agencyName">Payee name</label><input id="agencyName" name="agencyName" .value=${s.agencyName} aria-describedby="agencyName-error" />${this.#error('agencyName')}</div>
@@ -137,23 +115,19 @@ export class CkPaySettings extends CkElement {
           <div class="field"><label for="brandColor">Pay page colour</label><input id="brandColor" name="brandColor" type="color" .value=${s.brandColor} /></div>
           <div class="field"><label for="supportLine">Support line</label><input id="supportLine" name="supportLine" maxlength="300" .value=${s.supportLine} /></div>
         </div>
-        <p class="alert" role="alert">${this.error}</p>
-        <p class="hint" role="status" data-field="saved">${this.message}</p>
-        <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save pay settings'}</button>
+        <p class="alert" role="alert">${error}</p>
+        <p class="hint" role="status" data-field="saved">${message}</p>
+        <button class="primary" type="submit" ?disabled=${this.#settings.busy('save')}>${this.#settings.busy('save') ? 'Saving…' : 'Save pay settings'}</button>
       </form>
     `;
   }
 
   override render() {
-    if (!this.#allowed) return nothing;
+    if (!this.#settings.allowed) return nothing;
     return html`
       <section class="panel" aria-label="Pay settings">
         <h2 id="pay-settings-title">Pay settings</h2>
-        ${this.#settings.render({
-          pending: () => this.#renderForm(this.#settings.value),
-          error: (e) => html`<p class="alert" role="alert">${toProblem(e).detail} <button type="button" @click=${() => void this.#settings.run()}>Try again</button></p>`,
-          complete: (s) => this.#renderForm(s),
-        })}
+        ${this.#settings.render('Loading the pay settings…', (s) => this.#renderForm(s))}
       </section>
     `;
   }

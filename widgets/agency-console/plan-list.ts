@@ -1,16 +1,13 @@
 import { html, css, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { PlanPage } from '../../api/pay/agency-pay.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { toProblem } from '../internal/api-client.js';
-import { ConfirmController } from '../internal/confirm.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
-import { type ListFilter, readListFilter, renderLoaded, renderPager } from './console-kit.js';
+import { type ListFilter, readListFilter, renderPager } from './console-kit.js';
+import { ManagedList } from './managed-list.js';
 
 type Page = z.output<typeof PlanPage>;
 type Plan = Page['data'][number];
@@ -61,67 +58,46 @@ export class CkPlanList extends CkElement {
 
   @state() private filter: ListFilter = {};
   @state() private page = 1;
-  @state() private message = '';
-  @state() private error = '';
-  @state() private busy = '';
 
-  #portal = new PortalConnection(this);
-  #confirm = new ConfirmController(this);
-
-  #plans = new Task(this, {
-    task: async ([client, ok, filter, page, accountId], { signal }) =>
-      ok ? client.get<Page>('/agency/plans', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal) : null,
-    args: () => [this.#portal.client, this.#allowed, this.filter, this.page, this.accountId] as const,
+  #plans = new ManagedList(this, {
+    permission: 'payments.offers',
+    args: () => [this.filter, this.page, this.accountId] as const,
+    load: (client, signal, [filter, page, accountId]) =>
+      client.get<Page>('/agency/plans', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal),
   });
-
-  get #allowed(): boolean {
-    return Boolean(this.#portal.user?.permissions.includes('payments.offers'));
-  }
 
   #onFilter = (event: SubmitEvent) => {
     this.filter = readListFilter(event);
     this.page = 1;
   };
 
-  async #cancel(plan: Plan): Promise<void> {
-    const reason = await this.#confirm.ask({
-      title: 'Cancel this payment plan?',
-      body: `The ${plan.schedule.filter((i) => i.status === 'scheduled').length} remaining instalments of ${plan.account.debtorName}'s plan (${plan.account.agencyAccountNumber}) stop and the debtor is told. Payments already made stay applied.`,
-      confirmLabel: 'Cancel the plan',
-      reasonLabel: 'Reason (optional)',
+  #cancel(plan: Plan): void {
+    void this.#plans.change(plan.id, (client, reason) => client.request('POST', `${this.#path(plan)}/cancel`, { body: reason ? { reason } : {} }), {
+      confirm: {
+        title: 'Cancel this payment plan?',
+        body: `The ${plan.schedule.filter((i) => i.status === 'scheduled').length} remaining instalments of ${plan.account.debtorName}'s plan (${plan.account.agencyAccountNumber}) stop and the debtor is told. Payments already made stay applied.`,
+        confirmLabel: 'Cancel the plan',
+        reasonLabel: 'Reason (optional)',
+      },
+      done: () => {
+        this.emit('ck-plan-cancelled', { planId: plan.id });
+        return `The plan of ${plan.account.debtorName} is cancelled.`;
+      },
     });
-    if (reason === null) return;
-    this.busy = plan.id;
-    this.error = '';
-    this.message = '';
-    try {
-      await this.#portal.client.request('POST', `/agency/accounts/${encodeURIComponent(plan.account.id)}/plans/${encodeURIComponent(plan.id)}/cancel`, { body: reason ? { reason } : {} });
-      this.message = `The plan of ${plan.account.debtorName} is cancelled.`;
-      this.emit('ck-plan-cancelled', { planId: plan.id });
-      void this.#plans.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    } finally {
-      this.busy = '';
-    }
   }
 
-  async #pauseOrResume(plan: Plan): Promise<void> {
+  #pauseOrResume(plan: Plan): void {
     const pause = plan.status === 'active';
-    this.busy = plan.id;
-    this.error = '';
-    this.message = '';
-    try {
-      await this.#portal.client.request('POST', `/agency/accounts/${encodeURIComponent(plan.account.id)}/plans/${encodeURIComponent(plan.id)}/${pause ? 'pause' : 'resume'}`, { body: {} });
-      this.message = pause
-        ? `The plan of ${plan.account.debtorName} is paused: no instalment is charged until you resume it.`
-        : `The plan of ${plan.account.debtorName} is resumed; the remaining instalments moved later by the days it was paused.`;
-      void this.#plans.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    } finally {
-      this.busy = '';
-    }
+    void this.#plans.change(plan.id, (client) => client.request('POST', `${this.#path(plan)}/${pause ? 'pause' : 'resume'}`, { body: {} }), {
+      done: () =>
+        pause
+          ? `The plan of ${plan.account.debtorName} is paused: no instalment is charged until you resume it.`
+          : `The plan of ${plan.account.debtorName} is resumed; the remaining instalments moved later by the days it was paused.`,
+    });
+  }
+
+  #path(plan: Plan): string {
+    return `/agency/accounts/${encodeURIComponent(plan.account.id)}/plans/${encodeURIComponent(plan.id)}`;
   }
 
   #instalment(i: Instalment) {
@@ -150,9 +126,9 @@ export class CkPlanList extends CkElement {
                 <td data-label="">
                   ${p.status === 'active' || p.status === 'paused'
                     ? html`<div class="actions">
-                        <button type="button" data-action=${p.status === 'active' ? 'pause' : 'resume'} ?disabled=${this.busy === p.id}
-                          aria-label="${p.status === 'active' ? 'Pause' : 'Resume'} plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#pauseOrResume(p)}>${p.status === 'active' ? 'Pause' : 'Resume'}</button>
-                        <button type="button" data-action="cancel" ?disabled=${this.busy === p.id} aria-label="Cancel plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => void this.#cancel(p)}>Cancel plan</button>
+                        <button type="button" data-action=${p.status === 'active' ? 'pause' : 'resume'} ?disabled=${this.#plans.busy(p.id)}
+                          aria-label="${p.status === 'active' ? 'Pause' : 'Resume'} plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => this.#pauseOrResume(p)}>${p.status === 'active' ? 'Pause' : 'Resume'}</button>
+                        <button type="button" data-action="cancel" ?disabled=${this.#plans.busy(p.id)} aria-label="Cancel plan of ${p.account.debtorName} (${p.account.agencyAccountNumber})" @click=${() => this.#cancel(p)}>Cancel plan</button>
                       </div>`
                     : nothing}
                 </td>
@@ -166,8 +142,9 @@ export class CkPlanList extends CkElement {
   }
 
   override render() {
-    if (!this.#allowed) return html`<p class="hint">Sign in with an agency account that may manage offers and plans.</p>`;
-    const clients = this.#portal.user?.clients ?? [];
+    const plans = this.#plans;
+    if (!plans.allowed) return html`<p class="hint">Sign in with an agency account that may manage offers and plans.</p>`;
+    const clients = plans.portal.user?.clients ?? [];
     return html`
       <form class="toolbar" part="filters" aria-label="Filter plans" @submit=${this.#onFilter}>
         <div class="field"><label for="f-account">Account id</label><input id="f-account" name="accountId" placeholder="acct_…" .value=${this.filter.accountId ?? this.accountId} /></div>
@@ -187,10 +164,9 @@ export class CkPlanList extends CkElement {
         </div>
         <button class="primary" type="submit">Filter</button>
       </form>
-      <p class="hint" role="status" data-field="message">${this.message}</p>
-      <p class="alert" role="alert">${this.error}</p>
-      ${renderLoaded(this.#plans, 'Loading plans…', (page) => this.#renderPage(page))}
-      ${this.#confirm.render()}
+      <p class="hint" role="status" data-field="message">${plans.message}</p>
+      <p class="alert" role="alert">${plans.error}</p>
+      ${plans.render('Loading plans…', (page) => this.#renderPage(page))}
     `;
   }
 }

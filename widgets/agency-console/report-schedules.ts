@@ -4,13 +4,11 @@ import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CatalogueResponse, Schedule, ScheduleList, ScheduleRun } from '../../api/reports/reports.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
-import { ConfirmController } from '../internal/confirm.js';
+import { toProblem } from '../internal/api-client.js';
 import { formatDateTime, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
-import { renderLoaded } from './console-kit.js';
+import { ManagedList } from './managed-list.js';
 
 type Schedules = z.output<typeof ScheduleList>;
 type Sched = z.output<typeof Schedule>;
@@ -58,27 +56,20 @@ export class CkReportSchedules extends CkElement {
   @property({ attribute: false }) snapshotHref: ((snapshotId: string) => string) | null = null;
 
   @state() private runs: Record<string, Run> = {};
-  @state() private busy = false;
-  @state() private error = '';
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private message = '';
-
-  #portal = new PortalConnection(this);
-  #confirm = new ConfirmController(this);
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  #schedules = new Task(this, {
-    task: async ([client, ok], { signal }) => (ok ? client.get<Schedules>('/reports/schedules', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#can('reports.run')] as const,
+  #schedules = new ManagedList(this, {
+    permission: 'reports.run',
+    load: (client, signal) => client.get<Schedules>('/reports/schedules', undefined, signal),
   });
 
   #catalogue = new Task(this, {
     task: async ([client, ok], { signal }) => (ok ? client.get<Catalogue>('/reports', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#can('reports.schedule')] as const,
+    args: () => [this.#schedules.portal.client, this.#can('reports.schedule')] as const,
   });
 
   #can(permission: string): boolean {
-    return Boolean(this.#portal.user?.permissions.includes(permission));
+    return Boolean(this.#schedules.portal.user?.permissions.includes(permission));
   }
 
   override disconnectedCallback(): void {
@@ -87,45 +78,33 @@ export class CkReportSchedules extends CkElement {
     this.#timers.clear();
   }
 
-  #onCreate = async (event: SubmitEvent) => {
+  #onCreate = (event: SubmitEvent) => {
     event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
+    const data = new FormData(event.target as HTMLFormElement);
     const report = String(data.get('report') ?? '');
     const clientId = String(data.get('scheduleClient') ?? '');
-    this.error = '';
-    this.message = '';
-    this.fieldErrors = {};
     if (!report) {
-      this.fieldErrors = { report: 'Choose a report.' };
-      this.error = 'Choose a report.';
+      this.#schedules.invalid('Choose a report.', { report: 'Choose a report.' });
       return;
     }
-    this.busy = true;
-    try {
-      const created = await this.#portal.client.request<Sched>('POST', `/reports/${encodeURIComponent(report)}/schedules`, {
-        body: { frequency: String(data.get('frequency') ?? 'monthly'), ...(clientId ? { clientId } : {}) },
-        headers: { 'Idempotency-Key': crypto.randomUUID() },
-      });
-      this.message = `${label(created.frequency)} snapshots of ${created.report.title} for ${created.client?.name ?? 'all clients'} are scheduled; the first on ${formatDateTime(created.nextRunAt)}.`;
-      void this.#schedules.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-    } finally {
-      this.busy = false;
-    }
+    const body = { frequency: String(data.get('frequency') ?? 'monthly'), ...(clientId ? { clientId } : {}) };
+    void this.#schedules.change(
+      'create',
+      (client) => client.request<Sched>('POST', `/reports/${encodeURIComponent(report)}/schedules`, { body, headers: { 'Idempotency-Key': crypto.randomUUID() } }),
+      {
+        done: (created) =>
+          `${label(created.frequency)} snapshots of ${created.report.title} for ${created.client?.name ?? 'all clients'} are scheduled; the first on ${formatDateTime(created.nextRunAt)}.`,
+      },
+    );
   };
 
-  async #runNow(s: Sched): Promise<void> {
-    this.error = '';
-    try {
-      const run = await this.#portal.client.request<Run>('POST', `/reports/schedules/${encodeURIComponent(s.id)}/run`);
-      this.runs = { ...this.runs, [s.id]: run };
-      this.#poll(s.id, run.id);
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
+  #runNow(s: Sched): void {
+    void this.#schedules.change(s.id, (client) => client.request<Run>('POST', `/reports/schedules/${encodeURIComponent(s.id)}/run`), {
+      done: (run) => {
+        this.runs = { ...this.runs, [s.id]: run };
+        this.#poll(s.id, run.id);
+      },
+    });
   }
 
   #poll(scheduleId: string, runId: string): void {
@@ -133,7 +112,7 @@ export class CkReportSchedules extends CkElement {
       this.#timers.delete(timer);
       if (!this.isConnected) return;
       try {
-        const run = await this.#portal.client.get<Run>(`/reports/schedules/${encodeURIComponent(scheduleId)}/runs/${encodeURIComponent(runId)}`);
+        const run = await this.#schedules.portal.client.get<Run>(`/reports/schedules/${encodeURIComponent(scheduleId)}/runs/${encodeURIComponent(runId)}`);
         this.runs = { ...this.runs, [scheduleId]: run };
         if (run.status === 'succeeded') {
           this.emit('ck-snapshot-ready', run);
@@ -141,26 +120,21 @@ export class CkReportSchedules extends CkElement {
           this.renderRoot.querySelector<HTMLElement>(`tr[data-id="${scheduleId}"] [data-action=open-snapshot]`)?.focus();
         } else if (run.status !== 'failed') this.#poll(scheduleId, runId);
       } catch (error) {
-        this.error = toProblem(error).detail;
+        this.#schedules.error = toProblem(error).detail;
       }
     }, POLL_MS);
     this.#timers.add(timer);
   }
 
-  async #stop(s: Sched): Promise<void> {
-    const ok = await this.#confirm.ask({
-      title: 'Stop this schedule?',
-      body: `No more ${s.frequency} snapshots of ${s.report.title} for ${s.client?.name ?? 'all clients'}. Snapshots already made are kept.`,
-      confirmLabel: 'Stop the schedule',
+  #stop(s: Sched): void {
+    void this.#schedules.change(s.id, (client) => client.request('DELETE', `/reports/schedules/${encodeURIComponent(s.id)}`), {
+      confirm: {
+        title: 'Stop this schedule?',
+        body: `No more ${s.frequency} snapshots of ${s.report.title} for ${s.client?.name ?? 'all clients'}. Snapshots already made are kept.`,
+        confirmLabel: 'Stop the schedule',
+      },
+      done: () => `The schedule of ${s.report.title} is stopped.`,
     });
-    if (ok === null) return;
-    try {
-      await this.#portal.client.request('DELETE', `/reports/schedules/${encodeURIComponent(s.id)}`);
-      this.message = `The schedule of ${s.report.title} is stopped.`;
-      void this.#schedules.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
   }
 
   #renderRun(s: Sched) {
@@ -192,8 +166,8 @@ export class CkReportSchedules extends CkElement {
                 ${manage
                   ? html`<div class="actions">
                       <button type="button" class="primary" data-action="run-now" aria-label="Run now: ${s.report.title} for ${s.client?.name ?? 'all clients'}"
-                        ?disabled=${this.runs[s.id]?.status === 'queued' || this.runs[s.id]?.status === 'running'} @click=${() => void this.#runNow(s)}>Run now</button>
-                      <button type="button" data-action="stop" aria-label="Stop the schedule of ${s.report.title}" @click=${() => void this.#stop(s)}>Stop</button>
+                        ?disabled=${this.#schedules.busy(s.id) || this.runs[s.id]?.status === 'queued' || this.runs[s.id]?.status === 'running'} @click=${() => this.#runNow(s)}>Run now</button>
+                      <button type="button" data-action="stop" aria-label="Stop the schedule of ${s.report.title}" ?disabled=${this.#schedules.busy(s.id)} @click=${() => this.#stop(s)}>Stop</button>
                     </div>`
                   : nothing}
                 ${this.#renderRun(s)}
@@ -208,17 +182,18 @@ export class CkReportSchedules extends CkElement {
   #renderForm() {
     if (!this.#can('reports.schedule')) return nothing;
     const reports = this.#catalogue.value?.data ?? [];
-    const clients = this.#portal.user?.clients ?? [];
-    const agency = this.#portal.user?.kind === 'agency';
+    const schedules = this.#schedules;
+    const clients = schedules.portal.user?.clients ?? [];
+    const agency = schedules.portal.user?.kind === 'agency';
     return html`<form class="panel" part="form" novalidate aria-labelledby="new-schedule-title" @submit=${this.#onCreate}>
       <h2 id="new-schedule-title">New schedule</h2>
       <div class="grid-form">
         <div class="field">
           <label for="report">Report</label>
-          <select id="report" name="report" aria-invalid=${this.fieldErrors.report ? 'true' : 'false'} aria-describedby="report-error">
+          <select id="report" name="report" aria-invalid=${schedules.fieldErrors.report ? 'true' : 'false'} aria-describedby="report-error">
             ${reports.map((r) => html`<option value=${r.key}>${r.title}</option>`)}
           </select>
-          <span class="error" id="report-error">${this.fieldErrors.report ?? ''}</span>
+          <span class="error" id="report-error">${schedules.fieldErrors.report ?? ''}</span>
         </div>
         <div class="field">
           <label for="frequency">Every</label>
@@ -230,22 +205,22 @@ export class CkReportSchedules extends CkElement {
             ${agency ? html`<option value="">All clients</option>` : nothing}
             ${clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
           </select>
-          <span class="error" id="clientId-error">${this.fieldErrors.clientId ?? ''}</span>
+          <span class="error" id="clientId-error">${schedules.fieldErrors.clientId ?? ''}</span>
         </div>
-        <button class="primary" type="submit" ?disabled=${this.busy || !reports.length}>${this.busy ? 'Scheduling…' : 'Schedule snapshots'}</button>
+        <button class="primary" type="submit" ?disabled=${schedules.busy('create') || !reports.length}>${schedules.busy('create') ? 'Scheduling…' : 'Schedule snapshots'}</button>
       </div>
     </form>`;
   }
 
   override render() {
-    if (!this.#can('reports.run')) return html`<p class="hint">Sign in with an account that may run reports.</p>`;
+    const schedules = this.#schedules;
+    if (!schedules.allowed) return html`<p class="hint">Sign in with an account that may run reports.</p>`;
     return html`
       ${this.#renderForm()}
-      <p class="hint" role="status" data-field="message">${this.message}</p>
-      <p class="alert" role="alert">${this.error}</p>
+      <p class="hint" role="status" data-field="message">${schedules.message}</p>
+      <p class="alert" role="alert">${schedules.error}</p>
       <h2>Schedules</h2>
-      ${renderLoaded(this.#schedules, 'Loading schedules…', (list) => this.#renderList(list))}
-      ${this.#confirm.render()}
+      ${schedules.render('Loading schedules…', (list) => this.#renderList(list))}
     `;
   }
 }

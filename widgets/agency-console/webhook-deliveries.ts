@@ -1,14 +1,13 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { DeliveryDetail, DeliveryPage } from '../../api/integration/webhooks.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
 import { toProblem } from '../internal/api-client.js';
 import { formatDateTime, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
+import { ManagedList } from './managed-list.js';
 
 type Page = z.output<typeof DeliveryPage>;
 type Delivery = Page['data'][number];
@@ -39,22 +38,18 @@ export class CkWebhookDeliveries extends CkElement {
   /** Its address, for the heading. */
   @property({ attribute: false }) endpointUrl = '';
 
-  @state() private tick = 0;
   @state() private detail: Detail | null = null;
-  @state() private message = '';
-  @state() private error = '';
 
-  #portal = new PortalConnection(this);
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  #log = new Task(this, {
-    task: async ([client, id], { signal }) => (id ? client.get<Page>(`/agency/webhooks/${encodeURIComponent(id)}/deliveries`, { limit: 20 }, signal) : null),
-    args: () => [this.#portal.client, this.endpointId, this.tick] as const,
+  #log = new ManagedList(this, {
+    args: () => [this.endpointId] as const,
+    load: (client, signal, [id]) => (id ? client.get<Page>(`/agency/webhooks/${encodeURIComponent(id)}/deliveries`, { limit: 20 }, signal) : Promise.resolve(null)),
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#timer = setInterval(() => (this.tick += 1), REFRESH_MS);
+    this.#timer = setInterval(() => void this.#log.reload(), REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
@@ -62,15 +57,14 @@ export class CkWebhookDeliveries extends CkElement {
     clearInterval(this.#timer);
   }
 
-  async #redeliver(d: Delivery): Promise<void> {
-    this.error = '';
-    try {
-      await this.#portal.client.request('POST', `/agency/webhooks/${encodeURIComponent(this.endpointId)}/deliveries/${encodeURIComponent(d.id)}/redeliver`);
-      this.message = `The ${d.eventType} delivery is being sent again.`;
-      this.tick += 1;
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
+  #path(d: Delivery): string {
+    return `/agency/webhooks/${encodeURIComponent(this.endpointId)}/deliveries/${encodeURIComponent(d.id)}`;
+  }
+
+  #redeliver(d: Delivery): void {
+    void this.#log.change(d.id, (client) => client.request('POST', `${this.#path(d)}/redeliver`), {
+      done: () => `The ${d.eventType} delivery is being sent again.`,
+    });
   }
 
   async #attempts(d: Delivery): Promise<void> {
@@ -79,9 +73,9 @@ export class CkWebhookDeliveries extends CkElement {
       return;
     }
     try {
-      this.detail = await this.#portal.client.get<Detail>(`/agency/webhooks/${encodeURIComponent(this.endpointId)}/deliveries/${encodeURIComponent(d.id)}`);
+      this.detail = await this.#log.portal.client.get<Detail>(this.#path(d));
     } catch (error) {
-      this.error = toProblem(error).detail;
+      this.#log.error = toProblem(error).detail;
     }
   }
 
@@ -108,7 +102,7 @@ export class CkWebhookDeliveries extends CkElement {
               <td data-label="">
                 <div class="actions">
                   <button type="button" data-action="attempts" aria-label="Attempts of the ${d.eventType} delivery" aria-expanded=${this.detail?.id === d.id ? 'true' : 'false'} @click=${() => void this.#attempts(d)}>Attempts</button>
-                  <button type="button" data-action="redeliver" aria-label="Redeliver the ${d.eventType} delivery" @click=${() => void this.#redeliver(d)}>Redeliver</button>
+                  <button type="button" data-action="redeliver" aria-label="Redeliver the ${d.eventType} delivery" ?disabled=${this.#log.busy(d.id)} @click=${() => this.#redeliver(d)}>Redeliver</button>
                 </div>
               </td>
             </tr>`,
@@ -132,12 +126,14 @@ export class CkWebhookDeliveries extends CkElement {
   }
 
   override render() {
-    const task = this.#log;
+    // Not the console's usual loaded region: the log is read every few seconds, and a Try again line
+    // announced as an alert on each failed read would repeat itself during an outage.
+    const task = this.#log.task;
     return html`
       <div class="panel">
         <h3 id="log-title">Delivery log${this.endpointUrl ? html` of <code>${this.endpointUrl}</code>` : nothing}</h3>
-        <p class="hint" role="status">${this.message}</p>
-        <p class="alert" role="alert">${this.error}</p>
+        <p class="hint" role="status">${this.#log.message}</p>
+        <p class="alert" role="alert">${this.#log.error}</p>
         ${task.render({
           pending: () => (task.value ? this.#renderLog(task.value) : html`<p class="hint">Loading deliveries…</p>`),
           error: (e) => html`<p class="alert">${toProblem(e).detail}</p>`,

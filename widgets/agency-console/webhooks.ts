@@ -1,17 +1,14 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { z } from 'zod';
 import type { CreatedEndpoint, EndpointList } from '../../api/integration/webhooks.schema.js';
 import { CkElement } from '../internal/ck-element.js';
-import { PortalConnection } from '../internal/context.js';
-import { ApiError, toProblem } from '../internal/api-client.js';
-import { ConfirmController } from '../internal/confirm.js';
 import { formatDateTime } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
 import { copyText } from './copy.js';
-import { renderLoaded, renderSecretPanel } from './console-kit.js';
+import { renderSecretPanel } from './console-kit.js';
+import { ManagedList } from './managed-list.js';
 import './webhook-deliveries.js';
 
 type Endpoints = z.output<typeof EndpointList>;
@@ -44,22 +41,11 @@ export class CkWebhooks extends CkElement {
   @state() private created: Created | null = null;
   @state() private open = '';
   @state() private copied = '';
-  @state() private busy = false;
-  @state() private error = '';
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private message = '';
 
-  #portal = new PortalConnection(this);
-  #confirm = new ConfirmController(this);
-
-  #endpoints = new Task(this, {
-    task: async ([client, ok], { signal }) => (ok ? client.get<Endpoints>('/agency/webhooks', undefined, signal) : null),
-    args: () => [this.#portal.client, this.#allowed] as const,
+  #endpoints = new ManagedList(this, {
+    permission: 'integration.manage',
+    load: (client, signal) => client.get<Endpoints>('/agency/webhooks', undefined, signal),
   });
-
-  get #allowed(): boolean {
-    return Boolean(this.#portal.user?.permissions.includes('integration.manage'));
-  }
 
   #onCreate = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -69,30 +55,23 @@ export class CkWebhooks extends CkElement {
     const typed = String(data.get('moreTypes') ?? '').split(/[\s,]+/).filter(Boolean);
     const eventTypes = [...data.getAll('eventTypes').map(String), ...typed];
     const description = String(data.get('hookDescription') ?? '').trim();
-    this.fieldErrors = {};
-    this.error = '';
-    this.message = '';
     if (!url || !eventTypes.length) {
-      this.fieldErrors = { ...(url ? {} : { url: 'Enter the https address that receives the events.' }), ...(eventTypes.length ? {} : { eventTypes: 'Choose at least one event type.' }) };
-      this.error = 'Some fields are missing.';
+      this.#endpoints.invalid('Some fields are missing.', { ...(url ? {} : { url: 'Enter the https address that receives the events.' }), ...(eventTypes.length ? {} : { eventTypes: 'Choose at least one event type.' }) });
       form.querySelector<HTMLElement>(url ? 'input[name=eventTypes]' : '#hookUrl')?.focus();
       return;
     }
-    this.busy = true;
-    try {
-      this.created = await this.#portal.client.request<Created>('POST', '/agency/webhooks', { body: { url, eventTypes, ...(description ? { description } : {}) } });
-      this.copied = '';
-      this.emit('ck-webhook-created', { id: this.created.id });
-      form.reset();
-      void this.#endpoints.run();
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-      if (error instanceof ApiError) this.fieldErrors = error.fieldErrors();
-    } finally {
-      this.busy = false;
-    }
+    const body = { url, eventTypes, ...(description ? { description } : {}) };
+    const made = await this.#endpoints.change('create', (client) => client.request<Created>('POST', '/agency/webhooks', { body }), {
+      done: (created) => {
+        this.created = created;
+        this.copied = '';
+        this.emit('ck-webhook-created', { id: created.id });
+        form.reset();
+      },
+    });
+    if (!made) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part=secret]')?.focus();
   };
 
   async #copy(): Promise<void> {
@@ -100,29 +79,21 @@ export class CkWebhooks extends CkElement {
     this.copied = (await copyText(this.created.secret, this.renderRoot.querySelector<HTMLInputElement>('#new-secret'))) ? 'Copied to the clipboard.' : 'Select the secret and copy it (Ctrl+C).';
   }
 
-  async #toggle(e: Endpoint): Promise<void> {
-    this.error = '';
-    try {
-      await this.#portal.client.request('PATCH', `/agency/webhooks/${encodeURIComponent(e.id)}`, { body: { status: e.status === 'active' ? 'disabled' : 'active' } });
-      this.message = `${e.url} is ${e.status === 'active' ? 'disabled' : 'enabled again'}.`;
-      void this.#endpoints.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
+  #toggle(e: Endpoint): void {
+    const status = e.status === 'active' ? 'disabled' : 'active';
+    void this.#endpoints.change(e.id, (client) => client.request('PATCH', `/agency/webhooks/${encodeURIComponent(e.id)}`, { body: { status } }), {
+      done: () => `${e.url} is ${status === 'disabled' ? 'disabled' : 'enabled again'}.`,
+    });
   }
 
-  async #remove(e: Endpoint): Promise<void> {
-    const ok = await this.#confirm.ask({ title: 'Remove this webhook?', body: `${e.url} receives nothing more, and its delivery log is deleted.`, confirmLabel: 'Remove the webhook' });
-    if (ok === null) return;
-    this.error = '';
-    try {
-      await this.#portal.client.request('DELETE', `/agency/webhooks/${encodeURIComponent(e.id)}`);
-      this.message = `The webhook ${e.url} is removed.`;
-      if (this.open === e.id) this.open = '';
-      void this.#endpoints.run();
-    } catch (error) {
-      this.error = toProblem(error).detail;
-    }
+  #remove(e: Endpoint): void {
+    void this.#endpoints.change(e.id, (client) => client.request('DELETE', `/agency/webhooks/${encodeURIComponent(e.id)}`), {
+      confirm: { title: 'Remove this webhook?', body: `${e.url} receives nothing more, and its delivery log is deleted.`, confirmLabel: 'Remove the webhook' },
+      done: () => {
+        if (this.open === e.id) this.open = '';
+        return `The webhook ${e.url} is removed.`;
+      },
+    });
   }
 
   #renderList(list: Endpoints | null) {
@@ -141,8 +112,8 @@ export class CkWebhooks extends CkElement {
               <td data-label="">
                 <div class="actions">
                   <button type="button" data-action="log" aria-expanded=${this.open === e.id ? 'true' : 'false'} aria-controls="log-${e.id}" @click=${() => (this.open = this.open === e.id ? '' : e.id)}>Delivery log</button>
-                  <button type="button" data-action="toggle" @click=${() => void this.#toggle(e)}>${e.status === 'active' ? 'Disable' : 'Enable'}</button>
-                  <button type="button" data-action="remove" aria-label="Remove the webhook ${e.url}" @click=${() => void this.#remove(e)}>Remove</button>
+                  <button type="button" data-action="toggle" ?disabled=${this.#endpoints.busy(e.id)} @click=${() => this.#toggle(e)}>${e.status === 'active' ? 'Disable' : 'Enable'}</button>
+                  <button type="button" data-action="remove" aria-label="Remove the webhook ${e.url}" ?disabled=${this.#endpoints.busy(e.id)} @click=${() => this.#remove(e)}>Remove</button>
                 </div>
               </td>
             </tr>`,
@@ -156,8 +127,9 @@ export class CkWebhooks extends CkElement {
   }
 
   override render() {
-    if (!this.#allowed) return nothing;
-    const fe = this.fieldErrors;
+    const endpoints = this.#endpoints;
+    if (!endpoints.allowed) return nothing;
+    const fe = endpoints.fieldErrors;
     return html`
       <div class="area-part">
         <h2 id="hooks-title">Webhooks</h2>
@@ -176,8 +148,8 @@ export class CkWebhooks extends CkElement {
             <div class="field"><label for="moreTypes">Other event types (comma-separated)</label><input id="moreTypes" name="moreTypes" placeholder="account.note_added" /></div>
             <span class="error" id="eventTypes-error">${fe.eventTypes ?? ''}</span>
           </fieldset>
-          <p class="alert" role="alert">${this.error}</p>
-          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Registering…' : 'Register webhook'}</button>
+          <p class="alert" role="alert">${endpoints.error}</p>
+          <button class="primary" type="submit" ?disabled=${endpoints.busy('create')}>${endpoints.busy('create') ? 'Registering…' : 'Register webhook'}</button>
         </form>
         ${this.created
           ? renderSecretPanel({
@@ -191,9 +163,8 @@ export class CkWebhooks extends CkElement {
               onDone: () => (this.created = null),
             })
           : nothing}
-        <p class="hint" role="status">${this.message}</p>
-        ${renderLoaded(this.#endpoints, 'Loading webhooks…', (list) => this.#renderList(list))}
-        ${this.#confirm.render()}
+        <p class="hint" role="status">${endpoints.message}</p>
+        ${endpoints.render('Loading webhooks…', (list) => this.#renderList(list))}
       </div>
     `;
   }
