@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import type { Query } from '../internal/api-client.js';
 
 /** The filters the offer and plan lists share. */
 export interface ListFilter { accountId?: string; clientId?: string; status?: string }
@@ -13,6 +14,11 @@ export function readListFilter(event: SubmitEvent): ListFilter {
     if (v) filter[k] = v;
   }
   return filter;
+}
+
+/** One page (of ten) of a filtered list; the element's own account applies unless the filter names one. */
+export function pageQuery(filter: ListFilter, page: number, accountId: string): Query {
+  return { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 };
 }
 
 /** Previous / Page n of m / Next, only when there is more than one page. */

@@ -8,7 +8,7 @@ import { ApiError } from '../internal/api-client.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
-import { type ListFilter, readListFilter, renderPager } from './console-kit.js';
+import { type ListFilter, pageQuery, readListFilter, renderPager } from './console-kit.js';
 import { ManagedList } from './managed-list.js';
 
 type Page = z.output<typeof OfferPage>;
@@ -46,8 +46,7 @@ export class CkOfferManager extends CkElement {
   #offers = new ManagedList(this, {
     permission: 'payments.offers',
     args: () => [this.filter, this.page, this.accountId] as const,
-    load: (client, signal, [filter, page, accountId]) =>
-      client.get<Page>('/agency/offers', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal),
+    load: (client, signal, [filter, page, accountId]) => client.get<Page>('/agency/offers', pageQuery(filter, page, accountId), signal),
   });
 
   #onFilter = (event: SubmitEvent) => {

@@ -6,7 +6,7 @@ import { CkElement } from '../internal/ck-element.js';
 import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 import { areaStyles, cardTableStyles } from './area.styles.js';
-import { type ListFilter, readListFilter, renderPager } from './console-kit.js';
+import { type ListFilter, pageQuery, readListFilter, renderPager } from './console-kit.js';
 import { ManagedList } from './managed-list.js';
 
 type Page = z.output<typeof PlanPage>;
@@ -62,8 +62,7 @@ export class CkPlanList extends CkElement {
   #plans = new ManagedList(this, {
     permission: 'payments.offers',
     args: () => [this.filter, this.page, this.accountId] as const,
-    load: (client, signal, [filter, page, accountId]) =>
-      client.get<Page>('/agency/plans', { ...filter, ...(accountId && !filter.accountId ? { accountId } : {}), page, pageSize: 10 }, signal),
+    load: (client, signal, [filter, page, accountId]) => client.get<Page>('/agency/plans', pageQuery(filter, page, accountId), signal),
   });
 
   #onFilter = (event: SubmitEvent) => {
