@@ -52,4 +52,34 @@ describe('console lists (managed-list)', () => {
     expect(audit.data.filter((e) => e.target?.id === schedule.id)).to.have.length(1);
     await agency.call('DELETE', `/reports/schedules/${schedule.id}`);
   });
+
+  it('a failed progress check of Run now is said and checked again, not left "waiting" until a reload', async () => {
+    const agency = await otherUser(DEMO.agency);
+    const schedule = await agency.call<{ id: string }>('POST', '/reports/status/schedules', { frequency: 'weekly' });
+    await signIn(DEMO.agency);
+    const schedules = await fixture(html`<ck-report-schedules api=${API}></ck-report-schedules>`);
+    // The first check of the run's progress meets a server error; the API itself is fine.
+    const realFetch = window.fetch;
+    const checks: number[] = [];
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes(`/reports/schedules/${schedule.id}/runs/`)) {
+        checks.push(Date.now());
+        if (checks.length === 1) {
+          return new Response(JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500, detail: 'Something went wrong.' }), { status: 500, headers: { 'content-type': 'application/problem+json' } });
+        }
+      }
+      return realFetch(input, init);
+    };
+    try {
+      (await find<HTMLButtonElement>(schedules, `tr[data-id="${schedule.id}"] [data-action=run-now]`)).click();
+      await waitUntil(() => checks.length >= 1, 'the first progress check', { timeout: 10000 });
+      await waitUntil(() => shadow(schedules).textContent?.includes("Can't check the snapshot's progress"), 'the failed check to be said', { timeout: 5000 });
+      await waitUntil(() => checks.length >= 2, 'the progress to be checked again', { timeout: 10000 });
+      await waitUntil(() => !shadow(schedules).textContent?.includes("Can't check the snapshot's progress"), 'the message to go once a check answers', { timeout: 10000 });
+    } finally {
+      window.fetch = realFetch;
+      await agency.call('DELETE', `/reports/schedules/${schedule.id}`);
+    }
+  });
 });

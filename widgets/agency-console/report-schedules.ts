@@ -16,6 +16,7 @@ type Run = z.output<typeof ScheduleRun>;
 type Catalogue = z.output<typeof CatalogueResponse>;
 
 const POLL_MS = 1000;
+const CHECK_FAILED = "Can't check the snapshot's progress just now; still trying.";
 const RUN_TEXT: Record<Run['status'], string> = { queued: 'Waiting for the job runner…', running: 'Making the snapshot…', succeeded: 'Snapshot ready.', failed: 'The snapshot failed.' };
 
 /**
@@ -107,7 +108,8 @@ export class CkReportSchedules extends CkElement {
     });
   }
 
-  #poll(scheduleId: string, runId: string): void {
+  /** Checks the run every POLL_MS until it ends; `delay` grows while checks fail for a passing reason. */
+  #poll(scheduleId: string, runId: string, delay = POLL_MS): void {
     const timer = setTimeout(async () => {
       this.#timers.delete(timer);
       if (!this.isConnected) return;
@@ -119,10 +121,17 @@ export class CkReportSchedules extends CkElement {
           await this.updateComplete;
           this.renderRoot.querySelector<HTMLElement>(`tr[data-id="${scheduleId}"] [data-action=open-snapshot]`)?.focus();
         } else if (run.status !== 'failed') this.#poll(scheduleId, runId);
+        if (this.#schedules.error === CHECK_FAILED) this.#schedules.error = '';
       } catch (error) {
-        this.#schedules.error = toProblem(error).detail;
+        const problem = toProblem(error);
+        // The run goes on on the server whatever happened to one check: keep asking, more slowly,
+        // unless the answer says it never will (gone, or no longer ours to see).
+        if (problem.status === 0 || problem.status === 429 || problem.status >= 500) {
+          this.#schedules.error = CHECK_FAILED;
+          this.#poll(scheduleId, runId, Math.min(delay * 2, 30 * POLL_MS));
+        } else this.#schedules.error = problem.detail;
       }
-    }, POLL_MS);
+    }, delay);
     this.#timers.add(timer);
   }
 
