@@ -177,6 +177,22 @@ describe('ck-pay-form', () => {
     await waitUntil(() => shadow(el).activeElement?.tagName === 'H2', 'focus on the heading');
   });
 
+  it('an amount that is not one ("1,2.3"): Continue moves the focus to the field, which names its error', async () => {
+    const [a] = await payableAccounts(1, 4);
+    const el = await mount({ link: await linkFor(a!.id) });
+    await throughAccount(el);
+    await step(el, 'Amount');
+    type(el, 'amount', '1,2.3');
+    const go = button(el, 'Continue');
+    go.focus();
+    go.click();
+    await waitUntil(() => shadow(el).querySelector('#amountCents[aria-invalid=true]'), 'the amount marked invalid');
+    await waitUntil(() => shadow(el).activeElement?.id === 'amountCents', `the focus on the amount (now ${shadow(el).activeElement?.outerHTML.slice(0, 60)})`, { timeout: 5000 });
+    expect(shadow(el).querySelector('#amountCents')!.getAttribute('aria-describedby')).to.contain('amountCents-error');
+    expect(shadow(el).querySelector('#amountCents-error')!.textContent).to.contain('Enter an amount like 25.00.');
+    expect(heading(el)).to.equal('Amount');
+  });
+
   it('shows the contact-review step when the agency turns it on; a new email is saved', async () => {
     const [a] = await payableAccounts(1, 4);
     const client = await signIn(DEMO.agency);

@@ -287,6 +287,8 @@ export class CkPayForm extends CkElement {
     const error = amountError(this.#view(), this.amountText);
     this.fieldErrors = error ? { amountCents: error } : {};
     if (!error) this.step = 'method';
+    // the focus stayed on Continue: it goes to the field to correct, which names its error (as ck-payment-link)
+    else void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>('#amountCents')?.focus());
   }
 
   #initFrame(): void {
