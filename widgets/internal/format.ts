@@ -21,18 +21,27 @@ export const formatCount = (n: number, locale?: string): string => new Intl.Numb
  * A date-only value (`2026-03-04`) or an ISO timestamp as a short local date. Date-only values are
  * formatted in UTC so that they never shift by a day in the viewer's time zone.
  */
-export function formatDate(value: string | null | undefined, locale?: string): string {
+export function formatDate(value: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!value) return '—';
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const dateOnly = DATE_ONLY.test(value);
   const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', ...(dateOnly ? { timeZone: 'UTC' } : {}) }).format(date);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: dateOnly ? 'UTC' : timeZone }).format(date);
 }
 
-/** A timestamp with the time of day, for timelines. */
-export function formatDateTime(value: string | null | undefined, locale?: string): string {
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A timestamp with the time of day, for timelines. A date-only value has no time of day: it is shown
+ * as a date (`new Date('2026-03-04')` is UTC midnight, "12:00 AM" — or the day before west of UTC).
+ * `timeZone` is the viewer's unless given (tests pin one).
+ */
+export function formatDateTime(value: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!value) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+  if (DATE_ONLY.test(value)) return formatDate(value, locale);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
 }
 
 /** Account statuses and their labels: one list with the API's printed reports (i18n/account-statuses.ts). */

@@ -6,7 +6,7 @@ import type { PlacementList } from '../../api/placements/placements.schema.js';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { ApiError, toProblem } from '../internal/api-client.js';
-import { formatDateTime, formatMoney, label } from '../internal/format.js';
+import { formatDate, formatMoney, label } from '../internal/format.js';
 import { baseStyles, dataTableStyles, formStyles } from '../internal/styles.js';
 
 type PlacementPage = z.output<typeof PlacementList>;
@@ -149,7 +149,7 @@ export class CkPlacementReview extends CkElement {
         <td><strong>${p.debtorName}</strong><br /><span class="hint">${label(p.accountType)} · ${p.clientAccountNumber}</span></td>
         <td>${p.client.name}</td>
         <td class="money">${formatMoney(p.balance.amountCents, p.balance.currency)}</td>
-        <td><time datetime=${p.placedAt}>${formatDateTime(p.placedAt)}</time>${p.placedBy ? html`<br /><span class="hint">by ${p.placedBy}</span>` : nothing}</td>
+        <td><time datetime=${p.placedAt}>${formatDate(p.placedAt)}</time>${p.placedBy ? html`<br /><span class="hint">by ${p.placedBy}</span>` : nothing}</td>
         <td>${p.batchId
           ? html`<button type="button" part="button" class="link" data-action="select-batch" @click=${() => this.#selectBatch(page, p.batchId!)}>Select batch (row ${p.rowNumber})</button>`
           : 'Single'}</td>
