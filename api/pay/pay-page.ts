@@ -68,7 +68,7 @@ export function renderPayPage(lang: Lang, brand: { agencyName: string; brandColo
     <h1 data-w="heading">${escape(w.heading)}</h1>
     <p data-w="intro">${escape(w.intro)}</p>
     <a id="lang-switch" class="switch" href="?lang=${other}" lang="${other}" data-to="${other}">${escape(pageStrings(other).switchTo)}</a>
-    <ck-pay-form lang="${lang}"></ck-pay-form>
+    <ck-pay-form lang="${lang}" no-lang-switch></ck-pay-form>
   </main>
   <footer>
     ${brand.supportLine ? `<p>${escape(brand.supportLine)}</p>` : ''}

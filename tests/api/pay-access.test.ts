@@ -160,7 +160,9 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     const csp = res.headers.get('Content-Security-Policy')!;
     expect(csp).toContain("script-src 'self'");
     const html = await res.text();
-    expect(html).toContain('<ck-pay-form lang="en">');
+    // one language switch: the page's; the form shows none of its own
+    expect(html).toContain('<ck-pay-form lang="en" no-lang-switch>');
+    expect([...html.matchAll(/>Español</g)]).toHaveLength(1);
     expect(html).toContain('src="/widgets/collectkit.js"');
     expect(html).toContain('<header>Acme Recovery</header>');
     expect(html).toContain('--ck-color-primary:#0a7d33');
@@ -169,7 +171,7 @@ describe.each(DIALECTS)('debtor access (%s)', (dialect) => {
     expect([...html.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>/g)]).toEqual([]);
     const es = await (await fetch(`${api.url}/pay?lang=es`)).text();
     expect(es).toContain('<html lang="es">');
-    expect(es).toContain('<ck-pay-form lang="es">');
+    expect(es).toContain('<ck-pay-form lang="es" no-lang-switch>');
     expect(es).toContain('Pague su factura en línea');
     expect(es).toMatch(/id="lang-switch"[^>]*>English</);
     const js = await fetch(`${api.url}/pay/page.js`);

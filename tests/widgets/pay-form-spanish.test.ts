@@ -107,4 +107,13 @@ describe('ck-pay-form in Spanish', () => {
     await step(el, CATALOGUES.en.payForm.stepPayments);
     expect(shadow(el).querySelector('[part~=lang-switch]')!.textContent!.trim()).to.equal('Español');
   });
+
+  it('no-lang-switch (a page with a switch of its own): the form shows none', async () => {
+    const el = await fixture<CkPayForm>(html`<ck-pay-form api=${API} lang="es" no-lang-switch></ck-pay-form>`);
+    await waitUntil(() => shadow(el).querySelector('h2'), 'the first step');
+    expect(shadow(el).querySelectorAll('[part~=lang-switch]').length).to.equal(0);
+    el.noLangSwitch = false;
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part~=lang-switch]')!.textContent!.trim()).to.equal('English');
+  });
 });

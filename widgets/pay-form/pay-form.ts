@@ -81,6 +81,12 @@ export class CkPayForm extends CkElement {
   /** A personalised payment link token; when absent, `#link=…` in the page address is used. */
   @property() link = '';
 
+  /**
+   * The page has a language switch of its own (the portal's /pay page, an agency's page that follows
+   * `ck-lang-change`): the form shows none, so a debtor does not meet two "Español" links.
+   */
+  @property({ type: Boolean, attribute: 'no-lang-switch' }) noLangSwitch = false;
+
   @state() private step: Step = 'find';
   @state() private busy = false;
   @state() private formError = '';
@@ -456,7 +462,7 @@ export class CkPayForm extends CkElement {
       viaLink: this.viaLink, contactReview: Boolean(a?.options.contactReviewStep), hasOffers: Boolean(a?.offers.length), offerChosen: Boolean(this.offer),
     });
     return html`<div part="base" lang=${this.lang}>
-      ${renderLangSwitch(this.#lang, (to) => { this.lang = to; this.emit<{ lang: Lang }>('ck-lang-change', { lang: to }); })}
+      ${this.noLangSwitch ? nothing : renderLangSwitch(this.#lang, (to) => { this.lang = to; this.emit<{ lang: Lang }>('ck-lang-change', { lang: to }); })}
       <h2 part="heading" tabindex="-1">${this.#t(STEP_TITLES[this.step])}</h2>
       ${progress ? html`<p class="progress" part="progress">${this.#t('stepOf', progress)}</p>` : nothing}
       <p class="alert" part="error" role="alert" aria-live="polite">${this.formError}</p>
