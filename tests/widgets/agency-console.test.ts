@@ -41,6 +41,18 @@ describe('ck-agency-console', () => {
     await expectAccessible(el);
   });
 
+  it('the inbox area: one “Inbox” heading (the console’s h1), the task list an h2 under it', async () => {
+    await signIn(DEMO.agency);
+    const el = await fixture<CkAgencyConsole>(html`<ck-agency-console api=${API}></ck-agency-console>`);
+    await find(el, 'h1[data-view=inbox]');
+    const inbox = await find(el, 'ck-inbox');
+    await find(inbox, 'section[part=base] h2');
+    const headings = [...shadow(el).querySelectorAll('h1, h2, h3'), ...shadow(inbox).querySelectorAll('h1, h2, h3')];
+    expect(headings.filter((h) => h.textContent!.trim() === 'Inbox').map((h) => h.tagName)).to.deep.equal(['H1']);
+    const section = shadow(inbox).querySelector('section[part=base]')!;
+    expect(shadow(inbox).getElementById(section.getAttribute('aria-labelledby')!)!.tagName).to.equal('H2');
+  });
+
   it('agency staff: every area in the menu, the inbox first; a placement-review task offers review, not “Mark done”', async () => {
     const client = await otherUser(DEMO.client);
     await client.call('POST', '/placements', placement());

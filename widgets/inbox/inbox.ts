@@ -248,7 +248,8 @@ export class CkInbox extends CkElement {
     const task = this.#tasks;
     return html`
       <section part="base" aria-labelledby="inbox-title" aria-busy=${task.status === TaskStatus.PENDING ? 'true' : 'false'}>
-        <h2 id="inbox-title">Inbox</h2>
+        <!-- "Tasks", not "Inbox": the console's h1 already says Inbox (h1 Inbox > h2 Tasks > h3 each task) -->
+        <h2 id="inbox-title">Tasks</h2>
         <div class="filters" part="filters">
           <div class="field">
             <label for="f-status">Show</label>
