@@ -72,6 +72,8 @@ export class CkAuditTrail extends CkElement {
   @state() private verifying = false;
   @state() private chain: Verify | null = null;
   @state() private chainError = '';
+  /** From later than To: said at To, and nothing is asked of the server (it would only say "no entries") */
+  @state() private rangeError = '';
 
   #portal = new PortalConnection(this);
 
@@ -93,6 +95,14 @@ export class CkAuditTrail extends CkElement {
     for (const f of FILTERS) {
       const v = String(data.get(f.name) ?? '').trim();
       if (v) filter[f.name] = v;
+    }
+    // ISO dates compare as strings
+    this.rangeError = filter.from && filter.to && filter.from > filter.to
+      ? `The range is backwards: To (${filter.to}) is before From (${filter.from}). Choose a To date on or after From.`
+      : '';
+    if (this.rangeError) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#f-to')?.focus());
+      return;
     }
     this.filter = filter;
     this.page = 1;
@@ -158,7 +168,9 @@ export class CkAuditTrail extends CkElement {
         ${FILTERS.map(
           (f) => html`<div class="field">
             <label for="f-${f.name}">${f.label}</label>
-            <input id="f-${f.name}" name=${f.name} type=${f.type} placeholder=${f.hint ?? nothing} .value=${this.filter[f.name] ?? ''} />
+            <input id="f-${f.name}" name=${f.name} type=${f.type} placeholder=${f.hint ?? nothing} .value=${this.filter[f.name] ?? ''}
+              aria-invalid=${f.name === 'to' && this.rangeError ? 'true' : nothing} aria-describedby=${f.name === 'to' && this.rangeError ? 'f-to-error' : nothing} />
+            ${f.name === 'to' ? html`<span class="error" id="f-to-error">${this.rangeError}</span>` : nothing}
           </div>`,
         )}
         <button class="primary" type="submit">Filter</button>
