@@ -1,4 +1,5 @@
 import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import '../../widgets/all.js';
 import type { CkReportViewer, ReportDownloadDetail } from '../../widgets/report-viewer/report-viewer.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
@@ -53,6 +54,30 @@ describe('ck-report-viewer', () => {
     await runAndWait(el);
     await find(el, 'figure[part~=chart] [role=img]');
     await expectAccessible(el);
+  });
+
+  it('at 1280 px the date range shows its whole dates ("mm/dd/yyyy" was cut off in a 14rem column)', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    try {
+      await signIn(DEMO.agency);
+      const el = await mount();
+      await choose(el, 'inventory');
+      for (const id of ['param-from', 'param-to']) {
+        const input = await find<HTMLInputElement>(el, `#${id}`);
+        // a date input clips its text inside its own shadow (scrollWidth stays equal to clientWidth):
+        // the same input at its natural width is what the dates need
+        const probe = input.cloneNode() as HTMLInputElement;
+        probe.removeAttribute('id');
+        probe.style.cssText = 'width: auto; position: absolute; visibility: hidden';
+        input.after(probe);
+        const need = probe.getBoundingClientRect().width;
+        probe.remove();
+        expect(input.getBoundingClientRect().width, `${id} (${input.getBoundingClientRect().width}px) narrower than its dates (${need}px)`).to.be.at.least(need);
+        expect(input.scrollWidth).to.be.at.most(input.clientWidth);
+      }
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('asks to sign in when nobody is signed in', async () => {

@@ -51,7 +51,9 @@ export const reportViewerStyles = css`
   }
   fieldset.range {
     display: grid;
-    grid-template-columns: 1fr 1fr;
+    /* From and To side by side only when each can show a whole date (~10.5rem with the calendar
+       button): in a 14rem column of the form they stack (side by side "mm/dd/yyyy" was cut off) */
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 11rem), 1fr));
     gap: var(--ck-space-2, 0.5rem);
   }
   fieldset.range legend {
