@@ -147,6 +147,23 @@ describe('ck-user-admin', () => {
     }
   });
 
+  it('at 780 px (a tablet, the console beside it) nothing overflows: the table fits or turns into cards', async () => {
+    await signIn(DEMO.agency);
+    await setViewport({ width: 780, height: 900 });
+    try {
+      const el = await mount();
+      await find(el, 'tr[part=row]');
+      const host = el.getBoundingClientRect();
+      const wide = [...shadow(el).querySelectorAll<HTMLElement>('table, tr, td, th, button, input, select')]
+        .filter((e) => e.getBoundingClientRect().right > host.right + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.dataset.label ? `[${e.dataset.label}]` : ''} ${Math.round(e.getBoundingClientRect().right)} > ${Math.round(host.right)}`);
+      expect(wide.slice(0, 5)).to.deep.equal([]);
+      expect(document.documentElement.scrollWidth).to.be.at.most(780);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
   it('finds users by name and says so when none match', async () => {
     await signIn(DEMO.agency);
     const el = await mount();

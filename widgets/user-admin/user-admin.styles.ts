@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
 export const userAdminStyles = css`
+  /* the cards below follow the element's own width (in the console it is the viewport less the menu's margins) */
+  :host {
+    display: block;
+    container-type: inline-size;
+  }
   [part='base'] {
     display: flex;
     flex-direction: column;
@@ -93,8 +98,9 @@ export const userAdminStyles = css`
     padding: var(--ck-space-4, 1rem);
     color: var(--ck-color-text-muted, #57606a);
   }
-  /* Narrow screens: each row becomes a card with labelled cells. */
-  @media (max-width: 40rem) {
+  /* Narrow: each row becomes a card with labelled cells. The table needs ~52rem (name and email,
+     roles, clients, status, actions); below 56rem it overflowed at 780 px, so the cards start there. */
+  @container (max-width: 56rem) {
     thead {
       position: absolute;
       width: 1px;
