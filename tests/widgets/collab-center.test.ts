@@ -1,4 +1,5 @@
 import { fixture, html, expect, waitUntil, oneEvent } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import '../../widgets/all.js';
 import type { CkCollabCenter } from '../../widgets/collab-center/collab-center.js';
 import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
@@ -42,7 +43,7 @@ describe('ck-collab-center', () => {
     await added;
     const row = await find(el, 'tbody tr[data-id]');
     expect(row.querySelector('th')!.textContent).to.equal(fileName);
-    expect(row.textContent).to.contain('v1');
+    expect(row.textContent).to.contain('Version 1');
 
     // details: one version; upload a second one
     row.querySelector<HTMLButtonElement>('[data-action=details]')!.click();
@@ -55,7 +56,7 @@ describe('ck-collab-center', () => {
     await updated;
     await waitUntil(() => shadow(el).querySelectorAll('[part~=detail] tr[data-version]').length === 2, 'two versions');
     const versions = [...shadow(el).querySelectorAll('[part~=detail] tr[data-version]')].map((r) => r.querySelector('th')!.textContent!.trim());
-    expect(versions).to.deep.equal(['v2 (current)', 'v1']);
+    expect(versions).to.deep.equal(['Version 2 (current)', 'Version 1']);
     expect(shadow(el).querySelector('[part~=detail] tr[data-version="1"] [data-action=download-version]')!.getAttribute('aria-label')).to.equal(`Download version 1 of ${fileName}`);
 
     // comment
@@ -71,6 +72,23 @@ describe('ck-collab-center', () => {
     // download a version: the bytes come back through the session
     shadow(el).querySelector<HTMLButtonElement>('[part~=detail] tr[data-version="1"] [data-action=download-version]')!.click();
     await waitUntil(() => shadow(el).querySelector('[role=status]')!.textContent!.includes('version 1 downloaded'), 'downloaded');
+  });
+
+  it('on a phone: a file card labels its version ("Version 1", not "v1"); Create folder looks like a button', async () => {
+    await signIn(DEMO.client);
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await mount();
+      const row = await find(el, 'tbody tr[data-id]');
+      expect(row.querySelector('td.num:nth-of-type(2)')!.textContent!.trim()).to.match(/^Version \d+$/);
+      const create = shadow(el).querySelector<HTMLButtonElement>('[data-action=create-folder]')!;
+      const look = getComputedStyle(create);
+      expect(look.borderTopStyle === 'none' || look.borderTopWidth === '0px', 'Create folder has a border').to.equal(false);
+      const folder = getComputedStyle(shadow(el).querySelector<HTMLButtonElement>('nav li button')!);
+      expect(folder.borderTopWidth, 'the folder tree stays flat').to.equal('0px');
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('a duplicate name is refused with the API’s 409 message on the file’s row', async () => {

@@ -34,7 +34,8 @@ export const collabCenterStyles = css`
   nav ul ul {
     padding-left: var(--ck-space-4, 1rem);
   }
-  nav button {
+  /* the folder tree's buttons read as a list; "Create folder" below it keeps the button look */
+  nav li button {
     width: 100%;
     text-align: left;
     border: 0;
@@ -43,7 +44,7 @@ export const collabCenterStyles = css`
     min-height: 2rem;
     overflow-wrap: anywhere;
   }
-  nav button[aria-current='true'] {
+  nav li button[aria-current='true'] {
     background: var(--ck-color-surface-alt, #f4f6f8);
     color: var(--ck-color-primary, #1d4ed8);
     font-weight: 600;
@@ -53,6 +54,9 @@ export const collabCenterStyles = css`
     display: flex;
     flex-direction: column;
     gap: var(--ck-space-2, 0.5rem);
+  }
+  .new-folder button {
+    align-self: flex-start;
   }
   table {
     width: 100%;

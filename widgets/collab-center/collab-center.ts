@@ -261,7 +261,7 @@ export class CkCollabCenter extends CkElement {
       <tr data-id=${f.id} data-selected=${this.selected === f.id ? 'true' : 'false'}>
         <th scope="row">${f.name}</th>
         <td class="num">${formatBytes(f.sizeBytes)}</td>
-        <td class="num">v${f.currentVersion}</td>
+        <td class="num">Version ${f.currentVersion}</td>
         <td>${f.updatedBy.name}<br /><span class="hint"><time datetime=${f.updatedAt}>${formatDateTime(f.updatedAt)}</time></span></td>
         <td><div class="actions">
           <button part="button" type="button" data-action="download" aria-label="Download ${f.name}" @click=${() => this.#download(f)}>Download</button>
@@ -304,7 +304,7 @@ export class CkCollabCenter extends CkElement {
           <thead><tr><th scope="col">Version</th><th scope="col">Uploaded file</th><th scope="col">Size</th><th scope="col">Uploaded</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             ${file.versions.map((v) => html`<tr data-version=${v.version}>
-              <th scope="row">v${v.version}${v.version === file.currentVersion ? html` <span class="hint">(current)</span>` : nothing}</th>
+              <th scope="row">Version ${v.version}${v.version === file.currentVersion ? html` <span class="hint">(current)</span>` : nothing}</th>
               <td>${v.fileName}</td>
               <td class="num">${formatBytes(v.sizeBytes)}</td>
               <td>${v.uploadedBy.name}<br /><span class="hint"><time datetime=${v.uploadedAt}>${formatDateTime(v.uploadedAt)}</time></span></td>
