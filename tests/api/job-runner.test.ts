@@ -21,18 +21,8 @@ import { gatewayFor } from '../../api/pay/gateway/sandbox-gateway.js';
 import '../../api/jobs-registry.js';
 import { cardExpYear } from './pay-helpers.js';
 import { atInstant } from './test-clock.js';
+import { sleep, until } from './until.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T>, timeoutMs: number, everyMs = 50): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 describe.each(DIALECTS)('job runner on %s', (dialect) => {
   let api: TestApi;

@@ -14,18 +14,8 @@ import { DIALECTS, startTestApi, type TestApi } from './harness.js';
 import { startSmtpPeer, type SmtpPeer } from './smtp-peer.js';
 import { deliverOutbox, enqueueEmail } from '../../api/platform/outbox.js';
 import { toIso } from '../../api/platform/db.js';
+import { sleep, until } from './until.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T> | T, timeoutMs: number, everyMs = 50): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 describe.each(DIALECTS)('outbox leases on %s', (dialect) => {
   const LEASE_MS = 1500;

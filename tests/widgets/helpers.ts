@@ -82,3 +82,13 @@ export function type(el: Element, name: string, value: string): void {
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
 }
+
+/** Chooses a CSV file in an element's file input (as a person picking it would) and waits for its mapping step. */
+export async function chooseSpreadsheet(el: Element, text: string, name: string): Promise<void> {
+  const input = await find<HTMLInputElement>(el, 'input[type=file]');
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([text], name, { type: 'text/csv' }));
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  await find(el, '[part~=mapping]', 'the mapping step');
+}

@@ -8,7 +8,7 @@ import '../../widgets/all.js';
 import type { CkBulkPlacement } from '../../widgets/bulk-placement/bulk-placement.js';
 import type { CkMyPlacements } from '../../widgets/my-placements/my-placements.js';
 import type { CkClientPortal } from '../../widgets/client-portal/client-portal.js';
-import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
+import { API, DEMO, chooseSpreadsheet, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
 
 const START = location.href;
 
@@ -29,18 +29,9 @@ function csv(prefix: string, good: number): string {
   return rows.join('\n') + '\n';
 }
 
-async function choose(el: Element, text: string, name: string): Promise<void> {
-  const input = await find<HTMLInputElement>(el, 'input[type=file]');
-  const transfer = new DataTransfer();
-  transfer.items.add(new File([text], name, { type: 'text/csv' }));
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-  await find(el, '[part~=mapping]', 'the mapping step');
-}
-
 /** Places a spreadsheet with `good` valid rows through the element; resolves to its batch id once done. */
 async function placeSheet(el: CkBulkPlacement, prefix: string, good: number): Promise<string> {
-  await choose(el, csv(prefix, good), `${prefix}.csv`);
+  await chooseSpreadsheet(el, csv(prefix, good), `${prefix}.csv`);
   const change = oneEvent(el, 'ck-batch-change');
   shadow(el).querySelector<HTMLButtonElement>('[data-action=place]')!.click();
   const { detail } = await change;

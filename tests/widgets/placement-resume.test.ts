@@ -8,7 +8,7 @@ import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widgets/all.js';
 import type { CkBulkPlacement } from '../../widgets/bulk-placement/bulk-placement.js';
 import type { CkMyPlacements } from '../../widgets/my-placements/my-placements.js';
-import { API, DEMO, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
+import { API, DEMO, chooseSpreadsheet, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
 
 /**
  * A "Memo" column no other test's file has: the mapping these tests place with is remembered for the
@@ -24,12 +24,7 @@ function csv(prefix: string, good: number): string {
 /** Uploads through the element; resolves to the batch id the element announced. */
 async function uploadSheet(el: CkBulkPlacement, text: string, name: string): Promise<string> {
   const changed = oneEvent(el, 'ck-batch-change');
-  const input = await find<HTMLInputElement>(el, 'input[type=file]');
-  const transfer = new DataTransfer();
-  transfer.items.add(new File([text], name, { type: 'text/csv' }));
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-  await find(el, '[part~=mapping]', 'the mapping step');
+  await chooseSpreadsheet(el, text, name);
   return (await changed).detail.batchId;
 }
 
