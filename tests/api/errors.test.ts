@@ -17,6 +17,24 @@ describe.each(DIALECTS)('bad input is a clear problem+json, never a 500 (%s)', (
     expect(res.body).toMatchObject(problem(400, 'malformed_json'));
   });
 
+  it('a body nested thousands deep → 400 body_too_deep, also where an Idempotency-Key fingerprints it (was a 500: stack overflow)', async () => {
+    const token = await api.login('demo.agency');
+    const account = (await api.db('accounts').first('public_id')) as { publicId: string };
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const res = await api.request(`/accounts/${account.publicId}/notes`, {
+      method: 'POST', token, rawBody: `{"body": "x", "visibility": "internal", "extra": ${deep}}`,
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'deep-body-1' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject(problem(400, 'body_too_deep'));
+    // 32 levels is still an ordinary body: refused by the route's own schema, not by depth
+    const shallow = await api.request(`/accounts/${account.publicId}/notes`, {
+      method: 'POST', token, rawBody: `{"body": "x", "extra": ${'['.repeat(31)}${']'.repeat(31)}}`, headers: { 'Content-Type': 'application/json' },
+    });
+    expect(shallow.status).toBe(400);
+    expect(shallow.body.code).toBe('validation_failed');
+  });
+
   it('unknown fields and wrong types → 400 with the field paths', async () => {
     const res = await api.request('/auth/login', { body: { username: 42, password: 'x', admin: true } });
     expect(res.status).toBe(400);

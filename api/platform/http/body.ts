@@ -25,6 +25,33 @@ export function acceptFormBody(path: string): void {
   formPaths.add(path);
 }
 
+/**
+ * No request of ours nests deeper than a handful of levels. A body nested thousands deep parses
+ * (JSON.parse does not recurse) but then overflows the stack of whatever walks it recursively —
+ * JSON.stringify for the Idempotency-Key fingerprint, zod — as a 500 (found by tests/api/fuzz.test.ts).
+ * So depth is checked here, without recursion, and a body deeper than this is a 400.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Whether `value` nests objects/arrays more than `max` levels deep (iterative: safe at any depth). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function refuseDeep(value: unknown, where: string): unknown {
+  if (nestedDeeperThan(value, MAX_BODY_DEPTH)) {
+    throw badRequest('body_too_deep', `${where} nests objects or arrays more than ${MAX_BODY_DEPTH} levels deep.`);
+  }
+  return value;
+}
+
 function parseNdjson(text: string): unknown[] {
   const out: unknown[] = [];
   const lines = text.split('\n');
@@ -32,7 +59,7 @@ function parseNdjson(text: string): unknown[] {
     const line = lines[i]!.trim();
     if (!line) continue;
     try {
-      out.push(JSON.parse(line));
+      out.push(refuseDeep(JSON.parse(line), `Line ${i + 1} of the NDJSON body`));
     } catch (err) {
       throw badRequest('malformed_json', `Line ${i + 1} of the NDJSON body is not valid JSON: ${(err as Error).message}`, [
         { path: `line.${i + 1}`, message: 'not valid JSON', code: 'malformed_json' },
@@ -70,11 +97,13 @@ export function jsonBodyMiddleware(defaultLimit = '1mb'): Koa.Middleware<AppStat
       (ctx.request as { body?: unknown }).body = Object.fromEntries(new URLSearchParams(text));
       return next();
     }
+    let body: unknown;
     try {
-      (ctx.request as { body?: unknown }).body = text.trim() === '' ? undefined : JSON.parse(text);
+      body = text.trim() === '' ? undefined : JSON.parse(text);
     } catch (err) {
       throw badRequest('malformed_json', `The request body is not valid JSON: ${(err as Error).message}`);
     }
+    (ctx.request as { body?: unknown }).body = refuseDeep(body, 'The request body');
     await next();
   };
 }
