@@ -81,7 +81,7 @@ describe.each(SIZES)('walk: Collaboration Center at $name size', (size) => {
     // replace with a new version from the file's details
     await choose(`${CC} >>> section[part=detail] ck-upload >>> button.choose`, write(3));
     await waitText(page, `${CC} >>> section[part=detail] tr[data-version="3"]`, 'current');
-    await waitText(page, `${CC} >>> table[part=files] tr[data-id="${fileId}"]`, 'v3');
+    await waitText(page, `${CC} >>> table[part=files] tr[data-id="${fileId}"]`, 'Version 3');
     await view(page, CP, size, 'collab-04-versions');
 
     // a comment
