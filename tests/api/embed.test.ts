@@ -138,19 +138,27 @@ describe.each(DIALECTS)('SSO embed token exchange (%s)', (dialect) => {
 
   it('keeps only the known JWK members, each of bounded size (no deep extra members stored, no 500)', async () => {
     const pub = await exportJWK(other.publicKey);
-    // written as text: JSON.stringify itself overflows the stack on 10,000 levels
+    const jwk = JSON.stringify({ ...pub, ext: true, key_ops: ['verify'] }).slice(0, -1);
+    const keysBefore = (await api.db('sso_keys').count({ n: '*' }))[0]!.n;
+    // A body nested thousands deep is refused whole, before any route sees it (body.ts: at most 32 levels).
+    // Written as text: JSON.stringify itself overflows the stack on 10,000 levels.
     const deep = `${'{"a":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;
     const deepArray = `${'['.repeat(1000)}1${']'.repeat(1000)}`;
     for (const extra of [deep, deepArray]) {
-      const jwk = JSON.stringify({ ...pub, ext: true, key_ops: ['verify'] }).slice(0, -1);
       const rawBody = `{"alg":"ES256","publicJwk":${jwk},"extra":${extra}}}`;
       const res = await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, rawBody, headers: { 'Content-Type': 'application/json' }, method: 'POST' });
-      expect(res.status).toBe(201);
-      expect(res.body.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
-      const stored = await api.db('sso_keys').where({ publicId: res.body.id }).first('public_jwk');
-      expect(JSON.parse(stored.publicJwk)).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
-      expect((await api.request(`/clients/${clients.CPL}/sso-keys/${res.body.id}`, { method: 'DELETE', token: agency })).status).toBe(204);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('body_too_deep');
     }
+    expect((await api.db('sso_keys').count({ n: '*' }))[0]!.n).toEqual(keysBefore);
+    // Extra members of an ordinary depth are dropped: only the key's own members are kept.
+    const rawBody = `{"alg":"ES256","publicJwk":${jwk},"extra":{"a":{"b":[1,{"c":2}]}}}}`;
+    const res = await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, rawBody, headers: { 'Content-Type': 'application/json' }, method: 'POST' });
+    expect(res.status).toBe(201);
+    expect(res.body.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
+    const stored = await api.db('sso_keys').where({ publicId: res.body.id }).first('public_jwk');
+    expect(JSON.parse(stored.publicJwk)).toEqual({ kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y });
+    expect((await api.request(`/clients/${clients.CPL}/sso-keys/${res.body.id}`, { method: 'DELETE', token: agency })).status).toBe(204);
     const huge = await api.request(`/clients/${clients.CPL}/sso-keys`, { token: agency, body: { alg: 'ES256', publicJwk: { ...pub, x: 'A'.repeat(100_000) } } });
     expect(huge.status).toBe(400);
     expect(huge.headers.get('content-type')).toBe('application/problem+json');
