@@ -58,13 +58,16 @@ function parseNdjson(text: string): unknown[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (!line) continue;
+    let record: unknown;
     try {
-      out.push(refuseDeep(JSON.parse(line), `Line ${i + 1} of the NDJSON body`));
+      record = JSON.parse(line);
     } catch (err) {
       throw badRequest('malformed_json', `Line ${i + 1} of the NDJSON body is not valid JSON: ${(err as Error).message}`, [
         { path: `line.${i + 1}`, message: 'not valid JSON', code: 'malformed_json' },
       ]);
     }
+    // outside the try: a line too deep is body_too_deep, not re-labelled as malformed JSON
+    out.push(refuseDeep(record, `Line ${i + 1} of the NDJSON body`));
   }
   return out;
 }
