@@ -155,6 +155,13 @@ describe.each(DIALECTS)('integration inbound upserts (%s)', (dialect) => {
     const badLine = await api.request('/integration/activity', { token: key, rawBody: '{"externalId":"A"}\n{oops', headers: { 'Content-Type': 'application/x-ndjson' } });
     expect(badLine.status).toBe(400);
     expect(badLine.body.errors[0].path).toBe('line.2');
+    // a line nested thousands deep is refused as too deep (not malformed, not a 500), and nothing of the body is stored
+    const before = await count(api, 'activity');
+    const deepLine = await api.request('/integration/activity', { token: key, rawBody: `{"externalId":"DEEP-1","agencyAccountNumber":"INT0000001","type":"note","body":"x","occurredAt":"2026-11-01T10:00:00Z"}\n{"externalId":"DEEP-2","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}\n`, headers: { 'Content-Type': 'application/x-ndjson' } });
+    expect(deepLine.status).toBe(400);
+    expect(deepLine.body.code).toBe('body_too_deep');
+    expect(deepLine.body.detail).toContain('Line 2');
+    expect(await count(api, 'activity')).toBe(before);
     expect((await api.request('/integration/activity', { token: key, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
   });
 
