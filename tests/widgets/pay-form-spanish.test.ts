@@ -73,6 +73,8 @@ describe('ck-pay-form in Spanish', () => {
     await find(el, '[role=tabpanel] button');
     button(el, CATALOGUES.es.payForm.walletPay).click();
     await waitUntil(() => shadow(el).querySelector('#amountCents-error')?.textContent?.startsWith('Pague entre'), 'the amount refused in Spanish', { timeout: 10000 });
+    // the focus is on the field to correct, not on the step's heading
+    await waitUntil(() => shadow(el).activeElement?.id === 'amountCents', `the focus on the amount (now on ${shadow(el).activeElement?.id || shadow(el).activeElement?.tagName})`);
     await noEnglish(el, 'amount refused');
     type(el, 'amount', '20.00');
     shadow(el).querySelector<HTMLButtonElement>('button[type=submit]')!.click();

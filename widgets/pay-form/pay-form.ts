@@ -332,8 +332,14 @@ export class CkPayForm extends CkElement {
       if (!this.esign) this.esign = await loadEsign(this.#client);
       this.step = 'review';
     });
-    // an amount or date the server refused: back to that step with its message
-    if (this.step === 'method' && (this.fieldErrors.amountCents || this.fieldErrors.scheduledFor)) this.step = 'amount';
+    // an amount or date the server refused: back to that step with its message, the focus on the
+    // field to correct (after the step change has focused the heading), which names its error
+    if (this.step === 'method' && (this.fieldErrors.amountCents || this.fieldErrors.scheduledFor)) {
+      const field = this.fieldErrors.amountCents ? 'amountCents' : 'scheduledFor';
+      this.step = 'amount';
+      await this.updateComplete;
+      this.shadowRoot?.querySelector<HTMLElement>(`#${field}`)?.focus();
+    }
   }
 
   async #pay(event: SubmitEvent): Promise<void> {
