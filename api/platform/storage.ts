@@ -13,7 +13,7 @@ import { localDiskStore } from './storage/local-disk.js';
 import { parseS3Url, s3Store, type S3Settings } from './storage/s3.js';
 import type { FileStore } from './storage/store.js';
 
-export { StoredObjectNotFound, type ByteRange, type FileStore, type StoredObject } from './storage/store.js';
+export { StoredObjectNotFound, generateKey, type ByteRange, type FileStore, type StoredObject } from './storage/store.js';
 export { localDiskStore } from './storage/local-disk.js';
 export { s3Store, type S3Settings } from './storage/s3.js';
 

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { AppDeps } from '../platform/http/context.js';
 import { now as clockNow } from '../platform/clock.js';
-import { fileStoreFor, StoredObjectNotFound } from '../platform/storage.js';
+import { fileStoreFor, generateKey, StoredObjectNotFound } from '../platform/storage.js';
 
 export interface StoredPart {
   partNo: number;
@@ -36,16 +36,28 @@ export function resumableParts(parts: StoredPart[], partRows: number, sameTotal:
   return usable.length === parts.length ? usable : [];
 }
 
-/** Stores one printed part; a part another worker stored first (it took the job over) is an error here. */
+/**
+ * Stores one printed part; a part another worker stored first (it took the job over) is an error here.
+ * The row comes first, naming the file before it exists, with no rows yet (so no retry joins it); the
+ * file next; then the row's counts. A node that dies in between leaves a row that names its file, and
+ * the retry (which drops parts it cannot join) or the sweep deletes both; stored the other way round,
+ * the file of a node that died before its row was written was named by nothing and stayed forever.
+ */
 export async function keepPart(deps: AppDeps, exportId: number, part: { index: number; pdf: Buffer; rows: number; pages: number }): Promise<void> {
   const store = fileStoreFor(deps.config);
-  const file = await store.put(Readable.from([part.pdf]));
+  const fileKey = generateKey();
+  const row = { exportId, partNo: part.index };
+  await deps.db('report_export_parts').insert({ ...row, fileKey, rows: 0, pages: 0, createdAt: clockNow() });
   try {
-    await deps.db('report_export_parts').insert({ exportId, partNo: part.index, fileKey: file.key, rows: part.rows, pages: part.pages, createdAt: clockNow() });
+    await store.put(Readable.from([part.pdf]), fileKey);
   } catch (err) {
-    await store.delete(file.key).catch(() => undefined);
+    // put leaves no object behind when it fails (store.ts), so the row can go too
+    await deps.db('report_export_parts').where(row).delete().catch(() => undefined);
     throw err;
   }
+  const counted = await deps.db('report_export_parts').where({ ...row, fileKey }).update({ rows: part.rows, pages: part.pages });
+  // the row went while the file was stored (a worker that took the job over dropped it): so does the file
+  if (!counted) await store.delete(fileKey).catch(() => undefined);
 }
 
 export async function loadPart(deps: AppDeps, fileKey: string): Promise<Buffer> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileStoreFor, localDiskStore, storageTarget, StoredObjectNotFound, type FileStore } from '../../api/platform/storage.js';
+import { fileStoreFor, generateKey, localDiskStore, storageTarget, StoredObjectNotFound, type FileStore } from '../../api/platform/storage.js';
 import { PART_SIZE } from '../../api/platform/storage/s3.js';
 import { contentDisposition, requestedRange } from '../../api/platform/uploads/send-file.js';
 import { startS3Peer, type S3Peer } from './s3-peer.js';
@@ -114,6 +114,17 @@ describe.each(Object.keys(backends))('file store contract: %s', (name) => {
     const large = pattern(PART_SIZE + 2 * 1024 * 1024, new Error('too large after all'));
     await expect(b.store.put(large.stream)).rejects.toThrow('too large after all');
     expect(await b.everything()).toEqual(before);
+  });
+
+  it('put stores under a key reserved beforehand with generateKey(), and refuses any other key before storing a byte', async () => {
+    const reserved = generateKey();
+    expect(await b.store.stat(reserved)).toBeNull();
+    expect(await b.store.put(Readable.from([Buffer.from('reserved')]), reserved)).toEqual({ key: reserved, size: 8, sha256: sha(Buffer.from('reserved')) });
+    expect(await text(await b.store.get(reserved))).toBe('reserved');
+    await b.store.delete(reserved);
+    for (const key of ['../../etc/passwd', '2026/11/24/ABC', '']) {
+      await expect(b.store.put(Readable.from([Buffer.from('x')]), key)).rejects.toBeInstanceOf(StoredObjectNotFound);
+    }
   });
 
   it('refuses keys it did not generate (no path traversal through a key)', async () => {

@@ -14,6 +14,7 @@ export const S3_SUITES = [
   'tests/api/placement-batches.test.ts',
   'tests/api/upload-memory.test.ts',
   'tests/api/report-export-resume.test.ts',
+  'tests/api/export-parts-orphans.test.ts',
 ];
 
 // (not mergeConfig: it would add these files to the base include list instead of replacing it)

@@ -14,9 +14,9 @@ export function localDiskStore(root: string): FileStore {
   };
 
   return {
-    async put(source) {
+    async put(source, reservedKey) {
+      const key = reservedKey === undefined ? generateKey() : checkKey(reservedKey);
       const watch = watchSource(source);
-      const key = generateKey();
       const path = pathOf(key);
       // Written under a temporary name and renamed when complete: a crash never leaves a
       // half-written file under a real key.

@@ -74,9 +74,9 @@ export function s3Store(settings: S3Settings, client: S3Client = s3Client(settin
   const objectKey = (key: string) => (settings.prefix ? `${settings.prefix}/${checkKey(key)}` : checkKey(key));
 
   return {
-    async put(source) {
+    async put(source, reservedKey) {
+      const key = reservedKey === undefined ? generateKey() : checkKey(reservedKey);
       const watch = watchSource(source);
-      const key = generateKey();
       const measure = measuring();
       const upload = new Upload({
         client,

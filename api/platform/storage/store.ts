@@ -2,7 +2,9 @@
  * The file store contract, shared by every backend (local disk, S3-compatible bucket).
  *
  * - `put` streams a source into a new object under a key the store generates (never a user-supplied
- *   name) and returns the key, size and SHA-256. It never holds the whole file in memory. If the source
+ *   name), or under one the caller took from `generateKey()` beforehand (so that its row can name the
+ *   object before the bytes exist: a node that dies while storing then leaves a row to clean up by,
+ *   never an object nothing names), and returns the key, size and SHA-256. It never holds the whole file in memory. If the source
  *   fails part-way (too large, wrong type, client gone), nothing is left behind — no object, no
  *   half-written object — and `put` rejects with the source's error.
  * - `get` streams an object back (optionally a byte range); `stat` says whether it exists and how big
@@ -30,7 +32,8 @@ export interface ByteRange {
 }
 
 export interface FileStore {
-  put(source: Readable): Promise<StoredObject>;
+  /** `key`: one from generateKey(), reserved by the caller; by default a new one */
+  put(source: Readable, key?: string): Promise<StoredObject>;
   get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
