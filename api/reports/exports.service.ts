@@ -16,7 +16,7 @@ import { AppError, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { writeAudit } from '../platform/audit.js';
 import { enqueueJob } from '../platform/jobs.js';
-import { fileStoreFor, StoredObjectNotFound } from '../platform/storage.js';
+import { fileStoreFor, generateKey, StoredObjectNotFound } from '../platform/storage.js';
 import type { OpenedFile, SendFile } from '../platform/uploads/send-file.js';
 import { findReport } from './catalogue.js';
 import { prepareRun } from './reports.service.js';
@@ -147,13 +147,25 @@ async function requester(db: Db, userId: number): Promise<Caller | null> {
 }
 
 async function fail(deps: AppDeps, row: ExportRow, failure: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  const reservedKey = await deps.db.transaction(async (trx) => {
+    const current = (await trx('report_exports').where({ id: row.id }).whereIn('status', ['queued', 'running']).first('file_key')) as { fileKey: string | null } | undefined;
     const changed = await trx('report_exports').where({ id: row.id }).whereIn('status', ['queued', 'running'])
       .update({ status: 'failed', failure, finishedAt: clockNow(), fileKey: null });
     if (changed) await writeAudit(trx, { actor: SYSTEM, action: 'report_export.failed', target: { type: 'report_export', id: row.publicId }, after: { failure } });
+    return changed ? current?.fileKey ?? null : null;
   });
-  // nothing resumes a failed export
+  // nothing resumes a failed export: its parts go, and the file a dead run had reserved
+  await dropReservedFile(deps, reservedKey);
   await dropParts(deps, row.id);
+}
+
+/**
+ * The file a run reserved for its PDF (written on the row before the bytes, so that a node that dies
+ * while storing leaves a row naming its file rather than a file nothing names) and never finished: it
+ * may or may not exist; either way it is nobody's now.
+ */
+async function dropReservedFile(deps: AppDeps, key: string | null | undefined): Promise<void> {
+  if (key) await fileStoreFor(deps.config).delete(key).catch(() => undefined);
 }
 
 /**
@@ -170,6 +182,11 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
   const caller = await requester(db, row.userId);
   if (!caller) return fail(deps, row, 'The user who asked for this export is no longer active.');
+  // a run that died after reserving its file's name (queued or running rows only name such a file)
+  if (row.fileKey) {
+    await dropReservedFile(deps, row.fileKey);
+    await db('report_exports').where({ id: row.id, fileKey: row.fileKey }).whereIn('status', ['queued', 'running']).update({ fileKey: null });
+  }
   let kept = await storedParts(deps, row.id);
   const sum = (key: 'rows' | 'pages') => kept.reduce((n, p) => n + p[key], 0);
   await db('report_exports').where({ id: row.id }).update({ status: 'running', startedAt: clockNow(), rowsDone: sum('rows'), pagesDone: sum('pages') });
@@ -199,12 +216,16 @@ export async function runExport(deps: AppDeps, exportId: string, job: { attempt:
         await db('report_exports').where({ id: row.id, status: 'running' }).update({ rowsDone: p.rowsDone, pagesDone: p.pagesDone });
       },
     });
-    const file = await fileStoreFor(deps.config).put(Readable.from([pdf]));
-    stored = file.key;
+    // the file's name goes on the row before its bytes go to the store (see dropReservedFile)
+    const fileKey = generateKey();
+    if (!(await db('report_exports').where({ id: row.id, status: 'running' }).update({ fileKey }))) return; // ended meanwhile
+    stored = fileKey;
+    const file = await fileStoreFor(deps.config).put(Readable.from([pdf]), fileKey);
     const finishedAt = clockNow();
     const expiresAt = new Date(finishedAt.getTime() + expiryHours(deps) * 3_600_000);
     const done = await db.transaction(async (trx) => {
-      const changed = await trx('report_exports').where({ id: row.id, status: 'running' }).update({
+      // still this run's (a run that took the job over has reserved a name of its own)
+      const changed = await trx('report_exports').where({ id: row.id, status: 'running', fileKey }).update({
         status: 'done', fileKey: file.key, byteSize: file.size, sha256: file.sha256, rowsDone: rows, pagesDone: pages, finishedAt, expiresAt, failure: null,
       });
       if (changed) {

@@ -1,7 +1,7 @@
 /**
- * A printed PDF part is never a file that nothing names (issue 21's exports): the part's row is
- * written before its file, so a node that dies while storing it leaves a row to clean up by, and
- * the retry's drop (or the sweep) deletes the file with it. A worker that lost its lease and
+ * A printed PDF part, or the finished PDF, is never a file that nothing names (issue 21's exports):
+ * the row names the file before its bytes are stored, so a node that dies while storing it leaves a
+ * row to clean up by, and the retry (or the sweep) deletes the file with it. A worker that lost its lease and
  * finishes storing after the new owner dropped its row deletes its own file. Runs on SQLite and
  * MariaDB, and against the S3 backend in the S3 run.
  */
@@ -10,6 +10,8 @@ import { DIALECTS, startTestApi, type TestApi } from './harness.js';
 import { fileStoreFor, type FileStore } from '../../api/platform/storage.js';
 import { dropParts, keepPart, resumableParts, storedParts } from '../../api/reports/export-parts.js';
 import { PDF_PART_ROWS } from '../../api/reports/export/pdf.js';
+import { runExport } from '../../api/reports/exports.service.js';
+import { closePdf } from '../../api/platform/pdf.js';
 
 describe.each(DIALECTS)('export parts and their files (%s)', (dialect) => {
   let api: TestApi;
@@ -18,7 +20,10 @@ describe.each(DIALECTS)('export parts and their files (%s)', (dialect) => {
     api = await startTestApi(dialect, { accounts: 5 });
     agency = await api.login('demo.agency');
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await closePdf();
+  });
 
   async function newExport(): Promise<number> {
     const res = await api.request('/reports/activity/exports', { token: agency, body: { format: 'pdf', parameters: { from: '2020-01-01', to: '2020-01-02' } } });
@@ -80,5 +85,28 @@ describe.each(DIALECTS)('export parts and their files (%s)', (dialect) => {
     expect(keyStored).not.toBe('');
     expect(await store.stat(keyStored)).toBeNull();
     expect(await storedParts({ config: api.config, db: api.db } as never, exportId)).toEqual([]);
+  });
+
+  it('a node that dies after storing the finished PDF leaves the export naming it; the retry deletes it and stores its own', async () => {
+    const res = await api.request('/reports/activity/exports', { token: agency, body: { format: 'pdf', parameters: { from: '2020-01-01', to: '2030-01-01' } } });
+    expect(res.status).toBe(202);
+    const publicId = res.body.id as string;
+    const exportRow = async () => (await api.db('report_exports').where({ publicId }).first('status', 'file_key')) as { status: string; fileKey: string | null };
+    const store = fileStoreFor(api.config);
+    const death = dieAfterStoring(store);
+    void runExport({ config: api.config, db: api.db } as never, publicId, { attempt: 1 }).catch(() => undefined);
+    const deadKey = await death.stored;
+    death.restore();
+    expect(await store.stat(deadKey)).not.toBeNull();
+    expect(await exportRow()).toEqual({ status: 'running', fileKey: deadKey });
+    // the job runner's retry, once the dead node's lease is up
+    await runExport({ config: api.config, db: api.db } as never, publicId, { attempt: 2 });
+    const done = await exportRow();
+    expect(done.status).toBe('done');
+    expect(done.fileKey).not.toBe(deadKey);
+    expect(await store.stat(done.fileKey!)).not.toBeNull();
+    expect(await store.stat(deadKey)).toBeNull();
+    const download = await api.request(`/reports/exports/${publicId}/file`, { token: agency });
+    expect(download.status).toBe(200);
   });
 });
