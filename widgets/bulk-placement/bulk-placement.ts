@@ -7,11 +7,11 @@ import { toProblem } from '../internal/api-client.js';
 import { formatCount } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { placementFormStyles } from '../new-account/new-account.styles.js';
-import type { Batch, BatchMappingStep, BatchUploaded } from '../../api/placements/batches.schema.js';
+import type { Batch, BatchMappingStep } from '../../api/placements/batches.schema.js';
 import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
+import { renderUploadStep, uploadSpreadsheet, type Uploaded } from './bulk-upload-step.js';
 
 type BatchT = z.output<typeof Batch>;
-type Uploaded = z.output<typeof BatchUploaded>;
 type MappingStep = z.output<typeof BatchMappingStep>;
 type Suggestion = Uploaded['suggestions'][number];
 
@@ -212,17 +212,12 @@ export class CkBulkPlacement extends CkElement {
   }
 
   async #upload(file: File): Promise<void> {
-    const form = new FormData();
     const clientId = (this.renderRoot.querySelector<HTMLSelectElement>('#client')?.value ?? '').trim();
-    if (clientId) form.append('clientId', clientId);
-    form.append('file', file, file.name);
     this.busy = true;
     this.problem = '';
     this.sent = 0;
     try {
-      const uploaded = await this.#portal.client.upload<Uploaded>('/placements/batches', form, {
-        onProgress: (loaded, total) => (this.sent = total ? loaded / total : 0),
-      });
+      const uploaded = await uploadSpreadsheet(this.#portal.client, file, clientId, (share) => (this.sent = share));
       this.uploaded = uploaded;
       this.batch = uploaded;
       this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
@@ -236,23 +231,6 @@ export class CkBulkPlacement extends CkElement {
       this.busy = false;
     }
   }
-
-  #onFile = (event: Event) => {
-    const file = (event.target as HTMLInputElement).files?.[0];
-    if (file) void this.#upload(file);
-  };
-
-  #onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    this.dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file) void this.#upload(file);
-  };
-
-  #onDragOver = (event: DragEvent) => {
-    event.preventDefault();
-    this.dragging = true;
-  };
 
   async #start(mode: 'validate' | 'place'): Promise<void> {
     if (!this.batch) return;
@@ -324,26 +302,6 @@ export class CkBulkPlacement extends CkElement {
     } catch (error) {
       this.problem = toProblem(error).detail;
     }
-  }
-
-  #renderChoose() {
-    const clients = this.#portal.user?.clients ?? [];
-    return html`
-      ${clients.length > 1
-        ? html`<div class="field"><label part="label" for="client">Placed for</label>
-            <select part="input" id="client">${clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></div>`
-        : nothing}
-      <div class="drop" part="dropzone" ?data-over=${this.dragging} @dragover=${this.#onDragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#onDrop}>
-        <label part="label" for="file">Choose a spreadsheet (CSV or XLSX) or drop it here</label>
-        <p class="hint" id="file-hint">The first row must name the columns. Nothing is placed until you confirm the mapping.</p>
-        <input part="input" id="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby="file-hint" ?disabled=${this.busy} @change=${this.#onFile} />
-        ${this.busy
-          ? html`<progress part="progress" max="100" .value=${Math.round(this.sent * 100)} aria-label="Upload"></progress>
-              <p role="status">Uploading… ${Math.round(this.sent * 100)}%</p>`
-          : nothing}
-      </div>
-    `;
   }
 
   /** A column chosen for a field: shown at once, and saved so the upload can be continued later. */
@@ -460,7 +418,10 @@ export class CkBulkPlacement extends CkElement {
     const b = this.batch;
     const view = this.opening
       ? html`<p class="hint">Loading the spreadsheet…</p>`
-      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? this.#renderMapping(this.uploaded) : this.#renderChoose();
+      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? this.#renderMapping(this.uploaded) : renderUploadStep(
+          { clients: this.#portal.user?.clients ?? [], busy: this.busy, sent: this.sent, dragging: this.dragging },
+          { onFile: (file) => void this.#upload(file), onDragging: (over) => (this.dragging = over) },
+        );
     return html`
       <div part="base">
         ${view}
