@@ -1,4 +1,4 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { z } from 'zod';
 import { CkElement } from '../internal/ck-element.js';
@@ -10,14 +10,11 @@ import { placementFormStyles } from '../new-account/new-account.styles.js';
 import type { Batch, BatchMappingStep } from '../../api/placements/batches.schema.js';
 import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
 import { renderUploadStep, uploadSpreadsheet, type Uploaded } from './bulk-upload-step.js';
+import { renderMappingStep } from './bulk-mapping-step.js';
+import { bulkPlacementStyles } from './bulk-placement.styles.js';
 
 type BatchT = z.output<typeof Batch>;
 type MappingStep = z.output<typeof BatchMappingStep>;
-type Suggestion = Uploaded['suggestions'][number];
-
-const BASIS: Record<Suggestion['basis'], string> = {
-  remembered: 'your last mapping', agency: 'the same columns from another client', header: 'the column name', values: 'the values only',
-};
 
 /** Detail of `ck-batch-change`: the batch on screen (`''` when back at the first step). */
 export interface BatchChangeDetail {
@@ -73,23 +70,7 @@ const OPEN = new Set(['uploaded', 'validated']);
  * @cssprop --ck-radius - Corner radius.
  */
 export class CkBulkPlacement extends CkElement {
-  static override styles = [baseStyles, formStyles, placementFormStyles, css`
-    tr[data-review] { background: var(--ck-color-warning-bg, #fff4d6); }
-    tr[data-review] th { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
-    .basis { display: block; font-size: 0.85em; color: var(--ck-color-muted, #555); }
-    .basis strong { color: var(--ck-color-warning-text, #7a3b00); }
-    /* A phone: each field is a card (label, then its column across the width, then the values), so a
-       column's name is never cut short in a squeezed select. */
-    @media (max-width: 640px) {
-      table[part~='mapping'], table[part~='mapping'] tbody, table[part~='mapping'] tr, table[part~='mapping'] th, table[part~='mapping'] td { display: block; }
-      table[part~='mapping'] thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-      table[part~='mapping'] tr { padding: var(--ck-space-2, 0.5rem) var(--ck-space-1, 0.25rem); border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de); }
-      table[part~='mapping'] th, table[part~='mapping'] td { border: 0; padding: var(--ck-space-1, 0.25rem) 0; }
-      table[part~='mapping'] select { width: 100%; }
-      tr[data-review] th { border-inline-start: 0; }
-      tr[data-review] { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
-    }
-  `];
+  static override styles = [baseStyles, formStyles, placementFormStyles, bulkPlacementStyles];
 
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
@@ -311,66 +292,6 @@ export class CkBulkPlacement extends CkElement {
     if (this.batch) void this.#draft.save(this.#portal.client, this.batch.id, this.mapping);
   }
 
-  #renderDraftState() {
-    const d = this.#draft;
-    const text = d.state === 'saving' ? 'Saving your mapping…'
-      : d.state === 'saved' ? 'Mapping saved: you can leave and continue it later from My placements.'
-      : d.state === 'failed' ? `Your mapping could not be saved: ${d.problem}` : '';
-    return html`<p class="hint" data-field="draft" data-state=${d.state || nothing}>${text}</p>`;
-  }
-
-  #renderMapping(u: Uploaded) {
-    const columns = u.columns;
-    const toCheck = (u.suggestions ?? []).filter((x) => x.review && this.mapping[x.field] === x.column && !this.reviewed.has(x.field)).length;
-    return html`
-      <section aria-labelledby="map-title">
-        <h3 id="map-title" tabindex="-1">Match your columns</h3>
-        <p class="hint">${'savedMapping' in u && u.savedMapping ? 'The mapping you saved for this file is filled in.' : u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : u.mappingSource === 'agency' ? 'Filled in from the last file with these columns.' : 'Suggested from the column names and values.'}
-          ${toCheck ? html`<strong data-review-count>${toCheck === 1 ? '1 suggested column needs' : `${toCheck} suggested columns need`} a check (highlighted).</strong>` : nothing}
-          ${u.fileName} · ${u.client.name}${u.sameFileAs ? ' · This file was uploaded before: rows already placed will be reported as duplicates.' : ''}</p>
-        <div class="scroll">
-          <table part="mapping">
-            <thead><tr><th scope="col">Field</th><th scope="col">Column in your file</th><th scope="col">Values</th></tr></thead>
-            <tbody>
-              ${u.fields.map((f) => {
-                const error = this.mappingErrors[f.field] ?? '';
-                const col = this.mapping[f.field] ?? '';
-                // the suggestion still stands only while its column is the one chosen
-                const s = (u.suggestions ?? []).find((x) => x.field === f.field && x.column === col);
-                const review = Boolean(s?.review) && !this.reviewed.has(f.field);
-                const samples = s ? (s.preview?.length ? s.samples.map((v, i) => `${v} → ${s.preview![i]}`) : s.samples) : col ? [u.sampleRows[0]?.[columns.indexOf(col)] ?? ''] : [];
-                const nameRule = (f.field === 'firstName' || f.field === 'lastName') && f.required ? ' (required, or Full name)' : f.required ? ' (required)' : '';
-                return html`<tr data-field=${f.field} ?data-review=${review} part=${review ? 'review' : nothing}>
-                  <th scope="row"><label for="map-${f.field}">${f.label}${nameRule}</label></th>
-                  <td>
-                    <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error map-${f.field}-basis"
-                      @change=${(e: Event) => this.#choose(f.field, (e.target as HTMLSelectElement).value)}>
-                      <option value="" ?selected=${!col}>— not in my file —</option>
-                      ${columns.map((c) => html`<option value=${c} ?selected=${c === col}>${c}</option>`)}
-                    </select>
-                    <span class="error" part="field-error" id="map-${f.field}-error">${error}</span>
-                  </td>
-                  <td>
-                    <span>${samples.join(' · ')}</span>
-                    <span class="basis" part="suggestion" id="map-${f.field}-basis">${s
-                      ? html`${review ? html`<strong>Check this column: </strong>` : nothing}${Math.round(s.confidence * 100)} % sure, from ${BASIS[s.basis]}`
-                      : nothing}</span>
-                  </td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>
-        </div>
-        ${this.#renderDraftState()}
-        <div class="actions">
-          <button part="button" type="button" data-action="validate" ?disabled=${this.busy} @click=${() => this.#start('validate')}>Check the file first</button>
-          <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy} @click=${() => this.#start('place')}>Place accounts</button>
-          <button part="button" type="button" @click=${() => this.reset()}>Choose another file</button>
-        </div>
-      </section>
-    `;
-  }
-
   #renderCounts(b: BatchT) {
     const placedLabel = b.mode === 'validate' ? 'Ready to place' : 'Placed';
     return html`
@@ -418,7 +339,10 @@ export class CkBulkPlacement extends CkElement {
     const b = this.batch;
     const view = this.opening
       ? html`<p class="hint">Loading the spreadsheet…</p>`
-      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? this.#renderMapping(this.uploaded) : renderUploadStep(
+      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? renderMappingStep(this.uploaded,
+          { mapping: this.mapping, errors: this.mappingErrors, reviewed: this.reviewed, busy: this.busy, draft: this.#draft },
+          { onChoose: (field, column) => this.#choose(field, column), onStart: (mode) => void this.#start(mode), onAnother: () => this.reset() },
+        ) : renderUploadStep(
           { clients: this.#portal.user?.clients ?? [], busy: this.busy, sent: this.sent, dragging: this.dragging },
           { onFile: (file) => void this.#upload(file), onDragging: (over) => (this.dragging = over) },
         );
