@@ -30,6 +30,8 @@ export interface MappingHandlers {
   onStart(mode: 'validate' | 'place'): void;
   /** "Choose another file": back to the first step, the upload kept */
   onAnother(): void;
+  /** "Discard this spreadsheet": asks first, then deletes the upload */
+  onDiscard(event: Event): void;
 }
 
 function renderDraftState(d: MappingState['draft']): TemplateResult {
@@ -86,6 +88,7 @@ export function renderMappingStep(u: Uploaded, st: MappingState, on: MappingHand
         <button part="button" type="button" data-action="validate" ?disabled=${st.busy} @click=${() => on.onStart('validate')}>Check the file first</button>
         <button class="primary" part="button" type="button" data-action="place" ?disabled=${st.busy} @click=${() => on.onStart('place')}>Place accounts</button>
         <button part="button" type="button" @click=${on.onAnother}>Choose another file</button>
+        <button part="button" type="button" data-action="discard" @click=${on.onDiscard}>Discard this spreadsheet</button>
       </div>
     </section>
   `;

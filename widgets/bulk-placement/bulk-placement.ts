@@ -12,6 +12,7 @@ import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
 import { renderUploadStep, uploadSpreadsheet, type Uploaded } from './bulk-upload-step.js';
 import { renderMappingStep } from './bulk-mapping-step.js';
 import { bulkPlacementStyles } from './bulk-placement.styles.js';
+import { DiscardDialog, discardDialogStyles, type DiscardTarget } from './discard-dialog.js';
 
 type BatchT = z.output<typeof Batch>;
 type MappingStep = z.output<typeof BatchMappingStep>;
@@ -48,6 +49,10 @@ const OPEN = new Set(['uploaded', 'validated']);
  * the mapping step again with the mapping last saved (else the suggested one). The heading of the
  * step opened takes focus.
  *
+ * An upload not started (the mapping step, or a file only checked) can be discarded from here too,
+ * after a confirmation in a dialog: the upload and its stored file are deleted, the element goes back
+ * to its first step, says so politely and focuses that step's heading.
+ *
  * @summary Place many accounts from a CSV or XLSX file.
  * @tag ck-bulk-placement
  *
@@ -65,12 +70,13 @@ const OPEN = new Set(['uploaded', 'validated']);
  * @csspart error - A problem.
  * @csspart suggestion - How sure a suggested column is and the values it was based on.
  * @csspart review - A suggested column to check before placing (low confidence).
+ * @csspart dialog - The confirmation before an upload is discarded.
  *
  * @cssprop --ck-color-primary - Drop area highlight while a file is dragged over.
  * @cssprop --ck-radius - Corner radius.
  */
 export class CkBulkPlacement extends CkElement {
-  static override styles = [baseStyles, formStyles, placementFormStyles, bulkPlacementStyles];
+  static override styles = [baseStyles, formStyles, placementFormStyles, bulkPlacementStyles, discardDialogStyles];
 
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
@@ -109,6 +115,13 @@ export class CkBulkPlacement extends CkElement {
 
   #portal = new PortalConnection(this);
   #draft = new MappingDraft(this);
+  #discard = new DiscardDialog(this, {
+    discard: async (batchId) => {
+      await this.#draft.settled(); // a mapping save under way must not land on (or fail at) a deleted upload
+      await this.#portal.client.request('DELETE', `/placements/batches/${batchId}`);
+    },
+    discarded: (target) => this.#afterDiscard(target),
+  });
   /** after opening a batch: focus the heading of the step shown */
   #focusStep = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -134,6 +147,17 @@ export class CkBulkPlacement extends CkElement {
     this.#announced = '';
     this.#draft.clear();
     if (had) this.emit<BatchChangeDetail>('ck-batch-change', { batchId: '' });
+  }
+
+  /** The upload is gone on the server: the first step, its heading focused, and a polite word of it. */
+  #afterDiscard(target: DiscardTarget): void {
+    this.reset();
+    this.announcement = `${target.fileName} was discarded.`;
+    this.#focusStep = true;
+  }
+
+  #askDiscard(event: Event): void {
+    if (this.batch) void this.#discard.ask({ id: this.batch.id, fileName: this.batch.fileName }, event.currentTarget as HTMLElement);
   }
 
   /** Shows the batch `id` and follows its run while it works (after a reload, or from "My placements"). */
@@ -323,6 +347,7 @@ export class CkBulkPlacement extends CkElement {
           ? html`<div class="actions">
               <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy || b.rowsPlaced === 0} @click=${() => this.#start('place')}>Place ${formatCount(b.rowsPlaced)} accounts</button>
               ${this.uploaded ? html`<button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>` : nothing}
+              <button part="button" type="button" data-action="discard" @click=${(e: Event) => this.#askDiscard(e)}>Discard this spreadsheet</button>
             </div>`
           : nothing}
         ${!running && b.status === 'failed'
@@ -341,7 +366,7 @@ export class CkBulkPlacement extends CkElement {
       ? html`<p class="hint">Loading the spreadsheet…</p>`
       : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? renderMappingStep(this.uploaded,
           { mapping: this.mapping, errors: this.mappingErrors, reviewed: this.reviewed, busy: this.busy, draft: this.#draft },
-          { onChoose: (field, column) => this.#choose(field, column), onStart: (mode) => void this.#start(mode), onAnother: () => this.reset() },
+          { onChoose: (field, column) => this.#choose(field, column), onStart: (mode) => void this.#start(mode), onAnother: () => this.reset(), onDiscard: (e) => this.#askDiscard(e) },
         ) : renderUploadStep(
           { clients: this.#portal.user?.clients ?? [], busy: this.busy, sent: this.sent, dragging: this.dragging },
           { onFile: (file) => void this.#upload(file), onDragging: (over) => (this.dragging = over) },
@@ -350,6 +375,7 @@ export class CkBulkPlacement extends CkElement {
       <div part="base">
         ${view}
         <p class="visually-hidden" role="status" aria-live="polite" data-field="announcement">${this.announcement}</p>
+        ${this.#discard.render()}
         <div class="alert" part="error" role="alert">${this.problem}</div>
       </div>
     `;
@@ -358,9 +384,9 @@ export class CkBulkPlacement extends CkElement {
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this.#focusStep && !this.opening) {
-      // an upload picked up again (a reload, "Continue"): the step it opened at is where focus belongs
+      // an upload picked up again (a reload, "Continue"), or one discarded: the step now shown is where focus belongs
       this.#focusStep = false;
-      const heading = this.renderRoot.querySelector<HTMLElement>('#map-title, #run-title');
+      const heading = this.renderRoot.querySelector<HTMLElement>('#upload-title, #map-title, #run-title');
       heading?.scrollIntoView({ block: 'nearest' });
       heading?.focus({ preventScroll: true });
     }

@@ -53,6 +53,7 @@ export function renderUploadStep(s: UploadState, on: UploadHandlers): TemplateRe
     on.onDragging(true);
   };
   return html`
+    <h3 id="upload-title" tabindex="-1">Choose your file</h3>
     ${s.clients.length > 1
       ? html`<div class="field"><label part="label" for="client">Placed for</label>
           <select part="input" id="client">${s.clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></div>`
