@@ -1,20 +1,19 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { z } from 'zod';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { toProblem } from '../internal/api-client.js';
-import { formatCount } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { placementFormStyles } from '../new-account/new-account.styles.js';
-import type { Batch, BatchMappingStep } from '../../api/placements/batches.schema.js';
+import type { BatchMappingStep } from '../../api/placements/batches.schema.js';
 import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
 import { renderUploadStep, uploadSpreadsheet, type Uploaded } from './bulk-upload-step.js';
 import { renderMappingStep } from './bulk-mapping-step.js';
+import { RUNNING, renderRunStep, statusText, type BatchT } from './bulk-run-step.js';
 import { bulkPlacementStyles } from './bulk-placement.styles.js';
 import { DiscardDialog, discardDialogStyles, type DiscardTarget } from './discard-dialog.js';
 
-type BatchT = z.output<typeof Batch>;
 type MappingStep = z.output<typeof BatchMappingStep>;
 
 /** Detail of `ck-batch-change`: the batch on screen (`''` when back at the first step). */
@@ -30,7 +29,6 @@ export interface BatchCompleteDetail {
   duplicate: number;
 }
 
-const RUNNING = new Set(['queued', 'running']);
 /** not placed yet: the mapping step can be picked up again */
 const OPEN = new Set(['uploaded', 'validated']);
 
@@ -202,18 +200,7 @@ export class CkBulkPlacement extends CkElement {
     const key = `${b.status}:${RUNNING.has(b.status) ? quarter : ''}`;
     if (key === this.#announced) return;
     this.#announced = key;
-    this.announcement = `${b.fileName}: ${this.#statusText(b)}`;
-  }
-
-  #statusText(b: BatchT): string {
-    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
-    if (RUNNING.has(b.status)) {
-      const verb = b.mode === 'validate' ? 'Checking' : 'Placing';
-      return b.rowsTotal ? `${verb}: ${formatCount(b.rowsDone)} of ${formatCount(b.rowsTotal)} rows` : `${verb}: counting rows…`;
-    }
-    if (b.status === 'completed') return `${formatCount(b.rowsPlaced)} accounts placed; they wait for the agency's review.`;
-    if (b.status === 'validated') return `${formatCount(b.rowsPlaced)} rows can be placed; ${formatCount(notPlaced)} cannot.`;
-    return b.failure ?? `The batch is ${b.status.replace('_', ' ')}.`;
+    this.announcement = `${b.fileName}: ${statusText(b)}`;
   }
 
   async #upload(file: File): Promise<void> {
@@ -316,55 +303,16 @@ export class CkBulkPlacement extends CkElement {
     if (this.batch) void this.#draft.save(this.#portal.client, this.batch.id, this.mapping);
   }
 
-  #renderCounts(b: BatchT) {
-    const placedLabel = b.mode === 'validate' ? 'Ready to place' : 'Placed';
-    return html`
-      <dl class="counts" part="summary">
-        <div><dt>${placedLabel}</dt><dd data-count="placed">${formatCount(b.rowsPlaced)}</dd></div>
-        <div><dt>With errors</dt><dd data-count="invalid">${formatCount(b.rowsInvalid)}</dd></div>
-        <div><dt>Duplicates</dt><dd data-count="duplicate">${formatCount(b.rowsDuplicate)}</dd></div>
-      </dl>
-    `;
-  }
-
-  #renderRun(b: BatchT) {
-    const running = RUNNING.has(b.status);
-    const total = b.rowsTotal ?? 0;
-    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
-    return html`
-      <section aria-labelledby="run-title" part="run">
-        <h3 id="run-title" tabindex="-1">${running ? (b.mode === 'validate' ? 'Checking the file…' : 'Placing accounts…') : b.status === 'validated' ? 'File checked' : b.status === 'completed' ? 'Done' : 'Stopped'}</h3>
-        ${running
-          ? html`<progress part="progress" max=${total || 1} .value=${b.rowsDone} aria-label="Rows processed"></progress>
-              <p data-field="progress">${total ? `${formatCount(b.rowsDone)} of ${formatCount(total)} rows` : 'Counting rows…'}</p>`
-          : html`<p data-field="outcome">${this.#statusText(b)}</p>`}
-        <p class="hint">${b.fileName} · ${b.client.name}</p>
-        ${this.#renderCounts(b)}
-        ${!running && notPlaced > 0
-          ? html`<p><button part="button" type="button" data-action="report" @click=${() => this.#downloadReport()}>Download the error report (${formatCount(notPlaced)} rows)</button></p>`
-          : nothing}
-        ${!running && b.status === 'validated'
-          ? html`<div class="actions">
-              <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy || b.rowsPlaced === 0} @click=${() => this.#start('place')}>Place ${formatCount(b.rowsPlaced)} accounts</button>
-              ${this.uploaded ? html`<button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>` : nothing}
-              <button part="button" type="button" data-action="discard" @click=${(e: Event) => this.#askDiscard(e)}>Discard this spreadsheet</button>
-            </div>`
-          : nothing}
-        ${!running && b.status === 'failed'
-          ? html`<div class="actions"><button class="primary" part="button" type="button" data-action="resume" ?disabled=${this.busy} @click=${() => this.#resume()}>Continue from where it stopped</button></div>`
-          : nothing}
-        ${!running && b.status !== 'validated' ? html`<div class="actions"><button part="button" type="button" data-action="another" @click=${() => this.reset()}>Place another file</button></div>` : nothing}
-      </section>
-    `;
-  }
-
   override render() {
     const user = this.#portal.user;
     if (!user || user.onboarding.required) return html`<p class="hint">Sign in to place accounts.</p>`;
     const b = this.batch;
     const view = this.opening
       ? html`<p class="hint">Loading the spreadsheet…</p>`
-      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? renderMappingStep(this.uploaded,
+      : b && b.status !== 'uploaded' ? renderRunStep(b, { busy: this.busy, canChangeMapping: Boolean(this.uploaded) }, {
+          onReport: () => void this.#downloadReport(), onPlace: () => void this.#start('place'), onChangeMapping: () => (this.batch = { ...b, status: 'uploaded' }),
+          onDiscard: (e) => this.#askDiscard(e), onResume: () => void this.#resume(), onAnother: () => this.reset(),
+        }) : this.uploaded ? renderMappingStep(this.uploaded,
           { mapping: this.mapping, errors: this.mappingErrors, reviewed: this.reviewed, busy: this.busy, draft: this.#draft },
           { onChoose: (field, column) => this.#choose(field, column), onStart: (mode) => void this.#start(mode), onAnother: () => this.reset(), onDiscard: (e) => this.#askDiscard(e) },
         ) : renderUploadStep(
