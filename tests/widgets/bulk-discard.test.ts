@@ -105,6 +105,22 @@ describe('ck-bulk-placement: discarding an upload not started', () => {
     await expectAccessible(el);
   });
 
+  it('a file only checked (a dry run) can be discarded from its outcome too', async function () {
+    this.timeout(30_000);
+    const client = await signIn(DEMO.client);
+    const el = await mount();
+    const name = `Checked only ${Date.now()}.csv`;
+    const batchId = await upload(el, name);
+    shadow(el).querySelector<HTMLButtonElement>('[data-action=validate]')!.click();
+    await waitUntil(() => shadow(el).querySelector('#run-title')?.textContent === 'File checked', 'the dry run', { timeout: 15000 });
+    shadow(el).querySelector<HTMLButtonElement>('[part~=run] [data-action=discard]')!.click();
+    await waitUntil(() => dialogOf(el).open, 'the confirmation open');
+    dialogOf(el).querySelector<HTMLButtonElement>('[data-action=confirm-discard]')!.click();
+    await waitUntil(() => active(el)?.id === 'upload-title', 'the first step’s heading focused');
+    expect(shadow(el).querySelector('[data-field=announcement]')!.textContent).to.equal(`${name} was discarded.`);
+    expect(await statusOf(client, batchId)).to.equal(404);
+  });
+
   it('a discard refused because the batch was started meanwhile is said in the dialog; the mapping step stays, and the batch', async function () {
     this.timeout(30_000);
     const client = await signIn(DEMO.client);
