@@ -9,8 +9,8 @@ import { fixture, html, expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../widgets/all.js';
 import type { CkBulkPlacement } from '../../widgets/bulk-placement/bulk-placement.js';
-import type { ApiClient } from '../../widgets/internal/api-client.js';
-import { API, DEMO, chooseSpreadsheet, expectAccessible, find, shadow, signIn, signOut } from './helpers.js';
+import { clientFor, type ApiClient } from '../../widgets/internal/api-client.js';
+import { API, API_FLAKY, DEMO, chooseSpreadsheet, expectAccessible, find, outage, shadow, signIn, signOut } from './helpers.js';
 
 function csv(prefix: string, rows: number): string {
   const lines = ['Account Number,First Name,Last Name,Address,City,State,ZIP,Phone,Balance'];
@@ -18,8 +18,8 @@ function csv(prefix: string, rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-async function mount(): Promise<CkBulkPlacement> {
-  const portal = await fixture(html`<ck-portal api=${API}><ck-bulk-placement poll-interval="150"></ck-bulk-placement></ck-portal>`);
+async function mount(api = API): Promise<CkBulkPlacement> {
+  const portal = await fixture(html`<ck-portal api=${api}><ck-bulk-placement poll-interval="150"></ck-bulk-placement></ck-portal>`);
   return portal.querySelector('ck-bulk-placement')!;
 }
 
@@ -45,7 +45,10 @@ const dialogOf = (el: Element) => shadow(el).querySelector<HTMLDialogElement>('d
 
 describe('ck-bulk-placement: discarding an upload not started', () => {
   afterEach(async () => {
+    await outage(0);
     await setViewport({ width: 800, height: 600 });
+    const flaky = clientFor(API_FLAKY);
+    if (flaky.user) await flaky.logout();
     await signOut();
   });
 
@@ -160,5 +163,31 @@ describe('ck-bulk-placement: discarding an upload not started', () => {
     const agency = await signIn(DEMO.agency);
     const { data } = await agency.get<{ data: { id: string }[] }>('/placements', { batchId, status: 'pending_review' });
     if (data.length) await agency.request('POST', '/agency/placements/review', { body: { placementIds: data.map((p) => p.id), decision: 'reject', reason: 'Test data' } });
+  });
+
+  it('a discard that cannot reach the server says so in the dialog, keeps everything, and can be confirmed again', async function () {
+    this.timeout(30_000);
+    const flaky = clientFor(API_FLAKY);
+    await flaky.login(DEMO.client.username, DEMO.client.password);
+    const el = await mount(API_FLAKY);
+    const name = `No connection ${Date.now()}.csv`;
+    const batchId = await upload(el, name);
+    shadow(el).querySelector<HTMLButtonElement>('[data-action=discard]')!.click();
+    await waitUntil(() => dialogOf(el).open, 'the confirmation open');
+    const confirm = dialogOf(el).querySelector<HTMLButtonElement>('[data-action=confirm-discard]')!;
+
+    await outage(60_000);
+    confirm.click();
+    const problem = await find(el, 'dialog[open] [data-field=discard-problem]:not(:empty)', 'the failure in the dialog');
+    expect(problem.textContent).to.equal('Nothing was discarded. The portal could not be reached. Check your connection and try again.');
+    expect(shadow(el).querySelector('[part~=mapping]')).to.exist;
+    expect(shadow(el).querySelector('[data-field=announcement]')!.textContent).to.equal('');
+
+    // the connection is back: the same button again does it
+    await outage(0);
+    confirm.click();
+    await waitUntil(() => !dialogOf(el).open && shadow(el).activeElement?.id === 'upload-title', 'back at the first step, its heading focused');
+    expect(shadow(el).querySelector('[data-field=announcement]')!.textContent).to.equal(`${name} was discarded.`);
+    expect(await statusOf(flaky, batchId)).to.equal(404);
   });
 });
