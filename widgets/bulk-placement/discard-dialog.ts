@@ -75,7 +75,11 @@ export class DiscardDialog implements ReactiveController {
       this.#dialog?.close();
       this.on.discarded(target);
     } catch (error) {
-      this.#problem = toProblem(error).detail;
+      const problem = toProblem(error);
+      // a 404: gone already (discarded in another tab, or expired); the API's "not found" alone would puzzle
+      this.#problem = problem.status === 404
+        ? 'This upload is no longer there: it may have been discarded already, for example in another tab. Choose another file to go on.'
+        : `Nothing was discarded. ${problem.detail}`;
     } finally {
       this.#busy = false;
       this.host.requestUpdate();
@@ -99,7 +103,7 @@ export class DiscardDialog implements ReactiveController {
       ${t ? html`
         <h3 id="discard-title">Discard ${t.fileName}?</h3>
         <p id="discard-text">The uploaded file and its column mapping are deleted. Nothing of it was placed. To place it later, upload the file again.</p>
-        <p class="alert" part="error" role="alert" data-field="discard-problem">${this.#problem ? `Nothing was discarded. ${this.#problem}` : ''}</p>
+        <p class="alert" part="error" role="alert" data-field="discard-problem">${this.#problem}</p>
         <div class="actions">
           <button part="button" type="button" data-action="cancel-discard" autofocus @click=${() => this.#dialog?.close()}>Keep it</button>
           <button class="danger" part="button" type="button" data-action="confirm-discard" aria-busy=${this.#busy ? 'true' : 'false'}
