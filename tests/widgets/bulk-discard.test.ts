@@ -190,4 +190,20 @@ describe('ck-bulk-placement: discarding an upload not started', () => {
     expect(shadow(el).querySelector('[data-field=announcement]')!.textContent).to.equal(`${name} was discarded.`);
     expect(await statusOf(flaky, batchId)).to.equal(404);
   });
+
+  it('a discard of an upload already gone (discarded in another tab) says so in the dialog', async function () {
+    this.timeout(30_000);
+    const client = await signIn(DEMO.client);
+    const el = await mount();
+    const batchId = await upload(el, `Gone already ${Date.now()}.csv`);
+    await client.request('DELETE', `/placements/batches/${batchId}`); // "another tab"
+    shadow(el).querySelector<HTMLButtonElement>('[data-action=discard]')!.click();
+    await waitUntil(() => dialogOf(el).open, 'the confirmation open');
+    dialogOf(el).querySelector<HTMLButtonElement>('[data-action=confirm-discard]')!.click();
+    const problem = await find(el, 'dialog[open] [data-field=discard-problem]:not(:empty)', 'the refusal in the dialog');
+    expect(problem.textContent).to.contain('This upload is no longer there: it may have been discarded already');
+    expect(shadow(el).querySelector('[data-field=announcement]')!.textContent).to.equal('');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialogOf(el).open && shadow(el).activeElement?.getAttribute('data-action') === 'discard', 'closed, focus back on Discard');
+  });
 });
