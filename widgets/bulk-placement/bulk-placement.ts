@@ -1,23 +1,20 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { z } from 'zod';
 import { CkElement } from '../internal/ck-element.js';
 import { PortalConnection } from '../internal/context.js';
 import { toProblem } from '../internal/api-client.js';
-import { formatCount } from '../internal/format.js';
 import { baseStyles, formStyles } from '../internal/styles.js';
 import { placementFormStyles } from '../new-account/new-account.styles.js';
-import type { Batch, BatchMappingStep, BatchUploaded } from '../../api/placements/batches.schema.js';
+import type { BatchMappingStep } from '../../api/placements/batches.schema.js';
 import { chosenColumns, MappingDraft, type Mapping } from './mapping-draft.js';
+import { renderUploadStep, uploadSpreadsheet, type Uploaded } from './bulk-upload-step.js';
+import { renderMappingStep } from './bulk-mapping-step.js';
+import { RUNNING, renderRunStep, statusText, type BatchT } from './bulk-run-step.js';
+import { bulkPlacementStyles } from './bulk-placement.styles.js';
+import { DiscardDialog, discardDialogStyles, type DiscardTarget } from './discard-dialog.js';
 
-type BatchT = z.output<typeof Batch>;
-type Uploaded = z.output<typeof BatchUploaded>;
 type MappingStep = z.output<typeof BatchMappingStep>;
-type Suggestion = Uploaded['suggestions'][number];
-
-const BASIS: Record<Suggestion['basis'], string> = {
-  remembered: 'your last mapping', agency: 'the same columns from another client', header: 'the column name', values: 'the values only',
-};
 
 /** Detail of `ck-batch-change`: the batch on screen (`''` when back at the first step). */
 export interface BatchChangeDetail {
@@ -32,7 +29,6 @@ export interface BatchCompleteDetail {
   duplicate: number;
 }
 
-const RUNNING = new Set(['queued', 'running']);
 /** not placed yet: the mapping step can be picked up again */
 const OPEN = new Set(['uploaded', 'validated']);
 
@@ -51,6 +47,10 @@ const OPEN = new Set(['uploaded', 'validated']);
  * the mapping step again with the mapping last saved (else the suggested one). The heading of the
  * step opened takes focus.
  *
+ * An upload not started (the mapping step, or a file only checked) can be discarded from here too,
+ * after a confirmation in a dialog: the upload and its stored file are deleted, the element goes back
+ * to its first step, says so politely and focuses that step's heading.
+ *
  * @summary Place many accounts from a CSV or XLSX file.
  * @tag ck-bulk-placement
  *
@@ -68,28 +68,13 @@ const OPEN = new Set(['uploaded', 'validated']);
  * @csspart error - A problem.
  * @csspart suggestion - How sure a suggested column is and the values it was based on.
  * @csspart review - A suggested column to check before placing (low confidence).
+ * @csspart dialog - The confirmation before an upload is discarded.
  *
  * @cssprop --ck-color-primary - Drop area highlight while a file is dragged over.
  * @cssprop --ck-radius - Corner radius.
  */
 export class CkBulkPlacement extends CkElement {
-  static override styles = [baseStyles, formStyles, placementFormStyles, css`
-    tr[data-review] { background: var(--ck-color-warning-bg, #fff4d6); }
-    tr[data-review] th { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
-    .basis { display: block; font-size: 0.85em; color: var(--ck-color-muted, #555); }
-    .basis strong { color: var(--ck-color-warning-text, #7a3b00); }
-    /* A phone: each field is a card (label, then its column across the width, then the values), so a
-       column's name is never cut short in a squeezed select. */
-    @media (max-width: 640px) {
-      table[part~='mapping'], table[part~='mapping'] tbody, table[part~='mapping'] tr, table[part~='mapping'] th, table[part~='mapping'] td { display: block; }
-      table[part~='mapping'] thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-      table[part~='mapping'] tr { padding: var(--ck-space-2, 0.5rem) var(--ck-space-1, 0.25rem); border-bottom: 1px solid var(--ck-color-border-subtle, #d0d7de); }
-      table[part~='mapping'] th, table[part~='mapping'] td { border: 0; padding: var(--ck-space-1, 0.25rem) 0; }
-      table[part~='mapping'] select { width: 100%; }
-      tr[data-review] th { border-inline-start: 0; }
-      tr[data-review] { border-inline-start: 4px solid var(--ck-color-warning, #b45309); }
-    }
-  `];
+  static override styles = [baseStyles, formStyles, placementFormStyles, bulkPlacementStyles, discardDialogStyles];
 
   /** Base URL of the portal API when the element is not inside a `ck-portal`. */
   @property() api = '';
@@ -128,6 +113,13 @@ export class CkBulkPlacement extends CkElement {
 
   #portal = new PortalConnection(this);
   #draft = new MappingDraft(this);
+  #discard = new DiscardDialog(this, {
+    discard: async (batchId) => {
+      await this.#draft.settled(); // a mapping save under way must not land on (or fail at) a deleted upload
+      await this.#portal.client.request('DELETE', `/placements/batches/${batchId}`);
+    },
+    discarded: (target) => this.#afterDiscard(target),
+  });
   /** after opening a batch: focus the heading of the step shown */
   #focusStep = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -153,6 +145,17 @@ export class CkBulkPlacement extends CkElement {
     this.#announced = '';
     this.#draft.clear();
     if (had) this.emit<BatchChangeDetail>('ck-batch-change', { batchId: '' });
+  }
+
+  /** The upload is gone on the server: the first step, its heading focused, and a polite word of it. */
+  #afterDiscard(target: DiscardTarget): void {
+    this.reset();
+    this.announcement = `${target.fileName} was discarded.`;
+    this.#focusStep = true;
+  }
+
+  #askDiscard(event: Event): void {
+    if (this.batch) void this.#discard.ask({ id: this.batch.id, fileName: this.batch.fileName }, event.currentTarget as HTMLElement);
   }
 
   /** Shows the batch `id` and follows its run while it works (after a reload, or from "My placements"). */
@@ -197,32 +200,16 @@ export class CkBulkPlacement extends CkElement {
     const key = `${b.status}:${RUNNING.has(b.status) ? quarter : ''}`;
     if (key === this.#announced) return;
     this.#announced = key;
-    this.announcement = `${b.fileName}: ${this.#statusText(b)}`;
-  }
-
-  #statusText(b: BatchT): string {
-    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
-    if (RUNNING.has(b.status)) {
-      const verb = b.mode === 'validate' ? 'Checking' : 'Placing';
-      return b.rowsTotal ? `${verb}: ${formatCount(b.rowsDone)} of ${formatCount(b.rowsTotal)} rows` : `${verb}: counting rows…`;
-    }
-    if (b.status === 'completed') return `${formatCount(b.rowsPlaced)} accounts placed; they wait for the agency's review.`;
-    if (b.status === 'validated') return `${formatCount(b.rowsPlaced)} rows can be placed; ${formatCount(notPlaced)} cannot.`;
-    return b.failure ?? `The batch is ${b.status.replace('_', ' ')}.`;
+    this.announcement = `${b.fileName}: ${statusText(b)}`;
   }
 
   async #upload(file: File): Promise<void> {
-    const form = new FormData();
     const clientId = (this.renderRoot.querySelector<HTMLSelectElement>('#client')?.value ?? '').trim();
-    if (clientId) form.append('clientId', clientId);
-    form.append('file', file, file.name);
     this.busy = true;
     this.problem = '';
     this.sent = 0;
     try {
-      const uploaded = await this.#portal.client.upload<Uploaded>('/placements/batches', form, {
-        onProgress: (loaded, total) => (this.sent = total ? loaded / total : 0),
-      });
+      const uploaded = await uploadSpreadsheet(this.#portal.client, file, clientId, (share) => (this.sent = share));
       this.uploaded = uploaded;
       this.batch = uploaded;
       this.mapping = { ...(uploaded.suggestedMapping as Mapping) };
@@ -236,23 +223,6 @@ export class CkBulkPlacement extends CkElement {
       this.busy = false;
     }
   }
-
-  #onFile = (event: Event) => {
-    const file = (event.target as HTMLInputElement).files?.[0];
-    if (file) void this.#upload(file);
-  };
-
-  #onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    this.dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file) void this.#upload(file);
-  };
-
-  #onDragOver = (event: DragEvent) => {
-    event.preventDefault();
-    this.dragging = true;
-  };
 
   async #start(mode: 'validate' | 'place'): Promise<void> {
     if (!this.batch) return;
@@ -326,132 +296,11 @@ export class CkBulkPlacement extends CkElement {
     }
   }
 
-  #renderChoose() {
-    const clients = this.#portal.user?.clients ?? [];
-    return html`
-      ${clients.length > 1
-        ? html`<div class="field"><label part="label" for="client">Placed for</label>
-            <select part="input" id="client">${clients.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></div>`
-        : nothing}
-      <div class="drop" part="dropzone" ?data-over=${this.dragging} @dragover=${this.#onDragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.#onDrop}>
-        <label part="label" for="file">Choose a spreadsheet (CSV or XLSX) or drop it here</label>
-        <p class="hint" id="file-hint">The first row must name the columns. Nothing is placed until you confirm the mapping.</p>
-        <input part="input" id="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby="file-hint" ?disabled=${this.busy} @change=${this.#onFile} />
-        ${this.busy
-          ? html`<progress part="progress" max="100" .value=${Math.round(this.sent * 100)} aria-label="Upload"></progress>
-              <p role="status">Uploading… ${Math.round(this.sent * 100)}%</p>`
-          : nothing}
-      </div>
-    `;
-  }
-
   /** A column chosen for a field: shown at once, and saved so the upload can be continued later. */
   #choose(field: string, column: string): void {
     this.mapping = { ...this.mapping, [field]: column };
     this.reviewed = new Set([...this.reviewed, field]);
     if (this.batch) void this.#draft.save(this.#portal.client, this.batch.id, this.mapping);
-  }
-
-  #renderDraftState() {
-    const d = this.#draft;
-    const text = d.state === 'saving' ? 'Saving your mapping…'
-      : d.state === 'saved' ? 'Mapping saved: you can leave and continue it later from My placements.'
-      : d.state === 'failed' ? `Your mapping could not be saved: ${d.problem}` : '';
-    return html`<p class="hint" data-field="draft" data-state=${d.state || nothing}>${text}</p>`;
-  }
-
-  #renderMapping(u: Uploaded) {
-    const columns = u.columns;
-    const toCheck = (u.suggestions ?? []).filter((x) => x.review && this.mapping[x.field] === x.column && !this.reviewed.has(x.field)).length;
-    return html`
-      <section aria-labelledby="map-title">
-        <h3 id="map-title" tabindex="-1">Match your columns</h3>
-        <p class="hint">${'savedMapping' in u && u.savedMapping ? 'The mapping you saved for this file is filled in.' : u.mappingSource === 'remembered' ? 'Your last mapping for this client is filled in.' : u.mappingSource === 'agency' ? 'Filled in from the last file with these columns.' : 'Suggested from the column names and values.'}
-          ${toCheck ? html`<strong data-review-count>${toCheck === 1 ? '1 suggested column needs' : `${toCheck} suggested columns need`} a check (highlighted).</strong>` : nothing}
-          ${u.fileName} · ${u.client.name}${u.sameFileAs ? ' · This file was uploaded before: rows already placed will be reported as duplicates.' : ''}</p>
-        <div class="scroll">
-          <table part="mapping">
-            <thead><tr><th scope="col">Field</th><th scope="col">Column in your file</th><th scope="col">Values</th></tr></thead>
-            <tbody>
-              ${u.fields.map((f) => {
-                const error = this.mappingErrors[f.field] ?? '';
-                const col = this.mapping[f.field] ?? '';
-                // the suggestion still stands only while its column is the one chosen
-                const s = (u.suggestions ?? []).find((x) => x.field === f.field && x.column === col);
-                const review = Boolean(s?.review) && !this.reviewed.has(f.field);
-                const samples = s ? (s.preview?.length ? s.samples.map((v, i) => `${v} → ${s.preview![i]}`) : s.samples) : col ? [u.sampleRows[0]?.[columns.indexOf(col)] ?? ''] : [];
-                const nameRule = (f.field === 'firstName' || f.field === 'lastName') && f.required ? ' (required, or Full name)' : f.required ? ' (required)' : '';
-                return html`<tr data-field=${f.field} ?data-review=${review} part=${review ? 'review' : nothing}>
-                  <th scope="row"><label for="map-${f.field}">${f.label}${nameRule}</label></th>
-                  <td>
-                    <select part="input" id="map-${f.field}" data-field=${f.field} aria-invalid=${error ? 'true' : 'false'} aria-describedby="map-${f.field}-error map-${f.field}-basis"
-                      @change=${(e: Event) => this.#choose(f.field, (e.target as HTMLSelectElement).value)}>
-                      <option value="" ?selected=${!col}>— not in my file —</option>
-                      ${columns.map((c) => html`<option value=${c} ?selected=${c === col}>${c}</option>`)}
-                    </select>
-                    <span class="error" part="field-error" id="map-${f.field}-error">${error}</span>
-                  </td>
-                  <td>
-                    <span>${samples.join(' · ')}</span>
-                    <span class="basis" part="suggestion" id="map-${f.field}-basis">${s
-                      ? html`${review ? html`<strong>Check this column: </strong>` : nothing}${Math.round(s.confidence * 100)} % sure, from ${BASIS[s.basis]}`
-                      : nothing}</span>
-                  </td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>
-        </div>
-        ${this.#renderDraftState()}
-        <div class="actions">
-          <button part="button" type="button" data-action="validate" ?disabled=${this.busy} @click=${() => this.#start('validate')}>Check the file first</button>
-          <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy} @click=${() => this.#start('place')}>Place accounts</button>
-          <button part="button" type="button" @click=${() => this.reset()}>Choose another file</button>
-        </div>
-      </section>
-    `;
-  }
-
-  #renderCounts(b: BatchT) {
-    const placedLabel = b.mode === 'validate' ? 'Ready to place' : 'Placed';
-    return html`
-      <dl class="counts" part="summary">
-        <div><dt>${placedLabel}</dt><dd data-count="placed">${formatCount(b.rowsPlaced)}</dd></div>
-        <div><dt>With errors</dt><dd data-count="invalid">${formatCount(b.rowsInvalid)}</dd></div>
-        <div><dt>Duplicates</dt><dd data-count="duplicate">${formatCount(b.rowsDuplicate)}</dd></div>
-      </dl>
-    `;
-  }
-
-  #renderRun(b: BatchT) {
-    const running = RUNNING.has(b.status);
-    const total = b.rowsTotal ?? 0;
-    const notPlaced = b.rowsInvalid + b.rowsDuplicate;
-    return html`
-      <section aria-labelledby="run-title" part="run">
-        <h3 id="run-title" tabindex="-1">${running ? (b.mode === 'validate' ? 'Checking the file…' : 'Placing accounts…') : b.status === 'validated' ? 'File checked' : b.status === 'completed' ? 'Done' : 'Stopped'}</h3>
-        ${running
-          ? html`<progress part="progress" max=${total || 1} .value=${b.rowsDone} aria-label="Rows processed"></progress>
-              <p data-field="progress">${total ? `${formatCount(b.rowsDone)} of ${formatCount(total)} rows` : 'Counting rows…'}</p>`
-          : html`<p data-field="outcome">${this.#statusText(b)}</p>`}
-        <p class="hint">${b.fileName} · ${b.client.name}</p>
-        ${this.#renderCounts(b)}
-        ${!running && notPlaced > 0
-          ? html`<p><button part="button" type="button" data-action="report" @click=${() => this.#downloadReport()}>Download the error report (${formatCount(notPlaced)} rows)</button></p>`
-          : nothing}
-        ${!running && b.status === 'validated'
-          ? html`<div class="actions">
-              <button class="primary" part="button" type="button" data-action="place" ?disabled=${this.busy || b.rowsPlaced === 0} @click=${() => this.#start('place')}>Place ${formatCount(b.rowsPlaced)} accounts</button>
-              ${this.uploaded ? html`<button part="button" type="button" @click=${() => (this.batch = { ...b, status: 'uploaded' })}>Change the mapping</button>` : nothing}
-            </div>`
-          : nothing}
-        ${!running && b.status === 'failed'
-          ? html`<div class="actions"><button class="primary" part="button" type="button" data-action="resume" ?disabled=${this.busy} @click=${() => this.#resume()}>Continue from where it stopped</button></div>`
-          : nothing}
-        ${!running && b.status !== 'validated' ? html`<div class="actions"><button part="button" type="button" data-action="another" @click=${() => this.reset()}>Place another file</button></div>` : nothing}
-      </section>
-    `;
   }
 
   override render() {
@@ -460,11 +309,21 @@ export class CkBulkPlacement extends CkElement {
     const b = this.batch;
     const view = this.opening
       ? html`<p class="hint">Loading the spreadsheet…</p>`
-      : b && b.status !== 'uploaded' ? this.#renderRun(b) : this.uploaded ? this.#renderMapping(this.uploaded) : this.#renderChoose();
+      : b && b.status !== 'uploaded' ? renderRunStep(b, { busy: this.busy, canChangeMapping: Boolean(this.uploaded) }, {
+          onReport: () => void this.#downloadReport(), onPlace: () => void this.#start('place'), onChangeMapping: () => (this.batch = { ...b, status: 'uploaded' }),
+          onDiscard: (e) => this.#askDiscard(e), onResume: () => void this.#resume(), onAnother: () => this.reset(),
+        }) : this.uploaded ? renderMappingStep(this.uploaded,
+          { mapping: this.mapping, errors: this.mappingErrors, reviewed: this.reviewed, busy: this.busy, draft: this.#draft },
+          { onChoose: (field, column) => this.#choose(field, column), onStart: (mode) => void this.#start(mode), onAnother: () => this.reset(), onDiscard: (e) => this.#askDiscard(e) },
+        ) : renderUploadStep(
+          { clients: this.#portal.user?.clients ?? [], busy: this.busy, sent: this.sent, dragging: this.dragging },
+          { onFile: (file) => void this.#upload(file), onDragging: (over) => (this.dragging = over) },
+        );
     return html`
       <div part="base">
         ${view}
         <p class="visually-hidden" role="status" aria-live="polite" data-field="announcement">${this.announcement}</p>
+        ${this.#discard.render()}
         <div class="alert" part="error" role="alert">${this.problem}</div>
       </div>
     `;
@@ -473,9 +332,9 @@ export class CkBulkPlacement extends CkElement {
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this.#focusStep && !this.opening) {
-      // an upload picked up again (a reload, "Continue"): the step it opened at is where focus belongs
+      // an upload picked up again (a reload, "Continue"), or one discarded: the step now shown is where focus belongs
       this.#focusStep = false;
-      const heading = this.renderRoot.querySelector<HTMLElement>('#map-title, #run-title');
+      const heading = this.renderRoot.querySelector<HTMLElement>('#upload-title, #map-title, #run-title');
       heading?.scrollIntoView({ block: 'nearest' });
       heading?.focus({ preventScroll: true });
     }
