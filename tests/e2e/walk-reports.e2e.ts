@@ -54,6 +54,8 @@ describe.each(SIZES)('walk: reports at $name size', (size) => {
     await signIn(page, CP, CLIENT);
     await heading(page, CP, 'Accounts');
     await menu(page, CP, 'Reports');
+    // the catalogue arrives after the area opens: wait for its last report before reading the list
+    await page.waitForSelector(`${RV} >>> #report option[value=activity]`, { timeout: 15_000 });
     const reports = await page.$$eval(`${RV} >>> #report option`, (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent!.trim()]));
     expect(reports.map(([k]) => k)).toEqual(expect.arrayContaining(['inventory', 'status', 'payments', 'recovery', 'activity']));
     const totals: Record<string, string> = {};

@@ -254,7 +254,7 @@ describe('ck-report-viewer', () => {
   });
 
   it('lists snapshots, opens one and downloads it; tabs work with the keyboard', async () => {
-    await signIn(DEMO.client);
+    const client = await signIn(DEMO.client);
     const el = await mount();
     await choose(el, 'inventory');
     const runTab = shadow(el).querySelector<HTMLButtonElement>('#tab-run')!;
@@ -272,9 +272,11 @@ describe('ck-report-viewer', () => {
     const download = oneEvent(el, 'ck-report-download');
     row.querySelector<HTMLButtonElement>('button[data-format=xlsx]')!.click();
     const { detail } = await download;
-    // the snapshot was taken when the test API started (today, UTC; yesterday if midnight passed since)
-    const day = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
-    expect([`inventory-${day(0)}.xlsx`, `inventory-${day(86_400_000)}.xlsx`]).to.include(detail.fileName);
+    // named by the snapshot's period: a day for a scheduled one, `now-…` for one a "Run now" made (other
+    // test files share this API and may have made the newest one, at the top of the list)
+    const { snapshot: { periodKey } } = await client.get<{ snapshot: { periodKey: string } }>(`/reports/snapshots/${row.dataset.id}`, { pageSize: 1 });
+    expect(/^(\d{4}-\d{2}-\d{2}|now-[0-9a-z]+)$/.test(periodKey), periodKey).to.equal(true);
+    expect(detail.fileName).to.equal(`inventory-${periodKey}.xlsx`);
     expect(detail.snapshotId).to.equal(row.dataset.id);
     expect(detail.blob.size).to.be.greaterThan(1000);
   });
