@@ -54,8 +54,12 @@ describe.each(SIZES)('walk: reports at $name size', (size) => {
     await signIn(page, CP, CLIENT);
     await heading(page, CP, 'Accounts');
     await menu(page, CP, 'Reports');
-    // the catalogue arrives after the area opens: wait for its last report before reading the list
-    await page.waitForSelector(`${RV} >>> #report option[value=activity]`, { timeout: 15_000 });
+    // The catalogue arrives after the area opens: read the list once it has its reports. Polled with
+    // page.$$ (waitForSelector on `>>> option[value=…]` never matched here, though the options were there).
+    for (const deadline = Date.now() + 15_000; (await page.$$(`${RV} >>> #report option`)).length < 5;) {
+      if (Date.now() > deadline) throw new Error('the report catalogue did not arrive within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const reports = await page.$$eval(`${RV} >>> #report option`, (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent!.trim()]));
     expect(reports.map(([k]) => k)).toEqual(expect.arrayContaining(['inventory', 'status', 'payments', 'recovery', 'activity']));
     const totals: Record<string, string> = {};
