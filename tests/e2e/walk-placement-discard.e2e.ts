@@ -24,6 +24,14 @@ const focused = (page: Page) => page.evaluate(() => {
   return a ? `${a.localName}${a.id ? `#${a.id}` : ''}${a.getAttribute('data-action') ? `[${a.getAttribute('data-action')}]` : ''}` : '';
 });
 
+/** Waits (10 s) until `focused` names `want`. */
+async function focusBecomes(page: Page, want: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; (await focused(page)) !== want;) {
+    if (Date.now() > deadline) throw new Error(`the focus on ${want} (now ${await focused(page)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe.each(SIZES)('walk: discard a spreadsheet from bulk placement at $name size', (size) => {
   let site: DemoSite;
   let page: Page;
@@ -62,11 +70,7 @@ describe.each(SIZES)('walk: discard a spreadsheet from bulk placement at $name s
     await discard.focus();
     await page.keyboard.press('Enter');
     await waitText(page, `${BULK} >>> dialog[open] h3`, `Discard ${name}?`);
-    await page.waitForFunction(() => {
-      let a: Element | null = document.activeElement;
-      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-      return a?.getAttribute('data-action') === 'cancel-discard';
-    }, { timeout: 10_000 });
+    await focusBecomes(page, 'button[cancel-discard]');
     await view(page, CP, size, 'discard-01-confirm');
 
     await page.keyboard.press('Tab');
@@ -74,11 +78,7 @@ describe.each(SIZES)('walk: discard a spreadsheet from bulk placement at $name s
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#/place', { timeout: 20_000 });
     await deep(page, `${BULK} >>> input[type=file]`);
-    await page.waitForFunction(() => {
-      let a: Element | null = document.activeElement;
-      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-      return a?.id === 'upload-title';
-    }, { timeout: 10_000 });
+    await focusBecomes(page, 'h3#upload-title');
     await waitText(page, `${BULK} >>> [data-field=announcement]`, `${name} was discarded.`);
     expect(await site.db('placement_batches').where({ publicId: batchId })).toHaveLength(0);
     expect(await site.db('audit_log').where({ action: 'placement.batch.discard', targetId: batchId })).toHaveLength(1);
